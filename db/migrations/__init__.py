@@ -1,0 +1,1 @@
+"""Alembic migrations; run through :mod:`gridcommand.db.migrate`, not an alembic.ini."""

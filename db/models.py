@@ -1,0 +1,358 @@
+"""The shared schema, as typed SQLAlchemy 2.0 models.
+
+These models describe the database that the field systems (workers' tablets, the
+12345 hotline, WeChat reports, sensors) write and the command centre reads. The
+tables are created by the Alembic migrations in ``migrations/``, never by
+``create_all`` in a production path; the models exist so that queries are typed and
+so that Alembic can compare them with the migrations.
+
+Geometry is GeoJSON (EPSG:4326, lon/lat) in ``jsonb`` because the embedded
+PostgreSQL has no PostGIS; shapely does the geometry in Python.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Annotated, Any, ClassVar
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    DateTime,
+    Double,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+Timestamp = Annotated[datetime, mapped_column(DateTime(timezone=True))]
+Code = Annotated[str, mapped_column(String(32))]
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class RegionLevel(enum.StrEnum):
+    """Levels of the administrative hierarchy above the grid."""
+
+    DISTRICT = "district"
+    STREET = "street"
+    COMMUNITY = "community"
+
+
+class WorkerRole(enum.StrEnum):
+    """The "1 + X + Y" of a grid team: one full-timer, part-timers, volunteers."""
+
+    FULL_TIME = "full_time"
+    PART_TIME = "part_time"
+    VOLUNTEER = "volunteer"
+
+
+class TicketSource(enum.StrEnum):
+    PATROL = "patrol"
+    HOTLINE = "hotline"
+    WECHAT = "wechat"
+    SENSOR = "sensor"
+    OTHER = "other"
+
+
+class TicketStatus(enum.StrEnum):
+    """The case loop: 上报 → 立案 → 派遣 → 处置 → 反馈 → 核查 → 结案.
+
+    ``rejected`` is a report the command centre refused to register (with a reason
+    in the trace); it ends the loop like ``closed`` does.
+    """
+
+    REPORTED = "reported"
+    REGISTERED = "registered"
+    DISPATCHED = "dispatched"
+    IN_PROGRESS = "in_progress"
+    HANDLED = "handled"
+    VERIFIED = "verified"
+    CLOSED = "closed"
+    REJECTED = "rejected"
+
+
+class Severity(enum.StrEnum):
+    """Suqian's rule: 小事不过夜、大事不过天、难事不过周."""
+
+    SMALL = "small"
+    BIG = "big"
+    HARD = "hard"
+
+
+def _in(values: type[enum.StrEnum]) -> str:
+    return ", ".join(f"'{v.value}'" for v in values)
+
+
+class Region(Base):
+    """A district, street or community; grids hang below communities."""
+
+    __tablename__ = "regions"
+    __table_args__ = (CheckConstraint(f"level IN ({_in(RegionLevel)})", name="level"),)
+
+    code: Mapped[Code] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    level: Mapped[str] = mapped_column(String(16))
+    parent_code: Mapped[str | None] = mapped_column(
+        String(32), ForeignKey("regions.code", onupdate="CASCADE"), index=True
+    )
+    boundary: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+
+
+class Grid(Base):
+    """The base unit of management (网格): 300–500 households, one full-time worker."""
+
+    __tablename__ = "grids"
+    __table_args__ = (
+        CheckConstraint("households >= 0", name="households"),
+        CheckConstraint("population >= 0", name="population"),
+    )
+
+    code: Mapped[Code] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    community_code: Mapped[str] = mapped_column(
+        String(32), ForeignKey("regions.code", onupdate="CASCADE"), index=True
+    )
+    boundary: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    households: Mapped[int] = mapped_column(Integer, server_default="0")
+    population: Mapped[int] = mapped_column(Integer, server_default="0")
+    updated_at: Mapped[Timestamp] = mapped_column(server_default=func.now())
+    txid: Mapped[int | None] = mapped_column(BigInteger, index=True)
+
+
+class Worker(Base):
+    """A grid worker, part-timer or volunteer. ``phone`` is masked for display."""
+
+    __tablename__ = "workers"
+    __table_args__ = (CheckConstraint(f"role IN ({_in(WorkerRole)})", name="role"),)
+
+    code: Mapped[Code] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(16))
+    grid_code: Mapped[str] = mapped_column(
+        String(32), ForeignKey("grids.code", onupdate="CASCADE"), index=True
+    )
+    phone: Mapped[str | None] = mapped_column(String(32))
+    active: Mapped[bool] = mapped_column(server_default=text("true"))
+    updated_at: Mapped[Timestamp] = mapped_column(server_default=func.now())
+    txid: Mapped[int | None] = mapped_column(BigInteger, index=True)
+
+
+class WorkerPosition(Base):
+    """One GPS fix from a worker's tablet, WGS-84 lon/lat; a time series."""
+
+    __tablename__ = "worker_positions"
+    __table_args__ = (
+        # NaN compares greater than every number in PostgreSQL, so BETWEEN refuses it too.
+        CheckConstraint("lat BETWEEN -90 AND 90", name="lat_range"),
+        CheckConstraint("lon BETWEEN -180 AND 180", name="lon_range"),
+        CheckConstraint("accuracy_m IS NULL OR accuracy_m >= 0", name="accuracy"),
+        Index("ix_worker_positions_worker_time", "worker_code", text("recorded_at DESC")),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    worker_code: Mapped[str] = mapped_column(
+        String(32), ForeignKey("workers.code", onupdate="CASCADE")
+    )
+    recorded_at: Mapped[Timestamp] = mapped_column(server_default=func.now())
+    lon: Mapped[float] = mapped_column(Double)
+    lat: Mapped[float] = mapped_column(Double)
+    accuracy_m: Mapped[float | None] = mapped_column(Double)
+    source: Mapped[str] = mapped_column(String(32), server_default="pad")
+    txid: Mapped[int | None] = mapped_column(BigInteger, index=True)
+
+
+class CategoryClass(Base):
+    """One of the item classes (Panyu has 11: infrastructure, city management, ...)."""
+
+    __tablename__ = "category_classes"
+
+    code: Mapped[Code] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    name_en: Mapped[str] = mapped_column(String(100))
+
+
+class Category(Base):
+    """An item type with the time limit a city sets for it."""
+
+    __tablename__ = "categories"
+    __table_args__ = (
+        CheckConstraint(f"severity IN ({_in(Severity)})", name="severity"),
+        CheckConstraint("time_limit_minutes > 0", name="time_limit"),
+        CheckConstraint("default_priority BETWEEN 1 AND 4", name="priority"),
+    )
+
+    code: Mapped[Code] = mapped_column(primary_key=True)
+    class_code: Mapped[str] = mapped_column(
+        String(32), ForeignKey("category_classes.code", onupdate="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(100))
+    name_en: Mapped[str] = mapped_column(String(200))
+    severity: Mapped[str] = mapped_column(String(8))
+    time_limit_minutes: Mapped[int] = mapped_column(Integer)
+    default_priority: Mapped[int] = mapped_column(SmallInteger, server_default="3")
+    emergency_possible: Mapped[bool] = mapped_column(server_default=text("false"))
+
+
+class Ticket(Base):
+    """A case (案件): one report and its way through the case loop.
+
+    ``version`` is the optimistic lock: every write of the command centre says which
+    version it read, so two officers acting at once cannot overwrite each other.
+    ``deadline`` defaults, in the database, to the report time plus the category's
+    time limit, so a field system need not know the limits.
+    """
+
+    __tablename__ = "tickets"
+    __table_args__ = (
+        CheckConstraint(f"status IN ({_in(TicketStatus)})", name="status"),
+        CheckConstraint(f"source IN ({_in(TicketSource)})", name="source"),
+        CheckConstraint("priority BETWEEN 1 AND 4", name="priority"),
+        CheckConstraint("lat IS NULL OR lat BETWEEN -90 AND 90", name="lat_range"),
+        CheckConstraint("lon IS NULL OR lon BETWEEN -180 AND 180", name="lon_range"),
+        CheckConstraint("(lon IS NULL) = (lat IS NULL)", name="point_complete"),
+        CheckConstraint("version >= 1", name="version"),
+        UniqueConstraint("source", "external_id", name="uq_tickets_source_external_id"),
+        Index(
+            "ix_tickets_open_status",
+            "status",
+            "deadline",
+            postgresql_where=text("status NOT IN ('closed', 'rejected')"),
+        ),
+        Index("ix_tickets_grid_reported", "grid_code", "reported_at"),
+        Index("ix_tickets_reported_at", "reported_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    external_id: Mapped[str | None] = mapped_column(String(100))
+    source: Mapped[str] = mapped_column(String(16))
+    category_code: Mapped[str] = mapped_column(
+        String(32), ForeignKey("categories.code", onupdate="CASCADE")
+    )
+    grid_code: Mapped[str | None] = mapped_column(
+        String(32), ForeignKey("grids.code", onupdate="CASCADE")
+    )
+    lon: Mapped[float | None] = mapped_column(Double)
+    lat: Mapped[float | None] = mapped_column(Double)
+    crs: Mapped[str] = mapped_column(String(16), server_default="WGS84")
+    description: Mapped[str] = mapped_column(Text, server_default="")
+    reporter: Mapped[str | None] = mapped_column(String(100))
+    reporter_contact: Mapped[str | None] = mapped_column(String(64))
+    priority: Mapped[int] = mapped_column(SmallInteger)
+    is_emergency: Mapped[bool] = mapped_column(server_default=text("false"))
+    status: Mapped[str] = mapped_column(String(16), server_default=TicketStatus.REPORTED.value)
+    reported_at: Mapped[Timestamp] = mapped_column(server_default=func.now())
+    registered_at: Mapped[Timestamp | None]
+    dispatched_at: Mapped[Timestamp | None]
+    accepted_at: Mapped[Timestamp | None]
+    handled_at: Mapped[Timestamp | None]
+    verified_at: Mapped[Timestamp | None]
+    closed_at: Mapped[Timestamp | None]
+    deadline: Mapped[Timestamp]
+    assignee_worker_code: Mapped[str | None] = mapped_column(
+        String(32), ForeignKey("workers.code", onupdate="CASCADE"), index=True
+    )
+    assignee_department: Mapped[str | None] = mapped_column(String(100))
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
+    updated_at: Mapped[Timestamp] = mapped_column(server_default=func.now())
+    txid: Mapped[int | None] = mapped_column(BigInteger, index=True)
+
+    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
+
+
+class TicketPhoto(Base):
+    """A photo the field sent with a report or with its handling."""
+
+    __tablename__ = "ticket_photos"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    ticket_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("tickets.id", ondelete="CASCADE"), index=True
+    )
+    taken_at: Mapped[Timestamp] = mapped_column(server_default=func.now())
+    stage: Mapped[str] = mapped_column(String(16), server_default="report")
+    mime_type: Mapped[str] = mapped_column(String(32), server_default="image/png")
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class TicketAction(Base):
+    """The trace (件件有回音): who did what to a ticket, when. Append-only.
+
+    A trigger refuses UPDATE and DELETE, so the trace cannot be edited after the fact.
+    """
+
+    __tablename__ = "ticket_actions"
+    __table_args__ = (Index("ix_ticket_actions_ticket_at", "ticket_id", "at"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    ticket_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("tickets.id"))
+    action: Mapped[str] = mapped_column(String(32))
+    from_status: Mapped[str | None] = mapped_column(String(16))
+    to_status: Mapped[str | None] = mapped_column(String(16))
+    actor: Mapped[str] = mapped_column(String(100))
+    actor_role: Mapped[str] = mapped_column(String(32))
+    at: Mapped[Timestamp] = mapped_column(server_default=func.now())
+    note: Mapped[str] = mapped_column(Text, server_default="")
+    txid: Mapped[int | None] = mapped_column(BigInteger, index=True)
+
+
+class RejectedInput(Base):
+    """A row from a field system that the command centre refused, and why.
+
+    Bad input never vanishes: it is skipped with a reason and shown to operators in
+    the data-quality view. ``(source_table, row_ref, reason_code)`` is unique so that
+    several command-centre clients validating the same row record it once.
+    """
+
+    __tablename__ = "rejected_input"
+    __table_args__ = (
+        UniqueConstraint(
+            "source_table", "row_ref", "reason_code", name="uq_rejected_input_row_reason"
+        ),
+        Index("ix_rejected_input_detected_at", "detected_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    detected_at: Mapped[Timestamp] = mapped_column(server_default=func.now())
+    source_table: Mapped[str] = mapped_column(String(64))
+    row_ref: Mapped[str] = mapped_column(String(100))
+    reason_code: Mapped[str] = mapped_column(String(32))
+    reason: Mapped[str] = mapped_column(Text)
+    payload: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    txid: Mapped[int | None] = mapped_column(BigInteger, index=True)
+
+
+#: Tables whose changes are announced on :data:`CHANGE_CHANNEL` and carry a ``txid``.
+WATCHED_TABLES: tuple[str, ...] = (
+    "grids",
+    "workers",
+    "worker_positions",
+    "tickets",
+    "ticket_actions",
+    "rejected_input",
+)
+
+#: The LISTEN/NOTIFY channel; payloads are ``{"t": table, "id": key, "op": "I"|"U"|"D"}``.
+CHANGE_CHANNEL = "gridcommand_changes"
