@@ -384,6 +384,14 @@ _WATCHED = {
 }
 
 _TRIGGER_SQL: list[str] = [
+    # Seeding history writes its own trace rows with historic times and wants no
+    # flood of notifications; only the tables' owner may ask for that.
+    """
+    CREATE FUNCTION gc_bulk_load(rel oid) RETURNS boolean LANGUAGE sql STABLE AS $$
+        SELECT coalesce(current_setting('gridcommand.bulk_load', true), '') = 'on'
+           AND pg_has_role(session_user, (SELECT relowner FROM pg_class WHERE oid = rel), 'MEMBER')
+    $$
+    """,
     # The change feed's watermark: the writing transaction's 64-bit id. A reader that
     # remembers its snapshot's xmin can ask for "txid >= xmin" and miss nothing.
     """
@@ -404,8 +412,12 @@ _TRIGGER_SQL: list[str] = [
     """
     CREATE FUNCTION gc_notify_change() RETURNS trigger LANGUAGE plpgsql AS $$
     DECLARE
-        r jsonb := to_jsonb(CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END);
+        r jsonb;
     BEGIN
+        IF gc_bulk_load(TG_RELID) THEN
+            RETURN NULL;
+        END IF;
+        r := to_jsonb(CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END);
         PERFORM pg_notify(
             'gridcommand_changes',
             json_build_object('t', TG_TABLE_NAME, 'id', r ->> TG_ARGV[0], 'op', left(TG_OP, 1))::text
@@ -480,6 +492,9 @@ _TRIGGER_SQL: list[str] = [
     DECLARE
         verb text := nullif(current_setting('gridcommand.action', true), '');
     BEGIN
+        IF gc_bulk_load(TG_RELID) THEN
+            RETURN NULL;
+        END IF;
         IF TG_OP = 'UPDATE' AND NEW.status IS NOT DISTINCT FROM OLD.status THEN
             RETURN NULL;
         END IF;
@@ -557,4 +572,4 @@ _DROP_TRIGGER_SQL: list[str] = [
         "gc_ticket_trace",
         "gc_append_only",
     )
-]
+] + ["DROP FUNCTION IF EXISTS gc_bulk_load(oid)"]

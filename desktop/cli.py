@@ -1,0 +1,73 @@
+"""The ``gridcommand`` command line: one entry point, one subcommand per task.
+
+Every failure a user can cause (a wrong URL, an unreachable server, a database of
+a newer schema, a bad file) reaches them as one sentence and a non-zero exit;
+a traceback appears only with ``--debug``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from gridcommand.db.errors import UserFacingError
+
+EXIT_USER_ERROR = 2
+EXIT_INTERRUPTED = 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from gridcommand.desktop.commands import COMMAND_MODULES
+
+    parser = argparse.ArgumentParser(
+        prog="gridcommand",
+        description="A GIS command centre for city grid management (网格化服务管理).",
+    )
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        help="a shared PostgreSQL server (postgresql://user@host/db; 'postgresql://' alone "
+        "uses libpq's PG* variables, service files and .pgpass). Default: "
+        "$GRIDCOMMAND_DATABASE_URL, else the embedded server in the user's data directory.",
+    )
+    parser.add_argument(
+        "--debug", action="store_true", help="show tracebacks and debug logging"
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for module in COMMAND_MODULES:
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.debug else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        return int(args.func(args) or 0)
+    except UserFacingError as exc:
+        if args.debug:
+            raise
+        print(f"gridcommand: {exc}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        print("gridcommand: interrupted.", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as exc:  # the last line of defence: one sentence, not a traceback
+        if args.debug:
+            raise
+        print(
+            f"gridcommand: unexpected error ({type(exc).__name__}: {exc}); "
+            "run again with --debug for details.",
+            file=sys.stderr,
+        )
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
