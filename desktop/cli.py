@@ -32,9 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
         "uses libpq's PG* variables, service files and .pgpass). Default: "
         "$GRIDCOMMAND_DATABASE_URL, else the embedded server in the user's data directory.",
     )
-    parser.add_argument(
-        "--debug", action="store_true", help="show tracebacks and debug logging"
-    )
+    parser.add_argument("--debug", action="store_true", help="show tracebacks and debug logging")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for module in COMMAND_MODULES:
         module.register(sub)

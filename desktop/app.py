@@ -1,0 +1,51 @@
+"""Building the Qt application and its window around an open database."""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication
+
+from gridcommand.desktop import i18n
+from gridcommand.desktop.main_window import MainWindow
+from gridcommand.desktop.settings import APPLICATION, ORGANIZATION, settings
+
+CJK_FAMILIES = ("Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC")
+
+
+def create_application(language: str | None = None) -> QApplication:
+    """The QApplication, with translations and a font that renders Chinese."""
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationName(APPLICATION)
+    chosen = i18n.choose_language(language, settings().value("ui/language"))
+    app.setProperty("gridcommand_translators", i18n.install_translators(app, chosen))
+    app.setProperty("gridcommand_language", chosen)
+    families = set(QFontDatabase.families())
+    for family in CJK_FAMILIES:
+        if family in families:
+            font = QFont(family)
+            font.setPointSize(max(app.font().pointSize(), 11))
+            app.setFont(font)
+            break
+    return app
+
+
+def create_window(location: str) -> MainWindow:
+    return MainWindow(settings(), location)
+
+
+def run_window(db: object, language: str | None = None) -> int:
+    """Open the window on ``db`` and run the event loop until it closes."""
+    from gridcommand.desktop.wiring import wire_window
+
+    app = create_application(language)
+    window = create_window(getattr(db, "where", ""))
+    session = wire_window(window, db)
+    window.show()
+    try:
+        return app.exec()
+    finally:
+        session.stop()

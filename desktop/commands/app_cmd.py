@@ -1,0 +1,42 @@
+"""``gridcommand app``: open the window against a database."""
+
+from __future__ import annotations
+
+import argparse
+
+from gridcommand.db.engine import Database, open_database
+from gridcommand.db.errors import UserFacingError
+from gridcommand.db.migrate import check_not_newer, head_revision, upgrade
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = sub.add_parser("app", help="open the command-centre window against a database")
+    add_window_options(parser)
+    parser.set_defaults(func=run)
+
+
+def add_window_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--lang", choices=("zh_CN", "en"), help="UI language (default: zh_CN)")
+
+
+def prepare_schema(db: Database) -> None:
+    """The embedded database is ours to upgrade; a shared one must be upgraded on purpose."""
+    db.check_reachable()
+    current = check_not_newer(db.engine)
+    if current == head_revision():
+        return
+    if db.server is not None:
+        upgrade(db.engine)
+        return
+    raise UserFacingError(
+        f"The database schema is at {current or 'nothing'}, older than this gridcommand "
+        f"({head_revision()}); run 'gridcommand db upgrade' against it first."
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from gridcommand.desktop.app import run_window
+
+    with open_database(args.db) as db:
+        prepare_schema(db)
+        return run_window(db, language=args.lang)

@@ -1,0 +1,81 @@
+"""``gridcommand demo``: the embedded database, a seeded district, the simulator, the window.
+
+Everything a newcomer needs to see the product work, from one command. The
+simulator runs as a separate process (as real field systems would) and is
+stopped with the window.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+
+from sqlalchemy import func, select
+
+from gridcommand.db.engine import open_database
+from gridcommand.db.models import Grid
+from gridcommand.db.seed import seed_demo
+from gridcommand.desktop.commands.app_cmd import add_window_options, prepare_schema
+from gridcommand.desktop.commands.seed_cmd import ProgressLine
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = sub.add_parser(
+        "demo",
+        help="start the embedded database, seed it on first run, run the field simulator "
+        "and open the window",
+    )
+    parser.add_argument("--grids", type=int, default=100, help="grids to seed on first run (100)")
+    parser.add_argument("--random-seed", type=int, default=7)
+    parser.add_argument(
+        "--no-simulator", action="store_true", help="do not start the field simulator"
+    )
+    parser.add_argument(
+        "--tickets-per-minute", type=float, default=6.0, help="simulator's report rate (6)"
+    )
+    add_window_options(parser)
+    parser.set_defaults(func=run)
+
+
+def simulator_command(url: str, args: argparse.Namespace) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "gridcommand.desktop",
+        "--db",
+        url,
+        "simulate",
+        "--random-seed",
+        str(args.random_seed),
+        "--tickets-per-minute",
+        str(args.tickets_per_minute),
+    ]
+
+
+def run(args: argparse.Namespace) -> int:
+    from gridcommand.desktop.app import run_window
+
+    with open_database(args.db) as db:
+        prepare_schema(db)
+        with db.engine.connect() as conn:
+            seeded = conn.execute(select(func.count()).select_from(Grid)).scalar_one()
+        if not seeded:
+            print(f"First run: seeding a demo district of {args.grids} grids…", file=sys.stderr)
+            summary = seed_demo(
+                db.engine, grids=args.grids, random_seed=args.random_seed, progress=ProgressLine()
+            )
+            print(f"Seeded {summary.grids} grids and {summary.tickets} tickets.", file=sys.stderr)
+        simulator = None
+        if not args.no_simulator:
+            url = db.url.render_as_string(hide_password=False)
+            simulator = subprocess.Popen(simulator_command(url, args))
+        try:
+            return run_window(db, language=args.lang)
+        finally:
+            if simulator is not None:
+                simulator.terminate()
+                try:
+                    simulator.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    simulator.kill()

@@ -1,0 +1,127 @@
+"""The command centre's main window: the map in the middle, panels docked around it.
+
+The window itself holds no data logic: panels are plugged in by
+:mod:`gridcommand.desktop.app`, and the window only lays them out, remembers
+the layout between runs and shows whether the picture is live.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QDateTime, QSettings, Qt, QTimer
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gridcommand.widgets.connection_banner import ConnectionBanner
+
+DOCK_AREAS = {
+    "queues": Qt.DockWidgetArea.RightDockWidgetArea,
+    "workers": Qt.DockWidgetArea.LeftDockWidgetArea,
+    "charts": Qt.DockWidgetArea.BottomDockWidgetArea,
+    "quality": Qt.DockWidgetArea.BottomDockWidgetArea,
+    "detail": Qt.DockWidgetArea.RightDockWidgetArea,
+}
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, settings: QSettings, location: str) -> None:
+        super().__init__()
+        self._settings = settings
+        self.setWindowTitle(self.tr("gridcommand — Grid Command Centre"))
+        self.setObjectName("mainWindow")
+        self.setDockOptions(
+            QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks
+        )
+
+        self.banner = ConnectionBanner()
+        self._map_stack = QStackedWidget()
+        waiting = QLabel(self.tr("Loading the map…"))
+        waiting.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._map_stack.addWidget(waiting)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.banner)
+        layout.addWidget(self._map_stack, 1)
+        self.setCentralWidget(central)
+
+        self.docks: dict[str, QDockWidget] = {}
+        titles = {
+            "queues": self.tr("Ticket queues"),
+            "workers": self.tr("Workers"),
+            "charts": self.tr("Charts"),
+            "quality": self.tr("Data quality"),
+            "detail": self.tr("Ticket detail"),
+        }
+        for name, title in titles.items():
+            dock = QDockWidget(title, self)
+            dock.setObjectName(f"dock_{name}")
+            empty = QLabel(self.tr("Nothing to show yet."))
+            empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            dock.setWidget(empty)
+            self.addDockWidget(DOCK_AREAS[name], dock)
+            self.docks[name] = dock
+        self.tabifyDockWidget(self.docks["charts"], self.docks["quality"])
+        self.docks["charts"].raise_()
+
+        self._connection_label = QLabel()
+        self._clock_label = QLabel()
+        self._location_label = QLabel(location)
+        status = self.statusBar()
+        status.addWidget(self._connection_label)
+        status.addWidget(self._location_label)
+        status.addPermanentWidget(self._clock_label)
+        self._clock = QTimer(self)
+        self._clock.timeout.connect(self._on_clock_tick)
+        self._clock.start(1000)
+        self._on_clock_tick()
+        self.set_connection_state("connecting", "")
+        self._restore_layout()
+
+    def set_map_widget(self, widget: QWidget) -> None:
+        self._map_stack.addWidget(widget)
+        self._map_stack.setCurrentWidget(widget)
+
+    def set_panel(self, name: str, widget: QWidget) -> None:
+        self.docks[name].setWidget(widget)
+
+    def set_connection_state(self, state: str, detail: str) -> None:
+        self.banner.set_state(state, detail)
+        text = {
+            "connected": self.tr("● Live"),
+            "connecting": self.tr("○ Connecting"),
+            "reconnecting": self.tr("◐ Reconnecting"),
+            "lost": self.tr("✕ Connection lost"),
+        }.get(state, state)
+        self._connection_label.setText(text)
+        color = {"connected": "#2e7d32", "lost": "#b00020"}.get(state, "#b26a00")
+        self._connection_label.setStyleSheet(f"color:{color};font-weight:bold;")
+
+    def connection_text(self) -> str:
+        return self._connection_label.text()
+
+    def _on_clock_tick(self) -> None:
+        self._clock_label.setText(QDateTime.currentDateTime().toString("yyyy-MM-dd HH:mm:ss"))
+
+    def _restore_layout(self) -> None:
+        geometry = self._settings.value("window/geometry")
+        state = self._settings.value("window/state")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1600, 900)
+        if state is not None:
+            self.restoreState(state)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
+        self._settings.setValue("window/geometry", self.saveGeometry())
+        self._settings.setValue("window/state", self.saveState())
+        self._settings.sync()
+        super().closeEvent(event)

@@ -1,0 +1,51 @@
+"""A banner across the top of the window that says when the database is not live.
+
+Operators must never mistake a frozen picture for a quiet city: while the feed
+is reconnecting or lost, the banner stays up, in amber or red, with how long.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
+
+_STYLES = {
+    "reconnecting": "background:#b26a00;color:white;",
+    "lost": "background:#b00020;color:white;",
+    "connecting": "background:#37474f;color:white;",
+}
+
+
+class ConnectionBanner(QFrame):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("connectionBanner")
+        self._label = QLabel(self)
+        self._label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        font = self._label.font()
+        font.setPointSize(font.pointSize() + 4)
+        font.setBold(True)
+        self._label.setFont(font)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 6, 8, 6)
+        layout.addWidget(self._label)
+        self.state = "connecting"
+        self.set_state("connecting", "")
+
+    def set_state(self, state: str, detail: str) -> None:
+        """Show the banner unless the feed is live (``connected``)."""
+        self.state = state
+        if state == "connected":
+            self.hide()
+            return
+        headline = {
+            "connecting": self.tr("Connecting to the database…"),
+            "reconnecting": self.tr("Database connection interrupted — reconnecting"),
+            "lost": self.tr("Database connection lost — the picture is NOT live"),
+        }.get(state, state)
+        self._label.setText(f"{headline}  {detail}".strip())
+        self.setStyleSheet(_STYLES.get(state, _STYLES["lost"]))
+        self.show()
+
+    def text(self) -> str:
+        return self._label.text()
