@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from importlib.resources import files
 from typing import Any
 
-from gridcommand.db.models import Category, CategoryClass
 from sqlalchemy import Connection, insert
+
+from gridcommand.db.models import Category, CategoryClass
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,12 +7,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gridcommand.db import embedded
-from gridcommand.db.errors import UserFacingError, explain_connection_error
-from gridcommand.db.urls import configured_url, describe
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
+
+from gridcommand.db import embedded
+from gridcommand.db.errors import UserFacingError, explain_connection_error
+from gridcommand.db.urls import configured_url, describe
 
 CONNECT_TIMEOUT_S = 5
 

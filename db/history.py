@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from gridcommand.db.models import Ticket, TicketAction
 from sqlalchemy import Connection, insert
+
+from gridcommand.db.models import Ticket, TicketAction
 
 if TYPE_CHECKING:
     from gridcommand.db.catalogue import CatalogueItem

@@ -8,10 +8,11 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from gridcommand.db.errors import UserFacingError, explain_connection_error
-from gridcommand.db.urls import describe
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
+
+from gridcommand.db.errors import UserFacingError, explain_connection_error
+from gridcommand.db.urls import describe
 
 
 def alembic_config() -> Config:

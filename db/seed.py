@@ -17,14 +17,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import shapely
+from shapely.geometry import Point, mapping
+from shapely.geometry.base import BaseGeometry
+from sqlalchemy import Connection, Engine, func, insert, select, text
+
 from gridcommand.db import names, tiling
 from gridcommand.db.catalogue import CatalogueItem, write_catalogue
 from gridcommand.db.errors import UserFacingError
 from gridcommand.db.history import HistoryPlan, write_history
 from gridcommand.db.models import Grid, Region, Worker, WorkerPosition
-from shapely.geometry import Point, mapping
-from shapely.geometry.base import BaseGeometry
-from sqlalchemy import Connection, Engine, func, insert, select, text
 
 Progress = Callable[[str, int, int], None]
 
