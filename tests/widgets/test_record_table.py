@@ -1,0 +1,60 @@
+"""The keyed table model keeps rows, selection and Qt's model contract intact."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QSortFilterProxyModel, Qt
+from pytestqt.modeltest import ModelTester
+
+from gridcommand.widgets.record_table import Column, RecordRole, RecordTableModel, SortRole
+
+
+@dataclass(frozen=True)
+class Row:
+    id: int
+    name: str
+    age: int
+
+
+def _model() -> RecordTableModel[Row]:
+    return RecordTableModel(
+        [
+            Column("Name", lambda r: r.name),
+            Column(
+                "Age",
+                lambda r: f"{r.age} min",
+                sort_key=lambda r: r.age,
+                foreground=lambda r: "#ff0000" if r.age > 60 else None,
+            ),
+        ],
+        key=lambda r: r.id,
+    )
+
+
+def test_upsert_and_remove_keep_the_model_contract(qtmodeltester: ModelTester) -> None:
+    model = _model()
+    qtmodeltester.check(model)
+    model.upsert([Row(1, "a", 5), Row(2, "b", 90), Row(3, "c", 30)])
+    assert model.rowCount() == 3
+    model.upsert([Row(2, "b", 95), Row(4, "d", 1)])
+    assert model.rowCount() == 4
+    assert model.index(model.row_of(2) or 0, 1).data() == "95 min"
+    model.remove([1, 3, 99])
+    assert [r.id for r in model.records()] == [2, 4]
+    assert model.row_of(4) == 1
+    assert model.index(0, 0).data(RecordRole) == Row(2, "b", 95)
+    assert model.index(0, 1).data(Qt.ItemDataRole.ForegroundRole) is not None
+    assert model.index(1, 1).data(Qt.ItemDataRole.ForegroundRole) is None
+
+
+def test_numeric_sort_through_a_proxy() -> None:
+    model = _model()
+    model.upsert([Row(1, "a", 100), Row(2, "b", 9), Row(3, "c", 20)])
+    proxy = QSortFilterProxyModel()
+    proxy.setSourceModel(model)
+    proxy.setSortRole(SortRole)
+    proxy.sort(1)
+    assert [proxy.index(i, 0).data() for i in range(3)] == ["b", "c", "a"]
+    model.upsert([Row(2, "b", 500)])
+    assert [proxy.index(i, 0).data() for i in range(3)] == ["c", "a", "b"]

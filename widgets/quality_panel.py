@@ -1,0 +1,106 @@
+"""The data-quality view: every row a field system wrote that was refused, and why.
+
+Bad input never vanishes: operators see here what the validation skipped, so a
+broken tablet app or a swapped coordinate order is noticed on the wall, not
+discovered weeks later in a report.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Hashable, Iterable
+from datetime import datetime
+from typing import Any, Protocol
+
+from PySide6.QtCore import QRegularExpression, QSortFilterProxyModel, Qt
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QTableView, QVBoxLayout, QWidget
+
+from gridcommand.widgets.record_table import Column, RecordTableModel, SortRole
+
+
+class Rejection(Protocol):
+    @property
+    def id(self) -> int: ...
+    @property
+    def detected_at(self) -> datetime: ...
+    @property
+    def source_table(self) -> str: ...
+    @property
+    def row_ref(self) -> str: ...
+    @property
+    def reason_code(self) -> str: ...
+    @property
+    def reason(self) -> str: ...
+    @property
+    def payload(self) -> dict[str, Any] | None: ...
+
+
+def _payload_preview(record: Rejection) -> str:
+    text = json.dumps(record.payload, ensure_ascii=False) if record.payload else ""
+    return text if len(text) <= 300 else text[:300] + "…"
+
+
+class QualityPanel(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        columns: list[Column[Rejection]] = [
+            Column(
+                self.tr("Detected"),
+                lambda r: r.detected_at.astimezone().strftime("%m-%d %H:%M:%S"),
+                sort_key=lambda r: r.detected_at.timestamp(),
+            ),
+            Column(self.tr("Table"), lambda r: r.source_table),
+            Column(self.tr("Row"), lambda r: r.row_ref),
+            Column(self.tr("Problem"), lambda r: r.reason_code, foreground=lambda r: "#ffb74d"),
+            Column(self.tr("Reason"), lambda r: r.reason, tooltip=_payload_preview),
+        ]
+        self.model: RecordTableModel[Rejection] = RecordTableModel(columns, key=lambda r: r.id)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SortRole)
+        self.proxy.setFilterKeyColumn(3)
+        self.view = QTableView()
+        self.view.setModel(self.proxy)
+        self.view.setSortingEnabled(True)
+        self.view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+        self.view.verticalHeader().hide()
+        self.view.horizontalHeader().setStretchLastSection(True)
+        self.view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+
+        self.kind = QComboBox()
+        self.kind.addItem(self.tr("All problems"), "")
+        self.kind.currentIndexChanged.connect(self._on_kind_change)
+        self.summary = QLabel()
+        top = QHBoxLayout()
+        top.addWidget(self.summary, 1)
+        top.addWidget(self.kind)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.view)
+        self._update_summary()
+
+    def add_rejections(self, records: Iterable[Rejection]) -> None:
+        self.model.upsert(records)
+        self._update_summary()
+
+    def remove_rejections(self, keys: Iterable[Hashable]) -> None:
+        self.model.remove(keys)
+        self._update_summary()
+
+    def _update_summary(self) -> None:
+        counts = Counter(r.reason_code for r in self.model.records())
+        total = sum(counts.values())
+        self.summary.setText(self.tr("%n refused row(s)", "", total))
+        known = {self.kind.itemData(i) for i in range(self.kind.count())}
+        for code in sorted(counts):
+            if code not in known:
+                self.kind.addItem(code, code)
+        for i in range(1, self.kind.count()):
+            code = self.kind.itemData(i)
+            self.kind.setItemText(i, f"{code} ({counts.get(code, 0)})")
+
+    def _on_kind_change(self) -> None:
+        code = self.kind.currentData() or ""
+        pattern = f"^{QRegularExpression.escape(code)}$" if code else ""
+        self.proxy.setFilterRegularExpression(pattern)

@@ -1,0 +1,138 @@
+"""A table model over immutable records, updated by key without resetting.
+
+Live views receive deltas (added / changed / removed records) many times a
+second; resetting the model on each would lose the operator's selection and
+scroll position. This model inserts, updates and removes single rows instead,
+and leaves sorting and filtering to a QSortFilterProxyModel.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+R = TypeVar("R")
+_Index = QModelIndex | QPersistentModelIndex
+
+#: A role that returns the record itself, for delegates, proxies and selection handlers.
+RecordRole = int(Qt.ItemDataRole.UserRole) + 1
+#: A role that returns a sortable value (numbers and datetimes sort as themselves).
+SortRole = int(Qt.ItemDataRole.UserRole) + 2
+
+
+@dataclass(frozen=True)
+class Column(Generic[R]):
+    """One column: its header, its display text, and optionally a sort key and colours."""
+
+    header: str
+    text: Callable[[R], str]
+    sort_key: Callable[[R], Any] | None = None
+    foreground: Callable[[R], str | None] | None = None
+    background: Callable[[R], str | None] | None = None
+    tooltip: Callable[[R], str] | None = None
+
+
+class RecordTableModel(QAbstractTableModel, Generic[R]):
+    def __init__(self, columns: Sequence[Column[R]], key: Callable[[R], Hashable]) -> None:
+        super().__init__()
+        self._columns = list(columns)
+        self._key = key
+        self._rows: list[R] = []
+        self._index: dict[Hashable, int] = {}
+
+    # -- updates -----------------------------------------------------------------
+    def set_records(self, records: Iterable[R]) -> None:
+        self.beginResetModel()
+        self._rows = list(records)
+        self._reindex()
+        self.endResetModel()
+
+    def upsert(self, records: Iterable[R]) -> None:
+        new: list[R] = []
+        for record in records:
+            row = self._index.get(self._key(record))
+            if row is None:
+                new.append(record)
+                continue
+            self._rows[row] = record
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(self._columns) - 1))
+        if new:
+            start = len(self._rows)
+            self.beginInsertRows(QModelIndex(), start, start + len(new) - 1)
+            for offset, record in enumerate(new):
+                self._rows.append(record)
+                self._index[self._key(record)] = start + offset
+            self.endInsertRows()
+
+    def remove(self, keys: Iterable[Hashable]) -> None:
+        rows = sorted((self._index[k] for k in set(keys) if k in self._index), reverse=True)
+        for row in rows:
+            self.beginRemoveRows(QModelIndex(), row, row)
+            del self._rows[row]
+            self.endRemoveRows()
+        if rows:
+            self._reindex()
+
+    def refresh(self) -> None:
+        """Re-evaluate every cell (for columns that depend on the clock)."""
+        if self._rows:
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(self._rows) - 1, len(self._columns) - 1)
+            )
+
+    def _reindex(self) -> None:
+        self._index = {self._key(r): i for i, r in enumerate(self._rows)}
+
+    # -- reading -----------------------------------------------------------------
+    def record(self, row: int) -> R:
+        return self._rows[row]
+
+    def row_of(self, key: Hashable) -> int | None:
+        return self._index.get(key)
+
+    def records(self) -> list[R]:
+        return list(self._rows)
+
+    # -- Qt interface ---------------------------------------------------------------
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._columns)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self._columns[section].header
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        record = self._rows[index.row()]
+        column = self._columns[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.text(record)
+        if role == RecordRole:
+            return record
+        if role == SortRole:
+            return column.sort_key(record) if column.sort_key else column.text(record)
+        if role == Qt.ItemDataRole.ForegroundRole and column.foreground:
+            return _brush(column.foreground(record))
+        if role == Qt.ItemDataRole.BackgroundRole and column.background:
+            return _brush(column.background(record))
+        if role == Qt.ItemDataRole.ToolTipRole and column.tooltip:
+            return column.tooltip(record)
+        return None
+
+
+def _brush(color: str | None) -> Any:
+    if not color:
+        return None
+    from PySide6.QtGui import QBrush, QColor
+
+    return QBrush(QColor(color))
