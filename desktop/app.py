@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from importlib.resources import as_file, files
 
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
@@ -14,6 +15,22 @@ from gridcommand.desktop.settings import APPLICATION, ORGANIZATION, settings
 CJK_FAMILIES = ("Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC")
 
 
+def load_bundled_fonts() -> list[str]:
+    """Register the bundled Noto Sans SC (GB2312 subset) so Chinese renders everywhere.
+
+    Command-centre PCs have Chinese fonts, but a kiosk image or a headless test box
+    may not; without one every label would be a row of boxes.
+    """
+    families: list[str] = []
+    folder = files("gridcommand.resources") / "fonts"
+    for entry in folder.iterdir():
+        if entry.name.endswith(".otf"):
+            with as_file(entry) as path:
+                font_id = QFontDatabase.addApplicationFont(str(path))
+            families.extend(QFontDatabase.applicationFontFamilies(font_id))
+    return families
+
+
 def create_application(language: str | None = None) -> QApplication:
     """The QApplication, with translations and a font that renders Chinese."""
     existing = QApplication.instance()
@@ -23,6 +40,7 @@ def create_application(language: str | None = None) -> QApplication:
     chosen = i18n.choose_language(language, settings().value("ui/language"))
     app.setProperty("gridcommand_translators", i18n.install_translators(app, chosen))
     app.setProperty("gridcommand_language", chosen)
+    load_bundled_fonts()
     families = set(QFontDatabase.families())
     for family in CJK_FAMILIES:
         if family in families:
