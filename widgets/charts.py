@@ -1,0 +1,89 @@
+"""Charts of what is happening: reports per hour, cases against deadlines, workers.
+
+Each plot item is created once; updates call ``setOpts``/``setData`` so the
+charts never flicker or rebuild, whatever the update rate.
+"""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+from PySide6.QtWidgets import QGridLayout, QWidget
+
+from gridcommand.db.figures import DashboardFigures
+
+GREEN, YELLOW, RED, GREY, BLUE = "#43a047", "#fdd835", "#e53935", "#78909c", "#42a5f5"
+
+
+class ChartsPanel(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        pg.setConfigOptions(antialias=True)
+        layout = QGridLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+
+        self.hourly = pg.PlotWidget(axisItems={"bottom": pg.DateAxisItem()})
+        self.hourly.setTitle(self.tr("Reports per hour (last 24 h)"))
+        self.hourly.showGrid(y=True, alpha=0.3)
+        self.hourly.setMouseEnabled(x=False, y=False)
+        self.hourly.addLegend(offset=(5, 5))
+        self._reports = pg.BarGraphItem(
+            x=[], height=[], width=3000, brush=BLUE, name=self.tr("reports")
+        )
+        self._emergencies = pg.BarGraphItem(
+            x=[], height=[], width=3000, brush=RED, name=self.tr("emergencies")
+        )
+        self.hourly.addItem(self._reports)
+        self.hourly.addItem(self._emergencies)
+
+        self.deadlines = pg.PlotWidget()
+        self.deadlines.setTitle(self.tr("Open cases against deadline"))
+        self.deadlines.setMouseEnabled(x=False, y=False)
+        self._deadline_bars = pg.BarGraphItem(
+            x=[0, 1, 2], height=[0, 0, 0], width=0.7, brushes=[GREEN, YELLOW, RED]
+        )
+        self.deadlines.addItem(self._deadline_bars)
+        self.deadlines.getAxis("bottom").setTicks(
+            [[(0, self.tr("on time")), (1, self.tr("due soon")), (2, self.tr("overdue"))]]
+        )
+
+        self.classes = pg.PlotWidget()
+        self.classes.setTitle(self.tr("Open cases by class"))
+        self.classes.setMouseEnabled(x=False, y=False)
+        self._class_bars = pg.BarGraphItem(x0=[], y=[], width=[], height=0.7, brush=BLUE)
+        self.classes.addItem(self._class_bars)
+
+        self.workers = pg.PlotWidget()
+        self.workers.setTitle(self.tr("Workers"))
+        self.workers.setMouseEnabled(x=False, y=False)
+        self._worker_bars = pg.BarGraphItem(
+            x=[0, 1, 2], height=[0, 0, 0], width=0.7, brushes=[GREEN, YELLOW, GREY]
+        )
+        self.workers.addItem(self._worker_bars)
+        self.workers.getAxis("bottom").setTicks(
+            [[(0, self.tr("online")), (1, self.tr("stale")), (2, self.tr("offline"))]]
+        )
+
+        layout.addWidget(self.hourly, 0, 0)
+        layout.addWidget(self.deadlines, 0, 1)
+        layout.addWidget(self.classes, 0, 2)
+        layout.addWidget(self.workers, 0, 3)
+        layout.setColumnStretch(0, 3)
+        layout.setColumnStretch(1, 1)
+        layout.setColumnStretch(2, 2)
+        layout.setColumnStretch(3, 1)
+        self.figures: DashboardFigures | None = None
+
+    def show_figures(self, figures: DashboardFigures) -> None:
+        self.figures = figures
+        xs = [t + 1800 for t in figures.hour_starts]
+        self._reports.setOpts(x=xs, height=list(figures.reports_per_hour), width=3000)
+        self._emergencies.setOpts(x=xs, height=list(figures.emergencies_per_hour), width=1500)
+        self._deadline_bars.setOpts(height=[figures.on_time, figures.due_soon, figures.overdue])
+        names = [name for name, _ in figures.open_by_class][:8]
+        counts = [count for _, count in figures.open_by_class][:8]
+        ys = list(range(len(names)))[::-1]
+        self._class_bars.setOpts(x0=[0] * len(counts), y=ys, width=counts, height=0.7)
+        self.classes.getAxis("left").setTicks([list(zip(ys, names, strict=True))])
+        self._worker_bars.setOpts(
+            height=[figures.workers_online, figures.workers_stale, figures.workers_offline]
+        )
