@@ -36,10 +36,16 @@ class Column(Generic[R]):
 
 
 class RecordTableModel(QAbstractTableModel, Generic[R]):
-    def __init__(self, columns: Sequence[Column[R]], key: Callable[[R], Hashable]) -> None:
+    def __init__(
+        self,
+        columns: Sequence[Column[R]],
+        key: Callable[[R], Hashable],
+        row_background: Callable[[R], str | None] | None = None,
+    ) -> None:
         super().__init__()
         self._columns = list(columns)
         self._key = key
+        self._row_background = row_background
         self._rows: list[R] = []
         self._index: dict[Hashable, int] = {}
 
@@ -123,8 +129,13 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
             return column.sort_key(record) if column.sort_key else column.text(record)
         if role == Qt.ItemDataRole.ForegroundRole and column.foreground:
             return _brush(column.foreground(record))
-        if role == Qt.ItemDataRole.BackgroundRole and column.background:
-            return _brush(column.background(record))
+        if role == Qt.ItemDataRole.BackgroundRole:
+            if self._row_background is not None:
+                colour = self._row_background(record)
+                if colour:
+                    return _brush(colour)
+            if column.background:
+                return _brush(column.background(record))
         if role == Qt.ItemDataRole.ToolTipRole and column.tooltip:
             return column.tooltip(record)
         return None

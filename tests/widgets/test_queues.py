@@ -1,0 +1,161 @@
+"""Queues: tickets move between them as their status changes; emergencies lead and flash."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from gridcommand.widgets.queues import QueuePanel
+from gridcommand.widgets.ticket_columns import LIGHT
+
+T0 = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class T:
+    id: int
+    code: str
+    status: str
+    deadline: datetime
+    reported_at: datetime = T0
+    is_emergency: bool = False
+    priority: int = 3
+    source: str = "patrol"
+    category_name: str = "井盖缺失"
+    class_code: str = "01"
+    grid_code: str | None = "G1"
+    assignee_worker_code: str | None = None
+    assignee_department: str | None = None
+    description: str = ""
+    closed_at: datetime | None = None
+
+
+def time_state(t: T, now: datetime) -> str:  # the rule of the issue: yellow in the last quarter
+    if now >= t.deadline:
+        return "red"
+    allowed = t.deadline - t.reported_at
+    return "yellow" if now >= t.deadline - allowed / 4 else "green"
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = T0
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def _panel(qtbot: QtBot, clock: Clock) -> QueuePanel:
+    panel = QueuePanel(
+        clock=clock,
+        time_state=time_state,  # type: ignore[arg-type]
+        grid_name=lambda g: {"G1": "一网格", "G2": "二网格"}.get(g or "", ""),
+        worker_name=lambda w: {"W1": "王芳"}.get(w or "", ""),
+        regions_of=lambda g: {"G1": ("C1", "S1"), "G2": ("C2", "S1")}.get(g or "", ()),
+    )
+    qtbot.addWidget(panel)
+    return panel
+
+
+def test_tickets_move_between_queues(qtbot: QtBot) -> None:
+    clock = Clock()
+    panel = _panel(qtbot, clock)
+    t = T(1, "T1", "reported", T0 + timedelta(hours=12))
+    panel.upsert([t])
+    assert panel.visible_ids("new") == [1]
+    for status, queue in (
+        ("registered", "registered"),
+        ("dispatched", "dispatched"),
+        ("in_progress", "in_progress"),
+        ("handled", "verify"),
+        ("verified", "verify"),
+    ):
+        t = replace(t, status=status)
+        panel.upsert([t])
+        holding = [q for q in panel.proxies if panel.visible_ids(q)]
+        assert holding == [queue], (status, holding)
+    t = replace(t, status="closed", closed_at=clock.now)
+    panel.upsert([t])
+    assert [q for q in panel.proxies if panel.visible_ids(q)] == ["closed_today"]
+    assert "(1)" in panel.tabText(6)
+
+
+def test_countdown_turns_yellow_then_red_and_enters_overdue(qtbot: QtBot) -> None:
+    clock = Clock()
+    panel = _panel(qtbot, clock)
+    panel.upsert([T(1, "T1", "registered", T0 + timedelta(hours=12))])
+    cell = panel.model.index(0, 1)
+    assert cell.data(Qt.ItemDataRole.ForegroundRole).color().name() == LIGHT["green"]
+    assert "12 h 00 min" in cell.data()
+    clock.now = T0 + timedelta(hours=9, minutes=1)  # last quarter of 12 h begins at 9 h
+    assert cell.data(Qt.ItemDataRole.ForegroundRole).color().name() == LIGHT["yellow"]
+    assert panel.visible_ids("overdue") == []
+    clock.now = T0 + timedelta(hours=13, minutes=5)
+    qtbot.wait(1100)  # one tick of the queue's own timer re-reads the clock
+    assert cell.data(Qt.ItemDataRole.ForegroundRole).color().name() == LIGHT["red"]
+    assert "overdue by 1 h 05 min" in cell.data()
+    assert panel.visible_ids("overdue") == [1]
+
+
+def test_emergencies_lead_and_flash_until_acknowledged(qtbot: QtBot) -> None:
+    clock = Clock()
+    panel = _panel(qtbot, clock)
+    panel.upsert(
+        [
+            T(1, "T1", "reported", T0 + timedelta(hours=1)),
+            T(2, "T2", "reported", T0 + timedelta(hours=5), is_emergency=True, priority=1),
+            T(3, "T3", "reported", T0 + timedelta(hours=2)),
+        ]
+    )
+    panel.unacknowledged.add(2)
+    assert panel.visible_ids("new") == [2, 1, 3]
+    panel.views["new"].sortByColumn(1, Qt.SortOrder.DescendingOrder)
+    assert panel.visible_ids("new")[0] == 2
+    colours = set()
+    for _ in range(3):
+        qtbot.wait(550)
+        colours.add(
+            panel.model.index(panel.model.row_of(2) or 0, 0)
+            .data(Qt.ItemDataRole.BackgroundRole)
+            .color()
+            .name()
+        )
+    assert len(colours) == 2  # it flashes
+    panel.acknowledge([2])
+    assert (
+        panel.model.index(panel.model.row_of(2) or 0, 0).data(Qt.ItemDataRole.BackgroundRole)
+        is None
+    )
+
+
+def test_filters_narrow_every_queue(qtbot: QtBot) -> None:
+    clock = Clock()
+    panel = _panel(qtbot, clock)
+    panel.upsert(
+        [
+            T(1, "T1", "reported", T0 + timedelta(hours=1), grid_code="G1", source="hotline"),
+            T(2, "T2", "reported", T0 + timedelta(hours=1), grid_code="G2", class_code="02"),
+            T(
+                3,
+                "T3",
+                "reported",
+                T0 + timedelta(hours=1),
+                grid_code="G2",
+                description="下水道堵塞",
+            ),
+        ]
+    )
+    panel.set_filters(region="C2")
+    assert sorted(panel.visible_ids("new")) == [2, 3]
+    panel.set_filters(text="下水道")
+    assert panel.visible_ids("new") == [3]
+    panel.set_filters(region="", text="", source="hotline")
+    assert panel.visible_ids("new") == [1]
+    panel.set_filters(source="", class_code="02")
+    assert panel.visible_ids("new") == [2]
+    panel.set_filters(class_code="")
+    assert panel.select_ticket(3)
+    assert panel.selected_ticket().id == 3  # type: ignore[union-attr]

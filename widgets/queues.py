@@ -1,0 +1,286 @@
+"""The duty officer's ticket queues, from new report to closed today.
+
+One source model holds every live ticket; each queue is a filter-and-sort proxy
+over it, so a ticket moves between queues the moment its status changes, with no
+copying. Emergencies sort to the top of every queue and flash until an operator
+acknowledges them. The countdown column is re-read every second.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+from PySide6.QtCore import (
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QTabWidget, QWidget
+
+from gridcommand.widgets.record_table import RecordRole, RecordTableModel, SortRole
+from gridcommand.widgets.ticket_columns import TicketLike, ticket_columns
+
+OPEN = frozenset({"reported", "registered", "dispatched", "in_progress", "handled", "verified"})
+FLASH_ON, FLASH_OFF = "#b71c1c", "#4a0e0e"
+
+
+class QueueTicket(TicketLike, Protocol):
+    @property
+    def closed_at(self) -> datetime | None: ...
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("Queues", text)
+
+
+def _local_midnight(now: datetime) -> datetime:
+    local = now.astimezone()
+    return local.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+@dataclass(frozen=True)
+class Queue:
+    key: str
+    title: str
+    accepts: Callable[[QueueTicket, datetime], bool]
+
+
+QUEUES: tuple[Queue, ...] = (
+    Queue("new", _tr("New reports"), lambda t, now: t.status == "reported"),
+    Queue("registered", _tr("To dispatch"), lambda t, now: t.status == "registered"),
+    Queue("dispatched", _tr("Not yet accepted"), lambda t, now: t.status == "dispatched"),
+    Queue("in_progress", _tr("In progress"), lambda t, now: t.status == "in_progress"),
+    Queue("verify", _tr("To verify and close"), lambda t, now: t.status in ("handled", "verified")),
+    Queue("overdue", _tr("Overdue"), lambda t, now: t.status in OPEN and t.deadline < now),
+    Queue(
+        "closed_today",
+        _tr("Closed today"),
+        lambda t, now: (
+            t.status in ("closed", "rejected")
+            and t.closed_at is not None
+            and t.closed_at >= _local_midnight(now)
+        ),
+    ),
+)
+
+
+@dataclass
+class QueueFilters:
+    """What the officer narrowed the queues to; empty means everything."""
+
+    region: str = ""
+    class_code: str = ""
+    source: str = ""
+    priority: int = 0
+    text: str = ""
+    regions_of: Callable[[str | None], tuple[str, ...]] = field(default=lambda grid: ())
+    grid_name: Callable[[str | None], str] = field(default=lambda grid: grid or "")
+
+    def accepts(self, t: QueueTicket) -> bool:
+        if self.region and self.region not in self.regions_of(t.grid_code):
+            return False
+        if self.class_code and t.class_code != self.class_code:
+            return False
+        if self.source and t.source != self.source:
+            return False
+        if self.priority and t.priority != self.priority:
+            return False
+        if self.text:
+            needle = self.text.lower()
+            haystack = " ".join(
+                (t.code, t.description, t.category_name, self.grid_name(t.grid_code))
+            ).lower()
+            if needle not in haystack:
+                return False
+        return True
+
+
+class QueueProxy(QSortFilterProxyModel):
+    """One queue: its own membership rule, the shared filters, emergencies first."""
+
+    def __init__(self, queue: Queue, filters: QueueFilters, clock: Callable[[], datetime]) -> None:
+        super().__init__()
+        self.queue, self._filters, self._clock = queue, filters, clock
+        self.setSortRole(SortRole)
+        self.setDynamicSortFilter(True)
+
+    def filterAcceptsRow(
+        self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex
+    ) -> bool:
+        model = self.sourceModel()
+        ticket: QueueTicket = model.index(source_row, 0, source_parent).data(RecordRole)
+        return self.queue.accepts(ticket, self._clock()) and self._filters.accepts(ticket)
+
+    def lessThan(
+        self,
+        left: QModelIndex | QPersistentModelIndex,
+        right: QModelIndex | QPersistentModelIndex,
+    ) -> bool:
+        a: QueueTicket = left.data(RecordRole)
+        b: QueueTicket = right.data(RecordRole)
+        # Emergencies stay on top whichever way the column sorts.
+        ascending = self.sortOrder() == Qt.SortOrder.AscendingOrder
+        if a.is_emergency != b.is_emergency:
+            return a.is_emergency if ascending else b.is_emergency
+        return bool(left.data(SortRole) < right.data(SortRole))
+
+    def refilter(self) -> None:
+        # Qt 6.10 replaced invalidateFilter() with a begin/end pair.
+        if hasattr(self, "beginFilterChange"):
+            self.beginFilterChange()
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:  # pragma: no cover - older Qt
+            self.invalidateFilter()
+
+
+class QueuePanel(QTabWidget):
+    """The queues as tabs; emits the ticket the officer selects or opens."""
+
+    ticket_selected = Signal(int)
+    ticket_activated = Signal(int)
+
+    def __init__(
+        self,
+        clock: Callable[[], datetime],
+        time_state: Callable[[TicketLike, datetime], str],
+        grid_name: Callable[[str | None], str],
+        worker_name: Callable[[str | None], str],
+        regions_of: Callable[[str | None], tuple[str, ...]],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._clock = clock
+        self.unacknowledged: set[int] = set()
+        self._flash = False
+        self.filters = QueueFilters(regions_of=regions_of, grid_name=grid_name)
+        self.model: RecordTableModel[QueueTicket] = RecordTableModel(
+            ticket_columns(clock, time_state, grid_name, worker_name),  # type: ignore[arg-type]
+            key=lambda t: t.id,
+            row_background=self._row_background,
+        )
+        self.proxies: dict[str, QueueProxy] = {}
+        self.views: dict[str, QTableView] = {}
+        for queue in QUEUES:
+            proxy = QueueProxy(queue, self.filters, clock)
+            proxy.setSourceModel(self.model)
+            proxy.sort(1, Qt.SortOrder.AscendingOrder)
+            view = QTableView()
+            view.setModel(proxy)
+            view.setSortingEnabled(True)
+            view.sortByColumn(1, Qt.SortOrder.AscendingOrder)
+            view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+            view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+            view.setAlternatingRowColors(True)
+            view.verticalHeader().hide()
+            view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+            view.horizontalHeader().setStretchLastSection(True)
+            view.selectionModel().currentRowChanged.connect(self._on_current_change)
+            view.activated.connect(self._on_activated)
+            self.proxies[queue.key] = proxy
+            self.views[queue.key] = view
+            self.addTab(view, queue.title)
+        self.model.rowsInserted.connect(self._update_titles)
+        self.model.rowsRemoved.connect(self._update_titles)
+        self.model.dataChanged.connect(self._update_titles)
+        self._tick = QTimer(self)
+        self._tick.timeout.connect(self._on_tick)
+        self._tick.start(1000)
+        self._flasher = QTimer(self)
+        self._flasher.timeout.connect(self._on_flash)
+        self._flasher.start(500)
+        self._update_titles()
+
+    # -- data in -------------------------------------------------------------------
+    def upsert(self, tickets: Iterable[QueueTicket]) -> None:
+        self.model.upsert(tickets)
+
+    def remove(self, ids: Iterable[int]) -> None:
+        self.model.remove(ids)
+
+    def acknowledge(self, ids: Iterable[int]) -> None:
+        self.unacknowledged.difference_update(ids)
+        self.model.refresh()
+
+    def set_filters(self, **changes: object) -> None:
+        for name, value in changes.items():
+            setattr(self.filters, name, value)
+        for proxy in self.proxies.values():
+            proxy.refilter()
+        self._update_titles()
+
+    # -- reading -------------------------------------------------------------------
+    def current_queue(self) -> str:
+        return QUEUES[self.currentIndex()].key
+
+    def visible_ids(self, queue: str) -> list[int]:
+        proxy = self.proxies[queue]
+        return [proxy.index(r, 0).data(RecordRole).id for r in range(proxy.rowCount())]
+
+    def selected_ticket(self) -> QueueTicket | None:
+        view = self.views[self.current_queue()]
+        index = view.currentIndex()
+        return index.data(RecordRole) if index.isValid() else None
+
+    def select_ticket(self, ticket_id: int) -> bool:
+        """Show the ticket in the first queue that holds it; False if none does."""
+        for i, queue in enumerate(QUEUES):
+            proxy = self.proxies[queue.key]
+            source_row = self.model.row_of(ticket_id)
+            if source_row is None:
+                return False
+            index = proxy.mapFromSource(self.model.index(source_row, 0))
+            if index.isValid():
+                self.setCurrentIndex(i)
+                view = self.views[queue.key]
+                view.setCurrentIndex(index)
+                view.scrollTo(index)
+                return True
+        return False
+
+    # -- internals -----------------------------------------------------------------
+    def _row_background(self, t: QueueTicket) -> str | None:
+        if t.is_emergency and t.id in self.unacknowledged:
+            return FLASH_ON if self._flash else FLASH_OFF
+        return None
+
+    def _on_flash(self) -> None:
+        if self.unacknowledged:
+            self._flash = not self._flash
+            for ticket_id in self.unacknowledged:
+                row = self.model.row_of(ticket_id)
+                if row is not None:
+                    self.model.dataChanged.emit(
+                        self.model.index(row, 0),
+                        self.model.index(row, self.model.columnCount() - 1),
+                        [Qt.ItemDataRole.BackgroundRole],
+                    )
+
+    def _on_tick(self) -> None:
+        # Countdowns and the time-dependent queues (overdue, closed today) follow the clock.
+        self.model.refresh()
+        self.proxies["overdue"].refilter()
+        self.proxies["closed_today"].refilter()
+        self._update_titles()
+
+    def _update_titles(self, *args: object) -> None:
+        for i, queue in enumerate(QUEUES):
+            count = self.proxies[queue.key].rowCount()
+            self.setTabText(i, f"{queue.title} ({count})")
+
+    def _on_current_change(self, current: QModelIndex, previous: QModelIndex) -> None:
+        if current.isValid():
+            self.ticket_selected.emit(current.data(RecordRole).id)
+
+    def _on_activated(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.ticket_activated.emit(index.data(RecordRole).id)
+
+
+__all__ = ["QUEUES", "QueuePanel", "QueueTicket"]
