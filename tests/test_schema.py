@@ -115,7 +115,9 @@ def test_ticket_gets_deadline_priority_code_and_a_trace(engine: Engine) -> None:
     assert row.code.startswith("T") and row.code.endswith(f"-{row.id}")
     with engine.begin() as conn:
         conn.execute(text("SELECT set_config('gridcommand.actor', 'officer.li', true)"))
-        conn.execute(text("UPDATE tickets SET status = 'registered' WHERE id = :id"), {"id": row.id})
+        conn.execute(
+            text("UPDATE tickets SET status = 'registered' WHERE id = :id"), {"id": row.id}
+        )
         after = conn.execute(
             text("SELECT version, registered_at IS NOT NULL AS stamped FROM tickets WHERE id=:id"),
             {"id": row.id},
