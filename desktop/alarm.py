@@ -1,0 +1,89 @@
+"""The audible alarm: a siren that repeats while any emergency is unacknowledged.
+
+An emergency at 3 a.m. must be heard by an operator who is looking elsewhere, and
+must stop only when someone acknowledges it, not after a fixed time. Ordinary
+new reports get a short chime, rate-limited so a burst does not become noise.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from importlib.resources import as_file, files
+from typing import Any
+
+from PySide6.QtCore import QObject, QUrl, Signal
+
+log = logging.getLogger(__name__)
+CHIME_MIN_INTERVAL_S = 5.0
+
+
+def _sound(name: str, parent: QObject, loop: bool = False) -> Any | None:
+    """A QSoundEffect, or None where Qt Multimedia cannot load (no audio libraries).
+
+    Without sound the alarm still flashes and banners; the window says sound is off.
+    """
+    try:
+        from PySide6.QtMultimedia import QSoundEffect
+    except ImportError as exc:
+        log.warning("alarm sound unavailable: %s", exc)
+        return None
+    effect = QSoundEffect(parent)
+    with as_file(files("gridcommand.resources") / "sounds" / name) as path:
+        effect.setSource(QUrl.fromLocalFile(str(path)))
+    if loop:
+        effect.setLoopCount(QSoundEffect.Loop.Infinite.value)
+    return effect
+
+
+class Alarm(QObject):
+    """Sounds while ``pending`` holds emergencies; ``state_changed`` tells the UI."""
+
+    state_changed = Signal(bool)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._siren = _sound("emergency.wav", self, loop=True)
+        self._chime = _sound("new_alert.wav", self)
+        self.audible = self._siren is not None
+        self._last_chime = 0.0
+        self.pending: set[int] = set()
+        self.muted = False
+
+    @property
+    def sounding(self) -> bool:
+        return bool(self.pending) and not self.muted
+
+    def raise_emergency(self, ticket_id: int) -> None:
+        was = self.sounding
+        self.pending.add(ticket_id)
+        self._apply(was)
+
+    def acknowledge(self, ticket_ids: set[int] | None = None) -> set[int]:
+        """Acknowledge some or all pending emergencies; returns those acknowledged."""
+        was = self.sounding
+        done = set(self.pending) if ticket_ids is None else self.pending & ticket_ids
+        self.pending -= done
+        self._apply(was)
+        return done
+
+    def set_muted(self, muted: bool) -> None:
+        was = self.sounding
+        self.muted = muted
+        self._apply(was)
+
+    def chime(self) -> None:
+        now = time.monotonic()
+        if not self.muted and not self.pending and now - self._last_chime >= CHIME_MIN_INTERVAL_S:
+            self._last_chime = now
+            if self._chime is not None:
+                self._chime.play()
+
+    def _apply(self, was_sounding: bool) -> None:
+        if self._siren is not None:
+            if self.sounding and not self._siren.isPlaying():
+                self._siren.play()
+            elif not self.sounding:
+                self._siren.stop()
+        if self.sounding != was_sounding:
+            self.state_changed.emit(self.sounding)
