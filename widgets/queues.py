@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Protocol
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
@@ -53,15 +54,35 @@ class Queue:
 
 
 QUEUES: tuple[Queue, ...] = (
-    Queue("new", _tr("New reports"), lambda t, now: t.status == "reported"),
-    Queue("registered", _tr("To dispatch"), lambda t, now: t.status == "registered"),
-    Queue("dispatched", _tr("Not yet accepted"), lambda t, now: t.status == "dispatched"),
-    Queue("in_progress", _tr("In progress"), lambda t, now: t.status == "in_progress"),
-    Queue("verify", _tr("To verify and close"), lambda t, now: t.status in ("handled", "verified")),
-    Queue("overdue", _tr("Overdue"), lambda t, now: t.status in OPEN and t.deadline < now),
+    Queue("new", QT_TRANSLATE_NOOP("Queues", "New reports"), lambda t, now: t.status == "reported"),
+    Queue(
+        "registered",
+        QT_TRANSLATE_NOOP("Queues", "To dispatch"),
+        lambda t, now: t.status == "registered",
+    ),
+    Queue(
+        "dispatched",
+        QT_TRANSLATE_NOOP("Queues", "Not yet accepted"),
+        lambda t, now: t.status == "dispatched",
+    ),
+    Queue(
+        "in_progress",
+        QT_TRANSLATE_NOOP("Queues", "In progress"),
+        lambda t, now: t.status == "in_progress",
+    ),
+    Queue(
+        "verify",
+        QT_TRANSLATE_NOOP("Queues", "To verify and close"),
+        lambda t, now: t.status in ("handled", "verified"),
+    ),
+    Queue(
+        "overdue",
+        QT_TRANSLATE_NOOP("Queues", "Overdue"),
+        lambda t, now: t.status in OPEN and t.deadline < now,
+    ),
     Queue(
         "closed_today",
-        _tr("Closed today"),
+        QT_TRANSLATE_NOOP("Queues", "Closed today"),
         lambda t, now: (
             t.status in ("closed", "rejected")
             and t.closed_at is not None
@@ -185,7 +206,7 @@ class QueuePanel(QTabWidget):
             view.activated.connect(self._on_activated)
             self.proxies[queue.key] = proxy
             self.views[queue.key] = view
-            self.addTab(view, queue.title)
+            self.addTab(view, _tr(queue.title))
         self.model.rowsInserted.connect(self._update_titles)
         self.model.rowsRemoved.connect(self._update_titles)
         self.model.dataChanged.connect(self._update_titles)
@@ -272,7 +293,7 @@ class QueuePanel(QTabWidget):
     def _update_titles(self, *args: object) -> None:
         for i, queue in enumerate(QUEUES):
             count = self.proxies[queue.key].rowCount()
-            self.setTabText(i, f"{queue.title} ({count})")
+            self.setTabText(i, f"{_tr(queue.title)} ({count})")
 
     def _on_current_change(self, current: QModelIndex, previous: QModelIndex) -> None:
         if current.isValid():

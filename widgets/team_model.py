@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
@@ -17,9 +18,9 @@ from PySide6.QtCore import (
 from gridcommand.db.grid_report import TeamMember
 
 ROLE_NAMES = {
-    "full_time": QCoreApplication.translate("TeamModel", "Full-time"),
-    "part_time": QCoreApplication.translate("TeamModel", "Part-time"),
-    "volunteer": QCoreApplication.translate("TeamModel", "Volunteer"),
+    "full_time": QT_TRANSLATE_NOOP("TeamModel", "Full-time"),
+    "part_time": QT_TRANSLATE_NOOP("TeamModel", "Part-time"),
+    "volunteer": QT_TRANSLATE_NOOP("TeamModel", "Volunteer"),
 }
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -58,7 +59,8 @@ class TeamModel(QAbstractTableModel):
         if column == "name":
             return member.name
         if column == "role":
-            return ROLE_NAMES.get(member.role, member.role)
+            name = ROLE_NAMES.get(member.role)
+            return QCoreApplication.translate("TeamModel", name) if name else member.role
         if column == "phone":
             return member.phone_masked
         return _when(member.last_seen)

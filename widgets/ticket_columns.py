@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from gridcommand.widgets.record_table import Column
 
@@ -54,23 +54,40 @@ def _tr(text: str) -> str:
 
 
 SOURCE_NAMES = {
-    "patrol": _tr("Patrol"),
-    "hotline": _tr("Hotline 12345"),
-    "wechat": _tr("WeChat"),
-    "sensor": _tr("Sensor"),
-    "other": _tr("Other"),
+    "patrol": QT_TRANSLATE_NOOP("TicketColumns", "Patrol"),
+    "hotline": QT_TRANSLATE_NOOP("TicketColumns", "Hotline 12345"),
+    "wechat": QT_TRANSLATE_NOOP("TicketColumns", "WeChat"),
+    "sensor": QT_TRANSLATE_NOOP("TicketColumns", "Sensor"),
+    "other": QT_TRANSLATE_NOOP("TicketColumns", "Other"),
 }
-PRIORITY_NAMES = {1: _tr("Urgent"), 2: _tr("High"), 3: _tr("Normal"), 4: _tr("Low")}
+PRIORITY_NAMES = {
+    1: QT_TRANSLATE_NOOP("TicketColumns", "Urgent"),
+    2: QT_TRANSLATE_NOOP("TicketColumns", "High"),
+    3: QT_TRANSLATE_NOOP("TicketColumns", "Normal"),
+    4: QT_TRANSLATE_NOOP("TicketColumns", "Low"),
+}
 STATUS_NAMES = {
-    "reported": _tr("Reported"),
-    "registered": _tr("Registered"),
-    "dispatched": _tr("Dispatched"),
-    "in_progress": _tr("In progress"),
-    "handled": _tr("Handled"),
-    "verified": _tr("Verified"),
-    "closed": _tr("Closed"),
-    "rejected": _tr("Rejected"),
+    "reported": QT_TRANSLATE_NOOP("TicketColumns", "Reported"),
+    "registered": QT_TRANSLATE_NOOP("TicketColumns", "Registered"),
+    "dispatched": QT_TRANSLATE_NOOP("TicketColumns", "Dispatched"),
+    "in_progress": QT_TRANSLATE_NOOP("TicketColumns", "In progress"),
+    "handled": QT_TRANSLATE_NOOP("TicketColumns", "Handled"),
+    "verified": QT_TRANSLATE_NOOP("TicketColumns", "Verified"),
+    "closed": QT_TRANSLATE_NOOP("TicketColumns", "Closed"),
+    "rejected": QT_TRANSLATE_NOOP("TicketColumns", "Rejected"),
 }
+
+
+def source_name(code: str) -> str:
+    return _tr(SOURCE_NAMES[code]) if code in SOURCE_NAMES else code
+
+
+def priority_name(priority: int) -> str:
+    return _tr(PRIORITY_NAMES[priority]) if priority in PRIORITY_NAMES else str(priority)
+
+
+def status_name(status: str) -> str:
+    return _tr(STATUS_NAMES[status]) if status in STATUS_NAMES else status
 
 
 def span(delta: timedelta) -> str:
@@ -79,17 +96,27 @@ def span(delta: timedelta) -> str:
     days, rem = divmod(minutes, 1440)
     hours, mins = divmod(rem, 60)
     if days:
-        return _tr("%1 d %2 h").replace("%1", str(days)).replace("%2", str(hours))
+        return (
+            QCoreApplication.translate("TicketColumns", "%1 d %2 h")
+            .replace("%1", str(days))
+            .replace("%2", str(hours))
+        )
     if hours:
-        return _tr("%1 h %2 min").replace("%1", str(hours)).replace("%2", f"{mins:02d}")
-    return _tr("%1 min").replace("%1", str(mins))
+        return (
+            QCoreApplication.translate("TicketColumns", "%1 h %2 min")
+            .replace("%1", str(hours))
+            .replace("%2", f"{mins:02d}")
+        )
+    return QCoreApplication.translate("TicketColumns", "%1 min").replace("%1", str(mins))
 
 
 def countdown(ticket: TicketLike, now: datetime) -> str:
     left = ticket.deadline - now
     if left.total_seconds() < 0:
-        return _tr("overdue by %1").replace("%1", span(left))
-    return _tr("%1 left").replace("%1", span(left))
+        return QCoreApplication.translate("TicketColumns", "overdue by %1").replace(
+            "%1", span(left)
+        )
+    return QCoreApplication.translate("TicketColumns", "%1 left").replace("%1", span(left))
 
 
 def ticket_columns(
@@ -103,32 +130,38 @@ def ticket_columns(
 
     return [
         Column(
-            _tr("Code"),
+            QCoreApplication.translate("TicketColumns", "Code"),
             lambda t: ("🚨 " if t.is_emergency else "") + t.code,
             sort_key=lambda t: t.id,
             tooltip=lambda t: t.description,
         ),
         Column(
-            _tr("Deadline"),
+            QCoreApplication.translate("TicketColumns", "Deadline"),
             lambda t: "● " + countdown(t, clock()),
             sort_key=lambda t: t.deadline.timestamp(),
             foreground=light,
         ),
-        Column(_tr("Category"), lambda t: t.category_name),
-        Column(_tr("Grid"), lambda t: grid_name(t.grid_code)),
-        Column(_tr("Source"), lambda t: SOURCE_NAMES.get(t.source, t.source)),
+        Column(QCoreApplication.translate("TicketColumns", "Category"), lambda t: t.category_name),
         Column(
-            _tr("Priority"),
-            lambda t: PRIORITY_NAMES.get(t.priority, str(t.priority)),
+            QCoreApplication.translate("TicketColumns", "Grid"), lambda t: grid_name(t.grid_code)
+        ),
+        Column(
+            QCoreApplication.translate("TicketColumns", "Source"), lambda t: source_name(t.source)
+        ),
+        Column(
+            QCoreApplication.translate("TicketColumns", "Priority"),
+            lambda t: priority_name(t.priority),
             sort_key=lambda t: t.priority,
         ),
-        Column(_tr("Status"), lambda t: STATUS_NAMES.get(t.status, t.status)),
         Column(
-            _tr("Assignee"),
+            QCoreApplication.translate("TicketColumns", "Status"), lambda t: status_name(t.status)
+        ),
+        Column(
+            QCoreApplication.translate("TicketColumns", "Assignee"),
             lambda t: worker_name(t.assignee_worker_code) or (t.assignee_department or ""),
         ),
         Column(
-            _tr("Age"),
+            QCoreApplication.translate("TicketColumns", "Age"),
             lambda t: span(clock() - t.reported_at),
             sort_key=lambda t: -t.reported_at.timestamp(),
         ),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from gridcommand.db.ticket_detail import TicketDetail, TraceStep
 from gridcommand.widgets.record_table import Column, RecordTableModel
-from gridcommand.widgets.ticket_columns import PRIORITY_NAMES, SOURCE_NAMES, STATUS_NAMES
+from gridcommand.widgets.ticket_columns import priority_name, source_name, status_name
 
 
 def _tr(text: str) -> str:
@@ -37,20 +37,20 @@ def _tr(text: str) -> str:
 
 
 ACTION_NAMES = {
-    "report": _tr("Reported"),
-    "register": _tr("Registered"),
-    "reject": _tr("Rejected"),
-    "dispatch": _tr("Dispatched"),
-    "redispatch": _tr("Re-dispatched"),
-    "accept": _tr("Accepted"),
-    "progress": _tr("Progress"),
-    "handle": _tr("Handled"),
-    "verify": _tr("Verified"),
-    "close": _tr("Closed"),
-    "send_back": _tr("Sent back"),
-    "escalate": _tr("Escalated"),
-    "acknowledge": _tr("Acknowledged"),
-    "reopen": _tr("Reopened"),
+    "report": QT_TRANSLATE_NOOP("TicketDetail", "Reported"),
+    "register": QT_TRANSLATE_NOOP("TicketDetail", "Registered"),
+    "reject": QT_TRANSLATE_NOOP("TicketDetail", "Rejected"),
+    "dispatch": QT_TRANSLATE_NOOP("TicketDetail", "Dispatched"),
+    "redispatch": QT_TRANSLATE_NOOP("TicketDetail", "Re-dispatched"),
+    "accept": QT_TRANSLATE_NOOP("TicketDetail", "Accepted"),
+    "progress": QT_TRANSLATE_NOOP("TicketDetail", "Progress"),
+    "handle": QT_TRANSLATE_NOOP("TicketDetail", "Handled"),
+    "verify": QT_TRANSLATE_NOOP("TicketDetail", "Verified"),
+    "close": QT_TRANSLATE_NOOP("TicketDetail", "Closed"),
+    "send_back": QT_TRANSLATE_NOOP("TicketDetail", "Sent back"),
+    "escalate": QT_TRANSLATE_NOOP("TicketDetail", "Escalated"),
+    "acknowledge": QT_TRANSLATE_NOOP("TicketDetail", "Acknowledged"),
+    "reopen": QT_TRANSLATE_NOOP("TicketDetail", "Reopened"),
 }
 
 #: Which actions may follow a status (the case loop), and which roles may take them.
@@ -83,15 +83,15 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
     ),
 }
 BUTTONS = (
-    ("acknowledge", _tr("Acknowledge (A)")),
-    ("register", _tr("Register (R)")),
-    ("dispatch", _tr("Dispatch… (D)")),
-    ("redispatch", _tr("Re-dispatch…")),
-    ("escalate", _tr("Escalate")),
-    ("reject", _tr("Reject…")),
-    ("verify", _tr("Verify (V)")),
-    ("close", _tr("Close (C)")),
-    ("send_back", _tr("Send back… (B)")),
+    ("acknowledge", QT_TRANSLATE_NOOP("TicketDetail", "Acknowledge (A)")),
+    ("register", QT_TRANSLATE_NOOP("TicketDetail", "Register (R)")),
+    ("dispatch", QT_TRANSLATE_NOOP("TicketDetail", "Dispatch… (D)")),
+    ("redispatch", QT_TRANSLATE_NOOP("TicketDetail", "Re-dispatch…")),
+    ("escalate", QT_TRANSLATE_NOOP("TicketDetail", "Escalate")),
+    ("reject", QT_TRANSLATE_NOOP("TicketDetail", "Reject…")),
+    ("verify", QT_TRANSLATE_NOOP("TicketDetail", "Verify (V)")),
+    ("close", QT_TRANSLATE_NOOP("TicketDetail", "Close (C)")),
+    ("send_back", QT_TRANSLATE_NOOP("TicketDetail", "Send back… (B)")),
 )
 
 
@@ -108,7 +108,7 @@ class TicketDetailPanel(QWidget):
         super().__init__(parent)
         self.detail: TicketDetail | None = None
         self.role = "viewer"
-        self.header = QLabel(_tr("Select a ticket in a queue or on the map."))
+        self.header = QLabel(self.tr("Select a ticket in a queue or on the map."))
         font = self.header.font()
         font.setPointSize(font.pointSize() + 4)
         font.setBold(True)
@@ -118,16 +118,16 @@ class TicketDetailPanel(QWidget):
         self._values: dict[str, QLabel] = {}
         form = QFormLayout()
         for key, label in (
-            ("category", _tr("Category")),
-            ("source", _tr("Source")),
-            ("grid", _tr("Grid")),
-            ("point", _tr("Location")),
-            ("reporter", _tr("Reporter")),
-            ("priority", _tr("Priority")),
-            ("reported_at", _tr("Reported")),
-            ("deadline", _tr("Deadline")),
-            ("assignee", _tr("Assignee")),
-            ("worker", _tr("Grid worker")),
+            ("category", self.tr("Category")),
+            ("source", self.tr("Source")),
+            ("grid", self.tr("Grid")),
+            ("point", self.tr("Location")),
+            ("reporter", self.tr("Reporter")),
+            ("priority", self.tr("Priority")),
+            ("reported_at", self.tr("Reported")),
+            ("deadline", self.tr("Deadline")),
+            ("assignee", self.tr("Assignee")),
+            ("worker", self.tr("Grid worker")),
         ):
             value = QLabel("—")
             value.setTextFormat(Qt.TextFormat.PlainText)
@@ -149,11 +149,14 @@ class TicketDetailPanel(QWidget):
 
         self.trace_model: RecordTableModel[TraceStep] = RecordTableModel(
             [
-                Column(_tr("Time"), lambda s: _local(s.at)),
-                Column(_tr("Step"), lambda s: ACTION_NAMES.get(s.action, s.action)),
-                Column(_tr("Who"), lambda s: s.actor),
-                Column(_tr("Role"), lambda s: s.actor_role),
-                Column(_tr("Note"), lambda s: s.note),
+                Column(self.tr("Time"), lambda s: _local(s.at)),
+                Column(
+                    self.tr("Step"),
+                    lambda s: _tr(ACTION_NAMES[s.action]) if s.action in ACTION_NAMES else s.action,
+                ),
+                Column(self.tr("Who"), lambda s: s.actor),
+                Column(self.tr("Role"), lambda s: s.actor_role),
+                Column(self.tr("Note"), lambda s: s.note),
             ],
             key=lambda s: s.id,
         )
@@ -162,17 +165,17 @@ class TicketDetailPanel(QWidget):
         trace_view.verticalHeader().hide()
         trace_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         trace_view.horizontalHeader().setStretchLastSection(True)
-        trace_box = QGroupBox(_tr("Trace (each step, who, when)"))
+        trace_box = QGroupBox(self.tr("Trace (each step, who, when)"))
         QVBoxLayout(trace_box).addWidget(trace_view)
 
         self.buttons: dict[str, QPushButton] = {}
         actions = QHBoxLayout()
         for name, label in BUTTONS:
-            button = QPushButton(label)
+            button = QPushButton(_tr(label))
             button.clicked.connect(lambda _=False, n=name: self._request(n))
             self.buttons[name] = button
             actions.addWidget(button)
-        self.fly_button = QPushButton(_tr("Show on map (F)"))
+        self.fly_button = QPushButton(self.tr("Show on map (F)"))
         self.fly_button.clicked.connect(self._on_fly)
         actions.addWidget(self.fly_button)
         actions.addStretch(1)
@@ -197,17 +200,17 @@ class TicketDetailPanel(QWidget):
     def show_detail(self, detail: TicketDetail) -> None:
         self.detail = detail
         f = detail.fields
-        badge = _tr("EMERGENCY") + " · " if f["is_emergency"] else ""
-        self.header.setText(f"{badge}{f['code']} · {STATUS_NAMES.get(f['status'], f['status'])}")
+        badge = self.tr("EMERGENCY") + " · " if f["is_emergency"] else ""
+        self.header.setText(f"{badge}{f['code']} · {status_name(f['status'])}")
         self.header.setStyleSheet("color:#ff5252;" if f["is_emergency"] else "")
         v = self._values
         v["category"].setText(f"{detail.category_class} / {detail.category}")
-        v["source"].setText(SOURCE_NAMES.get(f["source"], f["source"]))
-        v["grid"].setText(detail.grid_name or _tr("not yet assigned"))
+        v["source"].setText(source_name(f["source"]))
+        v["grid"].setText(detail.grid_name or self.tr("not yet assigned"))
         point = f"{f['lon']:.6f}, {f['lat']:.6f} ({f['crs']})" if f["lon"] is not None else "—"
         v["point"].setText(point)
         v["reporter"].setText(f["reporter"] or "—")
-        v["priority"].setText(PRIORITY_NAMES.get(f["priority"], str(f["priority"])))
+        v["priority"].setText(priority_name(f["priority"]))
         v["reported_at"].setText(_local(f["reported_at"]))
         v["deadline"].setText(_local(f["deadline"]))
         v["assignee"].setText(f["assignee_worker_code"] or f["assignee_department"] or "—")
@@ -215,10 +218,10 @@ class TicketDetailPanel(QWidget):
         if worker is None:
             v["worker"].setText("—")
         else:
-            seen = _local(worker.last_fix_at) if worker.last_fix_at else _tr("never")
+            seen = _local(worker.last_fix_at) if worker.last_fix_at else self.tr("never")
             v["worker"].setText(
                 f"{worker.name} ({worker.code}) · {worker.phone_masked} · "
-                + _tr("last fix %1").replace("%1", seen)
+                + self.tr("last fix %1").replace("%1", seen)
             )
         self.description.setPlainText(f["description"] or "")
         self._show_photos(detail)
@@ -241,7 +244,7 @@ class TicketDetailPanel(QWidget):
                     pixmap.scaledToHeight(120, Qt.TransformationMode.SmoothTransformation)
                 )
             else:
-                label.setText(_tr("(unreadable photo)"))
+                label.setText(self.tr("(unreadable photo)"))
             label.setToolTip(f"{photo.stage} · {_local(photo.taken_at)}")
             self._photos.addWidget(label)
         self._photos.addStretch(1)

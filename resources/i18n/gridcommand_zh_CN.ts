@@ -1,0 +1,575 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>ChartsPanel</name>
+    <message>
+        <source>Reports per hour (last 24 h)</source>
+        <translation>每小时上报量（近24小时）</translation>
+    </message>
+    <message>
+        <source>reports</source>
+        <translation>上报</translation>
+    </message>
+    <message>
+        <source>emergencies</source>
+        <translation>紧急</translation>
+    </message>
+    <message>
+        <source>Open cases against deadline</source>
+        <translation>在办案件时限状态</translation>
+    </message>
+    <message>
+        <source>on time</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <source>due soon</source>
+        <translation>临期</translation>
+    </message>
+    <message>
+        <source>overdue</source>
+        <translation>超时</translation>
+    </message>
+    <message>
+        <source>Open cases by class</source>
+        <translation>在办案件（按大类）</translation>
+    </message>
+    <message>
+        <source>Workers</source>
+        <translation>网格员</translation>
+    </message>
+    <message>
+        <source>online</source>
+        <translation>在线</translation>
+    </message>
+    <message>
+        <source>stale</source>
+        <translation>信号滞后</translation>
+    </message>
+    <message>
+        <source>offline</source>
+        <translation>离线</translation>
+    </message>
+</context>
+<context>
+    <name>ConnectionBanner</name>
+    <message>
+        <source>Connecting to the database…</source>
+        <translation>正在连接数据库…</translation>
+    </message>
+    <message>
+        <source>Database connection interrupted — reconnecting</source>
+        <translation>数据库连接中断——正在重连</translation>
+    </message>
+    <message>
+        <source>Database connection lost — the picture is NOT live</source>
+        <translation>数据库连接已断开——画面不是实时的</translation>
+    </message>
+</context>
+<context>
+    <name>GridDrilldown</name>
+    <message>
+        <source>Double-click a grid on the map to drill down.</source>
+        <translation>在地图上双击网格查看详情。</translation>
+    </message>
+    <message>
+        <source>Households / people</source>
+        <translation>户数 / 人口</translation>
+    </message>
+    <message>
+        <source>Households per full-time worker</source>
+        <translation>专职网格员人均户数</translation>
+    </message>
+    <message>
+        <source>Area</source>
+        <translation>面积</translation>
+    </message>
+    <message>
+        <source>Open / overdue cases</source>
+        <translation>在办 / 超时案件</translation>
+    </message>
+    <message>
+        <source>Closed on time (30 days)</source>
+        <translation>按时办结率（30天）</translation>
+    </message>
+    <message>
+        <source>Patrol coverage today / patrol days</source>
+        <translation>今日巡查覆盖率 / 巡查天数</translation>
+    </message>
+    <message>
+        <source>System score</source>
+        <translation>系统评分</translation>
+    </message>
+    <message>
+        <source>Team (1 + X + Y)</source>
+        <translation>网格团队（1 + X + Y）</translation>
+    </message>
+    <message>
+        <source>Cases reported per day</source>
+        <translation>每日上报案件</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>gridcommand — Grid Command Centre</source>
+        <translation>gridcommand — 网格化指挥中心</translation>
+    </message>
+    <message>
+        <source>Loading the map…</source>
+        <translation>正在加载地图…</translation>
+    </message>
+    <message>
+        <source>Ticket queues</source>
+        <translation>案件队列</translation>
+    </message>
+    <message>
+        <source>Workers</source>
+        <translation>网格员</translation>
+    </message>
+    <message>
+        <source>Charts</source>
+        <translation>统计图表</translation>
+    </message>
+    <message>
+        <source>Data quality</source>
+        <translation>数据质量</translation>
+    </message>
+    <message>
+        <source>Ticket detail</source>
+        <translation>案件详情</translation>
+    </message>
+    <message>
+        <source>Nothing to show yet.</source>
+        <translation>暂无内容。</translation>
+    </message>
+    <message>
+        <source>● Live</source>
+        <translation>● 实时</translation>
+    </message>
+    <message>
+        <source>○ Connecting</source>
+        <translation>○ 连接中</translation>
+    </message>
+    <message>
+        <source>◐ Reconnecting</source>
+        <translation>◐ 重连中</translation>
+    </message>
+    <message>
+        <source>✕ Connection lost</source>
+        <translation>✕ 连接已断开</translation>
+    </message>
+</context>
+<context>
+    <name>QualityPanel</name>
+    <message>
+        <source>Detected</source>
+        <translation>发现时间</translation>
+    </message>
+    <message>
+        <source>Table</source>
+        <translation>数据表</translation>
+    </message>
+    <message>
+        <source>Row</source>
+        <translation>记录</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>问题类型</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>All problems</source>
+        <translation>全部问题</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n refused row(s)</source>
+        <translation>
+            <numerusform>已拒收 %n 条记录</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>Queues</name>
+    <message>
+        <source>New reports</source>
+        <translation>新上报</translation>
+    </message>
+    <message>
+        <source>To dispatch</source>
+        <translation>待派遣</translation>
+    </message>
+    <message>
+        <source>Not yet accepted</source>
+        <translation>待接单</translation>
+    </message>
+    <message>
+        <source>In progress</source>
+        <translation>处置中</translation>
+    </message>
+    <message>
+        <source>To verify and close</source>
+        <translation>待核查结案</translation>
+    </message>
+    <message>
+        <source>Overdue</source>
+        <translation>已超时</translation>
+    </message>
+    <message>
+        <source>Closed today</source>
+        <translation>今日结案</translation>
+    </message>
+</context>
+<context>
+    <name>TeamModel</name>
+    <message>
+        <source>Full-time</source>
+        <translation>专职</translation>
+    </message>
+    <message>
+        <source>Part-time</source>
+        <translation>兼职</translation>
+    </message>
+    <message>
+        <source>Volunteer</source>
+        <translation>志愿者</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <source>Last seen</source>
+        <translation>最后定位</translation>
+    </message>
+</context>
+<context>
+    <name>TicketColumns</name>
+    <message>
+        <source>Patrol</source>
+        <translation>巡查上报</translation>
+    </message>
+    <message>
+        <source>Hotline 12345</source>
+        <translation>12345热线</translation>
+    </message>
+    <message>
+        <source>WeChat</source>
+        <translation>微信</translation>
+    </message>
+    <message>
+        <source>Sensor</source>
+        <translation>感知设备</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <source>Urgent</source>
+        <translation>特急</translation>
+    </message>
+    <message>
+        <source>High</source>
+        <translation>紧急</translation>
+    </message>
+    <message>
+        <source>Normal</source>
+        <translation>一般</translation>
+    </message>
+    <message>
+        <source>Low</source>
+        <translation>低</translation>
+    </message>
+    <message>
+        <source>Reported</source>
+        <translation>已上报</translation>
+    </message>
+    <message>
+        <source>Registered</source>
+        <translation>已立案</translation>
+    </message>
+    <message>
+        <source>Dispatched</source>
+        <translation>已派遣</translation>
+    </message>
+    <message>
+        <source>In progress</source>
+        <translation>处置中</translation>
+    </message>
+    <message>
+        <source>Handled</source>
+        <translation>已处置</translation>
+    </message>
+    <message>
+        <source>Verified</source>
+        <translation>已核查</translation>
+    </message>
+    <message>
+        <source>Closed</source>
+        <translation>已结案</translation>
+    </message>
+    <message>
+        <source>Rejected</source>
+        <translation>不予立案</translation>
+    </message>
+    <message>
+        <source>%1 d %2 h</source>
+        <translation>%1天%2小时</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation>%1小时%2分</translation>
+    </message>
+    <message>
+        <source>%1 min</source>
+        <translation>%1分钟</translation>
+    </message>
+    <message>
+        <source>overdue by %1</source>
+        <translation>已超时 %1</translation>
+    </message>
+    <message>
+        <source>%1 left</source>
+        <translation>剩余 %1</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <source>Deadline</source>
+        <translation>办理时限</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Grid</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>Priority</source>
+        <translation>优先级</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Assignee</source>
+        <translation>承办人</translation>
+    </message>
+    <message>
+        <source>Age</source>
+        <translation>已用时</translation>
+    </message>
+</context>
+<context>
+    <name>TicketDetail</name>
+    <message>
+        <source>Reported</source>
+        <translation>已上报</translation>
+    </message>
+    <message>
+        <source>Registered</source>
+        <translation>已立案</translation>
+    </message>
+    <message>
+        <source>Rejected</source>
+        <translation>不予立案</translation>
+    </message>
+    <message>
+        <source>Dispatched</source>
+        <translation>已派遣</translation>
+    </message>
+    <message>
+        <source>Re-dispatched</source>
+        <translation>已改派</translation>
+    </message>
+    <message>
+        <source>Accepted</source>
+        <translation>已接单</translation>
+    </message>
+    <message>
+        <source>Progress</source>
+        <translation>进展反馈</translation>
+    </message>
+    <message>
+        <source>Handled</source>
+        <translation>已处置</translation>
+    </message>
+    <message>
+        <source>Verified</source>
+        <translation>已核查</translation>
+    </message>
+    <message>
+        <source>Closed</source>
+        <translation>已结案</translation>
+    </message>
+    <message>
+        <source>Sent back</source>
+        <translation>已退回返工</translation>
+    </message>
+    <message>
+        <source>Escalated</source>
+        <translation>已上报街道</translation>
+    </message>
+    <message>
+        <source>Acknowledged</source>
+        <translation>已确认</translation>
+    </message>
+    <message>
+        <source>Reopened</source>
+        <translation>已重新打开</translation>
+    </message>
+    <message>
+        <source>Acknowledge (A)</source>
+        <extracomment>Which actions may follow a status (the case loop), and which roles may take them.</extracomment>
+        <translation>确认警报 (A)</translation>
+    </message>
+    <message>
+        <source>Register (R)</source>
+        <translation>立案 (R)</translation>
+    </message>
+    <message>
+        <source>Dispatch… (D)</source>
+        <translation>派遣… (D)</translation>
+    </message>
+    <message>
+        <source>Re-dispatch…</source>
+        <translation>改派…</translation>
+    </message>
+    <message>
+        <source>Escalate</source>
+        <translation>上报街道</translation>
+    </message>
+    <message>
+        <source>Reject…</source>
+        <translation>不予立案…</translation>
+    </message>
+    <message>
+        <source>Verify (V)</source>
+        <translation>核查 (V)</translation>
+    </message>
+    <message>
+        <source>Close (C)</source>
+        <translation>结案 (C)</translation>
+    </message>
+    <message>
+        <source>Send back… (B)</source>
+        <translation>退回返工… (B)</translation>
+    </message>
+</context>
+<context>
+    <name>TicketDetailPanel</name>
+    <message>
+        <source>Select a ticket in a queue or on the map.</source>
+        <translation>请在队列或地图上选择案件。</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>Grid</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <source>Location</source>
+        <translation>位置</translation>
+    </message>
+    <message>
+        <source>Reporter</source>
+        <translation>上报人</translation>
+    </message>
+    <message>
+        <source>Priority</source>
+        <translation>优先级</translation>
+    </message>
+    <message>
+        <source>Reported</source>
+        <translation>已上报</translation>
+    </message>
+    <message>
+        <source>Deadline</source>
+        <translation>办理时限</translation>
+    </message>
+    <message>
+        <source>Assignee</source>
+        <translation>承办人</translation>
+    </message>
+    <message>
+        <source>Grid worker</source>
+        <translation>网格员</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Step</source>
+        <translation>环节</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation>操作人</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>Trace (each step, who, when)</source>
+        <translation>办理轨迹（环节、操作人、时间）</translation>
+    </message>
+    <message>
+        <source>Show on map (F)</source>
+        <translation>地图定位 (F)</translation>
+    </message>
+    <message>
+        <source>EMERGENCY</source>
+        <translation>紧急</translation>
+    </message>
+    <message>
+        <source>not yet assigned</source>
+        <translation>尚未归属网格</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>从未</translation>
+    </message>
+    <message>
+        <source>last fix %1</source>
+        <translation>最后定位 %1</translation>
+    </message>
+    <message>
+        <source>(unreadable photo)</source>
+        <translation>（照片无法读取）</translation>
+    </message>
+</context>
+</TS>

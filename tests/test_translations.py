@@ -1,0 +1,65 @@
+"""The UI ships in Chinese: every string is translated and the compiled file is current."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+from xml.etree import ElementTree
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QApplication
+
+from gridcommand.desktop import i18n
+from gridcommand.resources import i18n_tool
+
+
+def _unfinished(ts: Path) -> list[str]:
+    root = ElementTree.parse(ts).getroot()
+    return [
+        m.findtext("source") or ""
+        for m in root.iter("message")
+        if (t := m.find("translation")) is not None
+        and (t.get("type") == "unfinished" or not "".join(t.itertext()).strip())
+    ]
+
+
+def test_every_committed_string_is_translated() -> None:
+    assert _unfinished(i18n_tool.ts_path("zh_CN")) == []
+
+
+def test_no_ui_string_is_missing_from_the_translation(tmp_path: Path) -> None:
+    copy = tmp_path / "gridcommand_zh_CN.ts"
+    shutil.copy(i18n_tool.ts_path("zh_CN"), copy)
+    i18n_tool.update([copy])
+    missing = _unfinished(copy)
+    assert missing == [], (
+        "new UI strings need translating: run python -m gridcommand.resources.i18n_tool update"
+    )
+
+
+def test_compiled_translation_matches_the_source(tmp_path: Path) -> None:
+    qm = tmp_path / "check.qm"
+    subprocess.run(
+        [i18n_tool.tool("lrelease"), str(i18n_tool.ts_path("zh_CN")), "-qm", str(qm)],
+        check=True,
+        capture_output=True,
+    )
+    assert qm.read_bytes() == i18n_tool.ts_path("zh_CN").with_suffix(".qm").read_bytes()
+
+
+def test_chinese_is_installed_and_used(qapp: QApplication) -> None:
+    translators = i18n.install_translators(qapp, "zh_CN")
+    try:
+        assert QCoreApplication.translate("Queues", "Overdue") == "已超时"
+        assert QCoreApplication.translate("MainWindow", "Data quality") == "数据质量"
+    finally:
+        for translator in translators:
+            qapp.removeTranslator(translator)
+    assert QCoreApplication.translate("Queues", "Overdue") == "Overdue"
+
+
+def test_language_choice() -> None:
+    assert i18n.choose_language("en", None) == "en"
+    assert i18n.choose_language(None, "zh-CN") == "zh_CN"
+    assert i18n.normalise("zh_TW") == "zh_CN"
