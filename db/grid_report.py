@@ -19,6 +19,8 @@ from shapely.geometry import LineString, shape
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy import Engine, text
 
+from gridcommand.db.records import mask_phone
+
 #: A patrolling worker sees about this far either side of the path.
 PATROL_SIGHT_M = 25.0
 SCORE_WEIGHTS = {"patrol": 0.4, "on_time": 0.4, "reporting": 0.2}
@@ -54,12 +56,6 @@ class GridReport:
     days: int
     worker_reports: int
     score: float
-
-
-def mask_phone(phone: str | None) -> str:
-    if not phone:
-        return ""
-    return phone[:3] + "****" + phone[-4:] if len(phone) >= 8 else "****"
 
 
 def load_grid_report(

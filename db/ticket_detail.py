@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Engine, text
 
-from gridcommand.db.grid_report import mask_phone
+from gridcommand.db.records import mask_phone
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,9 +43,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(
-        level=logging.DEBUG if args.debug else logging.INFO,
+        level=logging.DEBUG if args.debug else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    # Our own progress and decisions at INFO; libraries only when something is wrong.
+    logging.getLogger("gridcommand").setLevel(logging.DEBUG if args.debug else logging.INFO)
     try:
         return int(args.func(args) or 0)
     except UserFacingError as exc:

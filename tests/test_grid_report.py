@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 from shapely.geometry import Polygon, box
 from sqlalchemy import Engine, text
 
-from gridcommand.db.grid_report import load_grid_report, mask_phone, patrol_coverage
+from gridcommand.db.grid_report import load_grid_report, patrol_coverage
+from gridcommand.db.records import mask_phone
 from gridcommand.db.seed import seed_demo
 
 NOW = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)

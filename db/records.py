@@ -1,0 +1,153 @@
+"""Plain, immutable records: what crosses from the feed thread to the GUI thread.
+
+ORM objects never leave the thread (and session) that loaded them; the change feed
+turns rows into these frozen dataclasses, which any thread may read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+def mask_phone(phone: str | None) -> str:
+    """``13800001234`` → ``138****1234``: residents' and workers' numbers are sensitive."""
+    if not phone:
+        return ""
+    return phone[:3] + "****" + phone[-4:] if len(phone) >= 8 else "****"
+
+
+@dataclass(frozen=True, slots=True)
+class GridRecord:
+    code: str
+    name: str
+    community_code: str
+    street_code: str | None
+    boundary: dict[str, Any] = field(repr=False)
+    households: int
+    population: int
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerRecord:
+    code: str
+    name: str
+    role: str
+    grid_code: str
+    phone_masked: str
+    active: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PositionRecord:
+    id: int
+    worker_code: str
+    recorded_at: datetime
+    lon: float
+    lat: float
+    accuracy_m: float | None
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class TicketRecord:
+    id: int
+    code: str
+    source: str
+    category_code: str
+    category_name: str
+    class_code: str
+    class_name: str
+    grid_code: str | None
+    lon: float | None
+    lat: float | None
+    description: str
+    reporter: str | None
+    priority: int
+    is_emergency: bool
+    status: str
+    reported_at: datetime
+    deadline: datetime
+    assignee_worker_code: str | None
+    assignee_department: str | None
+    version: int
+    updated_at: datetime
+    registered_at: datetime | None = None
+    dispatched_at: datetime | None = None
+    accepted_at: datetime | None = None
+    handled_at: datetime | None = None
+    verified_at: datetime | None = None
+    closed_at: datetime | None = None
+    #: The grid the point lies in, when the field system named none (citizen reports).
+    located_grid: str | None = None
+
+    @property
+    def grid(self) -> str | None:
+        """The grid responsible: the one named by the field, else the one located."""
+        return self.grid_code or self.located_grid
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in ("closed", "rejected")
+
+
+@dataclass(frozen=True, slots=True)
+class ActionRecord:
+    id: int
+    ticket_id: int
+    action: str
+    from_status: str | None
+    to_status: str | None
+    actor: str
+    actor_role: str
+    at: datetime
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class RejectionRecord:
+    id: int
+    detected_at: datetime
+    source_table: str
+    row_ref: str
+    reason_code: str
+    reason: str
+    payload: dict[str, Any] | None = field(default=None, repr=False)
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.source_table, self.row_ref, self.reason_code)
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeBatch:
+    """What one catch-up found, already validated; bad rows are in ``rejections``."""
+
+    grids: tuple[GridRecord, ...] = ()
+    workers: tuple[WorkerRecord, ...] = ()
+    positions: tuple[PositionRecord, ...] = ()
+    tickets: tuple[TicketRecord, ...] = ()
+    actions: tuple[ActionRecord, ...] = ()
+    rejections: tuple[RejectionRecord, ...] = ()
+    #: The first batch after start-up holds the whole current state, not a change.
+    initial: bool = False
+
+    def __len__(self) -> int:
+        return (
+            len(self.grids)
+            + len(self.workers)
+            + len(self.positions)
+            + len(self.tickets)
+            + len(self.actions)
+            + len(self.rejections)
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class FeedState:
+    """The change feed's connection: ``connected``, ``reconnecting`` or ``lost``."""
+
+    state: str
+    since: datetime | None = None
+    detail: str = ""

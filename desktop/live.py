@@ -1,0 +1,125 @@
+"""The bridge from the change feed's thread to the GUI thread.
+
+The feed hands batches over from its own thread; this adapter queues them and, on
+a timer on the GUI thread, merges whatever arrived into one batch for the store.
+So a storm of a thousand changes a second costs the GUI a few small updates a
+second, and the store is only ever touched by the GUI thread.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from sqlalchemy.engine import URL
+
+from gridcommand.db.feed import ChangeFeed
+from gridcommand.db.records import ChangeBatch, FeedState
+from gridcommand.db.store import Delta, StateStore
+
+FLUSH_MS = 150
+CLOCK_MS = 5000
+
+
+def merge(batches: list[ChangeBatch]) -> ChangeBatch:
+    if len(batches) == 1:
+        return batches[0]
+    return ChangeBatch(
+        grids=tuple(g for b in batches for g in b.grids),
+        workers=tuple(w for b in batches for w in b.workers),
+        positions=tuple(p for b in batches for p in b.positions),
+        tickets=tuple(t for b in batches for t in b.tickets),
+        actions=tuple(a for b in batches for a in b.actions),
+        rejections=tuple(r for b in batches for r in b.rejections),
+        initial=any(b.initial for b in batches),
+    )
+
+
+class LiveData(QObject):
+    """Owns the feed; applies its batches to the store on the GUI thread."""
+
+    connection_state_changed = Signal(str, str)
+    store_updated = Signal(list)
+
+    def __init__(
+        self,
+        url: URL,
+        store: StateStore,
+        parent: QObject | None = None,
+        flush_ms: int = FLUSH_MS,
+        clock_ms: int = CLOCK_MS,
+        poll_interval: float = 2.0,
+    ) -> None:
+        super().__init__(parent)
+        self.store = store
+        self._lock = threading.Lock()
+        self._pending: deque[ChangeBatch] = deque()
+        self._state: FeedState | None = None
+        self._state_shown: FeedState | None = None
+        self.feed = ChangeFeed(
+            url, self._from_feed, self._state_from_feed, poll_interval=poll_interval
+        )
+        self.batches_applied = 0
+        self._flush = QTimer(self)
+        self._flush.setInterval(flush_ms)
+        self._flush.timeout.connect(self.flush)
+        self._clock = QTimer(self)
+        self._clock.setInterval(clock_ms)
+        self._clock.timeout.connect(self._on_clock)
+
+    def start(self) -> None:
+        self.feed.start()
+        self._flush.start()
+        self._clock.start()
+
+    def stop(self) -> None:
+        self._flush.stop()
+        self._clock.stop()
+        self.feed.stop()
+
+    def request_catchup(self) -> None:
+        self.feed.request_catchup()
+
+    # -- called on the feed thread -------------------------------------------------
+    def _from_feed(self, batch: ChangeBatch) -> None:
+        with self._lock:
+            self._pending.append(batch)
+
+    def _state_from_feed(self, state: FeedState) -> None:
+        with self._lock:
+            self._state = state
+
+    # -- on the GUI thread --------------------------------------------------------
+    def flush(self) -> list[Delta]:
+        with self._lock:
+            batches = list(self._pending)
+            self._pending.clear()
+            state = self._state
+        if state is not None and state != self._state_shown:
+            self._state_shown = state
+            self.connection_state_changed.emit(state.state, _describe(state))
+        if not batches:
+            return []
+        deltas = self.store.apply(merge(batches))
+        self.batches_applied += len(batches)
+        if deltas:
+            self.store_updated.emit(deltas)
+        return deltas
+
+    def _on_clock(self) -> None:
+        deltas = self.store.refresh_clock()
+        if deltas:
+            self.store_updated.emit(deltas)
+
+
+def _describe(state: FeedState) -> str:
+    if state.state == "connected" or state.since is None:
+        return state.detail
+    since = state.since.astimezone().strftime("%H:%M:%S")
+    if state.state == "lost":
+        return f"since {since} — {state.detail}"
+    return f"{state.detail} (since {since})"
+
+
+__all__ = ["LiveData", "merge"]
