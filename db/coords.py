@@ -86,9 +86,14 @@ def bd09_to_wgs84(lon: float, lat: float) -> tuple[float, float]:
     return gcj02_to_wgs84(*bd09_to_gcj02(lon, lat))
 
 
+def _normalise(crs: str) -> str:
+    """``GCJ-02``, ``gcj_02`` and ``GCJ02`` are one system; so are ``EPSG:4326``, ``EPSG4326``."""
+    return "".join(ch for ch in crs.upper() if ch.isalnum())
+
+
 def to_wgs84(lon: float, lat: float, crs: str) -> tuple[float, float]:
     """Bring a point in a named system (``WGS84``, ``GCJ02``, ``BD09``) to WGS-84."""
-    name = crs.upper().replace("-", "").replace("_", "")
+    name = _normalise(crs)
     if name in ("WGS84", "EPSG4326", "CGCS2000"):
         return lon, lat
     if name == "GCJ02":
@@ -100,7 +105,7 @@ def to_wgs84(lon: float, lat: float, crs: str) -> tuple[float, float]:
 
 def from_wgs84(lon: float, lat: float, crs: str) -> tuple[float, float]:
     """Put a WGS-84 point into a basemap's system."""
-    name = crs.upper().replace("-", "").replace("_", "")
+    name = _normalise(crs)
     if name in ("WGS84", "EPSG4326", "CGCS2000"):
         return lon, lat
     if name == "GCJ02":
