@@ -63,7 +63,7 @@ class ChangeFeed(threading.Thread):
         self._coalesce_s = coalesce_s
         self._backoff = backoff
         self._record = record_rejections
-        self._stop = threading.Event()
+        self._stopping = threading.Event()
         self._wake = threading.Event()
         self._xmin: int | None = None
         self._seen: dict[tuple[str, str], int] = {}
@@ -75,7 +75,7 @@ class ChangeFeed(threading.Thread):
 
     # -- control ---------------------------------------------------------------------
     def stop(self, timeout: float = 5.0) -> None:
-        self._stop.set()
+        self._stopping.set()
         self._wake.set()
         if self.is_alive():
             self.join(timeout)
@@ -88,7 +88,7 @@ class ChangeFeed(threading.Thread):
     def run(self) -> None:
         delay = self._backoff[0]
         down_since: datetime | None = None
-        while not self._stop.is_set():
+        while not self._stopping.is_set():
             try:
                 with psycopg.connect(
                     self._conninfo,
@@ -104,7 +104,7 @@ class ChangeFeed(threading.Thread):
                     delay, down_since = self._backoff[0], None
                     self._listen(conn)
             except psycopg.Error as exc:
-                if self._stop.is_set():
+                if self._stopping.is_set():
                     break
                 down_since = down_since or datetime.now(UTC)
                 lost = (datetime.now(UTC) - down_since).total_seconds() >= LOST_AFTER_S
@@ -113,16 +113,16 @@ class ChangeFeed(threading.Thread):
                 )
                 self._set_state(FeedState("lost" if lost else "reconnecting", down_since, detail))
                 log.warning("change feed: %s; retrying in %.1f s", detail, delay)
-                self._stop.wait(delay)
+                self._stopping.wait(delay)
                 delay = min(delay * 2, self._backoff[1])
             except Exception:  # a bug must not silently kill the live picture
                 log.exception("change feed failed; restarting it")
-                self._stop.wait(delay)
+                self._stopping.wait(delay)
                 delay = min(delay * 2, self._backoff[1])
         self._set_state(FeedState("stopped"))
 
     def _listen(self, conn: psycopg.Connection[Any]) -> None:
-        while not self._stop.is_set():
+        while not self._stopping.is_set():
             woke = False
             for _ in conn.notifies(timeout=min(self.poll_interval, 0.25), stop_after=1):
                 woke = True
@@ -149,7 +149,9 @@ class ChangeFeed(threading.Thread):
         params = {"x": self._xmin or 0, "initial": initial}
         conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         try:
-            xmin = int(conn.execute(q.XMIN).fetchone()["xmin"])
+            mark = conn.execute(q.XMIN).fetchone()
+            assert mark is not None  # the snapshot query always returns one row
+            xmin = int(mark["xmin"])
             grids = conn.execute(q.GRIDS, params).fetchall()
             workers = conn.execute(q.WORKERS, params).fetchall()
             positions = conn.execute(

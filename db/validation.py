@@ -90,6 +90,9 @@ class Validator:
 
     def __init__(self) -> None:
         self._grids: dict[str, BaseGeometry] = {}
+        #: Every grid code seen, with or without a usable boundary: a grid whose boundary
+        #: update was broken still exists, and its tickets must not vanish with it.
+        self._known: set[str] = set()
         self._codes: list[str] = []
         self._tree: shapely.STRtree | None = None
         self._district: BaseGeometry | None = None
@@ -98,6 +101,7 @@ class Validator:
 
     # -- the grid layer ----------------------------------------------------------
     def check_grid(self, grid: GridRecord) -> Verdict:
+        self._known.add(grid.code)
         geom, problem = parse_boundary(grid.boundary)
         if geom is None:
             return _reject(
@@ -108,7 +112,7 @@ class Validator:
         return Verdict(True)
 
     def has_grid(self, code: str) -> bool:
-        return code in self._grids
+        return code in self._known
 
     def _index(self) -> shapely.STRtree:
         if self._tree is None:
@@ -184,6 +188,9 @@ class Validator:
                 )
             lon, lat = to_wgs84(t.lon, t.lat, crs)
             located = self.locate(lon, lat)
+            if located is None and t.grid_code is not None and t.grid_code not in self._grids:
+                # The named grid has no usable boundary to check against: trust the field.
+                located = t.grid_code
             if located is None and self._grids:
                 if self.locate(lat, lon) is not None:
                     return _reject(
