@@ -1,0 +1,138 @@
+"""Records → the JSON the page draws: one function per kind of feature, no Qt.
+
+Everything the page shows passes through here, already in the basemap's
+coordinate system, so the JavaScript never converts or formats data and these
+functions can be tested with plain pytest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from gridcommand.db.coords import from_wgs84
+from gridcommand.db.records import GridRecord, PositionRecord, TicketRecord
+from gridcommand.db.store import OVERLOAD_HOUSEHOLDS, GridCounts, WorkerState, time_state
+
+Feature = dict[str, Any]
+LatLng = list[float]
+Project = Callable[[float, float], tuple[float, float]]
+DESCRIPTION_CHARS = 140
+
+
+def projector(crs: str) -> Project:
+    """WGS-84 (lon, lat) → the basemap's (lat, lng), rounded to ~10 cm to keep JSON small."""
+
+    def project(lon: float, lat: float) -> tuple[float, float]:
+        x, y = from_wgs84(lon, lat, crs)
+        return round(y, 6), round(x, 6)
+
+    return project
+
+
+def polygons(geometry: dict[str, Any], project: Project) -> list[list[list[LatLng]]]:
+    """A GeoJSON Polygon or MultiPolygon as Leaflet's nested [polygon][ring][lat, lng]."""
+    kind = geometry.get("type")
+    coords = geometry.get("coordinates") or []
+    polys = [coords] if kind == "Polygon" else coords if kind == "MultiPolygon" else []
+    return [[[list(project(p[0], p[1])) for p in ring] for ring in poly] for poly in polys]
+
+
+def grid_state(counts: GridCounts, households_per_worker: float) -> str:
+    """The one fill a grid gets, the most urgent first: overdue, open alerts, overloaded."""
+    if counts.overdue:
+        return "overdue"
+    if counts.open:
+        return "alerts"
+    if households_per_worker > OVERLOAD_HOUSEHOLDS:
+        return "overloaded"
+    return "normal"
+
+
+def grid_style(code: str, counts: GridCounts, households_per_worker: float) -> Feature:
+    """The part of a grid that changes with tickets and workers; sent without the boundary."""
+    return {
+        "id": code,
+        "state": grid_state(counts, households_per_worker),
+        "open": counts.open,
+        "overdue": counts.overdue,
+        "hpw": round(households_per_worker),
+    }
+
+
+def grid_feature(
+    grid: GridRecord, counts: GridCounts, households_per_worker: float, project: Project
+) -> Feature:
+    feature = grid_style(grid.code, counts, households_per_worker)
+    feature.update(
+        name=grid.name,
+        community=grid.community_code,
+        households=grid.households,
+        rings=polygons(grid.boundary, project),
+    )
+    return feature
+
+
+def pulses(ticket: TicketRecord, acknowledged: set[int]) -> bool:
+    """New means nobody at the centre has touched it yet: still ``reported``, not acknowledged."""
+    return ticket.is_open and ticket.status == "reported" and ticket.id not in acknowledged
+
+
+def alert_feature(
+    ticket: TicketRecord,
+    now: datetime,
+    acknowledged: set[int],
+    project: Project,
+    fallback: tuple[float, float] | None = None,
+) -> Feature | None:
+    """An open ticket as a warning point; ``None`` when it has nowhere to be drawn."""
+    if ticket.lon is not None and ticket.lat is not None:
+        lat, lng = project(ticket.lon, ticket.lat)
+    elif fallback is not None:
+        lat, lng = project(*fallback)
+    else:
+        return None
+    description = ticket.description
+    if len(description) > DESCRIPTION_CHARS:
+        description = description[: DESCRIPTION_CHARS - 1] + "…"
+    return {
+        "id": ticket.id,
+        "lat": lat,
+        "lng": lng,
+        "time": time_state(ticket, now),
+        "emergency": ticket.is_emergency,
+        "pulse": pulses(ticket, acknowledged),
+        "code": ticket.code,
+        "category": ticket.category_name,
+        "description": description,
+        "status": ticket.status,
+        "grid": ticket.grid or "",
+        "deadline": ticket.deadline.astimezone().strftime("%m-%d %H:%M"),
+    }
+
+
+def worker_feature(state: WorkerState, project: Project) -> Feature | None:
+    """A worker's last fix; ``None`` for an inactive worker or one never seen."""
+    p = state.position
+    if p is None or not state.record.active:
+        return None
+    lat, lng = project(p.lon, p.lat)
+    return {
+        "id": state.record.code,
+        "lat": lat,
+        "lng": lng,
+        "status": state.status,
+        "role": state.record.role,
+        "name": state.record.name,
+        "grid": state.record.grid_code,
+        "at": p.recorded_at.astimezone().strftime("%H:%M:%S"),
+    }
+
+
+def track_feature(code: str, track: Sequence[PositionRecord], project: Project) -> Feature:
+    return {"id": code, "path": [list(project(p.lon, p.lat)) for p in track]}
+
+
+def diff(layer: str, upsert: Iterable[Feature] = (), remove: Iterable[Any] = ()) -> Feature:
+    return {"layer": layer, "upsert": list(upsert), "remove": list(remove)}

@@ -1,0 +1,125 @@
+"""The map page, composed once by folium from local files and written to disk.
+
+The page is loaded from a file, not ``setHtml`` (limited to 2 MB), and is never
+rebuilt: rebuilding with 10,000 markers takes seconds and loses the operator's
+zoom, while updating them through the bridge takes tens of milliseconds. Every
+script and style is a local file, so the page works on a network with no internet.
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import shutil
+import tempfile
+from importlib.resources import as_file, files
+from pathlib import Path
+
+import folium
+from branca.element import Element, Figure
+
+#: Canvas panes bottom to top: each gets its own canvas renderer in gridmap.js.
+PANES = {
+    "grids": 401,
+    "outlines": 402,
+    "track": 403,
+    "workers": 404,
+    "alerts": 405,
+    "halos": 406,
+}
+LAYERS = ("grids", "outlines", "alerts", "workers", "track")
+LEAFLET_FILES = ("leaflet.js", "leaflet.css", "images")
+QWEBCHANNEL_URL = "qrc:///qtwebchannel/qwebchannel.js"
+
+LEGEND = """
+<div class="gc-legend">
+  <h4>Alerts</h4>
+  <div><i class="dot" style="background:#22e06b"></i>on time</div>
+  <div><i class="dot" style="background:#ffd21f"></i>last quarter of time</div>
+  <div><i class="dot" style="background:#ff1f1f"></i>overdue</div>
+  <div><i class="dot big"></i>emergency</div>
+  <h4>Grids</h4>
+  <div><i style="background:#b91c1c"></i>overdue cases</div>
+  <div><i style="background:#b45309"></i>open alerts</div>
+  <div><i style="background:#6d28d9"></i>&gt; 500 households / full-timer</div>
+  <h4>Workers</h4>
+  <div><i class="dot" style="background:#00e5ff"></i>full-time</div>
+  <div><i class="dot" style="background:#5b8cff"></i>part-time</div>
+  <div><i class="dot" style="background:#f472ff"></i>volunteer</div>
+  <div><i class="dot" style="background:#6b7280;border-color:#9ca3af"></i>offline</div>
+</div>
+"""
+
+
+class _LocalMap(folium.Map):
+    """folium's Map with its CDN scripts (Leaflet, jQuery, Bootstrap…) replaced by local files."""
+
+    default_js = [  # noqa: RUF012 - folium reads these class attributes
+        ("leaflet", "leaflet.js"),
+        ("qwebchannel", QWEBCHANNEL_URL),
+        ("gridmap", "gridmap.js"),
+    ]
+    default_css = [  # noqa: RUF012
+        ("leaflet_css", "leaflet.css"),
+        ("gridmap_css", "gridmap.css"),
+    ]
+
+
+def compose() -> str:
+    """The page's HTML: a dark map, empty layers, a legend and the names gridmap.js needs."""
+    m = _LocalMap(
+        location=(0.0, 0.0),
+        zoom_start=2,
+        tiles=None,
+        prefer_canvas=True,
+        control_scale=True,
+        max_zoom=20,
+    )
+    panes = {}
+    for name, z in PANES.items():
+        pane = folium.map.CustomPane(f"gc-{name}", z_index=z)
+        pane.add_to(m)
+        panes[name] = f"gc-{name}"
+    layers = {}
+    for name in LAYERS:
+        group = folium.FeatureGroup(name=name, control=False)
+        group.add_to(m)
+        layers[name] = group.get_name()
+    config = {"map": m.get_name(), "layers": layers, "panes": panes}
+    data = json.dumps(config).replace("</", "<\\/")
+    root = m.get_root()
+    assert isinstance(root, Figure)
+    root.html.add_child(Element(f'<script type="application/json" id="gc-config">{data}</script>'))
+    root.html.add_child(Element(LEGEND))
+    return root.render()
+
+
+def _copy_static(directory: Path) -> None:
+    leaflet = files("js_lib_leaflet") / "static" / "js_lib_leaflet"
+    for name in LEAFLET_FILES:
+        with as_file(leaflet / name) as src:
+            dst = directory / name
+            if src.is_dir():
+                shutil.copytree(src, dst, dirs_exist_ok=True)
+            else:
+                shutil.copyfile(src, dst)
+    ours = files("gridcommand.maps") / "static"
+    for name in ("gridmap.js", "gridmap.css"):
+        with as_file(ours / name) as src:
+            shutil.copyfile(src, directory / name)
+
+
+_built: Path | None = None
+
+
+def page_file() -> Path:
+    """The page on disk, built on first use and reused by every panel in the process."""
+    global _built
+    if _built is None or not _built.exists():
+        directory = Path(tempfile.mkdtemp(prefix="gridcommand-map-"))
+        atexit.register(shutil.rmtree, directory, ignore_errors=True)
+        _copy_static(directory)
+        index = directory / "index.html"
+        index.write_text(compose(), encoding="utf-8")
+        _built = index
+    return _built

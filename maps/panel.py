@@ -1,0 +1,183 @@
+"""MapPanel: the live map widget the application plugs in.
+
+It owns the web view, the bridge and the diff builder; the store's deltas become
+JSON diffs applied in place, so the operator's zoom survives every update and
+nothing is ever reloaded. Heavy geometry (outlines) is computed in a thread and
+handed back through a queued signal; the newest request wins.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QUrl, Signal
+from PySide6.QtWebChannel import QWebChannel
+from PySide6.QtWebEngineCore import QWebEngineUrlRequestInterceptor
+from PySide6.QtWebEngineWidgets import QWebEngineView
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from gridcommand.db.store import Delta, StateStore
+from gridcommand.maps.basemap import Basemap
+from gridcommand.maps.bridge import MapBridge
+from gridcommand.maps.console import LoggingPage
+from gridcommand.maps.diffs import DiffBuilder
+from gridcommand.maps.outlines import outlines_diff
+from gridcommand.maps.page import page_file
+from gridcommand.maps.tiles import handler_for
+
+Counts = dict[str, Any]
+COUNTS_JS = "JSON.stringify(window.gridmap && gridmap.ready ? gridmap.counts() : {})"
+
+
+class _Outliner(QObject):
+    """Carries a thread's result back to the GUI thread (a queued signal)."""
+
+    computed = Signal(int, object, object)
+
+
+class MapPanel(QWidget):
+    ticket_clicked = Signal(int)
+    worker_clicked = Signal(str)
+    grid_selected = Signal(str)
+    ready = Signal()
+
+    def __init__(
+        self,
+        store: StateStore,
+        parent: QWidget | None = None,
+        *,
+        basemap: Basemap | None = None,
+        interceptor: QWebEngineUrlRequestInterceptor | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.basemap = basemap or Basemap.none()
+        self.builder = DiffBuilder(store, self.basemap.data_crs)
+        self.selected_worker: str | None = None
+        self._outline_ids: set[str] = set()
+        self._outline_generation = 0
+        self._outliner = _Outliner(self)
+        self._outliner.computed.connect(self._on_outlines_computed)
+
+        self.view = QWebEngineView(self)
+        self.page = LoggingPage(self.view)
+        if interceptor is not None:
+            self.page.setUrlRequestInterceptor(interceptor)
+        self.page.setBackgroundColor("#05070d")
+        self.view.setPage(self.page)
+        self.tiles = handler_for(self.page.profile())
+        self.bridge = MapBridge(self)
+        self.channel = QWebChannel(self.page)
+        self.channel.registerObject("bridge", self.bridge)
+        self.page.setWebChannel(self.channel)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.view)
+
+        self.bridge.page_ready_reported.connect(self.ready)
+        self.bridge.alert_clicked.connect(self.ticket_clicked)
+        self.bridge.worker_clicked.connect(self._on_worker_clicked)
+        self.bridge.grid_double_clicked.connect(self.grid_selected)
+        self.page.loadStarted.connect(self._on_load_started)
+        self.page.renderProcessTerminated.connect(self._on_render_process_terminated)
+        self.page.load(QUrl.fromLocalFile(str(page_file())))
+
+    # -- public API ----------------------------------------------------------------------
+    @property
+    def is_ready(self) -> bool:
+        return self.bridge.ready
+
+    def on_store_updated(self, deltas: list[Delta]) -> None:
+        self.bridge.send_diffs(self.builder.from_deltas(deltas))
+        if any(d.collection == "grids" for d in deltas):
+            self._start_outlines()
+        if self.selected_worker and any(d.collection == "workers" for d in deltas):
+            self.bridge.send_diffs([self.builder.track(self.selected_worker)])
+
+    def select_ticket(self, ticket_id: int) -> None:
+        self.bridge.send_command("select", id=int(ticket_id))
+
+    def select_grid(self, grid_code: str) -> None:
+        """Zoom to a grid and outline it, as a double-click does, without emitting."""
+        self.bridge.send_command("drill", id=grid_code)
+
+    def show_track(self, worker_code: str | None) -> None:
+        """The last hour's track of one worker (``None`` hides it)."""
+        if self.selected_worker and self.selected_worker != worker_code:
+            self.bridge.send_diffs(
+                [{"layer": "track", "upsert": [], "remove": [self.selected_worker]}]
+            )
+        self.selected_worker = worker_code
+        if worker_code:
+            self.bridge.send_diffs([self.builder.track(worker_code)])
+
+    def acknowledge(self, ids: set[int] | list[int]) -> None:
+        self.bridge.send_diffs(self.builder.acknowledge(ids))
+
+    def set_basemap(self, basemap: Basemap) -> None:
+        crs_changed = basemap.data_crs != self.builder.crs
+        self.basemap = basemap
+        self._send_basemap()
+        if crs_changed:
+            self.bridge.send_diffs(self.builder.set_crs(basemap.data_crs))
+            if self.selected_worker:
+                self.bridge.send_diffs([self.builder.track(self.selected_worker)])
+            self._start_outlines()
+
+    def request_counts(self, callback: Callable[[Counts], None]) -> None:
+        """What the page itself has drawn (not what was sent), for snapshot and tests."""
+
+        def parse(result: object) -> None:
+            callback(json.loads(result) if isinstance(result, str) and result else {})
+
+        self.page.runJavaScript(COUNTS_JS, 0, parse)
+
+    # -- internals -----------------------------------------------------------------------
+    def _send_basemap(self) -> None:
+        key = ""
+        if self.basemap.kind == "mbtiles":
+            key = f"m{abs(hash(self.basemap.source)):x}"
+            self.tiles.files[key] = self.basemap.source
+        self.bridge.send_command("basemap", basemap=self.basemap.to_page(key))
+
+    def _on_load_started(self) -> None:
+        """Every (re)load starts from the whole current state, queued until ready."""
+        self.bridge.reset()
+        self._outline_ids = set()
+        self._send_basemap()
+        self.bridge.send_diffs(self.builder.full())
+        if self.selected_worker:
+            self.bridge.send_diffs([self.builder.track(self.selected_worker)])
+        self._start_outlines()
+
+    def _on_render_process_terminated(self, *_: object) -> None:
+        self.page.load(QUrl.fromLocalFile(str(page_file())))
+
+    def _on_worker_clicked(self, code: str) -> None:
+        self.show_track(code)
+        self.worker_clicked.emit(code)
+
+    def _start_outlines(self) -> None:
+        if not self.store.grids:
+            return
+        self._outline_generation += 1
+        generation = self._outline_generation
+        grids = list(self.store.grids.values())
+        project = self.builder.project
+        previous = set(self._outline_ids)
+        signal = self._outliner.computed
+
+        def work() -> None:
+            result, ids = outlines_diff(grids, project, previous)
+            signal.emit(generation, result, ids)
+
+        threading.Thread(target=work, name="map-outlines", daemon=True).start()
+
+    def _on_outlines_computed(self, generation: int, result: object, ids: object) -> None:
+        if generation != self._outline_generation or not isinstance(result, dict):
+            return  # an older computation finished after a newer one started
+        self._outline_ids = set(ids) if isinstance(ids, set) else set()
+        self.bridge.send_diffs([result])

@@ -1,0 +1,386 @@
+/* gridmap: the page's registry of drawn features, keyed by id and fed by JSON diffs.
+ *
+ * Python never writes JavaScript: it emits JSON strings on the bridge's signals and
+ * this file applies them. Text from the database only ever reaches the DOM through
+ * textContent, so a description full of markup is shown, never run.
+ */
+(function () {
+  'use strict';
+
+  var TIME = { green: '#22e06b', yellow: '#ffd21f', red: '#ff1f1f' };
+  var ROLE = { full_time: '#00e5ff', part_time: '#5b8cff', volunteer: '#f472ff' };
+  var GRID = {
+    normal: { fillColor: '#1b2a44', fillOpacity: 0.35 },
+    alerts: { fillColor: '#b45309', fillOpacity: 0.45 },
+    overdue: { fillColor: '#b91c1c', fillOpacity: 0.55 },
+    overloaded: { fillColor: '#6d28d9', fillOpacity: 0.45 }
+  };
+  var RANK = { green: 0, yellow: 1, red: 2 };
+  var AGGREGATE_BELOW = 15;
+  var LABEL_FROM = 15;
+  var MAX_LABELS = 300;
+  var CELL_PX = 72;
+
+  var gm = { ready: false };
+  window.gridmap = gm;
+  var map, bridge, cfg;
+  var layers = {};
+  var renderers = {};
+  var reg = { grids: new Map(), outlines: new Map(), alerts: new Map(), workers: new Map(), track: new Map() };
+  var aggregateLayer, labelLayer, haloLayer, highlightLayer, tileLayer = null;
+  var halos = [];
+  var aggregating = null;
+  var pendingFrame = false;
+  var fitted = false;
+
+  // -- safe text ------------------------------------------------------------------
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) { e.className = cls; }
+    if (text !== undefined && text !== null) { e.textContent = String(text); }
+    return e;
+  }
+  function card(title, rows) {
+    var box = el('div', 'gc-card');
+    box.appendChild(el('div', 'gc-title', title));
+    rows.forEach(function (r) {
+      if (r[1] === undefined || r[1] === null || r[1] === '') { return; }
+      var row = el('div', 'gc-row');
+      row.appendChild(el('span', 'gc-key', r[0]));
+      row.appendChild(el('span', 'gc-val', r[1]));
+      box.appendChild(row);
+    });
+    return box;
+  }
+  function escapeHtml(s) { var d = document.createElement('div'); d.textContent = s || ''; return d.innerHTML; }
+
+  // -- styles ---------------------------------------------------------------------
+  function gridStyle(p) {
+    var s = GRID[p.state] || GRID.normal;
+    return { color: '#7f9cff', weight: 1, opacity: 0.7, fillColor: s.fillColor, fillOpacity: s.fillOpacity };
+  }
+  function alertStyle(p) {
+    return {
+      radius: p.emergency ? 14 : 9,
+      fillColor: TIME[p.time] || TIME.red, fillOpacity: 1,
+      color: p.emergency ? '#ffffff' : '#2a0000', weight: p.emergency ? 4 : 2, opacity: 1
+    };
+  }
+  function workerStyle(p) {
+    var base = { radius: p.role === 'full_time' ? 8 : (p.role === 'part_time' ? 6 : 5), weight: 2 };
+    if (p.status === 'online') {
+      return L.extend(base, { fillColor: ROLE[p.role] || ROLE.volunteer, fillOpacity: 1, color: '#ffffff', opacity: 1, dashArray: null });
+    }
+    if (p.status === 'stale') {
+      return L.extend(base, { fillColor: ROLE[p.role] || ROLE.volunteer, fillOpacity: 0.35, color: '#ffffff', opacity: 0.9, dashArray: '3 3' });
+    }
+    return L.extend(base, { fillColor: '#6b7280', fillOpacity: 0.5, color: '#9ca3af', opacity: 0.6, dashArray: null });
+  }
+
+  // -- tooltips, built from text nodes only ------------------------------------------
+  function gridCard(p) {
+    return card(p.name || p.id, [['open', p.open], ['overdue', p.overdue], ['households', p.households],
+      ['households / full-timer', p.hpw]]);
+  }
+  function alertCard(p) {
+    return card((p.emergency ? '⚠ ' : '') + (p.category || ''), [['', p.description], ['code', p.code],
+      ['status', p.status], ['deadline', p.deadline], ['grid', p.grid]]);
+  }
+  function workerCard(p) {
+    return card(p.name || p.id, [['role', p.role], ['status', p.status], ['grid', p.grid], ['last fix', p.at]]);
+  }
+
+  // -- layer handlers: upsert merges, so a style-only update carries no geometry -------
+  function call(name, arg) { if (bridge && bridge[name]) { bridge[name](arg); } }
+
+  var HANDLERS = {
+    grids: {
+      create: function (p) {
+        if (!p.rings) { return null; }
+        var layer = L.polygon(p.rings, L.extend({ renderer: renderers.grids }, gridStyle(p)));
+        layer.bindTooltip(function () { return gridCard(layer.gcProps); }, { sticky: true, className: 'gc-tip' });
+        layer.on('click', function () { call('click_grid', layer.gcProps.id); });
+        layer.on('dblclick', function (e) { L.DomEvent.stop(e); drill(layer.gcProps.id); });
+        return layer;
+      },
+      update: function (layer, p) {
+        if (p.rings) { layer.setLatLngs(p.rings); }
+        layer.setStyle(gridStyle(layer.gcProps));
+      }
+    },
+    outlines: {
+      create: function (p) {
+        var street = p.level === 'street';
+        return L.polyline(p.lines, { renderer: renderers.outlines, interactive: false,
+          color: street ? '#e8edff' : '#aebfff', weight: street ? 4 : 2.5, opacity: street ? 0.9 : 0.8 });
+      },
+      update: function (layer, p) { if (p.lines) { layer.setLatLngs(p.lines); } }
+    },
+    alerts: {
+      create: function (p) {
+        if (p.lat === undefined) { return null; }
+        var layer = L.circleMarker([p.lat, p.lng], L.extend({ renderer: renderers.alerts }, alertStyle(p)));
+        layer.bindTooltip(function () { return alertCard(layer.gcProps); }, { className: 'gc-tip' });
+        layer.on('click', function () { call('click_alert', layer.gcProps.id); });
+        return layer;
+      },
+      update: function (layer, p) {
+        if (p.lat !== undefined) { layer.setLatLng([p.lat, p.lng]); }
+        layer.setStyle(alertStyle(layer.gcProps));
+        layer.setRadius(alertStyle(layer.gcProps).radius);
+      }
+    },
+    workers: {
+      create: function (p) {
+        var layer = L.circleMarker([p.lat, p.lng], L.extend({ renderer: renderers.workers }, workerStyle(p)));
+        layer.bindTooltip(function () { return workerCard(layer.gcProps); }, { className: 'gc-tip' });
+        layer.on('click', function () { call('click_worker', layer.gcProps.id); });
+        return layer;
+      },
+      update: function (layer, p) {
+        if (p.lat !== undefined) { layer.setLatLng([p.lat, p.lng]); }
+        var s = workerStyle(layer.gcProps);
+        layer.setStyle(s);
+        layer.setRadius(s.radius);
+      }
+    },
+    track: {
+      create: function (p) {
+        return L.polyline(p.path || [], { renderer: renderers.track, interactive: false,
+          color: '#00e5ff', weight: 5, opacity: 0.9, dashArray: '10 6' });
+      },
+      update: function (layer, p) { if (p.path) { layer.setLatLngs(p.path); } }
+    }
+  };
+
+  function apply(diff) {
+    var h = HANDLERS[diff.layer];
+    var registry = reg[diff.layer];
+    var group = layers[diff.layer];
+    if (!h) { return; }
+    (diff.remove || []).forEach(function (id) {
+      var layer = registry.get(id);
+      if (layer) { group.removeLayer(layer); registry.delete(id); }
+    });
+    (diff.upsert || []).forEach(function (p) {
+      var layer = registry.get(p.id);
+      if (layer) {
+        L.extend(layer.gcProps, p);
+        h.update(layer, p);
+        return;
+      }
+      layer = h.create(p);
+      if (!layer) { return; }
+      layer.gcProps = L.extend({}, p);
+      registry.set(p.id, layer);
+      group.addLayer(layer);
+    });
+  }
+
+  function onDiffs(json) {
+    var batch = JSON.parse(json);
+    var touched = {};
+    batch.forEach(function (d) { apply(d); touched[d.layer] = true; });
+    if (touched.grids && !fitted && reg.grids.size) { fitted = true; fitAll(); }
+    if (touched.alerts || touched.grids) { schedule(); }
+  }
+
+  // -- aggregation: alerts binned in screen cells while zoomed out ---------------------
+  function schedule() {
+    if (pendingFrame) { return; }
+    pendingFrame = true;
+    requestAnimationFrame(function () { pendingFrame = false; refresh(); });
+  }
+
+  function refresh() {
+    var zoom = map.getZoom();
+    var aggregate = zoom < AGGREGATE_BELOW;
+    if (aggregate !== aggregating) {
+      aggregating = aggregate;
+      if (aggregate) { map.removeLayer(layers.alerts); map.addLayer(aggregateLayer); }
+      else { map.removeLayer(aggregateLayer); map.addLayer(layers.alerts); }
+    }
+    aggregateLayer.clearLayers();
+    var pulsingPoints = [];
+    var view = map.getBounds().pad(0.25);
+    if (aggregate) {
+      var cells = new Map();
+      reg.alerts.forEach(function (layer) {
+        var p = layer.gcProps;
+        var ll = layer.getLatLng();
+        if (!view.contains(ll)) { return; }
+        var px = map.project(ll, zoom);
+        var key = Math.floor(px.x / CELL_PX) + ':' + Math.floor(px.y / CELL_PX);
+        var c = cells.get(key);
+        if (!c) { c = { n: 0, lat: 0, lng: 0, rank: 0, emergency: false, pulse: false, one: null, bounds: L.latLngBounds(ll, ll) }; cells.set(key, c); }
+        c.n += 1; c.lat += ll.lat; c.lng += ll.lng; c.one = layer;
+        c.rank = Math.max(c.rank, RANK[p.time] || 0);
+        c.emergency = c.emergency || p.emergency;
+        c.pulse = c.pulse || p.pulse;
+        c.bounds.extend(ll);
+      });
+      cells.forEach(function (c) { drawCell(c, pulsingPoints); });
+    } else {
+      reg.alerts.forEach(function (layer) {
+        if (layer.gcProps.pulse && view.contains(layer.getLatLng())) {
+          pulsingPoints.push([layer.getLatLng(), alertStyle(layer.gcProps).radius]);
+        }
+      });
+    }
+    setHalos(pulsingPoints);
+    refreshLabels();
+  }
+
+  function drawCell(c, pulsingPoints) {
+    var centre = L.latLng(c.lat / c.n, c.lng / c.n);
+    var time = ['green', 'yellow', 'red'][c.rank];
+    if (c.n === 1) {
+      var p = c.one.gcProps;
+      var single = L.circleMarker(c.one.getLatLng(), L.extend({ renderer: renderers.alerts }, alertStyle(p)));
+      single.bindTooltip(function () { return alertCard(p); }, { className: 'gc-tip' });
+      single.on('click', function () { call('click_alert', p.id); });
+      aggregateLayer.addLayer(single);
+      if (p.pulse) { pulsingPoints.push([c.one.getLatLng(), alertStyle(p).radius]); }
+      return;
+    }
+    var radius = Math.min(34, 13 + 5 * Math.log2(c.n));
+    var marker = L.circleMarker(centre, { renderer: renderers.alerts, radius: radius, fillColor: TIME[time],
+      fillOpacity: 0.92, color: c.emergency ? '#ffffff' : '#2a0000', weight: c.emergency ? 4 : 2 });
+    marker.bindTooltip(el('span', null, String(c.n)), { permanent: true, direction: 'center',
+      className: 'gc-count gc-count-' + time, interactive: false });
+    marker.on('click', function () { map.flyToBounds(c.bounds.pad(0.3), { maxZoom: AGGREGATE_BELOW + 1 }); });
+    aggregateLayer.addLayer(marker);
+    if (c.pulse) { pulsingPoints.push([centre, radius]); }
+  }
+
+  // -- pulsing halos: only for what is on screen, animated on one timer ----------------
+  function setHalos(points) {
+    haloLayer.clearLayers();
+    halos = points.slice(0, 400).map(function (pt) {
+      var h = L.circleMarker(pt[0], { renderer: renderers.halos, interactive: false, radius: pt[1],
+        fill: false, color: '#ff2a2a', weight: 4, opacity: 1 });
+      h.gcBase = pt[1];
+      haloLayer.addLayer(h);
+      return h;
+    });
+  }
+  function animate(t) {
+    if (halos.length) {
+      var phase = (t % 1400) / 1400;
+      halos.forEach(function (h) {
+        h.setRadius(h.gcBase + 4 + 18 * phase);
+        h.setStyle({ opacity: 1 - phase });
+      });
+    }
+    requestAnimationFrame(animate);
+  }
+
+  // -- grid names, only when close enough to read them --------------------------------
+  function refreshLabels() {
+    labelLayer.clearLayers();
+    if (map.getZoom() < LABEL_FROM) { return; }
+    var view = map.getBounds();
+    var n = 0;
+    reg.grids.forEach(function (layer) {
+      if (n >= MAX_LABELS) { return; }
+      var b = layer.getBounds();
+      if (!view.intersects(b)) { return; }
+      n += 1;
+      L.tooltip({ permanent: true, direction: 'center', className: 'gc-label', interactive: false })
+        .setLatLng(b.getCenter()).setContent(el('span', null, layer.gcProps.name || layer.gcProps.id))
+        .addTo(labelLayer);
+    });
+  }
+
+  // -- commands -----------------------------------------------------------------------
+  function fitAll() {
+    var b = null;
+    reg.grids.forEach(function (layer) { b = b ? b.extend(layer.getBounds()) : L.latLngBounds(layer.getBounds().getSouthWest(), layer.getBounds().getNorthEast()); });
+    if (b) { map.fitBounds(b, { animate: false }); }
+  }
+  function drill(id) {
+    var layer = reg.grids.get(id);
+    if (!layer) { return; }
+    highlightLayer.clearLayers();
+    L.polygon(layer.getLatLngs(), { renderer: renderers.track, interactive: false, fill: false,
+      color: '#ffffff', weight: 5 }).addTo(highlightLayer);
+    map.flyToBounds(layer.getBounds(), { padding: [40, 40], duration: 0.6 });
+    call('double_click_grid', id);
+  }
+  function select(id) {
+    var layer = reg.alerts.get(id);
+    highlightLayer.clearLayers();
+    if (!layer) { return; }
+    L.circleMarker(layer.getLatLng(), { renderer: renderers.track, interactive: false, radius: 24,
+      fill: false, color: '#ffffff', weight: 5 }).addTo(highlightLayer);
+    map.flyTo(layer.getLatLng(), Math.max(map.getZoom(), AGGREGATE_BELOW + 1), { duration: 0.6 });
+  }
+  function basemap(b) {
+    if (tileLayer) { map.removeLayer(tileLayer); tileLayer = null; }
+    if (b.kind === 'none' || !b.url) { return; }
+    tileLayer = L.tileLayer(b.url, { attribution: escapeHtml(b.attribution), minZoom: b.minZoom,
+      maxZoom: b.maxZoom, maxNativeZoom: b.maxZoom });
+    tileLayer.addTo(map);
+  }
+  var COMMANDS = {
+    select: function (c) { select(c.id); },
+    drill: function (c) { drill(c.id); },
+    basemap: function (c) { basemap(c.basemap); },
+    clear_highlight: function () { highlightLayer.clearLayers(); },
+    fit: function () { fitAll(); }
+  };
+  function onCommand(json) {
+    var c = JSON.parse(json);
+    if (COMMANDS[c.cmd]) { COMMANDS[c.cmd](c); }
+  }
+
+  // -- read back by Python (snapshot, tests) -------------------------------------------
+  gm.counts = function () {
+    var workers = { online: 0, stale: 0, offline: 0 };
+    reg.workers.forEach(function (l) { workers[l.gcProps.status] = (workers[l.gcProps.status] || 0) + 1; });
+    var pulsing = 0;
+    reg.alerts.forEach(function (l) { if (l.gcProps.pulse) { pulsing += 1; } });
+    return { grids: reg.grids.size, alerts: reg.alerts.size, alerts_pulsing: pulsing, workers: workers,
+      outlines: reg.outlines.size, track_points: Array.from(reg.track.values()).reduce(function (n, l) { return n + l.getLatLngs().length; }, 0),
+      clusters: aggregateLayer.getLayers().length, halos: halos.length, aggregating: aggregating };
+  };
+  gm.alert = function (id) { var l = reg.alerts.get(id); return l ? { lat: l.getLatLng().lat, lng: l.getLatLng().lng, props: l.gcProps } : null; };
+  gm.tooltipText = function (layerName, id) {
+    var l = reg[layerName].get(id);
+    if (!l) { return null; }
+    var card = layerName === 'alerts' ? alertCard(l.gcProps) : layerName === 'workers' ? workerCard(l.gcProps) : gridCard(l.gcProps);
+    return { text: card.textContent, html: card.innerHTML, images: card.getElementsByTagName('img').length };
+  };
+  gm.fire = function (layerName, id, type) { var l = reg[layerName].get(id); if (l) { l.fire(type || 'click'); } return !!l; };
+  gm.map = function () { return map; };
+
+  // -- start-up: find folium's objects, then shake hands over the channel ---------------
+  function reportView() {
+    var b = map.getBounds();
+    call('report_view', JSON.stringify({ south: b.getSouth(), west: b.getWest(), north: b.getNorth(),
+      east: b.getEast(), zoom: map.getZoom() }));
+  }
+  function init() {
+    cfg = JSON.parse(document.getElementById('gc-config').textContent);
+    map = window[cfg.map];
+    Object.keys(cfg.layers).forEach(function (k) { layers[k] = window[cfg.layers[k]]; });
+    Object.keys(cfg.panes).forEach(function (k) { renderers[k] = L.canvas({ pane: cfg.panes[k], padding: 0.3 }); });
+    aggregateLayer = L.layerGroup();
+    labelLayer = L.layerGroup().addTo(map);
+    haloLayer = L.layerGroup().addTo(map);
+    highlightLayer = L.layerGroup().addTo(map);
+    map.doubleClickZoom.disable();
+    map.on('zoomend moveend', function () { schedule(); reportView(); });
+    requestAnimationFrame(animate);
+    refresh();
+    new QWebChannel(qt.webChannelTransport, function (channel) {
+      bridge = channel.objects.bridge;
+      bridge.diffs_sent.connect(onDiffs);
+      bridge.command_sent.connect(onCommand);
+      gm.ready = true;
+      bridge.report_ready();
+      reportView();
+    });
+  }
+  document.addEventListener('DOMContentLoaded', init);
+})();
