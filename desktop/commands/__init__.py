@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from gridcommand.desktop.commands import app_cmd, db_cmd, demo_cmd, seed_cmd
+from gridcommand.desktop.commands import app_cmd, db_cmd, demo_cmd, seed_cmd, simulate_cmd
 
 COMMAND_MODULES: list[ModuleType] = [
     demo_cmd,
     app_cmd,
     db_cmd,
     seed_cmd,
+    simulate_cmd,
 ]

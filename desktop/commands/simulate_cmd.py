@@ -1,0 +1,128 @@
+"""``gridcommand simulate``: the field simulator, a separate process writing the field contract.
+
+It stands in for workers' tablets, the 12345 hotline, WeChat and sensors so that
+the command centre can be shown, tested and measured without a city behind it.
+It runs until SIGTERM or Ctrl-C (or ``--duration``) and stops cleanly, putting
+back any grid boundary it broke on purpose.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+from types import FrameType
+
+from gridcommand.db.engine import open_database
+from gridcommand.db.fieldsim.options import SimOptions
+from gridcommand.db.fieldsim.runner import run as run_simulation
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = sub.add_parser(
+        "simulate",
+        help="run the field simulator (tablets, hotline, WeChat, sensors) against the database",
+        description="Write into the database what the field systems would, through the field "
+        "contract only (docs/field-contract.md): patrol positions, reports with photos, and "
+        "handlers who accept dispatched tickets and report them handled. Runs until SIGTERM "
+        "or Ctrl-C.",
+    )
+    defaults = SimOptions()
+    parser.add_argument(
+        "--tickets-per-minute",
+        type=_non_negative,
+        default=defaults.tickets_per_minute,
+        help=f"new reports per minute ({defaults.tickets_per_minute:g})",
+    )
+    parser.add_argument(
+        "--position-interval",
+        type=_positive,
+        default=defaults.position_interval,
+        metavar="SECONDS",
+        help=f"seconds between a worker's GPS fixes ({defaults.position_interval:g})",
+    )
+    parser.add_argument(
+        "--random-seed", type=int, default=defaults.random_seed, help="makes a run repeatable"
+    )
+    parser.add_argument(
+        "--speed",
+        type=_positive,
+        default=defaults.speed,
+        help="how many times faster workers walk, accept and handle cases (1)",
+    )
+    parser.add_argument(
+        "--bad-rows",
+        type=_share,
+        default=defaults.bad_rows,
+        metavar="SHARE",
+        help="share of writes that are malformed on purpose, e.g. 0.01 (0)",
+    )
+    parser.add_argument(
+        "--duration",
+        type=_positive,
+        default=None,
+        metavar="SECONDS",
+        help="stop after this many seconds (default: run until stopped)",
+    )
+    parser.set_defaults(func=run)
+
+
+def _number(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a number") from None
+    if number != number:  # NaN
+        raise argparse.ArgumentTypeError("NaN is not a number here")
+    return number
+
+
+def _positive(value: str) -> float:
+    number = _number(value)
+    if number <= 0:
+        raise argparse.ArgumentTypeError(f"{value} is not a positive number")
+    return number
+
+
+def _non_negative(value: str) -> float:
+    number = _number(value)
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"{value} is negative")
+    return number
+
+
+def _share(value: str) -> float:
+    number = _number(value)
+    if not 0 <= number <= 1:
+        raise argparse.ArgumentTypeError(f"{value} is not a share between 0 and 1")
+    return number
+
+
+def run(args: argparse.Namespace) -> int:
+    options = SimOptions(
+        position_interval=args.position_interval,
+        tickets_per_minute=args.tickets_per_minute,
+        random_seed=args.random_seed,
+        speed=args.speed,
+        bad_rows=args.bad_rows,
+    )
+    stop = threading.Event()
+
+    def _stop(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    previous = {sig: signal.signal(sig, _stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        with open_database(args.db) as db:
+            db.check_reachable()
+            conninfo = db.url.set(drivername="postgresql").render_as_string(hide_password=False)
+            run_simulation(conninfo, options, stop=stop, duration=args.duration, status=_say)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    return 0
+
+
+def _say(line: str) -> None:
+    print(f"simulate: {line}", file=sys.stderr, flush=True)
