@@ -3,7 +3,8 @@
 The panel shows a :class:`~gridcommand.db.ticket_detail.TicketDetail` read on a
 worker thread, and asks for actions through ``action_requested``; it never
 writes anything itself. Buttons are enabled by the case loop (what may follow
-the ticket's status) and by the operator's role. Field text is shown as plain
+the ticket's status) and by the operator's role, from the same table
+(``gridcommand.db.caseloop``) that the service layer enforces. Field text is shown as plain
 text, never interpreted.
 """
 
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gridcommand.db.caseloop import ROLE_ACTIONS, allowed_actions
 from gridcommand.db.ticket_detail import TicketDetail, TraceStep
 from gridcommand.widgets.record_table import Column, RecordTableModel
 from gridcommand.widgets.ticket_columns import priority_name, source_name, status_name
@@ -53,35 +55,6 @@ ACTION_NAMES = {
     "reopen": QT_TRANSLATE_NOOP("TicketDetail", "Reopened"),
 }
 
-#: Which actions may follow a status (the case loop), and which roles may take them.
-NEXT_ACTIONS: dict[str, tuple[str, ...]] = {
-    "reported": ("register", "reject", "dispatch", "escalate"),
-    "registered": ("dispatch", "escalate"),
-    "dispatched": ("redispatch", "escalate"),
-    "in_progress": ("redispatch", "escalate"),
-    "handled": ("verify", "send_back"),
-    "verified": ("close", "send_back"),
-}
-ROLE_ACTIONS: dict[str, frozenset[str]] = {
-    "viewer": frozenset(),
-    "manager": frozenset(),
-    "dispatcher": frozenset(
-        {"acknowledge", "register", "reject", "dispatch", "redispatch", "escalate"}
-    ),
-    "supervisor": frozenset(
-        {
-            "acknowledge",
-            "register",
-            "reject",
-            "dispatch",
-            "redispatch",
-            "escalate",
-            "verify",
-            "close",
-            "send_back",
-        }
-    ),
-}
 BUTTONS = (
     ("acknowledge", QT_TRANSLATE_NOOP("TicketDetail", "Acknowledge (A)")),
     ("register", QT_TRANSLATE_NOOP("TicketDetail", "Register (R)")),
@@ -93,11 +66,6 @@ BUTTONS = (
     ("close", QT_TRANSLATE_NOOP("TicketDetail", "Close (C)")),
     ("send_back", QT_TRANSLATE_NOOP("TicketDetail", "Send back… (B)")),
 )
-
-
-def allowed_actions(status: str, role: str) -> set[str]:
-    permitted = ROLE_ACTIONS.get(role, frozenset())
-    return {"acknowledge"} & permitted | set(NEXT_ACTIONS.get(status, ())) & permitted
 
 
 class TicketDetailPanel(QWidget):
