@@ -23,6 +23,7 @@ SNAP_DEGREES = 1e-7
 
 
 def _rings(geometry: Any, project: Project) -> list[list[list[float]]]:
+    geometry = shapely.simplify(geometry, 0.0)  # drops the collinear points of dissolved edges
     polys = (
         [geometry]
         if isinstance(geometry, Polygon)

@@ -1,0 +1,120 @@
+"""Deltas → layer diffs, in plain Python (no Qt)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+from gridcommand.db.coords import wgs84_to_gcj02
+from gridcommand.db.records import ChangeBatch
+from gridcommand.db.store import StateStore
+from gridcommand.maps.diffs import DiffBuilder
+from gridcommand.maps.features import projector
+from gridcommand.maps.outlines import outline_features
+from tests.maps.factory import NOW, city, fix, grid, ticket, worker
+
+
+def _store() -> StateStore:
+    return StateStore(clock=lambda: NOW)
+
+
+def _by_layer(diffs):
+    return {d["layer"]: d for d in diffs}
+
+
+def test_full_sends_every_layer_and_boundaries_once():
+    store = _store()
+    store.apply(city(grids=3, tickets=2))
+    b = DiffBuilder(store)
+    layers = _by_layer(b.full())
+    assert [g["id"] for g in layers["grids"]["upsert"]] == ["G00", "G01", "G02"]
+    assert layers["grids"]["upsert"][0]["rings"][0][0][0] == [23.1, 113.3]  # lat, lng
+    assert {a["id"] for a in layers["alerts"]["upsert"]} == {1, 2}
+    # a new ticket restyles its grid without resending the boundary
+    diffs = _by_layer(b.from_deltas(store.apply(ChangeBatch(tickets=(ticket(9, grid_no=2),)))))
+    assert [a["id"] for a in diffs["alerts"]["upsert"]] == [9]
+    (style,) = diffs["grids"]["upsert"]
+    assert style == {"id": "G02", "state": "alerts", "open": 1, "overdue": 0, "hpw": 400}
+
+
+def test_grid_states_overdue_and_overloaded():
+    store = _store()
+    store.apply(ChangeBatch(grids=(grid(0), grid(1, households=900), grid(2)), initial=True))
+    b = DiffBuilder(store)
+    b.full()
+    late = ticket(1, grid_no=0, age=timedelta(hours=5))
+    diffs = _by_layer(b.from_deltas(store.apply(ChangeBatch(tickets=(late,)))))
+    states = {s["id"]: s["state"] for s in diffs["grids"]["upsert"]}
+    assert states == {"G00": "overdue"}
+    assert {g["id"]: g["state"] for g in _by_layer(b.full())["grids"]["upsert"]} == {
+        "G00": "overdue",
+        "G01": "overloaded",
+        "G02": "normal",
+    }
+    # two full-timers bring 900 households to 450 each: no longer overloaded
+    batch = ChangeBatch(workers=(worker("W1", grid_no=1), worker("W2", grid_no=1)))
+    diffs = _by_layer(b.from_deltas(store.apply(batch)))
+    assert diffs["grids"]["upsert"] == [
+        {"id": "G01", "state": "normal", "open": 0, "overdue": 0, "hpw": 450}
+    ]
+
+
+def test_closed_ticket_removed_and_acknowledged_stops_pulse():
+    store = _store()
+    store.apply(city(grids=2, tickets=3))
+    b = DiffBuilder(store)
+    b.full()
+    closed = replace(ticket(1, version=2), status="closed", closed_at=NOW)
+    diffs = _by_layer(b.from_deltas(store.apply(ChangeBatch(tickets=(closed,)))))
+    assert diffs["alerts"]["remove"] == [1]
+    assert b.acknowledge([2, 99]) == [
+        {"layer": "alerts", "upsert": [{"id": 2, "pulse": False}], "remove": []}
+    ]
+    registered = replace(ticket(3, version=2), status="registered")
+    diffs = _by_layer(b.from_deltas(store.apply(ChangeBatch(tickets=(registered,)))))
+    assert diffs["alerts"]["upsert"][0]["pulse"] is False
+
+
+def test_workers_status_role_and_track():
+    store = _store()
+    fixes = (
+        fix(1, "W1", timedelta(minutes=50), lon=113.301),
+        fix(2, "W1", timedelta(minutes=1)),
+        fix(3, "W2", timedelta(minutes=20)),
+        fix(4, "W3", timedelta(hours=2)),
+    )
+    batch = ChangeBatch(
+        workers=(worker("W1"), worker("W2", "part_time"), worker("W3", "volunteer"), worker("W4")),
+        positions=fixes,
+    )
+    b = DiffBuilder(store)
+    diffs = _by_layer(b.from_deltas(store.apply(batch)))
+    got = {w["id"]: (w["status"], w["role"]) for w in diffs["workers"]["upsert"]}
+    assert got == {
+        "W1": ("online", "full_time"),
+        "W2": ("stale", "part_time"),
+        "W3": ("offline", "volunteer"),
+    }  # W4 has never sent a fix: nothing to draw
+    assert diffs["workers"]["remove"] == ["W4"]
+    track = b.track("W1")["upsert"][0]
+    assert track["id"] == "W1" and len(track["path"]) == 2
+
+
+def test_gcj02_basemap_shifts_every_point():
+    store = _store()
+    store.apply(city(grids=1, tickets=1))
+    b = DiffBuilder(store, "GCJ02")
+    layers = _by_layer(b.full())
+    t = store.tickets[1]
+    lng, lat = wgs84_to_gcj02(t.lon, t.lat)
+    alert = layers["alerts"]["upsert"][0]
+    assert (alert["lat"], alert["lng"]) == (round(lat, 6), round(lng, 6))
+    assert abs(alert["lng"] - t.lon) > 0.003  # hundreds of metres in Guangzhou
+
+
+def test_outlines_dissolve_grids_per_community_and_street():
+    grids = [grid(0, community="C1"), grid(1, community="C1"), grid(4, community="C2")]
+    feats = {f["id"]: f for f in outline_features(grids, projector("WGS84"))}
+    assert set(feats) == {"c:C1", "c:C2", "s:S1"}
+    assert len(feats["c:C1"]["lines"]) == 1  # two adjacent squares → one ring
+    assert len(feats["c:C1"]["lines"][0]) == 5  # the shared edge is gone

@@ -1,0 +1,52 @@
+"""Grids, outlines, workers, the track and selection, drawn by the real page."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from gridcommand.db.records import ChangeBatch
+from tests.maps.conftest import counts, js
+from tests.maps.factory import city, fix, ticket, worker
+
+
+def test_workers_by_status_and_track_on_click(qtbot, panel, store):
+    batch = ChangeBatch(
+        workers=(worker("W1"), worker("W2", "part_time"), worker("W3", "volunteer")),
+        positions=(
+            fix(1, "W1", timedelta(minutes=40), lon=113.301),
+            fix(2, "W1", timedelta(minutes=20), lon=113.303),
+            fix(3, "W1", timedelta(minutes=1)),
+            fix(4, "W2", timedelta(minutes=15)),
+            fix(5, "W3", timedelta(hours=3)),
+        ),
+    )
+    panel.on_store_updated(store.apply(batch))
+    want = {"online": 1, "stale": 1, "offline": 1}
+    qtbot.waitUntil(lambda: counts(qtbot, panel)["workers"] == want, timeout=5000)
+    with qtbot.waitSignal(panel.worker_clicked, check_params_cb=lambda c: c == "W1", timeout=5000):
+        js(qtbot, panel, "gridmap.fire('workers', 'W1', 'click')")
+    qtbot.waitUntil(lambda: counts(qtbot, panel)["track_points"] == 3, timeout=5000)
+    panel.show_track(None)
+    qtbot.waitUntil(lambda: counts(qtbot, panel)["track_points"] == 0, timeout=5000)
+
+
+def test_outlines_arrive_from_thread_and_select_flies(qtbot, panel, store):
+    panel.on_store_updated(store.apply(city(grids=12, tickets=4)))
+    qtbot.waitUntil(lambda: counts(qtbot, panel)["outlines"] == 2, timeout=5000)  # C1 + S1
+    panel.select_ticket(3)
+    qtbot.waitUntil(lambda: js(qtbot, panel, "gridmap.map().getZoom()") >= 16, timeout=5000)
+    centre = js(qtbot, panel, "gridmap.map().getCenter()")
+    alert = js(qtbot, panel, "gridmap.alert(3)")
+    assert abs(centre["lat"] - alert["lat"]) < 1e-3 and abs(centre["lng"] - alert["lng"]) < 1e-3
+
+
+def test_aggregates_at_low_zoom_and_points_at_close_zoom(qtbot, panel, store):
+    tickets = tuple(ticket(i, grid_no=0) for i in range(1, 201))
+    panel.on_store_updated(store.apply(ChangeBatch(tickets=tickets)))
+    qtbot.waitUntil(lambda: counts(qtbot, panel)["alerts"] == 200, timeout=5000)
+    js(qtbot, panel, "gridmap.map().setView([23.105, 113.305], 11, {animate: false})")
+    qtbot.waitUntil(lambda: 0 < counts(qtbot, panel)["clusters"] < 10, timeout=5000)
+    assert counts(qtbot, panel)["aggregating"] is True
+    js(qtbot, panel, "gridmap.map().setView([23.105, 113.305], 17, {animate: false})")
+    qtbot.waitUntil(lambda: counts(qtbot, panel)["aggregating"] is False, timeout=5000)
+    assert counts(qtbot, panel)["halos"] > 0  # new, unacknowledged: pulsing
