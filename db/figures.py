@@ -6,7 +6,11 @@ seconds), never per change: charts are for trends, the map is for the moment.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
+from datetime import timedelta
+
+from gridcommand.db.store import StateStore, time_state
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,3 +29,38 @@ class DashboardFigures:
     workers_online: int
     workers_stale: int
     workers_offline: int
+
+
+def compute_figures(store: StateStore, hours: int = 24) -> DashboardFigures:
+    """The charts' figures from what the store holds.
+
+    The store keeps every open case and every case closed in the last day, so the
+    last 24 hours of reports can be counted from it without asking the database.
+    """
+    now = store.clock()
+    start = now.replace(minute=0, second=0, microsecond=0) - timedelta(hours=hours - 1)
+    reports = [0] * hours
+    emergencies = [0] * hours
+    by_state = {"green": 0, "yellow": 0, "red": 0}
+    by_class: Counter[str] = Counter()
+    for t in store.tickets.values():
+        slot = int((t.reported_at - start) // timedelta(hours=1))
+        if 0 <= slot < hours:
+            reports[slot] += 1
+            emergencies[slot] += t.is_emergency
+        if t.is_open:
+            by_state[time_state(t, now)] += 1
+            by_class[t.class_name] += 1
+    workers = store.worker_counts()
+    return DashboardFigures(
+        hour_starts=tuple((start + timedelta(hours=h)).timestamp() for h in range(hours)),
+        reports_per_hour=tuple(reports),
+        emergencies_per_hour=tuple(emergencies),
+        on_time=by_state["green"],
+        due_soon=by_state["yellow"],
+        overdue=by_state["red"],
+        open_by_class=tuple(by_class.most_common()),
+        workers_online=workers["online"],
+        workers_stale=workers["stale"],
+        workers_offline=workers["offline"],
+    )

@@ -146,11 +146,19 @@ class StateStore:
                 )
         for code, state in touched.items():
             (c.added if code in new_workers else c.changed)["workers"].append(state)
+        newly_acknowledged: set[int] = set()
         for action in batch.actions:
-            if action.action == "acknowledge":
+            if action.action == "acknowledge" and action.ticket_id not in self.acknowledged:
                 self.acknowledged.add(action.ticket_id)
+                newly_acknowledged.add(action.ticket_id)
         for t in batch.tickets:
             self._apply_ticket(t, now, c)
+            newly_acknowledged.discard(t.id)
+        # An acknowledgement changes how a ticket is shown (it stops pulsing) even when
+        # the ticket row itself did not change.
+        c.changed["tickets"].extend(
+            self.tickets[i] for i in sorted(newly_acknowledged) if i in self.tickets
+        )
         for r in batch.rejections:
             (c.changed if r.key in self.rejections else c.added)["rejections"].append(r)
             self.rejections[r.key] = r

@@ -26,6 +26,7 @@ DOCK_AREAS = {
     "charts": Qt.DockWidgetArea.BottomDockWidgetArea,
     "quality": Qt.DockWidgetArea.BottomDockWidgetArea,
     "detail": Qt.DockWidgetArea.RightDockWidgetArea,
+    "grid": Qt.DockWidgetArea.LeftDockWidgetArea,
 }
 
 
@@ -59,6 +60,7 @@ class MainWindow(QMainWindow):
             "charts": self.tr("Charts"),
             "quality": self.tr("Data quality"),
             "detail": self.tr("Ticket detail"),
+            "grid": self.tr("Grid drill-down"),
         }
         for name, title in titles.items():
             dock = QDockWidget(title, self)
@@ -69,7 +71,9 @@ class MainWindow(QMainWindow):
             self.addDockWidget(DOCK_AREAS[name], dock)
             self.docks[name] = dock
         self.tabifyDockWidget(self.docks["charts"], self.docks["quality"])
+        self.tabifyDockWidget(self.docks["workers"], self.docks["grid"])
         self.docks["charts"].raise_()
+        self.docks["workers"].raise_()
 
         self._connection_label = QLabel()
         self._clock_label = QLabel()
@@ -91,6 +95,12 @@ class MainWindow(QMainWindow):
 
     def set_panel(self, name: str, widget: QWidget) -> None:
         self.docks[name].setWidget(widget)
+
+    def show_panel(self, name: str) -> None:
+        """Bring a dock to the front (a drill-down the manager just asked for)."""
+        dock = self.docks[name]
+        dock.show()
+        dock.raise_()
 
     def set_connection_state(self, state: str, detail: str) -> None:
         self.banner.set_state(state, detail)

@@ -1,28 +1,150 @@
 """Connecting the data flow to the window: feed → store → models and map → views.
 
 Kept apart from the window so that the window can be built (and tested) with no
-database, and so that the order of the data flow reads in one place.
+database, and so that the order of the data flow reads in one place. Nothing
+here runs a query on the GUI thread: the feed has its own thread, and reports
+(a ticket's detail, a grid's drill-down) go through the background runner.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import logging
+from typing import Any
 
+from PySide6.QtCore import QTimer
+from sqlalchemy import Engine
+from sqlalchemy.engine import URL
+
+from gridcommand.db.figures import compute_figures
+from gridcommand.db.grid_report import load_grid_report
+from gridcommand.db.store import Delta, StateStore, time_state
+from gridcommand.db.ticket_detail import load_ticket_detail
+from gridcommand.desktop.alarm import Alarm
+from gridcommand.desktop.background import BackgroundRunner
+from gridcommand.desktop.fanout import DeltaFanout
+from gridcommand.desktop.live import LiveData
 from gridcommand.desktop.main_window import MainWindow
+from gridcommand.widgets.charts import ChartsPanel
+from gridcommand.widgets.grid_drilldown import GridDrilldown
+from gridcommand.widgets.quality_panel import QualityPanel
+from gridcommand.widgets.queues import QueuePanel
+from gridcommand.widgets.ticket_detail import TicketDetailPanel
+from gridcommand.widgets.workers_panel import WorkersPanel
+
+log = logging.getLogger(__name__)
+CHARTS_MS = 5000
 
 
-@dataclass
+class Names:
+    """Readable names for codes, from the store (the views show names, not keys)."""
+
+    def __init__(self, store: StateStore) -> None:
+        self._store = store
+
+    def grid(self, code: str | None) -> str:
+        grid = self._store.grids.get(code or "")
+        return f"{grid.name}" if grid else (code or "—")
+
+    def worker(self, code: str | None) -> str:
+        state = self._store.workers.get(code or "")
+        return state.record.name if state else (code or "")
+
+    def regions_of(self, code: str | None) -> tuple[str, ...]:
+        grid = self._store.grids.get(code or "")
+        if grid is None:
+            return ()
+        return tuple(c for c in (grid.code, grid.community_code, grid.street_code) if c)
+
+
 class WindowSession:
-    """What keeps a running window's background parts alive, and stops them."""
+    """The running window's parts: built once, started together, stopped together."""
 
-    parts: list[object] = field(default_factory=list)
+    def __init__(
+        self, window: MainWindow, db: Any, store: StateStore, poll_interval: float = 2.0
+    ) -> None:
+        self.window = window
+        self.engine: Engine = db.engine
+        self.url: URL = db.url
+        self.store = store
+        self.names = Names(store)
+        self.runner = BackgroundRunner(window)
+        self.live = LiveData(self.url, store, parent=window, poll_interval=poll_interval)
+        n = self.names
+        self.queues = QueuePanel(store.clock, time_state, n.grid, n.worker, n.regions_of)
+        self.detail = TicketDetailPanel()
+        self.workers = WorkersPanel(store.clock, n.grid)
+        self.charts = ChartsPanel()
+        self.quality = QualityPanel()
+        self.drilldown = GridDrilldown()
+        self.alarm = Alarm(window)
+        self.fanout = DeltaFanout(store, self.queues, self.workers, self.quality, self.alarm)
+        self._chart_timer = QTimer(window)
+        self._chart_timer.setInterval(CHARTS_MS)
+        self._chart_timer.timeout.connect(self.refresh_charts)
+
+        window.set_panel("queues", self.queues)
+        window.set_panel("detail", self.detail)
+        window.set_panel("workers", self.workers)
+        window.set_panel("charts", self.charts)
+        window.set_panel("quality", self.quality)
+        window.set_panel("grid", self.drilldown)
+
+        self.queues.ticket_selected.connect(self.show_detail)
+        self.live.store_updated.connect(self.fanout.on_store_updated)
+        self.live.connection_state_changed.connect(window.set_connection_state)
+        self.fanout.add_listener(self._refresh_detail)
+
+    def start(self) -> WindowSession:
+        self.live.start()
+        self._chart_timer.start()
+        return self
 
     def stop(self) -> None:
-        for part in reversed(self.parts):
-            stop = getattr(part, "stop", None)
-            if callable(stop):
-                stop()
+        self._chart_timer.stop()
+        self.live.stop()
+        self.runner.wait(5000)
+
+    # -- reports off the GUI thread ------------------------------------------------
+    def show_detail(self, ticket_id: int) -> None:
+        engine = self.engine
+        self.runner.submit(
+            "ticket-detail",
+            lambda: load_ticket_detail(engine, ticket_id),
+            self.detail.show_detail,
+            self._show_error,
+        )
+
+    def show_grid(self, code: str) -> None:
+        engine = self.engine
+        self.window.show_panel("grid")
+        self.runner.submit(
+            "grid-report",
+            lambda: load_grid_report(engine, code),
+            self.drilldown.show_report,
+            self._show_error,
+        )
+
+    def refresh_charts(self) -> None:
+        self.charts.show_figures(compute_figures(self.store))
+        self.workers.refresh()
+
+    def _refresh_detail(self, deltas: list[Delta]) -> None:
+        current = self.detail.ticket_id
+        if current is None:
+            return
+        for delta in deltas:
+            if delta.collection == "tickets" and any(
+                getattr(t, "id", None) == current for t in delta.changed
+            ):
+                self.show_detail(current)
+                return
+
+    def _show_error(self, message: str) -> None:
+        self.window.statusBar().showMessage(message, 10_000)
 
 
-def wire_window(window: MainWindow, db: object) -> WindowSession:
-    return WindowSession()
+def wire_window(
+    window: MainWindow, db: Any, store: StateStore | None = None, poll_interval: float = 2.0
+) -> WindowSession:
+    """Build the panels, plug them into ``window`` and start the live feed."""
+    return WindowSession(window, db, store or StateStore(), poll_interval).start()

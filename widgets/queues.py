@@ -126,17 +126,26 @@ class QueueFilters:
 class QueueProxy(QSortFilterProxyModel):
     """One queue: its own membership rule, the shared filters, emergencies first."""
 
-    def __init__(self, queue: Queue, filters: QueueFilters, clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self,
+        queue: Queue,
+        filters: QueueFilters,
+        clock: Callable[[], datetime],
+        source: RecordTableModel[QueueTicket],
+    ) -> None:
         super().__init__()
         self.queue, self._filters, self._clock = queue, filters, clock
+        # Records are read straight from the source model: going through
+        # QModelIndex.data() for every comparison costs a city of tickets seconds.
+        self._source = source
         self.setSortRole(SortRole)
         self.setDynamicSortFilter(True)
+        self.setSourceModel(source)
 
     def filterAcceptsRow(
         self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex
     ) -> bool:
-        model = self.sourceModel()
-        ticket: QueueTicket = model.index(source_row, 0, source_parent).data(RecordRole)
+        ticket = self._source.record(source_row)
         return self.queue.accepts(ticket, self._clock()) and self._filters.accepts(ticket)
 
     def lessThan(
@@ -144,13 +153,17 @@ class QueueProxy(QSortFilterProxyModel):
         left: QModelIndex | QPersistentModelIndex,
         right: QModelIndex | QPersistentModelIndex,
     ) -> bool:
-        a: QueueTicket = left.data(RecordRole)
-        b: QueueTicket = right.data(RecordRole)
+        a = self._source.record(left.row())
+        b = self._source.record(right.row())
         # Emergencies stay on top whichever way the column sorts.
-        ascending = self.sortOrder() == Qt.SortOrder.AscendingOrder
         if a.is_emergency != b.is_emergency:
+            ascending = self.sortOrder() == Qt.SortOrder.AscendingOrder
             return a.is_emergency if ascending else b.is_emergency
-        return bool(left.data(SortRole) < right.data(SortRole))
+        column = left.column()
+        return bool(
+            self._source.sort_value(left.row(), column)
+            < self._source.sort_value(right.row(), column)
+        )
 
     def refilter(self) -> None:
         # Qt 6.10 replaced invalidateFilter() with a begin/end pair.
@@ -189,8 +202,7 @@ class QueuePanel(QTabWidget):
         self.proxies: dict[str, QueueProxy] = {}
         self.views: dict[str, QTableView] = {}
         for queue in QUEUES:
-            proxy = QueueProxy(queue, self.filters, clock)
-            proxy.setSourceModel(self.model)
+            proxy = QueueProxy(queue, self.filters, clock, self.model)
             proxy.sort(1, Qt.SortOrder.AscendingOrder)
             view = QTableView()
             view.setModel(proxy)
@@ -210,6 +222,7 @@ class QueuePanel(QTabWidget):
         self.model.rowsInserted.connect(self._update_titles)
         self.model.rowsRemoved.connect(self._update_titles)
         self.model.dataChanged.connect(self._update_titles)
+        self._last_tick = clock()
         self._tick = QTimer(self)
         self._tick.timeout.connect(self._on_tick)
         self._tick.start(1000)
@@ -284,10 +297,22 @@ class QueuePanel(QTabWidget):
                     )
 
     def _on_tick(self) -> None:
-        # Countdowns and the time-dependent queues (overdue, closed today) follow the clock.
-        self.model.refresh()
-        self.proxies["overdue"].refilter()
-        self.proxies["closed_today"].refilter()
+        """Countdowns and the time-dependent queues (overdue, closed today) follow the clock.
+
+        Only what is on screen is repainted (its countdown text is computed when
+        painted); the two time-dependent queues are re-filtered only when a
+        deadline or midnight has actually passed, so a city of tickets costs the
+        GUI thread next to nothing per second.
+        """
+        now = self._clock()
+        self.views[self.current_queue()].viewport().update()
+        if any(
+            self._last_tick <= t.deadline < now for t in self.model.records() if t.status in OPEN
+        ):
+            self.proxies["overdue"].refilter()
+        if _local_midnight(now) != _local_midnight(self._last_tick):
+            self.proxies["closed_today"].refilter()
+        self._last_tick = now
         self._update_titles()
 
     def _update_titles(self, *args: object) -> None:

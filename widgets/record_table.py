@@ -96,6 +96,11 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
     def record(self, row: int) -> R:
         return self._rows[row]
 
+    def sort_value(self, row: int, column: int) -> Any:
+        """What the column sorts by, read without a QModelIndex (proxies compare a lot)."""
+        record, col = self._rows[row], self._columns[column]
+        return col.sort_key(record) if col.sort_key else col.text(record)
+
     def row_of(self, key: Hashable) -> int | None:
         return self._index.get(key)
 

@@ -165,3 +165,14 @@ def test_track_keeps_the_last_hour_thinned() -> None:
     assert all(p.recorded_at >= clock.now - timedelta(hours=1) for p in track)
     assert len(track) <= 3600 // 20 + 1
     assert store.workers["W1"].position == fixes[-1]
+
+
+def test_an_acknowledgement_alone_publishes_its_ticket_as_changed() -> None:
+    store = StateStore(clock=Clock())
+    store.apply(ChangeBatch(tickets=(ticket(7, is_emergency=True),), initial=True))
+    seen: list[list[Delta]] = []
+    store.subscribe(seen.append)
+    ack = ActionRecord(1, 7, "acknowledge", "reported", "reported", "duty2", "dispatcher", T0, "")
+    store.apply(ChangeBatch(actions=(ack,)))
+    assert 7 in store.acknowledged
+    assert [t.id for t in seen[-1][0].changed] == [7]  # type: ignore[attr-defined]

@@ -1,0 +1,132 @@
+"""Every grid worker at a glance: who is out, where, and who has gone quiet.
+
+An operator asks "is anyone near that alert?" and "whose phone is off?"; the
+table answers both, sorted so that silent workers (stale, then offline) stand
+out. It is fed deltas from the state store, so a city of workers costs one
+``dataChanged`` per moved row, never a reset.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Iterable
+from datetime import datetime
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QTableView, QVBoxLayout, QWidget
+
+from gridcommand.db.store import WorkerState
+from gridcommand.widgets.record_table import Column, RecordRole, RecordTableModel, SortRole
+from gridcommand.widgets.ticket_columns import span
+
+STATUS_COLOURS = {"online": "#43a047", "stale": "#fdd835", "offline": "#90a4ae"}
+STATUS_ORDER = {"stale": 0, "offline": 1, "online": 2}
+STATUS_NAMES = {
+    "online": QT_TRANSLATE_NOOP("WorkersPanel", "online"),
+    "stale": QT_TRANSLATE_NOOP("WorkersPanel", "stale"),
+    "offline": QT_TRANSLATE_NOOP("WorkersPanel", "offline"),
+}
+ROLE_NAMES = {
+    "full_time": QT_TRANSLATE_NOOP("WorkersPanel", "full-time"),
+    "part_time": QT_TRANSLATE_NOOP("WorkersPanel", "part-time"),
+    "volunteer": QT_TRANSLATE_NOOP("WorkersPanel", "volunteer"),
+}
+
+
+def _tr(text: object) -> str:
+    return QCoreApplication.translate("WorkersPanel", str(text))
+
+
+def last_fix_text(state: WorkerState, now: datetime) -> str:
+    if state.position is None:
+        return _tr("never")
+    return _tr("%1 ago").replace("%1", span(now - state.position.recorded_at))
+
+
+class WorkersPanel(QWidget):
+    """The workers table with a search box; emits the worker the operator picks."""
+
+    worker_selected = Signal(str)
+
+    def __init__(
+        self,
+        clock: Callable[[], datetime],
+        grid_name: Callable[[str | None], str],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._clock = clock
+        columns: list[Column[WorkerState]] = [
+            Column(
+                self.tr("Status"),
+                lambda s: _tr(STATUS_NAMES.get(s.status, s.status)),
+                foreground=lambda s: STATUS_COLOURS.get(s.status),
+                sort_key=lambda s: STATUS_ORDER.get(s.status, 3),
+            ),
+            Column(self.tr("Worker"), lambda s: f"{s.record.name} ({s.record.code})"),
+            Column(self.tr("Role"), lambda s: _tr(ROLE_NAMES.get(s.record.role, s.record.role))),
+            Column(self.tr("Grid"), lambda s: grid_name(s.record.grid_code)),
+            Column(
+                self.tr("Last fix"),
+                lambda s: last_fix_text(s, self._clock()),
+                sort_key=lambda s: s.position.recorded_at.timestamp() if s.position else 0.0,
+            ),
+        ]
+        self.model: RecordTableModel[WorkerState] = RecordTableModel(
+            columns, key=lambda s: s.record.code
+        )
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SortRole)
+        self.proxy.setFilterKeyColumn(-1)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.view = QTableView()
+        self.view.setModel(self.proxy)
+        self.view.setSortingEnabled(True)
+        self.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.view.verticalHeader().hide()
+        self.view.horizontalHeader().setStretchLastSection(True)
+        self.view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.view.selectionModel().currentRowChanged.connect(self._on_current_change)
+
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(self.tr("Find a worker or grid…"))
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self.proxy.setFilterFixedString)
+        self.summary = QLabel()
+        top = QHBoxLayout()
+        top.addWidget(self.summary, 1)
+        top.addWidget(self.search, 2)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(top)
+        layout.addWidget(self.view)
+        self._update_summary()
+
+    def upsert(self, states: Iterable[WorkerState]) -> None:
+        self.model.upsert(s for s in states if s.record.active)
+        self._update_summary()
+
+    def remove(self, codes: Iterable[Hashable]) -> None:
+        self.model.remove(codes)
+        self._update_summary()
+
+    def refresh(self) -> None:
+        """Re-read the clock-dependent cells ("3 min ago")."""
+        self.model.refresh()
+
+    def _update_summary(self) -> None:
+        counts = {"online": 0, "stale": 0, "offline": 0}
+        for state in self.model.records():
+            counts[state.status] = counts.get(state.status, 0) + 1
+        self.summary.setText(
+            self.tr("● %1 online   ◐ %2 stale   ○ %3 offline")
+            .replace("%1", str(counts["online"]))
+            .replace("%2", str(counts["stale"]))
+            .replace("%3", str(counts["offline"]))
+        )
+
+    def _on_current_change(self, current: object, previous: object) -> None:
+        index = self.view.currentIndex()
+        if index.isValid():
+            self.worker_selected.emit(index.data(RecordRole).record.code)
