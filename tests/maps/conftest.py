@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QEvent
@@ -68,7 +69,7 @@ def counts(qtbot, panel: MapPanel) -> dict:
     return box[0]
 
 
-def js(qtbot, panel: MapPanel, code: str) -> object:
+def js(qtbot, panel: MapPanel, code: str) -> Any:
     """Evaluate a fixed expression in the page (tests only; no data is pasted in)."""
     box: list[object] = []
     panel.page.runJavaScript(f"JSON.stringify({code})", 0, box.append)
