@@ -8,7 +8,14 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from gridcommand.desktop.commands import app_cmd, db_cmd, demo_cmd, seed_cmd, simulate_cmd
+from gridcommand.desktop.commands import (
+    app_cmd,
+    db_cmd,
+    demo_cmd,
+    import_cmd,
+    seed_cmd,
+    simulate_cmd,
+)
 
 COMMAND_MODULES: list[ModuleType] = [
     demo_cmd,
@@ -16,4 +23,5 @@ COMMAND_MODULES: list[ModuleType] = [
     db_cmd,
     seed_cmd,
     simulate_cmd,
+    import_cmd,
 ]
