@@ -187,9 +187,9 @@ def acknowledge(
 
     Unlike the other actions this one does not change the ticket and so takes no
     optimistic lock: an alarm must be silenceable whatever the field changed since
-    it rang. ``seen_version`` is accepted for a uniform call. The row lock makes a
-    second acknowledgement return the first one (``changed=False``) instead of
-    writing another.
+    it rang. ``seen_version`` is accepted for a uniform call. A lock per ticket
+    makes a second acknowledgement return the first one (``changed=False``)
+    instead of writing another.
     """
     check_role(operator, "acknowledge")
     with database_refusals(), engine.begin() as conn:

@@ -344,6 +344,25 @@ class RejectedInput(Base):
     txid: Mapped[int | None] = mapped_column(BigInteger, index=True)
 
 
+class OperatorScope(Base):
+    """Which region a database login may see and act in (the scope of row-level security).
+
+    Keyed by the login (``current_user``) rather than a session setting, because a
+    user can change their own settings but not this table. A login without a row
+    sees nothing. Written by a DBA or an administrator, never by the window.
+    """
+
+    __tablename__ = "operator_scopes"
+
+    login: Mapped[str] = mapped_column(String(63), primary_key=True)
+    region_code: Mapped[str] = mapped_column(
+        String(32),
+        ForeignKey("regions.code", onupdate="CASCADE", ondelete="CASCADE"),
+        index=True,
+    )
+    display_name: Mapped[str] = mapped_column(String(100), server_default="")
+
+
 #: Tables whose changes are announced on :data:`CHANGE_CHANNEL` and carry a ``txid``.
 WATCHED_TABLES: tuple[str, ...] = (
     "grids",
