@@ -28,6 +28,7 @@ class Basemap:
     crs: str = "WGS84"
     attribution: str = ""
     min_zoom: int = 0
+    #: Tiles exist up to here; closer zooms enlarge the last level instead of asking for more.
     max_zoom: int = 19
 
     def __post_init__(self) -> None:
@@ -42,12 +43,16 @@ class Basemap:
         return cls()
 
     @classmethod
-    def xyz(cls, template: str, crs: str = "WGS84", attribution: str = "") -> Basemap:
-        return cls("xyz", template, crs, attribution)
+    def xyz(
+        cls, template: str, crs: str = "WGS84", attribution: str = "", max_zoom: int = 19
+    ) -> Basemap:
+        return cls("xyz", template, crs, attribution, max_zoom=max_zoom)
 
     @classmethod
-    def mbtiles(cls, path: str | Path, crs: str = "WGS84", attribution: str = "") -> Basemap:
-        return cls("mbtiles", str(Path(path).resolve()), crs, attribution)
+    def mbtiles(
+        cls, path: str | Path, crs: str = "WGS84", attribution: str = "", max_zoom: int = 19
+    ) -> Basemap:
+        return cls("mbtiles", str(Path(path).resolve()), crs, attribution, max_zoom=max_zoom)
 
     @property
     def data_crs(self) -> str:

@@ -15,7 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QUrl, Signal
 from PySide6.QtWebChannel import QWebChannel
-from PySide6.QtWebEngineCore import QWebEngineUrlRequestInterceptor
+from PySide6.QtWebEngineCore import QWebEngineSettings, QWebEngineUrlRequestInterceptor
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
@@ -67,6 +67,11 @@ class MapPanel(QWidget):
         if interceptor is not None:
             self.page.setUrlRequestInterceptor(interceptor)
         self.page.setBackgroundColor("#05070d")
+        # The page is a local file; tiles come from an intranet server or our scheme.
+        # Both set, in this order: on PySide6 6.12 setting the first clears the second.
+        settings = self.page.settings()
+        settings.setAttribute(QWebEngineSettings.WebAttribute.LocalContentCanAccessRemoteUrls, True)
+        settings.setAttribute(QWebEngineSettings.WebAttribute.LocalContentCanAccessFileUrls, True)
         self.view.setPage(self.page)
         self.tiles = handler_for(self.page.profile())
         self.bridge = MapBridge(self)

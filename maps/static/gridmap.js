@@ -319,7 +319,7 @@
     if (tileLayer) { map.removeLayer(tileLayer); tileLayer = null; }
     if (b.kind === 'none' || !b.url) { return; }
     tileLayer = L.tileLayer(b.url, { attribution: escapeHtml(b.attribution), minZoom: b.minZoom,
-      maxZoom: b.maxZoom, maxNativeZoom: b.maxZoom });
+      maxZoom: 20, maxNativeZoom: b.maxZoom });
     tileLayer.addTo(map);
   }
   var COMMANDS = {

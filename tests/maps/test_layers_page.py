@@ -44,9 +44,9 @@ def test_aggregates_at_low_zoom_and_points_at_close_zoom(qtbot, panel, store):
     tickets = tuple(ticket(i, grid_no=0) for i in range(1, 201))
     panel.on_store_updated(store.apply(ChangeBatch(tickets=tickets)))
     qtbot.waitUntil(lambda: counts(qtbot, panel)["alerts"] == 200, timeout=5000)
-    js(qtbot, panel, "gridmap.map().setView([23.105, 113.305], 11, {animate: false})")
+    js(qtbot, panel, "gridmap.map().setView([23.105, 113.305], 11, {animate: false}) && 1")
     qtbot.waitUntil(lambda: 0 < counts(qtbot, panel)["clusters"] < 10, timeout=5000)
     assert counts(qtbot, panel)["aggregating"] is True
-    js(qtbot, panel, "gridmap.map().setView([23.105, 113.305], 17, {animate: false})")
+    js(qtbot, panel, "gridmap.map().setView([23.105, 113.305], 17, {animate: false}) && 1")
     qtbot.waitUntil(lambda: counts(qtbot, panel)["aggregating"] is False, timeout=5000)
     assert counts(qtbot, panel)["halos"] > 0  # new, unacknowledged: pulsing
