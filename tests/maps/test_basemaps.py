@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import sqlite3
+import struct
+import zlib
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QBuffer, QIODevice
-from PySide6.QtGui import QColor, QImage
 
 from gridcommand.db.coords import wgs84_to_gcj02
 from gridcommand.maps.basemap import Basemap
@@ -16,13 +16,21 @@ from tests.maps.conftest import counts, js
 from tests.maps.factory import city
 
 
-def _png(colour: str) -> bytes:
-    image = QImage(256, 256, QImage.Format.Format_RGB32)
-    image.fill(QColor(colour))
-    buffer = QBuffer()
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, b"PNG")
-    return bytes(buffer.data().data())
+def _png(rgb: tuple[int, int, int], size: int = 256) -> bytes:
+    """A solid-colour PNG written by hand, so the fixture needs no image library."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    row = b"\x00" + bytes(rgb) * size
+    header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(row * size))
+        + chunk(b"IEND", b"")
+    )
 
 
 def make_mbtiles(path: Path) -> Path:
@@ -33,7 +41,7 @@ def make_mbtiles(path: Path) -> Path:
             "CREATE TABLE tiles (zoom_level INT, tile_column INT, tile_row INT, tile_data BLOB)"
         )
         conn.executemany("INSERT INTO metadata VALUES (?, ?)", [("format", "png"), ("name", "t")])
-        conn.execute("INSERT INTO tiles VALUES (1, 1, 1, ?)", (_png("#335577"),))
+        conn.execute("INSERT INTO tiles VALUES (1, 1, 1, ?)", (_png((0x33, 0x55, 0x77)),))
     return path
 
 
