@@ -52,6 +52,8 @@ class WriteStats:
     bad_written: Counter[str] = field(default_factory=Counter)
     refused: Counter[str] = field(default_factory=Counter)
     journal: list[tuple[Any, ...]] | None = None
+    #: Malformed rows the database took, by (table, id): what the command centre should flag.
+    bad_ids: dict[tuple[str, int], str] = field(default_factory=dict)
 
     def note(self, *entry: Any) -> None:
         if self.journal is not None:
@@ -121,6 +123,8 @@ class FieldWriter:
             self.stats.note("ticket-refused", r.seq, r.bad)
             return None
         self._count("tickets", r.bad)
+        if r.bad is not None:
+            self.stats.bad_ids["tickets", ticket_id] = r.bad
         if r.photo is not None:
             self.stats.written["photos"] += 1
         self.stats.note(
@@ -159,11 +163,11 @@ class FieldWriter:
         """A malformed fix on its own, so that its refusal cannot take good ones with it."""
         try:
             with self.conn.transaction():
-                self.conn.execute(
+                row = self.conn.execute(
                     "INSERT INTO worker_positions (worker_code, lon, lat, accuracy_m)"
-                    " VALUES (%s, %s, %s, %s)",
+                    " VALUES (%s, %s, %s, %s) RETURNING id",
                     fix,
-                )
+                ).fetchone()
         except psycopg.DatabaseError as exc:
             if isinstance(exc, psycopg.OperationalError):
                 raise
@@ -171,6 +175,8 @@ class FieldWriter:
             self.stats.note("position-refused", fix[0], bad)
             return
         self._count("positions", bad)
+        if row is not None:
+            self.stats.bad_ids["worker_positions", int(row[0])] = bad
         self.stats.note("position-bad", fix[0], bad)
 
     def _transition(

@@ -25,6 +25,8 @@ SOURCES = (("patrol", 50), ("hotline", 22), ("wechat", 20), ("sensor", 8))
 CLASS_WEIGHTS = {"01": 10, "02": 45, "03": 8, "04": 6, "05": 8, "06": 3, "07": 6, "08": 2}
 #: Small matters are found far more often than hard ones.
 SEVERITY_WEIGHTS = {"small": 6, "big": 3, "hard": 1}
+#: A worker does not report the same item twice within this time: that would be a duplicate.
+REPEAT_WINDOW = timedelta(minutes=10)
 GCJ02_SHARE_WECHAT = 0.7
 PHOTO_SHARE_WECHAT = 0.6
 WORDING = {
@@ -67,6 +69,7 @@ class ReportMaker:
         self.run_tag = run_tag
         self.seq = 0
         self.worker_names = {w.code: w.name for w in world.workers}
+        self.recent: dict[str, list[tuple[datetime, str]]] = {}
         self.weights = category_weights(world.categories)
         self.emergency_kinds = [c for c in world.categories if c.emergency_possible]
         self.grid_codes = sorted(world.grids)
@@ -92,6 +95,20 @@ class ReportMaker:
             return self.rng.choice(self.emergency_kinds), emergency
         return self.rng.choices(self.world.categories, self.weights)[0], False
 
+    def _fresh_item(
+        self, reporter: str, item: ItemType, emergency: bool, source: str
+    ) -> tuple[ItemType, bool]:
+        """Another item if this worker just reported this one (a real worker would not)."""
+        since = self.next_at - REPEAT_WINDOW
+        recent = [(t, c) for t, c in self.recent.get(reporter, []) if t >= since]
+        for _ in range(5):
+            if item.code not in {c for _, c in recent}:
+                break
+            item, emergency = self._category(source)
+        recent.append((self.next_at, item.code))
+        self.recent[reporter] = recent
+        return item, emergency
+
     def make(self) -> NewReport:
         rng = self.rng
         self.seq += 1
@@ -100,12 +117,14 @@ class ReportMaker:
         if source == "patrol" and not on_duty:
             source = "hotline"
         item, emergency = self._category(source)
+        walker = rng.choice(on_duty) if source == "patrol" else None
+        if walker is not None:
+            item, emergency = self._fresh_item(walker.code, item, emergency, source)
         wording = rng.choice(WORDING[source])
         crs = "WGS84"
         photo = None
         contact: str | None = None
-        if source == "patrol":
-            walker = rng.choice(on_duty)
+        if walker is not None:
             grid_code: str | None = walker.grid_code
             lon, lat = walker.lon, walker.lat
             reporter = self.worker_names.get(walker.code, walker.code)

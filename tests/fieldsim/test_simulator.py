@@ -90,9 +90,9 @@ def _dispatch_patrol_reports(info: str) -> int:
 
 
 def test_handlers_accept_and_report_handled_with_a_photo(seeded: str) -> None:
-    run(seeded, FAST, duration=1.0)
+    run(seeded, SimOptions(**{**FAST.__dict__, "tickets_per_minute": 1200}), duration=1.0)
     assert _dispatch_patrol_reports(seeded) > 3
-    stats = run(seeded, FAST, duration=3.0)
+    stats = run(seeded, SimOptions(**{**FAST.__dict__, "speed": 10_000}), duration=3.0)
     assert stats.written["accepted"] > 0
     assert stats.written["handled"] > 0
     accepted = _rows(
