@@ -11,17 +11,17 @@
   var ROLE = { full_time: '#00e5ff', part_time: '#5b8cff', volunteer: '#f472ff' };
   var GRID = {
     normal: { fillColor: '#1b2a44', fillOpacity: 0.35 },
-    alerts: { fillColor: '#b45309', fillOpacity: 0.45 },
-    overdue: { fillColor: '#b91c1c', fillOpacity: 0.55 },
-    overloaded: { fillColor: '#6d28d9', fillOpacity: 0.45 }
+    alerts: { fillColor: '#b45309', fillOpacity: 0.3 },
+    overdue: { fillColor: '#b91c1c', fillOpacity: 0.35 },
+    overloaded: { fillColor: '#7c3aed', fillOpacity: 0.45 }
   };
   var RANK = { green: 0, yellow: 1, red: 2 };
   var AGGREGATE_BELOW = 15;
   var LABEL_FROM = 15;
   var MAX_LABELS = 300;
-  var CELL_PX = 72;
+  var CELL_PX = 96;
 
-  var gm = { ready: false };
+  var gm = { ready: false, applied: 0, lastApplyMs: 0 };
   window.gridmap = gm;
   var map, bridge, cfg;
   var layers = {};
@@ -66,8 +66,10 @@
       color: p.emergency ? '#ffffff' : '#2a0000', weight: p.emergency ? 4 : 2, opacity: 1
     };
   }
+  var workerScale = 1;
   function workerStyle(p) {
-    var base = { radius: p.role === 'full_time' ? 8 : (p.role === 'part_time' ? 6 : 5), weight: 2 };
+    var r = p.role === 'full_time' ? 8 : (p.role === 'part_time' ? 6 : 5);
+    var base = { radius: r * workerScale, weight: workerScale < 1 ? 1 : 2 };
     if (p.status === 'online') {
       return L.extend(base, { fillColor: ROLE[p.role] || ROLE.volunteer, fillOpacity: 1, color: '#ffffff', opacity: 1, dashArray: null });
     }
@@ -178,11 +180,14 @@
   }
 
   function onDiffs(json) {
+    var started = performance.now();
     var batch = JSON.parse(json);
     var touched = {};
     batch.forEach(function (d) { apply(d); touched[d.layer] = true; });
     if (touched.grids && !fitted && reg.grids.size) { fitted = true; fitAll(); }
     if (touched.alerts || touched.grids) { schedule(); }
+    gm.applied += 1;
+    gm.lastApplyMs = performance.now() - started;
   }
 
   // -- aggregation: alerts binned in screen cells while zoomed out ---------------------
@@ -192,8 +197,16 @@
     requestAnimationFrame(function () { pendingFrame = false; refresh(); });
   }
 
+  function rescaleWorkers(zoom) {
+    var scale = zoom < 14 ? 0.55 : 1;  // a city of workers would bury the grids when zoomed out
+    if (scale === workerScale) { return; }
+    workerScale = scale;
+    reg.workers.forEach(function (layer) { HANDLERS.workers.update(layer, {}); });
+  }
+
   function refresh() {
     var zoom = map.getZoom();
+    rescaleWorkers(zoom);
     var aggregate = zoom < AGGREGATE_BELOW;
     if (aggregate !== aggregating) {
       aggregating = aggregate;
@@ -243,7 +256,7 @@
       if (p.pulse) { pulsingPoints.push([c.one.getLatLng(), alertStyle(p).radius]); }
       return;
     }
-    var radius = Math.min(34, 13 + 5 * Math.log2(c.n));
+    var radius = Math.min(28, 11 + 2.8 * Math.log2(c.n));
     var marker = L.circleMarker(centre, { renderer: renderers.alerts, radius: radius, fillColor: TIME[time],
       fillOpacity: 0.92, color: c.emergency ? '#ffffff' : '#2a0000', weight: c.emergency ? 4 : 2 });
     marker.bindTooltip(el('span', null, String(c.n)), { permanent: true, direction: 'center',
@@ -342,7 +355,8 @@
     reg.alerts.forEach(function (l) { if (l.gcProps.pulse) { pulsing += 1; } });
     return { grids: reg.grids.size, alerts: reg.alerts.size, alerts_pulsing: pulsing, workers: workers,
       outlines: reg.outlines.size, track_points: Array.from(reg.track.values()).reduce(function (n, l) { return n + l.getLatLngs().length; }, 0),
-      clusters: aggregateLayer.getLayers().length, halos: halos.length, aggregating: aggregating };
+      clusters: aggregateLayer.getLayers().length, halos: halos.length, aggregating: aggregating,
+      batches_applied: gm.applied, last_apply_ms: gm.lastApplyMs };
   };
   gm.alert = function (id) { var l = reg.alerts.get(id); return l ? { lat: l.getLatLng().lat, lng: l.getLatLng().lng, props: l.gcProps } : null; };
   gm.tooltipText = function (layerName, id) {
@@ -370,6 +384,7 @@
     haloLayer = L.layerGroup().addTo(map);
     highlightLayer = L.layerGroup().addTo(map);
     map.doubleClickZoom.disable();
+    map.attributionControl.setPrefix('Leaflet');
     map.on('zoomend moveend', function () { schedule(); reportView(); });
     requestAnimationFrame(animate);
     refresh();
