@@ -16,6 +16,7 @@ from sqlalchemy.exc import ProgrammingError
 
 from gridcommand.db import actions, embedded
 from gridcommand.db.actions import ActionRefused, Operator, TicketNotFound
+from gridcommand.db.actions_operator import current_operator
 from gridcommand.db.engine import make_engine
 from gridcommand.db.migrate import alembic_config, current_revision, head_revision, upgrade
 from gridcommand.db.seed import DISTRICT_CODE, seed_demo
@@ -212,10 +213,19 @@ def test_a_dispatcher_login_acts_in_scope_and_the_feed_still_hears_it(
         conn.execute(text("UPDATE tickets SET status = 'closed' WHERE id = :id"), {"id": mine})
 
 
+def test_the_operator_is_read_from_the_login(seeded: Engine, login: Login) -> None:
+    name, eng = login("gc_dispatcher", COMMUNITY)
+    assert current_operator(eng) == Operator(name, name, "dispatcher", "community", COMMUNITY)
+    assert current_operator(seeded) is None  # the owner is nobody's operator
+    _, unscoped = login("gc_viewer", None)
+    assert current_operator(unscoped) is None
+
+
 def test_a_supervisor_login_verifies_and_closes(seeded: Engine, login: Login) -> None:
     tid, version = _ticket_in(seeded, COMMUNITY, "handled")
-    name, eng = login("gc_supervisor", STREET)
-    operator = Operator(name, "陈洁", "supervisor", "street", STREET)
+    _, eng = login("gc_supervisor", STREET)
+    operator = current_operator(eng)
+    assert operator is not None and operator.role == "supervisor"
     verified = actions.verify(eng, operator, tid, version)
     closed = actions.close(eng, operator, tid, verified.version)
     assert closed.to_status == "closed"
