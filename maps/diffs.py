@@ -7,7 +7,7 @@ style changed; a boundary is sent once, when the grid arrives.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from typing import Any
 
@@ -35,17 +35,26 @@ class DiffBuilder:
         self._full_timer_grid: dict[str, str] = {}
         self._full_timers: Counter[str] = Counter()
         self._centres: dict[str, tuple[float, float]] = {}
+        #: Open tickets per grid, so a change restyles only the grids it touched.
+        self._grid_tickets: dict[str, set[int]] = defaultdict(set)
+        self._ticket_grid: dict[int, str] = {}
+        self._dirty: set[str] = set()
 
     # -- whole state -------------------------------------------------------------------
     def full(self) -> list[Diff]:
         """Everything, for the first load and after the coordinate system changed."""
         self._styles.clear()
         self._alerts.clear()
+        self._grid_tickets.clear()
+        self._ticket_grid.clear()
         for state in self.store.workers.values():
             self._note_worker(state)
-        counts = self.store.counts_per_grid()
-        grids = [self._grid(g, counts) for g in self.store.grids.values()]
-        alerts = [a for t in self.store.open_tickets() if (a := self._alert(t))]
+        for t in self.store.open_tickets():
+            self._index_ticket(t.id, t.grid)
+        self._dirty.clear()
+        grids = [self._grid(g) for g in self.store.grids.values()]
+        acked = self._acked()
+        alerts = [a for t in self.store.open_tickets() if (a := self._alert(t, acked))]
         workers = [
             w for s in self.store.workers.values() if (w := f.worker_feature(s, self.project))
         ]
@@ -63,19 +72,15 @@ class DiffBuilder:
     # -- changes -----------------------------------------------------------------------
     def from_deltas(self, deltas: Iterable[Delta]) -> list[Diff]:
         out: list[Diff] = []
-        restyle = False
         for delta in deltas:
             if delta.collection == "grids":
                 out.append(self._grids_delta(delta))
-                restyle = True
             elif delta.collection == "tickets":
                 out.append(self._tickets_delta(delta))
-                restyle = True
             elif delta.collection == "workers":
                 out.append(self._workers_delta(delta))
-                restyle = True
-        if restyle:
-            out.append(self.restyle())
+        out.append(self.restyle(self._dirty))
+        self._dirty = set()
         return [d for d in out if d["upsert"] or d["remove"]]
 
     def acknowledge(self, ids: Iterable[int]) -> list[Diff]:
@@ -84,12 +89,13 @@ class DiffBuilder:
         upsert = [{"id": i, "pulse": False} for i in ids if i in self._alerts]
         return [f.diff("alerts", upsert)] if upsert else []
 
-    def restyle(self) -> Diff:
-        """Grids whose fill changed since last sent (counts are O(open tickets), cheap)."""
-        counts = self.store.counts_per_grid()
+    def restyle(self, codes: Iterable[str] | None = None) -> Diff:
+        """Grids whose fill changed since last sent, among ``codes`` (default: all)."""
         changed = []
-        for code in self.store.grids:
-            style = f.grid_style(code, counts.get(code, GridCounts()), self._hpw(code))
+        for code in self.store.grids if codes is None else codes:
+            if code not in self.store.grids:
+                continue
+            style = f.grid_style(code, self._counts(code), self._hpw(code))
             if self._styles.get(code) != style:
                 self._styles[code] = style
                 changed.append(style)
@@ -101,34 +107,32 @@ class DiffBuilder:
 
     # -- helpers -----------------------------------------------------------------------
     def _grids_delta(self, delta: Delta) -> Diff:
-        counts = self.store.counts_per_grid()
         upsert = [
-            self._grid(g, counts)
-            for g in (*delta.added, *delta.changed)
-            if isinstance(g, GridRecord)
+            self._grid(g) for g in (*delta.added, *delta.changed) if isinstance(g, GridRecord)
         ]
         for code in delta.removed:
             self._styles.pop(str(code), None)
             self._centres.pop(str(code), None)
         return f.diff("grids", upsert, delta.removed)
 
-    def _grid(self, grid: GridRecord, counts: dict[str, GridCounts]) -> Diff:
+    def _grid(self, grid: GridRecord) -> Diff:
         self._centres.pop(grid.code, None)
-        feature = f.grid_feature(
-            grid, counts.get(grid.code, GridCounts()), self._hpw(grid.code), self.project
-        )
-        self._styles[grid.code] = f.grid_style(
-            grid.code, counts.get(grid.code, GridCounts()), self._hpw(grid.code)
-        )
-        return feature
+        counts, hpw = self._counts(grid.code), self._hpw(grid.code)
+        self._styles[grid.code] = f.grid_style(grid.code, counts, hpw)
+        return f.grid_feature(grid, counts, hpw, self.project)
 
     def _tickets_delta(self, delta: Delta) -> Diff:
+        acked = self._acked()
         upsert, remove = [], [i for i in delta.removed if i in self._alerts]
         self._alerts.difference_update(remove)
+        for i in delta.removed:
+            if isinstance(i, int):
+                self._index_ticket(i, None)
         for t in (*delta.added, *delta.changed):
             if not isinstance(t, TicketRecord):
                 continue
-            feature = self._alert(t) if t.is_open else None
+            self._index_ticket(t.id, t.grid if t.is_open else None)
+            feature = self._alert(t, acked) if t.is_open else None
             if feature is not None:
                 upsert.append(feature)
             elif t.id in self._alerts:
@@ -136,13 +140,16 @@ class DiffBuilder:
                 remove.append(t.id)
         return f.diff("alerts", upsert, remove)
 
-    def _alert(self, t: TicketRecord) -> Diff | None:
+    def _acked(self) -> set[int]:
+        return self.store.acknowledged | self.acknowledged
+
+    def _alert(self, t: TicketRecord, acked: set[int]) -> Diff | None:
         grid = t.grid
         fallback = self._centre(grid) if grid and (t.lon is None or t.lat is None) else None
         feature = f.alert_feature(
             t,
             self.store.clock(),
-            self.store.acknowledged | self.acknowledged,
+            acked,
             self.project,
             fallback,
         )
@@ -163,6 +170,27 @@ class DiffBuilder:
                 upsert.append(feature)
         return f.diff("workers", upsert, [*remove, *delta.removed])
 
+    def _index_ticket(self, ticket_id: int, grid: str | None) -> None:
+        """Move a ticket between grids' open sets; both grids need restyling."""
+        before = self._ticket_grid.pop(ticket_id, None)
+        if before is not None:
+            self._grid_tickets[before].discard(ticket_id)
+            self._dirty.add(before)
+        if grid is not None:
+            self._ticket_grid[ticket_id] = grid
+            self._grid_tickets[grid].add(ticket_id)
+            self._dirty.add(grid)
+
+    def _counts(self, code: str) -> GridCounts:
+        now = self.store.clock()
+        found = (self.store.tickets.get(i) for i in self._grid_tickets.get(code, ()))
+        tickets = [t for t in found if t is not None]
+        return GridCounts(
+            open=len(tickets),
+            overdue=sum(now >= t.deadline for t in tickets),
+            emergencies=sum(t.is_emergency for t in tickets),
+        )
+
     def _note_worker(self, s: WorkerState) -> None:
         """Keep full-timers per grid up to date from role/grid/active changes only."""
         r = s.record
@@ -172,8 +200,10 @@ class DiffBuilder:
             return
         if before:
             self._full_timers[before] -= 1
+            self._dirty.add(before)
         if now:
             self._full_timers[now] += 1
+            self._dirty.add(now)
         self._full_timer_grid[r.code] = now
 
     def _hpw(self, code: str) -> float:

@@ -108,7 +108,7 @@ def alert_feature(
         "description": description,
         "status": ticket.status,
         "grid": ticket.grid or "",
-        "deadline": ticket.deadline.astimezone().strftime("%m-%d %H:%M"),
+        "deadline": round(ticket.deadline.timestamp() * 1000),  # shown in local time
     }
 
 
@@ -126,7 +126,7 @@ def worker_feature(state: WorkerState, project: Project) -> Feature | None:
         "role": state.record.role,
         "name": state.record.name,
         "grid": state.record.grid_code,
-        "at": p.recorded_at.astimezone().strftime("%H:%M:%S"),
+        "at": round(p.recorded_at.timestamp() * 1000),  # shown in the PC's local time
     }
 
 

@@ -86,10 +86,12 @@
   }
   function alertCard(p) {
     return card((p.emergency ? '⚠ ' : '') + (p.category || ''), [['', p.description], ['code', p.code],
-      ['status', p.status], ['deadline', p.deadline], ['grid', p.grid]]);
+      ['status', p.status],
+      ['deadline', p.deadline ? new Date(p.deadline).toLocaleString() : ''], ['grid', p.grid]]);
   }
   function workerCard(p) {
-    return card(p.name || p.id, [['role', p.role], ['status', p.status], ['grid', p.grid], ['last fix', p.at]]);
+    return card(p.name || p.id, [['role', p.role], ['status', p.status], ['grid', p.grid],
+      ['last fix', p.at ? new Date(p.at).toLocaleTimeString() : '']]);
   }
 
   // -- layer handlers: upsert merges, so a style-only update carries no geometry -------
