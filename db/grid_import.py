@@ -181,14 +181,20 @@ def _read_geojson(path: Path) -> tuple[list[Feature], str | None]:
     return features, declared
 
 
+def _shapefile_encodings(path: Path) -> list[str]:
+    """The .cpg's encoding if there is one, then UTF-8, then GBK (common in Chinese GIS offices)."""
+    cpg = path.with_suffix(".cpg")
+    declared = cpg.read_text(errors="replace").strip() if cpg.is_file() else ""
+    return [e for e in dict.fromkeys([declared, "utf-8", "gbk"]) if e]
+
+
 def _read_shapefile(path: Path) -> tuple[list[Feature], str | None]:
     prj = path.with_suffix(".prj")
     declared = prj.read_text(errors="replace") if prj.is_file() else None
-    last_error: Exception | None = None
-    for encoding in (None, "gbk"):  # Chinese shapefiles without a .cpg are often GBK
+    problem = ""
+    for encoding in _shapefile_encodings(path):
         try:
-            reader = shapefile.Reader(str(path), encoding=encoding or "utf-8")
-            with reader:
+            with shapefile.Reader(str(path), encoding=encoding) as reader:
                 features = [
                     Feature(
                         i,
@@ -198,11 +204,16 @@ def _read_shapefile(path: Path) -> tuple[list[Feature], str | None]:
                     for i, sr in enumerate(reader.iterShapeRecords())
                 ]
             return features, declared
-        except UnicodeDecodeError as exc:
-            last_error = exc
+        except (UnicodeDecodeError, LookupError) as exc:
+            problem = str(exc)
         except (shapefile.ShapefileException, OSError, struct.error) as exc:
-            raise UserFacingError(f"{path.name} is not a readable Shapefile ({exc}).") from None
-    raise UserFacingError(f"{path.name} has attributes in an unknown encoding ({last_error}).")
+            if "decode" not in str(exc):
+                raise UserFacingError(f"{path.name} is not a readable Shapefile ({exc}).") from None
+            problem = str(exc).split(" using ")[0]
+    raise UserFacingError(
+        f"{path.name} has attributes in an unknown text encoding ({problem}); "
+        "add a .cpg file naming it."
+    )
 
 
 def gpkg_wkb(blob: bytes) -> bytes:

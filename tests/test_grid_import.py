@@ -80,7 +80,8 @@ def test_geojson_import_and_reimport_update_in_place(engine: Engine, tmp_path: P
 def test_shapefile_with_mapping_and_projected_crs(engine: Engine, tmp_path: Path) -> None:
     to_mercator = Transformer.from_crs("EPSG:4326", "EPSG:3857", always_xy=True)
     base = tmp_path / "wangge"
-    with shapefile.Writer(str(base), shapeType=shapefile.POLYGON, encoding="utf-8") as w:
+    # A Chinese GIS office's file: GBK attributes and no .cpg to say so.
+    with shapefile.Writer(str(base), shapeType=shapefile.POLYGON, encoding="gbk") as w:
         w.field("GRID_ID", "C", 20)
         w.field("MC", "C", 50)
         w.field("HH", "N", 10)
@@ -89,6 +90,7 @@ def test_shapefile_with_mapping_and_projected_crs(engine: Engine, tmp_path: Path
             ring = [to_mercator.transform(x, y) for x, y in cell(i).exterior.coords]
             w.poly([ring[::-1]])  # shapefile outer rings run clockwise
             w.record(f"S{i}", f"沙湾第{i}网格", 400, 1200)
+    assert not base.with_suffix(".cpg").exists()
     report = import_grids(
         engine,
         base.with_suffix(".shp"),
