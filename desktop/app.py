@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 from importlib.resources import as_file, files
 
@@ -55,14 +56,19 @@ def create_window(location: str) -> MainWindow:
     return MainWindow(settings(), location)
 
 
-def run_window(db: object, language: str | None = None) -> int:
+def run_window(db: object, args: argparse.Namespace | None = None) -> int:
     """Open the window on ``db`` and run the event loop until it closes."""
+    from gridcommand.desktop.basemap_choice import choose_basemap
     from gridcommand.desktop.wiring import wire_window
 
+    language = getattr(args, "lang", None)
     app = create_application(language)
+    basemap = choose_basemap(
+        settings(), getattr(args, "basemap", None), getattr(args, "basemap_crs", None)
+    )
     window = create_window(getattr(db, "where", ""))
-    session = wire_window(window, db)
-    window.show()
+    session = wire_window(window, db, basemap=basemap)
+    window.show_for_wall()
     try:
         return app.exec()
     finally:

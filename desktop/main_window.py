@@ -123,12 +123,41 @@ class MainWindow(QMainWindow):
     def _restore_layout(self) -> None:
         geometry = self._settings.value("window/geometry")
         state = self._settings.value("window/state")
+        self.first_run = geometry is None
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:
             self.resize(1600, 900)
         if state is not None:
             self.restoreState(state)
+
+    def _apply_first_layout(self) -> None:
+        """A first start on a wall screen: the map in the middle gets the most room,
+        the queues a dispatcher works from get a readable width and height."""
+        width = self.width()
+        self.resizeDocks(
+            [self.docks["queues"], self.docks["workers"]],
+            [int(width * 0.34), int(width * 0.2)],
+            Qt.Orientation.Horizontal,
+        )
+        height = self.height()
+        self.resizeDocks([self.docks["charts"]], [int(height * 0.26)], Qt.Orientation.Vertical)
+        self.resizeDocks(
+            [self.docks["queues"], self.docks["detail"]],
+            [int(height * 0.42), int(height * 0.3)],
+            Qt.Orientation.Vertical,
+        )
+
+    def show_for_wall(self) -> None:
+        """Maximised on the first start (the wall screen); as the operator left it after."""
+        if not self.first_run:
+            self.show()
+            return
+        screen = self.screen()
+        if screen is not None:
+            self.setGeometry(screen.availableGeometry())
+        self.showMaximized()
+        QTimer.singleShot(250, self._apply_first_layout)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._settings.setValue("window/geometry", self.saveGeometry())

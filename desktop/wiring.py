@@ -12,6 +12,7 @@ import logging
 from typing import Any
 
 from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QScrollArea, QWidget
 from sqlalchemy import Engine
 from sqlalchemy.engine import URL
 
@@ -24,6 +25,8 @@ from gridcommand.desktop.background import BackgroundRunner
 from gridcommand.desktop.fanout import DeltaFanout
 from gridcommand.desktop.live import LiveData
 from gridcommand.desktop.main_window import MainWindow
+from gridcommand.maps.basemap import Basemap
+from gridcommand.maps.panel import MapPanel
 from gridcommand.widgets.charts import ChartsPanel
 from gridcommand.widgets.grid_drilldown import GridDrilldown
 from gridcommand.widgets.quality_panel import QualityPanel
@@ -33,6 +36,15 @@ from gridcommand.widgets.workers_panel import WorkersPanel
 
 log = logging.getLogger(__name__)
 CHARTS_MS = 5000
+
+
+def scrolling(widget: QWidget) -> QScrollArea:
+    """A tall panel that gives way to the queues above it instead of squeezing them."""
+    area = QScrollArea()
+    area.setWidget(widget)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QScrollArea.Shape.NoFrame)
+    return area
 
 
 class Names:
@@ -60,7 +72,13 @@ class WindowSession:
     """The running window's parts: built once, started together, stopped together."""
 
     def __init__(
-        self, window: MainWindow, db: Any, store: StateStore, poll_interval: float = 2.0
+        self,
+        window: MainWindow,
+        db: Any,
+        store: StateStore,
+        poll_interval: float = 2.0,
+        basemap: Basemap | None = None,
+        with_map: bool = True,
     ) -> None:
         self.window = window
         self.engine: Engine = db.engine
@@ -78,12 +96,17 @@ class WindowSession:
         self.drilldown = GridDrilldown()
         self.alarm = Alarm(window)
         self.fanout = DeltaFanout(store, self.queues, self.workers, self.quality, self.alarm)
+        self.map: MapPanel | None = None
+        if with_map:
+            self.map = MapPanel(store, basemap=basemap)
+            window.set_map_widget(self.map)
+            self._connect_map(self.map)
         self._chart_timer = QTimer(window)
         self._chart_timer.setInterval(CHARTS_MS)
         self._chart_timer.timeout.connect(self.refresh_charts)
 
         window.set_panel("queues", self.queues)
-        window.set_panel("detail", self.detail)
+        window.set_panel("detail", scrolling(self.detail))
         window.set_panel("workers", self.workers)
         window.set_panel("charts", self.charts)
         window.set_panel("quality", self.quality)
@@ -93,6 +116,20 @@ class WindowSession:
         self.live.store_updated.connect(self.fanout.on_store_updated)
         self.live.connection_state_changed.connect(window.set_connection_state)
         self.fanout.add_listener(self._refresh_detail)
+
+    def _connect_map(self, map_panel: MapPanel) -> None:
+        """Selection both ways: the map follows the queues, the queues follow the map."""
+        self.fanout.add_listener(map_panel.on_store_updated)
+        map_panel.ticket_clicked.connect(self._on_map_ticket_clicked)
+        map_panel.grid_selected.connect(self.show_grid)
+        map_panel.worker_clicked.connect(self.workers.select_worker)
+        self.queues.ticket_selected.connect(map_panel.select_ticket)
+        self.detail.fly_requested.connect(map_panel.select_ticket)
+        self.workers.worker_selected.connect(map_panel.show_track)
+
+    def _on_map_ticket_clicked(self, ticket_id: int) -> None:
+        if not self.queues.select_ticket(ticket_id):
+            self.show_detail(ticket_id)
 
     def start(self) -> WindowSession:
         self.live.start()
@@ -144,7 +181,13 @@ class WindowSession:
 
 
 def wire_window(
-    window: MainWindow, db: Any, store: StateStore | None = None, poll_interval: float = 2.0
+    window: MainWindow,
+    db: Any,
+    store: StateStore | None = None,
+    poll_interval: float = 2.0,
+    basemap: Basemap | None = None,
+    with_map: bool = True,
 ) -> WindowSession:
     """Build the panels, plug them into ``window`` and start the live feed."""
-    return WindowSession(window, db, store or StateStore(), poll_interval).start()
+    session = WindowSession(window, db, store or StateStore(), poll_interval, basemap, with_map)
+    return session.start()

@@ -79,8 +79,8 @@ class ChartsPanel(QWidget):
         self._reports.setOpts(x=xs, height=list(figures.reports_per_hour), width=3000)
         self._emergencies.setOpts(x=xs, height=list(figures.emergencies_per_hour), width=1500)
         self._deadline_bars.setOpts(height=[figures.on_time, figures.due_soon, figures.overdue])
-        names = [name for name, _ in figures.open_by_class][:8]
-        counts = [count for _, count in figures.open_by_class][:8]
+        names = [name for name, _ in figures.open_by_class][:5]
+        counts = [count for _, count in figures.open_by_class][:5]
         ys = list(range(len(names)))[::-1]
         self._class_bars.setOpts(x0=[0] * len(counts), y=ys, width=counts, height=0.7)
         self.classes.getAxis("left").setTicks([list(zip(ys, names, strict=True))])

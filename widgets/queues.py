@@ -105,7 +105,7 @@ class QueueFilters:
     grid_name: Callable[[str | None], str] = field(default=lambda grid: grid or "")
 
     def accepts(self, t: QueueTicket) -> bool:
-        if self.region and self.region not in self.regions_of(t.grid_code):
+        if self.region and self.region not in self.regions_of(t.grid):
             return False
         if self.class_code and t.class_code != self.class_code:
             return False
@@ -116,7 +116,7 @@ class QueueFilters:
         if self.text:
             needle = self.text.lower()
             haystack = " ".join(
-                (t.code, t.description, t.category_name, self.grid_name(t.grid_code))
+                (t.code, t.description, t.category_name, self.grid_name(t.grid))
             ).lower()
             if needle not in haystack:
                 return False

@@ -32,6 +32,11 @@ class TicketLike(Protocol):
     @property
     def grid_code(self) -> str | None: ...
     @property
+    def grid(self) -> str | None:
+        """The grid responsible: named by the field, else located from the point."""
+        ...
+
+    @property
     def priority(self) -> int: ...
     @property
     def is_emergency(self) -> bool: ...
@@ -142,9 +147,7 @@ def ticket_columns(
             foreground=light,
         ),
         Column(QCoreApplication.translate("TicketColumns", "Category"), lambda t: t.category_name),
-        Column(
-            QCoreApplication.translate("TicketColumns", "Grid"), lambda t: grid_name(t.grid_code)
-        ),
+        Column(QCoreApplication.translate("TicketColumns", "Grid"), lambda t: grid_name(t.grid)),
         Column(
             QCoreApplication.translate("TicketColumns", "Source"), lambda t: source_name(t.source)
         ),

@@ -12,7 +12,15 @@ from collections.abc import Callable, Hashable, Iterable
 from datetime import datetime
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from gridcommand.db.store import WorkerState
 from gridcommand.widgets.record_table import Column, RecordRole, RecordTableModel, SortRole
@@ -84,6 +92,7 @@ class WorkersPanel(QWidget):
         self.view.setSortingEnabled(True)
         self.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.view.verticalHeader().hide()
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.view.horizontalHeader().setStretchLastSection(True)
         self.view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
@@ -114,6 +123,14 @@ class WorkersPanel(QWidget):
     def refresh(self) -> None:
         """Re-read the clock-dependent cells ("3 min ago")."""
         self.model.refresh()
+
+    def select_worker(self, code: str) -> None:
+        """Show a worker the operator picked elsewhere (on the map)."""
+        row = self.model.row_of(code)
+        if row is not None:
+            index = self.proxy.mapFromSource(self.model.index(row, 0))
+            self.view.setCurrentIndex(index)
+            self.view.scrollTo(index)
 
     def _update_summary(self) -> None:
         counts = {"online": 0, "stale": 0, "offline": 0}

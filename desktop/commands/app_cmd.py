@@ -17,6 +17,17 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def add_window_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lang", choices=("zh_CN", "en"), help="UI language (default: zh_CN)")
+    parser.add_argument(
+        "--basemap",
+        metavar="SOURCE",
+        help="'none' (default: no tiles, no network), an intranet XYZ template such as "
+        "http://tiles.intranet/{z}/{x}/{y}.png, or an offline .mbtiles file; remembered",
+    )
+    parser.add_argument(
+        "--basemap-crs",
+        choices=("WGS84", "GCJ02", "BD09"),
+        help="the basemap's coordinate system (AMap/Tencent tiles: GCJ02, Baidu: BD09)",
+    )
 
 
 def prepare_schema(db: Database) -> None:
@@ -39,4 +50,4 @@ def run(args: argparse.Namespace) -> int:
 
     with open_database(args.db) as db:
         prepare_schema(db)
-        return run_window(db, language=args.lang)
+        return run_window(db, args)

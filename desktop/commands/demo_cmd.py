@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import subprocess
 import sys
+import time
 
 from sqlalchemy import func, select
 
@@ -29,6 +30,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument("--grids", type=int, default=100, help="grids to seed on first run (100)")
     parser.add_argument("--random-seed", type=int, default=7)
     parser.add_argument(
+        "--sim-seed",
+        type=int,
+        help="the simulator's random seed (default: a new one each start)",
+    )
+    parser.add_argument(
         "--no-simulator", action="store_true", help="do not start the field simulator"
     )
     parser.add_argument(
@@ -47,7 +53,9 @@ def simulator_command(url: str, args: argparse.Namespace) -> list[str]:
         url,
         "simulate",
         "--random-seed",
-        str(args.random_seed),
+        # A new day in the field each start: the same seed would replay the same reports,
+        # which the command centre rightly refuses as duplicates.
+        str(args.sim_seed if args.sim_seed is not None else int(time.time())),
         "--tickets-per-minute",
         str(args.tickets_per_minute),
     ]
@@ -71,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
             url = db.url.render_as_string(hide_password=False)
             simulator = subprocess.Popen(simulator_command(url, args))
         try:
-            return run_window(db, language=args.lang)
+            return run_window(db, args)
         finally:
             if simulator is not None:
                 simulator.terminate()

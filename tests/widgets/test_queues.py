@@ -32,6 +32,10 @@ class T:
     description: str = ""
     closed_at: datetime | None = None
 
+    @property
+    def grid(self) -> str | None:
+        return self.grid_code
+
 
 def time_state(t: T, now: datetime) -> str:  # the rule of the issue: yellow in the last quarter
     if now >= t.deadline:
