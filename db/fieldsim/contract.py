@@ -259,8 +259,9 @@ class FieldWriter:
         try:
             with self.conn.transaction():
                 cur = self.conn.execute(
-                    "UPDATE grids SET boundary = %s::jsonb || jsonb_build_object(%s, boundary)"
-                    " WHERE code = %s AND NOT boundary ? %s",
+                    "UPDATE grids SET boundary = %s::jsonb"
+                    " || jsonb_build_object(%s::text, boundary)"
+                    " WHERE code = %s AND NOT boundary ? %s::text",
                     (Jsonb(broken), ORIGINAL_KEY, code, ORIGINAL_KEY),
                 )
         except psycopg.DatabaseError as exc:
@@ -276,7 +277,8 @@ class FieldWriter:
     def restore_grid(self, code: str) -> None:
         with self.conn.transaction():
             self.conn.execute(
-                "UPDATE grids SET boundary = boundary -> %s WHERE code = %s AND boundary ? %s",
+                "UPDATE grids SET boundary = boundary -> %s::text"
+                " WHERE code = %s AND boundary ? %s::text",
                 (ORIGINAL_KEY, code, ORIGINAL_KEY),
             )
         self.stats.note("grid-restored", code)

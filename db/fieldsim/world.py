@@ -89,7 +89,8 @@ def restore_broken_grids(conn: psycopg.Connection[Any]) -> list[str]:
     """Put back boundaries a previous run broke on purpose and could not restore."""
     with conn.transaction():
         rows = conn.execute(
-            "UPDATE grids SET boundary = boundary -> %s WHERE boundary ? %s RETURNING code",
+            "UPDATE grids SET boundary = boundary -> %s::text"
+            " WHERE boundary ? %s::text RETURNING code",
             (ORIGINAL_KEY, ORIGINAL_KEY),
         ).fetchall()
     codes = [r[0] for r in rows]

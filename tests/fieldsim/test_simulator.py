@@ -194,3 +194,17 @@ def test_command_stops_cleanly_on_sigterm(seeded: str) -> None:
             proc.kill()
     assert proc.returncode == 0, err
     assert "stopped after" in err
+
+
+def test_a_grid_left_broken_by_a_killed_run_is_restored(seeded: str) -> None:
+    from gridcommand.db.fieldsim.contract import FieldWriter, WriteStats
+    from gridcommand.db.fieldsim.world import ORIGINAL_KEY
+
+    before = _grids(seeded)
+    code = sorted(before)[0]
+    with psycopg.connect(seeded, autocommit=True) as conn:
+        assert FieldWriter(conn, WriteStats()).break_grid(code, {"type": "Polygn"})
+    (broken,) = _rows(seeded, "SELECT boundary FROM grids WHERE code = %s", code)
+    assert ORIGINAL_KEY in broken[0]
+    run(seeded, SimOptions(**{**FAST.__dict__, "tickets_per_minute": 0}), duration=0.5)
+    assert _grids(seeded)[code].equals(before[code])

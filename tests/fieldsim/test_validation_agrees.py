@@ -29,6 +29,7 @@ def test_validator_flags_the_bad_rows_and_only_them(seeded: str) -> None:
     )
     stats = run(seeded, options, duration=3.0)
     assert stats.bad_ids
+    assert stats.bad_written["grids broken_geojson"] >= 1  # and restored when the run ended
 
     validator = Validator()
     with psycopg.connect(seeded, row_factory=dict_row) as conn:
