@@ -67,7 +67,13 @@ def run_window(db: object, args: argparse.Namespace | None = None) -> int:
         settings(), getattr(args, "basemap", None), getattr(args, "basemap_crs", None)
     )
     window = create_window(getattr(db, "where", ""))
-    session = wire_window(window, db, basemap=basemap)
+    session = wire_window(
+        window,
+        db,
+        basemap=basemap,
+        operator_login=getattr(args, "operator", None),
+        operator_role=getattr(args, "role", None),
+    )
     window.show_for_wall()
     try:
         return app.exec()

@@ -78,9 +78,19 @@ class MainWindow(QMainWindow):
         self._connection_label = QLabel()
         self._clock_label = QLabel()
         self._location_label = QLabel(location)
+        self._operator_label = QLabel()
+        self._keys_label = QLabel(
+            self.tr(
+                "Keys: E next emergency · A acknowledge · D dispatch (Enter sends) · "
+                "R register · V verify · C close · B send back · F show on map"
+            )
+        )
+        self._keys_label.setStyleSheet("color:#9e9e9e;")
         status = self.statusBar()
         status.addWidget(self._connection_label)
         status.addWidget(self._location_label)
+        status.addWidget(self._operator_label)
+        status.addWidget(self._keys_label, 1)
         status.addPermanentWidget(self._clock_label)
         self._clock = QTimer(self)
         self._clock.timeout.connect(self._on_clock_tick)
@@ -113,6 +123,14 @@ class MainWindow(QMainWindow):
         self._connection_label.setText(text)
         color = {"connected": "#2e7d32", "lost": "#b00020"}.get(state, "#b26a00")
         self._connection_label.setStyleSheet(f"color:{color};font-weight:bold;")
+
+    def set_operator(self, operator: object) -> None:
+        """Who the trace will name, and what they may do, always in view."""
+        actor = getattr(operator, "actor", "")
+        role = getattr(operator, "role", "")
+        self._operator_label.setText(
+            self.tr("Operator: %1 · %2").replace("%1", actor).replace("%2", role)
+        )
 
     def connection_text(self) -> str:
         return self._connection_label.text()

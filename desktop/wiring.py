@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QScrollArea, QWidget
 from sqlalchemy import Engine
 from sqlalchemy.engine import URL
 
+from gridcommand.db.actions import ActionResult
 from gridcommand.db.figures import compute_figures
 from gridcommand.db.grid_report import load_grid_report
 from gridcommand.db.store import Delta, StateStore, time_state
@@ -25,6 +26,7 @@ from gridcommand.desktop.background import BackgroundRunner
 from gridcommand.desktop.fanout import DeltaFanout
 from gridcommand.desktop.live import LiveData
 from gridcommand.desktop.main_window import MainWindow
+from gridcommand.desktop.ticket_actions import TicketActions, fallback_operator, show_failure
 from gridcommand.maps.basemap import Basemap
 from gridcommand.maps.panel import MapPanel
 from gridcommand.widgets.charts import ChartsPanel
@@ -79,6 +81,8 @@ class WindowSession:
         poll_interval: float = 2.0,
         basemap: Basemap | None = None,
         with_map: bool = True,
+        operator_login: str | None = None,
+        operator_role: str | None = None,
     ) -> None:
         self.window = window
         self.engine: Engine = db.engine
@@ -96,6 +100,21 @@ class WindowSession:
         self.drilldown = GridDrilldown()
         self.alarm = Alarm(window)
         self.fanout = DeltaFanout(store, self.queues, self.workers, self.quality, self.alarm)
+        self.actions = TicketActions(
+            window,
+            self.engine,
+            store,
+            self.runner,
+            self.queues,
+            self.detail,
+            self.live.request_catchup,
+            fallback_operator(operator_login, operator_role),
+        )
+        self.actions.action_failed.connect(self._on_action_failed)
+        self.actions.action_done.connect(self._on_action_done)
+        self.actions.operator_changed.connect(window.set_operator)
+        window.set_operator(self.actions.operator)
+        self._login, self._role = operator_login, operator_role
         self.map: MapPanel | None = None
         if with_map:
             self.map = MapPanel(store, basemap=basemap)
@@ -132,6 +151,7 @@ class WindowSession:
             self.show_detail(ticket_id)
 
     def start(self) -> WindowSession:
+        self.actions.resolve_operator(self._login, self._role)
         self.live.start()
         self._chart_timer.start()
         return self
@@ -176,6 +196,18 @@ class WindowSession:
                 self.show_detail(current)
                 return
 
+    def _on_action_failed(self, message: str) -> None:
+        self.failure_box = show_failure(self.window, message)
+
+    def _on_action_done(self, result: ActionResult) -> None:
+        self.window.statusBar().showMessage(
+            self.window.tr("%1: %2 → %3")
+            .replace("%1", result.ticket_code)
+            .replace("%2", result.action)
+            .replace("%3", result.to_status or ""),
+            8000,
+        )
+
     def _show_error(self, message: str) -> None:
         self.window.statusBar().showMessage(message, 10_000)
 
@@ -187,7 +219,18 @@ def wire_window(
     poll_interval: float = 2.0,
     basemap: Basemap | None = None,
     with_map: bool = True,
+    operator_login: str | None = None,
+    operator_role: str | None = None,
 ) -> WindowSession:
     """Build the panels, plug them into ``window`` and start the live feed."""
-    session = WindowSession(window, db, store or StateStore(), poll_interval, basemap, with_map)
+    session = WindowSession(
+        window,
+        db,
+        store or StateStore(),
+        poll_interval,
+        basemap,
+        with_map,
+        operator_login,
+        operator_role,
+    )
     return session.start()

@@ -18,6 +18,18 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def add_window_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lang", choices=("zh_CN", "en"), help="UI language (default: zh_CN)")
     parser.add_argument(
+        "--operator",
+        metavar="LOGIN",
+        help="the name the trace records for this console (default: the OS login); a "
+        "database login with a scope row in operator_scopes overrides it",
+    )
+    parser.add_argument(
+        "--role",
+        choices=("viewer", "dispatcher", "supervisor", "manager"),
+        help="what this console may do when the database login has no role of its own "
+        "(default: supervisor)",
+    )
+    parser.add_argument(
         "--basemap",
         metavar="SOURCE",
         help="'none' (default: no tiles, no network), an intranet XYZ template such as "

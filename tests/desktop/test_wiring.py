@@ -4,58 +4,16 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
-from datetime import UTC, datetime
-from pathlib import Path
 
 import psycopg
-import pytest
-from PySide6.QtCore import QElapsedTimer, QSettings, QTimer
+from PySide6.QtCore import QElapsedTimer, QTimer
 from pytestqt.qtbot import QtBot
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 from sqlalchemy.engine import URL
 
-from gridcommand.db.engine import Database
-from gridcommand.db.seed import seed_demo
-from gridcommand.desktop.main_window import MainWindow
-from gridcommand.desktop.wiring import WindowSession, wire_window
+from gridcommand.desktop.wiring import WindowSession
 from tests.conftest import conninfo
-
-NOW = datetime.now(UTC)
-
-
-@pytest.fixture
-def session(
-    qtbot: QtBot, engine: Engine, db_url: URL, tmp_path: Path
-) -> Iterator[WindowSession]:
-    seed_demo(engine, grids=12, random_seed=3, days=2, now=NOW)
-    window = MainWindow(QSettings(str(tmp_path / "gc.ini"), QSettings.Format.IniFormat), "test")
-    qtbot.addWidget(window)
-    running = wire_window(window, Database(url=db_url), poll_interval=0.3)
-    window.show()
-    qtbot.waitUntil(lambda: running.store.loaded, timeout=20_000)
-    yield running
-    running.stop()
-
-
-def _grid_point(engine: Engine) -> tuple[str, float, float]:
-    with engine.connect() as conn:
-        row = conn.execute(
-            text("SELECT grid_code, lon, lat FROM tickets WHERE grid_code IS NOT NULL LIMIT 1")
-        ).one()
-    return row.grid_code, row.lon, row.lat
-
-
-def _insert(url: URL, grid: str, lon: float, lat: float, n: int, emergency: bool = False) -> int:
-    with psycopg.connect(conninfo(url), autocommit=True) as conn:
-        row = conn.execute(
-            "INSERT INTO tickets (source, category_code, grid_code, lon, lat, description,"
-            " reporter, is_emergency) VALUES ('hotline', '0201', %s, %s, %s, %s, %s, %s)"
-            " RETURNING id",
-            (grid, lon, lat, f"燃气泄漏 {n}", f"caller-{n}", emergency),
-        ).fetchone()
-    assert row is not None
-    return int(row[0])
+from tests.desktop.conftest import grid_point, insert_ticket
 
 
 def test_the_window_fills_from_the_database(qtbot: QtBot, session: WindowSession) -> None:
@@ -75,8 +33,8 @@ def test_the_window_fills_from_the_database(qtbot: QtBot, session: WindowSession
 def test_an_emergency_sounds_and_flashes_until_acknowledged(
     qtbot: QtBot, session: WindowSession, engine: Engine, db_url: URL
 ) -> None:
-    grid, lon, lat = _grid_point(engine)
-    tid = _insert(db_url, grid, lon, lat, 1, emergency=True)
+    grid, lon, lat = grid_point(engine)
+    tid = insert_ticket(db_url, grid, lon, lat, 1, emergency=True)
     qtbot.waitUntil(lambda: tid in session.alarm.pending, timeout=10_000)
     assert tid in session.queues.unacknowledged
     assert session.queues.model.row_of(tid) is not None
@@ -94,8 +52,8 @@ def test_an_emergency_sounds_and_flashes_until_acknowledged(
 def test_selecting_a_ticket_loads_its_detail_off_the_gui_thread(
     qtbot: QtBot, session: WindowSession, engine: Engine, db_url: URL
 ) -> None:
-    grid, lon, lat = _grid_point(engine)
-    tid = _insert(db_url, grid, lon, lat, 2)
+    grid, lon, lat = grid_point(engine)
+    tid = insert_ticket(db_url, grid, lon, lat, 2)
     qtbot.waitUntil(lambda: session.queues.model.row_of(tid) is not None, timeout=10_000)
     assert session.queues.select_ticket(tid)
     qtbot.waitUntil(lambda: session.detail.ticket_id == tid, timeout=10_000)
@@ -105,7 +63,7 @@ def test_the_gui_thread_never_stalls_while_the_feed_works_under_load(
     qtbot: QtBot, session: WindowSession, engine: Engine, db_url: URL
 ) -> None:
     """Thousands of rows arrive while a 10 ms timer measures the event loop's longest gap."""
-    grid, lon, lat = _grid_point(engine)
+    grid, lon, lat = grid_point(engine)
     done = threading.Event()
     written: list[int] = []
 

@@ -1,0 +1,219 @@
+"""The duty officer's hands: actions on tickets, from buttons or from the keyboard alone.
+
+Every action goes through the one service layer (:mod:`gridcommand.db.actions`) on
+a background thread, with the ticket version the officer saw, so the window never
+waits on the database and two officers cannot overwrite each other: the loser is
+told plainly who changed the ticket, and sees its new state. The keyboard path
+for an emergency is E (jump to it), A (acknowledge), D (dispatch), Enter (send
+to the first suggestion).
+"""
+
+from __future__ import annotations
+
+import getpass
+import logging
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox, QWidget
+from sqlalchemy import Engine
+
+from gridcommand.db.actions import ActionResult, Operator, perform
+from gridcommand.db.actions_operator import current_operator
+from gridcommand.db.store import StateStore
+from gridcommand.db.suggestions import load_suggestions
+from gridcommand.desktop.background import BackgroundRunner
+from gridcommand.widgets.dispatch_dialog import DispatchDialog
+from gridcommand.widgets.queues import QueuePanel
+from gridcommand.widgets.ticket_detail import TicketDetailPanel
+
+log = logging.getLogger(__name__)
+
+#: Key, action; the detail panel's buttons carry the same letters.
+SHORTCUTS: tuple[tuple[str, str], ...] = (
+    ("A", "acknowledge"),
+    ("R", "register"),
+    ("D", "dispatch"),
+    ("V", "verify"),
+    ("C", "close"),
+    ("B", "send_back"),
+)
+#: Actions that need a reason typed by the officer.
+NEEDS_REASON = frozenset({"reject", "send_back"})
+
+
+def fallback_operator(login: str | None, role: str | None) -> Operator:
+    """The operator when the database login has no scope row (the embedded demo's owner)."""
+    name = login or getpass.getuser()
+    return Operator(name, name, role or "supervisor", "district", "district")
+
+
+class TicketActions(QObject):
+    """Routes requested actions to the service layer and reports the outcome."""
+
+    action_done = Signal(object)  # ActionResult
+    action_failed = Signal(str)
+    operator_changed = Signal(object)  # Operator
+
+    def __init__(
+        self,
+        window: QWidget,
+        engine: Engine,
+        store: StateStore,
+        runner: BackgroundRunner,
+        queues: QueuePanel,
+        detail: TicketDetailPanel,
+        on_written: Callable[[], None],
+        operator: Operator,
+    ) -> None:
+        super().__init__(window)
+        self._window = window
+        self._engine = engine
+        self._store = store
+        self._runner = runner
+        self._queues = queues
+        self._detail = detail
+        self._on_written = on_written
+        self.operator = operator
+        self.ask_text: Callable[[str, str], str | None] = self._ask_text
+        self.confirm_dispatch: Callable[[DispatchDialog], bool] = lambda dialog: (
+            dialog.exec() == QDialog.DialogCode.Accepted
+        )
+        detail.set_role(operator.role)
+        detail.action_requested.connect(self.request)
+        queues.ticket_activated.connect(self._on_activated)
+        self.shortcuts: list[QShortcut] = []
+        for key, action in SHORTCUTS:
+            self._shortcut(key, partial(self.request_for_current, action))
+        self._shortcut("E", self.jump_to_emergency)
+        self._shortcut("F", self._fly)
+
+    def _shortcut(self, key: str, slot: Callable[[], None]) -> None:
+        shortcut = QShortcut(QKeySequence(key), self._window)
+        shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+        shortcut.activated.connect(slot)
+        self.shortcuts.append(shortcut)
+
+    # -- who is acting ---------------------------------------------------------------
+    def resolve_operator(self, login: str | None, role: str | None) -> None:
+        """Ask the database who this login is (off the GUI thread); scoped logins win."""
+        engine = self._engine
+        self._runner.submit(
+            "operator",
+            lambda: current_operator(engine) or fallback_operator(login, role),
+            self.set_operator,
+            lambda message: log.warning("could not read the operator: %s", message),
+        )
+
+    def set_operator(self, operator: object) -> None:
+        if isinstance(operator, Operator):
+            self.operator = operator
+            self._detail.set_role(operator.role)
+            self.operator_changed.emit(operator)
+
+    # -- requests --------------------------------------------------------------------
+    def request_for_current(self, action: str) -> None:
+        ticket_id = self._detail.ticket_id
+        if ticket_id is None:
+            selected = self._queues.selected_ticket()
+            ticket_id = selected.id if selected is not None else None
+        if ticket_id is not None:
+            self.request(action, ticket_id)
+
+    def request(self, action: str, ticket_id: int) -> None:
+        ticket = self._store.tickets.get(ticket_id)
+        if ticket is None:
+            self.action_failed.emit(self.tr("That ticket is no longer on the board."))
+            return
+        details: dict[str, Any] = {}
+        if action in NEEDS_REASON:
+            reason = self.ask_text(
+                self.tr("Reason"),
+                self.tr("Why is %1 being %2?").replace("%1", ticket.code).replace("%2", action),
+            )
+            if not reason:
+                return
+            details["reason"] = reason
+        if action in ("dispatch", "redispatch"):
+            self._open_dispatch(action, ticket_id, ticket.code, ticket.version)
+            return
+        self._submit(action, ticket_id, ticket.version, details)
+
+    def jump_to_emergency(self) -> None:
+        """Select the oldest emergency nobody has acknowledged yet."""
+        waiting = [t for t in self._store.open_tickets() if t.id in self._queues.unacknowledged]
+        if waiting:
+            first = min(waiting, key=lambda t: t.reported_at)
+            self._queues.select_ticket(first.id)
+
+    # -- dispatch --------------------------------------------------------------------
+    def _open_dispatch(self, action: str, ticket_id: int, code: str, version: int) -> None:
+        engine, store = self._engine, self._store
+        self._runner.submit(
+            f"suggestions-{ticket_id}",
+            lambda: load_suggestions(
+                engine,
+                ticket_id,
+                stale_after=store.stale_after,
+                offline_after=store.offline_after,
+            ),
+            lambda suggestions: self._choose(action, ticket_id, code, version, suggestions),
+            self.action_failed.emit,
+        )
+
+    def _choose(
+        self, action: str, ticket_id: int, code: str, version: int, suggestions: Any
+    ) -> None:
+        dialog = DispatchDialog(code, list(suggestions), self._window)
+        if not self.confirm_dispatch(dialog):
+            return
+        worker, department, note = dialog.choice()
+        if worker is None and department is None:
+            self.action_failed.emit(self.tr("Choose a worker or a department."))
+            return
+        details = {"worker_code": worker, "department": department, "note": note}
+        self._submit(action, ticket_id, version, details)
+
+    # -- writing ---------------------------------------------------------------------
+    def _submit(self, action: str, ticket_id: int, version: int, details: dict[str, Any]) -> None:
+        engine, operator = self._engine, self.operator
+        self._runner.submit(
+            f"action-{ticket_id}",
+            lambda: perform(engine, operator, action, ticket_id, version, **details),
+            self._on_done,
+            self._on_failed,
+        )
+
+    def _on_done(self, result: object) -> None:
+        self._on_written()
+        if isinstance(result, ActionResult):
+            self.action_done.emit(result)
+
+    def _on_failed(self, message: str) -> None:
+        self._on_written()  # the ticket may have moved on: fetch its new state
+        self.action_failed.emit(message)
+
+    def _on_activated(self, ticket_id: int) -> None:
+        self._detail.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def _fly(self) -> None:
+        if self._detail.ticket_id is not None:
+            self._detail.fly_requested.emit(self._detail.ticket_id)
+
+    def _ask_text(self, title: str, label: str) -> str | None:
+        text, ok = QInputDialog.getText(self._window, title, label)
+        return text.strip() if ok and text.strip() else None
+
+
+def show_failure(parent: QWidget, message: str) -> QMessageBox:
+    """A refused action is said plainly, in a box the officer must read.
+
+    ``open()``, not ``exec()``: no nested event loop, the wall keeps moving behind it.
+    """
+    box = QMessageBox(QMessageBox.Icon.Warning, parent.tr("Not done"), message, parent=parent)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
+    return box

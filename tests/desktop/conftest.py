@@ -1,0 +1,63 @@
+"""A running window against a real, seeded database, for the desktop tests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import psycopg
+import pytest
+from PySide6.QtCore import QSettings
+from pytestqt.qtbot import QtBot
+from sqlalchemy import Engine, text
+from sqlalchemy.engine import URL
+
+from gridcommand.db.engine import Database
+from gridcommand.db.seed import seed_demo
+from gridcommand.desktop.main_window import MainWindow
+from gridcommand.desktop.wiring import WindowSession, wire_window
+from tests.conftest import conninfo
+
+NOW = datetime.now(UTC)
+
+
+@pytest.fixture
+def session(qtbot: QtBot, engine: Engine, db_url: URL, tmp_path: Path) -> Iterator[WindowSession]:
+    """The whole window, map included, live on a seeded district of 12 grids."""
+    seed_demo(engine, grids=12, random_seed=3, days=2, now=NOW)
+    window = MainWindow(QSettings(str(tmp_path / "gc.ini"), QSettings.Format.IniFormat), "test")
+    qtbot.addWidget(window)
+    running = wire_window(
+        window,
+        Database(url=db_url),
+        poll_interval=0.3,
+        operator_login="duty1",
+        operator_role="supervisor",
+    )
+    window.show()
+    qtbot.waitUntil(lambda: running.store.loaded, timeout=20_000)
+    yield running
+    running.stop()
+
+
+def grid_point(engine: Engine) -> tuple[str, float, float]:
+    with engine.connect() as conn:
+        row = conn.execute(
+            text("SELECT grid_code, lon, lat FROM tickets WHERE grid_code IS NOT NULL LIMIT 1")
+        ).one()
+    return row.grid_code, row.lon, row.lat
+
+
+def insert_ticket(
+    url: URL, grid: str, lon: float, lat: float, n: int, emergency: bool = False
+) -> int:
+    with psycopg.connect(conninfo(url), autocommit=True) as conn:
+        row = conn.execute(
+            "INSERT INTO tickets (source, category_code, grid_code, lon, lat, description,"
+            " reporter, is_emergency) VALUES ('hotline', '0201', %s, %s, %s, %s, %s, %s)"
+            " RETURNING id",
+            (grid, lon, lat, f"燃气泄漏 {n}", f"caller-{n}", emergency),
+        ).fetchone()
+    assert row is not None
+    return int(row[0])

@@ -1,0 +1,101 @@
+"""A duty officer's keyboard path through an emergency, against the real database."""
+
+from __future__ import annotations
+
+import psycopg
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QDialog, QMessageBox
+from pytestqt.qtbot import QtBot
+from sqlalchemy import Engine, text
+from sqlalchemy.engine import URL
+
+from gridcommand.desktop.wiring import WindowSession
+from gridcommand.widgets.dispatch_dialog import DispatchDialog
+from tests.conftest import conninfo
+from tests.desktop.conftest import grid_point, insert_ticket
+
+
+def _press(session: WindowSession, key: str) -> None:
+    QTest.keyClick(session.window, key)
+
+
+def _trace(engine: Engine, ticket_id: int) -> list[tuple[str, str]]:
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text("SELECT action, actor FROM ticket_actions WHERE ticket_id = :t ORDER BY id"),
+            {"t": ticket_id},
+        )
+        return [(r.action, r.actor) for r in rows]
+
+
+def test_an_emergency_is_dispatched_with_the_keyboard_alone(
+    qtbot: QtBot, session: WindowSession, engine: Engine, db_url: URL
+) -> None:
+    grid, lon, lat = grid_point(engine)
+    tid = insert_ticket(db_url, grid, lon, lat, 1, emergency=True)
+    qtbot.waitUntil(lambda: tid in session.alarm.pending, timeout=10_000)
+    chosen: list[str] = []
+
+    def enter(dialog: DispatchDialog) -> bool:
+        # The officer presses Enter on the dialog as it opens: the first suggestion goes.
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        chosen.append(dialog.model.record(0).worker_code)
+        QTest.keyClick(dialog.view, Qt.Key.Key_Return)
+        return dialog.result() == QDialog.DialogCode.Accepted
+
+    session.actions.confirm_dispatch = enter
+    session.window.activateWindow()
+    _press(session, "E")  # jump to the waiting emergency
+    qtbot.waitUntil(lambda: session.detail.ticket_id == tid, timeout=10_000)
+    _press(session, "A")  # acknowledge: the siren stops once the trace row comes back
+    qtbot.waitUntil(lambda: tid not in session.alarm.pending, timeout=10_000)
+    _press(session, "D")  # dispatch: suggestions load off the GUI thread, Enter sends
+    qtbot.waitUntil(lambda: session.store.tickets[tid].status == "dispatched", timeout=10_000)
+    ticket = session.store.tickets[tid]
+    assert chosen and ticket.assignee_worker_code == chosen[0]
+    trace = _trace(engine, tid)
+    assert [a for a, _ in trace][-2:] == ["acknowledge", "dispatch"]
+    assert all("duty1" in actor for action, actor in trace if action != "report")
+
+
+def test_a_stale_action_is_refused_and_says_who_changed_the_ticket(
+    qtbot: QtBot, session: WindowSession, engine: Engine, db_url: URL
+) -> None:
+    grid, lon, lat = grid_point(engine)
+    tid = insert_ticket(db_url, grid, lon, lat, 2)
+    qtbot.waitUntil(lambda: tid in session.store.tickets, timeout=10_000)
+    session.live.stop()  # this console's picture now lags behind the database
+    with psycopg.connect(conninfo(db_url), autocommit=True) as conn:
+        conn.execute("SELECT set_config('gridcommand.actor', '李四 (lisi)', false)")
+        conn.execute("SELECT set_config('gridcommand.actor_role', 'dispatcher', false)")
+        conn.execute(
+            "UPDATE tickets SET status = 'registered', registered_at = now() WHERE id = %s",
+            (tid,),
+        )
+    failures: list[str] = []
+    session.actions.action_failed.connect(failures.append)
+    session.actions.request("register", tid)
+    qtbot.waitUntil(lambda: bool(failures), timeout=10_000)
+    assert "lisi" in failures[0]
+    box = session.failure_box
+    assert isinstance(box, QMessageBox) and box.isVisible()
+    with engine.connect() as conn:
+        status = conn.execute(text("SELECT status FROM tickets WHERE id = :t"), {"t": tid})
+        assert status.scalar_one() == "registered"  # nothing was overwritten
+
+
+def test_a_viewer_console_offers_no_actions(
+    qtbot: QtBot, session: WindowSession, engine: Engine, db_url: URL
+) -> None:
+    from gridcommand.desktop.ticket_actions import fallback_operator
+
+    session.actions.set_operator(fallback_operator("wall", "viewer"))
+    grid, lon, lat = grid_point(engine)
+    tid = insert_ticket(db_url, grid, lon, lat, 3)
+    qtbot.waitUntil(lambda: session.queues.model.row_of(tid) is not None, timeout=10_000)
+    assert session.queues.select_ticket(tid)
+    qtbot.waitUntil(lambda: session.detail.ticket_id == tid, timeout=10_000)
+    assert not any(session.detail.action_enabled(a) for a in session.detail.buttons)
+    assert "viewer" in session.window._operator_label.text()
