@@ -12,6 +12,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal, Slot
 
+from gridcommand.maps.emit import emit
+
 
 class MapBridge(QObject):
     # Python → page
@@ -47,7 +49,7 @@ class MapBridge(QObject):
 
     def _emit(self, kind: str, payload: Any) -> None:
         text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
-        (self.diffs_sent if kind == "diffs" else self.command_sent).emit(text)
+        emit(self.diffs_sent if kind == "diffs" else self.command_sent, text)
 
     def reset(self) -> None:
         """The page is gone (reload, crashed renderer): queue again until it is back."""
@@ -65,23 +67,23 @@ class MapBridge(QObject):
         for kind, payload in queued:
             if kind == "command":
                 self._emit(kind, payload)
-        self.page_ready_reported.emit()
+        emit(self.page_ready_reported)
 
     @Slot(int)
     def click_alert(self, ticket_id: int) -> None:
-        self.alert_clicked.emit(int(ticket_id))
+        emit(self.alert_clicked, int(ticket_id))
 
     @Slot(str)
     def click_worker(self, code: str) -> None:
-        self.worker_clicked.emit(code)
+        emit(self.worker_clicked, code)
 
     @Slot(str)
     def click_grid(self, code: str) -> None:
-        self.grid_clicked.emit(code)
+        emit(self.grid_clicked, code)
 
     @Slot(str)
     def double_click_grid(self, code: str) -> None:
-        self.grid_double_clicked.emit(code)
+        emit(self.grid_double_clicked, code)
 
     @Slot(str)
     def report_view(self, text: str) -> None:
@@ -91,4 +93,4 @@ class MapBridge(QObject):
             return
         if isinstance(view, dict):
             self.view = view
-            self.view_changed.emit(view)
+            emit(self.view_changed, view)

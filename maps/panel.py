@@ -24,6 +24,7 @@ from gridcommand.maps.basemap import Basemap
 from gridcommand.maps.bridge import MapBridge
 from gridcommand.maps.console import LoggingPage
 from gridcommand.maps.diffs import DiffBuilder
+from gridcommand.maps.emit import emit
 from gridcommand.maps.outlines import outlines_diff
 from gridcommand.maps.page import page_file
 from gridcommand.maps.tiles import handler_for
@@ -163,7 +164,7 @@ class MapPanel(QWidget):
 
     def _on_worker_clicked(self, code: str) -> None:
         self.show_track(code)
-        self.worker_clicked.emit(code)
+        emit(self.worker_clicked, code)
 
     def _start_outlines(self) -> None:
         if not self.store.grids:
@@ -177,7 +178,7 @@ class MapPanel(QWidget):
 
         def work() -> None:
             result, ids = outlines_diff(grids, project, previous)
-            signal.emit(generation, result, ids)
+            emit(signal, generation, result, ids)
 
         threading.Thread(target=work, name="map-outlines", daemon=True).start()
 

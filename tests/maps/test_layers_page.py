@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from gridcommand.db.records import ChangeBatch
 from tests.maps.conftest import counts, js
-from tests.maps.factory import city, fix, ticket, worker
+from tests.maps.factory import city, fix, grid, ticket, worker
 
 
 def test_workers_by_status_and_track_on_click(qtbot, panel, store):
@@ -50,3 +51,40 @@ def test_aggregates_at_low_zoom_and_points_at_close_zoom(qtbot, panel, store):
     js(qtbot, panel, "gridmap.map().setView([23.105, 113.305], 17, {animate: false}) && 1")
     qtbot.waitUntil(lambda: counts(qtbot, panel)["aggregating"] is False, timeout=5000)
     assert counts(qtbot, panel)["halos"] > 0  # new, unacknowledged: pulsing
+
+
+def test_updates_never_reload_and_keep_the_view(qtbot, panel, store):
+    loads: list[bool] = []
+    panel.page.loadStarted.connect(lambda: loads.append(True))
+    panel.on_store_updated(store.apply(city(grids=12, tickets=10)))
+    js(qtbot, panel, "gridmap.map().setView([23.115, 113.315], 16, {animate: false}) && 1")
+    for version in range(2, 12):
+        moved = ticket(1, version=version, age=timedelta(minutes=10 + version))
+        panel.on_store_updated(store.apply(ChangeBatch(tickets=(moved,))))
+    qtbot.waitUntil(lambda: counts(qtbot, panel)["batches_applied"] >= 11, timeout=5000)
+    assert loads == []
+    assert js(qtbot, panel, "gridmap.map().getZoom()") == 16
+
+
+def test_names_are_text_in_grid_and_worker_cards(qtbot, panel, store):
+    evil = "<img src=x onerror=alert(1)>"
+    g = replace(grid(0), name=evil)
+    w = replace(worker("W1"), name=evil)
+    batch = ChangeBatch(grids=(g,), workers=(w,), positions=(fix(1, "W1", timedelta(0)),))
+    panel.on_store_updated(store.apply(batch))
+    qtbot.waitUntil(lambda: counts(qtbot, panel)["grids"] == 1, timeout=5000)
+    for layer, key in (("grids", "G00"), ("workers", "W1")):
+        card = js(qtbot, panel, f"gridmap.tooltipText('{layer}', '{key}')")
+        assert evil in card["text"] and card["images"] == 0
+    js(qtbot, panel, "gridmap.map().setView([23.105, 113.305], 16, {animate: false}) && 1")
+    labels = "Array.from(document.querySelectorAll('.gc-label')).map(e => e.textContent)"
+    qtbot.waitUntil(lambda: js(qtbot, panel, labels) == [evil], timeout=5000)
+    assert js(qtbot, panel, "document.querySelectorAll('.leaflet-pane img').length") == 0
+
+
+def test_store_acknowledgement_stops_pulse(qtbot, panel, store):
+    panel.on_store_updated(store.apply(ChangeBatch(tickets=(ticket(1), ticket(2)))))
+    qtbot.waitUntil(lambda: counts(qtbot, panel)["alerts_pulsing"] == 2, timeout=5000)
+    registered = replace(ticket(1, version=2), status="registered")
+    panel.on_store_updated(store.apply(ChangeBatch(tickets=(registered,))))
+    qtbot.waitUntil(lambda: counts(qtbot, panel)["alerts_pulsing"] == 1, timeout=5000)
