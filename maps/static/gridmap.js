@@ -128,10 +128,13 @@
         layer.on('click', function () { call('click_alert', layer.gcProps.id); });
         return layer;
       },
-      update: function (layer, p) {
+      update: function (layer, p, old) {
         if (p.lat !== undefined) { layer.setLatLng([p.lat, p.lng]); }
-        layer.setStyle(alertStyle(layer.gcProps));
-        layer.setRadius(alertStyle(layer.gcProps).radius);
+        var q = layer.gcProps;
+        if (old && old.time === q.time && old.emergency === q.emergency) { return; }
+        var s = alertStyle(q);
+        layer.setStyle(s);
+        layer.setRadius(s.radius);
       }
     },
     workers: {
@@ -141,9 +144,11 @@
         layer.on('click', function () { call('click_worker', layer.gcProps.id); });
         return layer;
       },
-      update: function (layer, p) {
+      update: function (layer, p, old) {
         if (p.lat !== undefined) { layer.setLatLng([p.lat, p.lng]); }
-        var s = workerStyle(layer.gcProps);
+        var q = layer.gcProps;
+        if (old && old.status === q.status && old.role === q.role) { return; }  // moved only
+        var s = workerStyle(q);
         layer.setStyle(s);
         layer.setRadius(s.radius);
       }
@@ -169,8 +174,10 @@
     (diff.upsert || []).forEach(function (p) {
       var layer = registry.get(p.id);
       if (layer) {
+        var old = { time: layer.gcProps.time, emergency: layer.gcProps.emergency,
+          status: layer.gcProps.status, role: layer.gcProps.role };
         L.extend(layer.gcProps, p);
-        h.update(layer, p);
+        h.update(layer, p, old);
         return;
       }
       layer = h.create(p);
