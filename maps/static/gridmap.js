@@ -116,7 +116,7 @@
       create: function (p) {
         var street = p.level === 'street';
         return L.polyline(p.lines, { renderer: renderers.outlines, interactive: false,
-          color: street ? '#e8edff' : '#aebfff', weight: street ? 4 : 2.5, opacity: street ? 0.9 : 0.8 });
+          color: street ? '#c7d2fe' : '#8ea2e8', weight: street ? 4 : 2.5, opacity: street ? 0.85 : 0.8 });
       },
       update: function (layer, p) { if (p.lines) { layer.setLatLngs(p.lines); } }
     },
@@ -325,8 +325,8 @@
     if (!layer) { return; }
     highlightLayer.clearLayers();
     L.polygon(layer.getLatLngs(), { renderer: renderers.track, interactive: false, fill: false,
-      color: '#ffffff', weight: 5 }).addTo(highlightLayer);
-    map.flyToBounds(layer.getBounds(), { padding: [40, 40], duration: 0.6 });
+      color: '#ffffff', weight: 7 }).addTo(highlightLayer);
+    map.flyToBounds(layer.getBounds(), { padding: [60, 60], maxZoom: 17, duration: 0.6 });
     call('double_click_grid', id);
   }
   function select(id) {
