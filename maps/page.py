@@ -12,11 +12,14 @@ import atexit
 import json
 import shutil
 import tempfile
+from html import escape
 from importlib.resources import as_file, files
 from pathlib import Path
 
 import folium
 from branca.element import Element, Figure
+
+from gridcommand.maps.labels import LABELS, LEGEND
 
 #: Canvas panes bottom to top: each gets its own canvas renderer in gridmap.js.
 PANES = {
@@ -31,24 +34,21 @@ LAYERS = ("grids", "outlines", "alerts", "workers", "track")
 LEAFLET_FILES = ("leaflet.js", "leaflet.css", "images")
 QWEBCHANNEL_URL = "qrc:///qtwebchannel/qwebchannel.js"
 
-LEGEND = """
-<div class="gc-legend">
-  <h4>Alerts</h4>
-  <div><i class="dot" style="background:#22e06b"></i>on time</div>
-  <div><i class="dot" style="background:#ffd21f"></i>last quarter of time</div>
-  <div><i class="dot" style="background:#ff1f1f"></i>overdue</div>
-  <div><i class="dot big"></i>emergency</div>
-  <h4>Grids</h4>
-  <div><i style="background:#b91c1c"></i>overdue cases</div>
-  <div><i style="background:#b45309"></i>open alerts</div>
-  <div><i style="background:#6d28d9"></i>&gt; 500 households / full-timer</div>
-  <h4>Workers</h4>
-  <div><i class="dot" style="background:#00e5ff"></i>full-time</div>
-  <div><i class="dot" style="background:#5b8cff"></i>part-time</div>
-  <div><i class="dot" style="background:#f472ff"></i>volunteer</div>
-  <div><i class="dot" style="background:#6b7280;border-color:#9ca3af"></i>offline</div>
-</div>
-"""
+
+def legend_html() -> str:
+    """The legend's markup: fixed swatches, words from ``LABELS`` (replaceable by key)."""
+    rows = ['<div class="gc-legend">']
+    for key, swatch, colour in LEGEND:
+        text = escape(LABELS[key])
+        if swatch is None:
+            rows.append(f'<h4 data-label="{key}">{text}</h4>')
+        else:
+            rows.append(
+                f'<div><i class="{swatch}" style="background:{colour}"></i>'
+                f'<span data-label="{key}">{text}</span></div>'
+            )
+    rows.append("</div>")
+    return "\n".join(rows)
 
 
 class _LocalMap(folium.Map):
@@ -85,12 +85,12 @@ def compose() -> str:
         group = folium.FeatureGroup(name=name, control=False)
         group.add_to(m)
         layers[name] = group.get_name()
-    config = {"map": m.get_name(), "layers": layers, "panes": panes}
+    config = {"map": m.get_name(), "layers": layers, "panes": panes, "labels": LABELS}
     data = json.dumps(config).replace("</", "<\\/")
     root = m.get_root()
     assert isinstance(root, Figure)
     root.html.add_child(Element(f'<script type="application/json" id="gc-config">{data}</script>'))
-    root.html.add_child(Element(LEGEND))
+    root.html.add_child(Element(legend_html()))
     return root.render()
 
 

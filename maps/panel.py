@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from PySide6.QtCore import QObject, QUrl, Signal
@@ -58,6 +58,7 @@ class MapPanel(QWidget):
         self.basemap = basemap or Basemap.none()
         self.builder = DiffBuilder(store, self.basemap.data_crs)
         self.selected_worker: str | None = None
+        self.labels: dict[str, str] = {}
         self._outline_ids: set[str] = set()
         self._outline_generation = 0
         self._outliner = _Outliner(self)
@@ -133,6 +134,11 @@ class MapPanel(QWidget):
                 self.bridge.send_diffs([self.builder.track(self.selected_worker)])
             self._start_outlines()
 
+    def set_labels(self, labels: Mapping[str, str]) -> None:
+        """Translated words for the legend and tooltips, by key of ``maps.labels.LABELS``."""
+        self.labels.update(labels)
+        self.bridge.send_command("labels", labels=self.labels)
+
     def request_counts(self, callback: Callable[[Counts], None]) -> None:
         """What the page itself has drawn (not what was sent), for snapshot and tests."""
 
@@ -154,6 +160,8 @@ class MapPanel(QWidget):
         self.bridge.reset()
         self._outline_ids = set()
         self._send_basemap()
+        if self.labels:
+            self.bridge.send_command("labels", labels=self.labels)
         self.bridge.send_diffs(self.builder.full())
         if self.selected_worker:
             self.bridge.send_diffs([self.builder.track(self.selected_worker)])

@@ -80,18 +80,24 @@
   }
 
   // -- tooltips, built from text nodes only ------------------------------------------
+  var LABELS = {};
+  function t(key) { return Object.prototype.hasOwnProperty.call(LABELS, key) ? LABELS[key] : key; }
+  function setLabels(labels) {
+    L.extend(LABELS, labels || {});
+    document.querySelectorAll('[data-label]').forEach(function (e) { e.textContent = t(e.dataset.label); });
+  }
   function gridCard(p) {
-    return card(p.name || p.id, [['open', p.open], ['overdue', p.overdue], ['households', p.households],
-      ['households / full-timer', p.hpw]]);
+    return card(p.name || p.id, [[t('open'), p.open], [t('overdue'), p.overdue],
+      [t('households'), p.households], [t('hpw'), p.hpw]]);
   }
   function alertCard(p) {
-    return card((p.emergency ? '⚠ ' : '') + (p.category || ''), [['', p.description], ['code', p.code],
-      ['status', p.status],
-      ['deadline', p.deadline ? new Date(p.deadline).toLocaleString() : ''], ['grid', p.grid]]);
+    return card((p.emergency ? '⚠ ' : '') + (p.category || ''), [['', p.description], [t('code'), p.code],
+      [t('status'), t(p.status)],
+      [t('deadline'), p.deadline ? new Date(p.deadline).toLocaleString() : ''], [t('grid'), p.grid]]);
   }
   function workerCard(p) {
-    return card(p.name || p.id, [['role', p.role], ['status', p.status], ['grid', p.grid],
-      ['last fix', p.at ? new Date(p.at).toLocaleTimeString() : '']]);
+    return card(p.name || p.id, [[t('role'), t(p.role)], [t('status'), t(p.status)], [t('grid'), p.grid],
+      [t('last_fix'), p.at ? new Date(p.at).toLocaleTimeString() : '']]);
   }
 
   // -- layer handlers: upsert merges, so a style-only update carries no geometry -------
@@ -349,7 +355,8 @@
     drill: function (c) { drill(c.id); },
     basemap: function (c) { basemap(c.basemap); },
     clear_highlight: function () { highlightLayer.clearLayers(); },
-    fit: function () { fitAll(); }
+    fit: function () { fitAll(); },
+    labels: function (c) { setLabels(c.labels); }
   };
   function onCommand(json) {
     var c = JSON.parse(json);
@@ -386,6 +393,7 @@
   function init() {
     cfg = JSON.parse(document.getElementById('gc-config').textContent);
     map = window[cfg.map];
+    setLabels(cfg.labels);
     Object.keys(cfg.layers).forEach(function (k) { layers[k] = window[cfg.layers[k]]; });
     Object.keys(cfg.panes).forEach(function (k) { renderers[k] = L.canvas({ pane: cfg.panes[k], padding: 0.3 }); });
     aggregateLayer = L.layerGroup();

@@ -88,3 +88,13 @@ def test_store_acknowledgement_stops_pulse(qtbot, panel, store):
     registered = replace(ticket(1, version=2), status="registered")
     panel.on_store_updated(store.apply(ChangeBatch(tickets=(registered,))))
     qtbot.waitUntil(lambda: counts(qtbot, panel)["alerts_pulsing"] == 1, timeout=5000)
+
+
+def test_labels_replace_legend_and_tooltip_words(qtbot, panel, store):
+    panel.on_store_updated(store.apply(ChangeBatch(tickets=(ticket(1),))))
+    panel.set_labels({"legend_alerts": "<b>告警</b>", "status": "状态", "reported": "已上报"})
+    legend = "document.querySelector('[data-label=legend_alerts]').textContent"
+    qtbot.waitUntil(lambda: js(qtbot, panel, legend) == "<b>告警</b>", timeout=5000)
+    card = js(qtbot, panel, "gridmap.tooltipText('alerts', 1)")
+    assert "状态已上报" in card["text"]
+    assert js(qtbot, panel, "document.querySelectorAll('.gc-legend b').length") == 0
