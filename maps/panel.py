@@ -8,6 +8,7 @@ handed back through a queued signal; the newest request wins.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 from collections.abc import Callable, Mapping
@@ -186,7 +187,8 @@ class MapPanel(QWidget):
 
         def work() -> None:
             result, ids = outlines_diff(grids, project, previous)
-            emit(signal, generation, result, ids)
+            with contextlib.suppress(RuntimeError):  # the panel was closed while this ran
+                emit(signal, generation, result, ids)
 
         threading.Thread(target=work, name="map-outlines", daemon=True).start()
 

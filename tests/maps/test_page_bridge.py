@@ -36,6 +36,8 @@ def test_click_from_js_arrives_as_signal(qtbot, panel, store):
         js(qtbot, panel, "gridmap.fire('alerts', 2, 'click')")
     with qtbot.waitSignal(panel.grid_selected, check_params_cb=lambda c: c == "G01", timeout=5000):
         js(qtbot, panel, "gridmap.fire('grids', 'G01', 'dblclick')")
+    inside = "gridmap.map().getZoom() >= 15 && L.latLngBounds([[23.10, 113.31], [23.11, 113.32]]).contains(gridmap.map().getCenter())"
+    qtbot.waitUntil(lambda: js(qtbot, panel, inside) is True, timeout=5000)
 
 
 def test_description_markup_is_text(qtbot, panel, store):
