@@ -8,6 +8,7 @@ stopped with the window.
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 import time
@@ -52,6 +53,8 @@ def simulator_command(url: str, args: argparse.Namespace) -> list[str]:
         "--db",
         url,
         "simulate",
+        "--parent-pid",
+        str(os.getpid()),
         "--random-seed",
         # A new day in the field each start: the same seed would replay the same reports,
         # which the command centre rightly refuses as duplicates.

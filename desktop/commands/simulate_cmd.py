@@ -9,6 +9,7 @@ back any grid boundary it broke on purpose.
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 import threading
@@ -57,6 +58,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         default=defaults.bad_rows,
         metavar="SHARE",
         help="share of writes that are malformed on purpose, e.g. 0.01 (0)",
+    )
+    parser.add_argument(
+        "--parent-pid",
+        type=int,
+        metavar="PID",
+        help="stop when this process (the demo that started the simulator) is gone",
     )
     parser.add_argument(
         "--duration",
@@ -113,6 +120,8 @@ def run(args: argparse.Namespace) -> int:
         stop.set()
 
     previous = {sig: signal.signal(sig, _stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    if args.parent_pid is not None:
+        _watch_parent(args.parent_pid, stop)
     try:
         with open_database(args.db) as db:
             db.check_reachable()
@@ -122,6 +131,23 @@ def run(args: argparse.Namespace) -> int:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     return 0
+
+
+def _watch_parent(parent: int, stop: threading.Event) -> None:
+    """Stop when the process that started us is gone (a demo window that crashed).
+
+    Without this a simulator outlives its demo and keeps writing into a database
+    nobody watches. The parent's id is given, not read at start: a parent that died
+    while we were still importing would otherwise never be noticed.
+    """
+
+    def watch() -> None:
+        while not stop.wait(1.0):
+            if os.getppid() != parent:
+                _say("the demo that started this simulator is gone; stopping")
+                stop.set()
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def _say(line: str) -> None:
