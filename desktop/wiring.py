@@ -12,13 +12,14 @@ import logging
 from typing import Any
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QScrollArea, QWidget
+from PySide6.QtWidgets import QScrollArea, QVBoxLayout, QWidget
 from sqlalchemy import Engine
 from sqlalchemy.engine import URL
 
 from gridcommand.db.actions import ActionResult
 from gridcommand.db.figures import compute_figures
 from gridcommand.db.grid_report import load_grid_report
+from gridcommand.db.reference import load_reference
 from gridcommand.db.store import Delta, StateStore, time_state
 from gridcommand.db.ticket_detail import load_ticket_detail
 from gridcommand.desktop.alarm import Alarm
@@ -32,6 +33,7 @@ from gridcommand.maps.panel import MapPanel
 from gridcommand.widgets.charts import ChartsPanel
 from gridcommand.widgets.grid_drilldown import GridDrilldown
 from gridcommand.widgets.quality_panel import QualityPanel
+from gridcommand.widgets.queue_filter_bar import QueueFilterBar
 from gridcommand.widgets.queues import QueuePanel
 from gridcommand.widgets.ticket_detail import TicketDetailPanel
 from gridcommand.widgets.workers_panel import WorkersPanel
@@ -47,6 +49,16 @@ def scrolling(widget: QWidget) -> QScrollArea:
     area.setWidgetResizable(True)
     area.setFrameShape(QScrollArea.Shape.NoFrame)
     return area
+
+
+def stacked(top: QWidget, main: QWidget) -> QWidget:
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(0)
+    layout.addWidget(top)
+    layout.addWidget(main, 1)
+    return box
 
 
 class Names:
@@ -124,7 +136,9 @@ class WindowSession:
         self._chart_timer.setInterval(CHARTS_MS)
         self._chart_timer.timeout.connect(self.refresh_charts)
 
-        window.set_panel("queues", self.queues)
+        self.filter_bar = QueueFilterBar()
+        self.filter_bar.filters_changed.connect(self._on_filters_changed)
+        window.set_panel("queues", stacked(self.filter_bar, self.queues))
         window.set_panel("detail", scrolling(self.detail))
         window.set_panel("workers", self.workers)
         window.set_panel("charts", self.charts)
@@ -152,6 +166,10 @@ class WindowSession:
 
     def start(self) -> WindowSession:
         self.actions.resolve_operator(self._login, self._role)
+        engine = self.engine
+        self.runner.submit(
+            "reference", lambda: load_reference(engine), self.filter_bar.set_reference
+        )
         self.live.start()
         self._chart_timer.start()
         return self
@@ -195,6 +213,9 @@ class WindowSession:
             ):
                 self.show_detail(current)
                 return
+
+    def _on_filters_changed(self, changes: dict[str, object]) -> None:
+        self.queues.set_filters(**changes)
 
     def _on_action_failed(self, message: str) -> None:
         self.failure_box = show_failure(self.window, message)

@@ -98,6 +98,7 @@ class QueueFilters:
 
     region: str = ""
     class_code: str = ""
+    category_code: str = ""
     source: str = ""
     priority: int = 0
     text: str = ""
@@ -108,6 +109,8 @@ class QueueFilters:
         if self.region and self.region not in self.regions_of(t.grid):
             return False
         if self.class_code and t.class_code != self.class_code:
+            return False
+        if self.category_code and t.category_code != self.category_code:
             return False
         if self.source and t.source != self.source:
             return False

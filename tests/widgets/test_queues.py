@@ -26,6 +26,7 @@ class T:
     source: str = "patrol"
     category_name: str = "井盖缺失"
     class_code: str = "01"
+    category_code: str = "0101"
     grid_code: str | None = "G1"
     assignee_worker_code: str | None = None
     assignee_department: str | None = None
