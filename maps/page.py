@@ -33,6 +33,7 @@ PANES = {
 LAYERS = ("grids", "outlines", "alerts", "workers", "track")
 LEAFLET_FILES = ("leaflet.js", "leaflet.css", "images")
 QWEBCHANNEL_URL = "qrc:///qtwebchannel/qwebchannel.js"
+BUNDLED_FONTS = (("NotoSansSC-Regular-GB2312.otf", 400), ("NotoSansSC-Bold-GB2312.otf", 700))
 
 
 def legend_html() -> str:
@@ -61,6 +62,7 @@ class _LocalMap(folium.Map):
     ]
     default_css = [  # noqa: RUF012
         ("leaflet_css", "leaflet.css"),
+        ("fonts_css", "fonts.css"),
         ("gridmap_css", "gridmap.css"),
     ]
 
@@ -107,6 +109,21 @@ def _copy_static(directory: Path) -> None:
     for name in ("gridmap.js", "gridmap.css"):
         with as_file(ours / name) as src:
             shutil.copyfile(src, directory / name)
+    _copy_fonts(directory)
+
+
+def _copy_fonts(directory: Path) -> None:
+    """The project's bundled Chinese font, so names render on a PC without a CJK font."""
+    faces = []
+    fonts = files("gridcommand.resources") / "fonts"
+    for name, weight in BUNDLED_FONTS:
+        with as_file(fonts / name) as src:
+            if not src.is_file():
+                continue
+            shutil.copyfile(src, directory / name)
+        face = f'font-family: "GC Sans SC"; src: url("{name}"); font-weight: {weight};'
+        faces.append(f"@font-face {{ {face} }}")
+    (directory / "fonts.css").write_text("\n".join(faces) + "\n", encoding="utf-8")
 
 
 _built: Path | None = None
