@@ -292,8 +292,11 @@
       return h;
     });
   }
+  var lastFrame = 0;
   function animate(t) {
-    if (halos.length) {
+    // ~16 frames a second is smooth enough for a pulse and spares a software-rendered wall PC
+    if (halos.length && t - lastFrame >= 60) {
+      lastFrame = t;
       var phase = (t % 1400) / 1400;
       halos.forEach(function (h) {
         h.setRadius(h.gcBase + 4 + 18 * phase);
