@@ -35,6 +35,11 @@ def load_bundled_fonts() -> list[str]:
 def create_application(language: str | None = None) -> QApplication:
     """The QApplication, with translations and a font that renders Chinese."""
     existing = QApplication.instance()
+    if not isinstance(existing, QApplication):
+        # Qt wants the offline-tiles URL scheme known before the application exists.
+        from gridcommand.maps.tiles import register_scheme
+
+        register_scheme()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)

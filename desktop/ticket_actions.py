@@ -16,7 +16,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox, QWidget
 from sqlalchemy import Engine
@@ -28,7 +28,7 @@ from gridcommand.db.suggestions import load_suggestions
 from gridcommand.desktop.background import BackgroundRunner
 from gridcommand.widgets.dispatch_dialog import DispatchDialog
 from gridcommand.widgets.queues import QueuePanel
-from gridcommand.widgets.ticket_detail import TicketDetailPanel
+from gridcommand.widgets.ticket_detail import ACTION_NAMES, TicketDetailPanel
 
 log = logging.getLogger(__name__)
 
@@ -130,9 +130,10 @@ class TicketActions(QObject):
             return
         details: dict[str, Any] = {}
         if action in NEEDS_REASON:
+            step = QCoreApplication.translate("TicketDetail", str(ACTION_NAMES[action]))
             reason = self.ask_text(
                 self.tr("Reason"),
-                self.tr("Why is %1 being %2?").replace("%1", ticket.code).replace("%2", action),
+                self.tr("Reason (%1 · %2):").replace("%1", ticket.code).replace("%2", step),
             )
             if not reason:
                 return

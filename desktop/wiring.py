@@ -27,6 +27,7 @@ from gridcommand.desktop.background import BackgroundRunner
 from gridcommand.desktop.fanout import DeltaFanout
 from gridcommand.desktop.live import LiveData
 from gridcommand.desktop.main_window import MainWindow
+from gridcommand.desktop.map_labels import translated_labels
 from gridcommand.desktop.ticket_actions import TicketActions, fallback_operator, show_failure
 from gridcommand.maps.basemap import Basemap
 from gridcommand.maps.panel import MapPanel
@@ -130,6 +131,7 @@ class WindowSession:
         self.map: MapPanel | None = None
         if with_map:
             self.map = MapPanel(store, basemap=basemap)
+            self.map.set_labels(translated_labels())
             window.set_map_widget(self.map)
             self._connect_map(self.map)
         self._chart_timer = QTimer(window)

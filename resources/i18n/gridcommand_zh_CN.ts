@@ -67,6 +67,57 @@
     </message>
 </context>
 <context>
+    <name>DispatchDialog</name>
+    <message>
+        <source>Dispatch %1</source>
+        <translation>派遣 %1</translation>
+    </message>
+    <message>
+        <source>Worker</source>
+        <translation>网格员</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Distance</source>
+        <translation>距离</translation>
+    </message>
+    <message>
+        <source>Open cases</source>
+        <translation>在办案件</translation>
+    </message>
+    <message>
+        <source>Own grid</source>
+        <translation>本网格</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>(a worker, as selected above)</source>
+        <translation>（派给上方选中的网格员）</translation>
+    </message>
+    <message>
+        <source>Instruction for the worker (optional)</source>
+        <translation>给网格员的处置要求（可选）</translation>
+    </message>
+    <message>
+        <source>Or send to a department</source>
+        <translation>或派给职能部门</translation>
+    </message>
+    <message>
+        <source>Dispatch (Enter)</source>
+        <translation>派遣（回车）</translation>
+    </message>
+    <message>
+        <source>Ranked: online first, the grid's own team first, then by distance and load.</source>
+        <translation>排序：本网格团队优先、在线优先，再按距离和在办量。</translation>
+    </message>
+</context>
+<context>
     <name>GridDrilldown</name>
     <message>
         <source>Double-click a grid on the map to drill down.</source>
@@ -140,8 +191,16 @@
         <translation>案件详情</translation>
     </message>
     <message>
+        <source>Grid drill-down</source>
+        <translation>网格详情</translation>
+    </message>
+    <message>
         <source>Nothing to show yet.</source>
         <translation>暂无内容。</translation>
+    </message>
+    <message>
+        <source>Keys: E next emergency · A acknowledge · D dispatch (Enter sends) · R register · V verify · C close · B send back · F show on map</source>
+        <translation>快捷键：E 下一紧急 · A 确认 · D 派遣（回车发送）· R 立案 · V 核查 · C 结案 · B 退回 · F 地图定位</translation>
     </message>
     <message>
         <source>● Live</source>
@@ -158,6 +217,138 @@
     <message>
         <source>✕ Connection lost</source>
         <translation>✕ 连接已断开</translation>
+    </message>
+    <message>
+        <source>Operator: %1 · %2</source>
+        <translation>值班员：%1 · %2</translation>
+    </message>
+</context>
+<context>
+    <name>MapLabels</name>
+    <message>
+        <source>Alerts</source>
+        <extracomment>The English source of every label, marked for lupdate (context "MapLabels").</extracomment>
+        <translation>告警</translation>
+    </message>
+    <message>
+        <source>on time</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <source>last quarter of time</source>
+        <translation>临期（最后四分之一时限）</translation>
+    </message>
+    <message>
+        <source>overdue</source>
+        <translation>超时</translation>
+    </message>
+    <message>
+        <source>emergency</source>
+        <translation>紧急</translation>
+    </message>
+    <message>
+        <source>Grids</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <source>overdue cases</source>
+        <translation>有超时案件</translation>
+    </message>
+    <message>
+        <source>open alerts</source>
+        <translation>有在办告警</translation>
+    </message>
+    <message>
+        <source>&gt; 500 households / full-timer</source>
+        <translation>专职人均 &gt; 500 户</translation>
+    </message>
+    <message>
+        <source>Workers</source>
+        <translation>网格员</translation>
+    </message>
+    <message>
+        <source>full-time</source>
+        <translation>专职</translation>
+    </message>
+    <message>
+        <source>part-time</source>
+        <translation>兼职</translation>
+    </message>
+    <message>
+        <source>volunteer</source>
+        <translation>志愿者</translation>
+    </message>
+    <message>
+        <source>online</source>
+        <translation>在线</translation>
+    </message>
+    <message>
+        <source>stale</source>
+        <translation>信号滞后</translation>
+    </message>
+    <message>
+        <source>offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <source>open</source>
+        <translation>在办</translation>
+    </message>
+    <message>
+        <source>households</source>
+        <translation>户数</translation>
+    </message>
+    <message>
+        <source>households / full-timer</source>
+        <translation>专职人均户数</translation>
+    </message>
+    <message>
+        <source>code</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <source>status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>deadline</source>
+        <translation>办理时限</translation>
+    </message>
+    <message>
+        <source>grid</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <source>role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>last fix</source>
+        <translation>最后定位</translation>
+    </message>
+    <message>
+        <source>reported</source>
+        <translation>已上报</translation>
+    </message>
+    <message>
+        <source>registered</source>
+        <translation>已立案</translation>
+    </message>
+    <message>
+        <source>dispatched</source>
+        <translation>已派遣</translation>
+    </message>
+    <message>
+        <source>in progress</source>
+        <translation>处置中</translation>
+    </message>
+    <message>
+        <source>handled</source>
+        <translation>已处置</translation>
+    </message>
+    <message>
+        <source>verified</source>
+        <translation>已核查</translation>
     </message>
 </context>
 <context>
@@ -189,7 +380,40 @@
     <message numerus="yes">
         <source>%n refused row(s)</source>
         <translation>
-            <numerusform>已拒收 %n 条记录</numerusform></translation>
+            <numerusform>已拒收 %n 条记录</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>QueueFilterBar</name>
+    <message>
+        <source>Jurisdiction: the whole district, a street, a community</source>
+        <extracomment>How deep each level is indented in the jurisdiction list.</extracomment>
+        <translation>辖区：全区、街道、社区或网格</translation>
+    </message>
+    <message>
+        <source>Whole district</source>
+        <translation>全区</translation>
+    </message>
+    <message>
+        <source>All classes</source>
+        <translation>全部大类</translation>
+    </message>
+    <message>
+        <source>All items</source>
+        <translation>全部小类</translation>
+    </message>
+    <message>
+        <source>All sources</source>
+        <translation>全部来源</translation>
+    </message>
+    <message>
+        <source>All priorities</source>
+        <translation>全部优先级</translation>
+    </message>
+    <message>
+        <source>Search code, description, item, grid…</source>
+        <translation>搜索编号、描述、事项、网格…</translation>
     </message>
 </context>
 <context>
@@ -252,6 +476,30 @@
     <message>
         <source>Last seen</source>
         <translation>最后定位</translation>
+    </message>
+</context>
+<context>
+    <name>TicketActions</name>
+    <message>
+        <source>That ticket is no longer on the board.</source>
+        <extracomment>Key, action; the detail panel's buttons carry the same letters. Actions that need a reason typed by the officer.</extracomment>
+        <translation>该案件已不在看板上。</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Reason (%1 · %2):</source>
+        <translation>原因（%1 · %2）：</translation>
+    </message>
+    <message>
+        <source>Why is %1 being %2?</source>
+        <translation type="vanished">%1 %2 的原因？</translation>
+    </message>
+    <message>
+        <source>Choose a worker or a department.</source>
+        <translation>请选择网格员或职能部门。</translation>
     </message>
 </context>
 <context>
@@ -441,7 +689,6 @@
     </message>
     <message>
         <source>Acknowledge (A)</source>
-        <extracomment>Which actions may follow a status (the case loop), and which roles may take them.</extracomment>
         <translation>确认警报 (A)</translation>
     </message>
     <message>
@@ -570,6 +817,75 @@
     <message>
         <source>(unreadable photo)</source>
         <translation>（照片无法读取）</translation>
+    </message>
+</context>
+<context>
+    <name>WorkersPanel</name>
+    <message>
+        <source>online</source>
+        <translation>在线</translation>
+    </message>
+    <message>
+        <source>stale</source>
+        <translation>信号滞后</translation>
+    </message>
+    <message>
+        <source>offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <source>full-time</source>
+        <translation>专职</translation>
+    </message>
+    <message>
+        <source>part-time</source>
+        <translation>兼职</translation>
+    </message>
+    <message>
+        <source>volunteer</source>
+        <translation>志愿者</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Worker</source>
+        <translation>网格员</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>Grid</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <source>Last fix</source>
+        <translation>最后定位</translation>
+    </message>
+    <message>
+        <source>Find a worker or grid…</source>
+        <translation>查找网格员或网格…</translation>
+    </message>
+    <message>
+        <source>● %1 online   ◐ %2 stale   ○ %3 offline</source>
+        <translation>● 在线 %1   ◐ 信号滞后 %2   ○ 离线 %3</translation>
+    </message>
+</context>
+<context>
+    <name>parent</name>
+    <message>
+        <source>Not done</source>
+        <translation>未完成</translation>
+    </message>
+</context>
+<context>
+    <name>self.window</name>
+    <message>
+        <source>%1: %2 → %3</source>
+        <translation>%1：%2 → %3</translation>
     </message>
 </context>
 </TS>
