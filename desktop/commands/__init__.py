@@ -15,6 +15,7 @@ from gridcommand.desktop.commands import (
     import_cmd,
     seed_cmd,
     simulate_cmd,
+    snapshot_cmd,
 )
 
 COMMAND_MODULES: list[ModuleType] = [
@@ -24,4 +25,5 @@ COMMAND_MODULES: list[ModuleType] = [
     seed_cmd,
     simulate_cmd,
     import_cmd,
+    snapshot_cmd,
 ]
