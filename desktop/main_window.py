@@ -7,7 +7,7 @@ the layout between runs and shows whether the picture is live.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDateTime, QSettings, Qt, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QDateTime, QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -19,6 +19,13 @@ from PySide6.QtWidgets import (
 )
 
 from gridcommand.widgets.connection_banner import ConnectionBanner
+
+ROLE_NAMES = {
+    "viewer": QT_TRANSLATE_NOOP("Roles", "viewer (wall screen)"),
+    "dispatcher": QT_TRANSLATE_NOOP("Roles", "dispatcher"),
+    "supervisor": QT_TRANSLATE_NOOP("Roles", "supervisor"),
+    "manager": QT_TRANSLATE_NOOP("Roles", "manager"),
+}
 
 DOCK_AREAS = {
     "queues": Qt.DockWidgetArea.RightDockWidgetArea,

@@ -448,6 +448,25 @@
     </message>
 </context>
 <context>
+    <name>Roles</name>
+    <message>
+        <source>viewer (wall screen)</source>
+        <translation>只读（大屏）</translation>
+    </message>
+    <message>
+        <source>dispatcher</source>
+        <translation>调度员</translation>
+    </message>
+    <message>
+        <source>supervisor</source>
+        <translation>核查督办员</translation>
+    </message>
+    <message>
+        <source>manager</source>
+        <translation>管理人员</translation>
+    </message>
+</context>
+<context>
     <name>TeamModel</name>
     <message>
         <source>Full-time</source>
