@@ -10,6 +10,7 @@ from types import ModuleType
 
 from gridcommand.desktop.commands import (
     app_cmd,
+    bench_cmd,
     db_cmd,
     demo_cmd,
     import_cmd,
@@ -26,4 +27,5 @@ COMMAND_MODULES: list[ModuleType] = [
     simulate_cmd,
     import_cmd,
     snapshot_cmd,
+    bench_cmd,
 ]

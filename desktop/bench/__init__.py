@@ -1,0 +1,1 @@
+"""``gridcommand bench``: the live map's figures measured on a city of its own."""

@@ -1,0 +1,74 @@
+"""Tickets written at a steady rate from a connection of their own, as a hotline would.
+
+The thread never touches Qt objects: it records the time just before each INSERT
+and hands the new id to the GUI thread through a queued signal.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import psycopg
+from PySide6.QtCore import QObject, Signal
+
+from gridcommand.maps.emit import emit
+
+PLACES = (
+    "SELECT grid_code, lon, lat FROM tickets WHERE lon IS NOT NULL AND grid_code IS NOT NULL"
+    " ORDER BY random() LIMIT %s"
+)
+INSERT = (
+    "INSERT INTO tickets (source, category_code, grid_code, lon, lat, description, reporter)"
+    " VALUES ('hotline', '0201', %s, %s, %s, %s, %s) RETURNING id"
+)
+
+
+class Inserter(QObject):
+    """``inserted(id)`` arrives on the GUI thread; ``started_at[id]`` is the clock before it."""
+
+    inserted = Signal(int)
+    finished = Signal()
+
+    def __init__(self, conninfo: str, count: int, per_second: float) -> None:
+        super().__init__()
+        self.conninfo = conninfo
+        self.count = count
+        self.per_second = per_second
+        self.started_at: dict[int, float] = {}
+        self.commit_ms: list[float] = []
+        self.error: str | None = None
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="bench-inserts", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(10)
+
+    def _run(self) -> None:
+        try:
+            with psycopg.connect(self.conninfo, autocommit=True) as conn:
+                places = conn.execute(PLACES, (self.count,)).fetchall()
+                if not places:
+                    raise RuntimeError("the seeded city has no located tickets to copy from")
+                begin = time.perf_counter()
+                for n in range(self.count):
+                    due = begin + n / self.per_second
+                    if self._stop.wait(max(0.0, due - time.perf_counter())):
+                        break
+                    grid, lon, lat = places[n % len(places)]
+                    before = time.perf_counter()
+                    row = conn.execute(
+                        INSERT, (grid, lon, lat, f"基准测试 {n}: 井盖缺失", f"bench-{n}")
+                    ).fetchone()
+                    after = time.perf_counter()
+                    assert row is not None
+                    self.started_at[int(row[0])] = before
+                    self.commit_ms.append((after - before) * 1000)
+                    emit(self.inserted, int(row[0]))
+        except Exception as exc:  # reported in the results, not swallowed
+            self.error = f"{type(exc).__name__}: {exc}"
+        emit(self.finished)

@@ -1,0 +1,116 @@
+"""Clocks on the GUI thread: how long it stalls, and when the page shows a new point.
+
+Both are driven by timers and callbacks, so measuring never holds the event loop
+that it measures; the page is asked with ``runJavaScript`` and answers later.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from collections.abc import Sequence
+
+from PySide6.QtCore import QObject, Qt, QTimer
+
+from gridcommand.maps.panel import MapPanel
+
+TICK_MS = 10
+
+
+def percentile(values: Sequence[float], share: float) -> float:
+    """Nearest-rank percentile: a figure that was actually observed, never interpolated."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    rank = max(1, math.ceil(share * len(ordered)))
+    return ordered[rank - 1]
+
+
+class StallMeter(QObject):
+    """A 10 ms timer; the longest gap between its ticks is the longest GUI stall.
+
+    Gaps are kept per phase, because a start-up load and a steady live picture are
+    different questions.
+    """
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.phase = "start-up"
+        self.max_gap_ms: dict[str, float] = {}
+        self._last = 0.0
+        self._timer = QTimer(self)
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._timer.setInterval(TICK_MS)
+        self._timer.timeout.connect(self._tick)
+
+    def start(self) -> None:
+        self._last = time.perf_counter()
+        self._timer.start()
+
+    def stop(self) -> None:
+        self._timer.stop()
+
+    def enter(self, phase: str) -> None:
+        self.phase = phase
+        self._last = time.perf_counter()
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        gap = (now - self._last) * 1000
+        self._last = now
+        if gap > self.max_gap_ms.get(self.phase, 0.0):
+            self.max_gap_ms[self.phase] = gap
+
+
+class PointWatch(QObject):
+    """Asks the page, one question at a time, which of the awaited tickets it has drawn.
+
+    ``seen[id]`` is the ``perf_counter`` time the page's answer arrived; the answer
+    is asked again at most ``TICK_MS`` after the previous one came back.
+    """
+
+    def __init__(self, panel: MapPanel, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.panel = panel
+        self.waiting: set[int] = set()
+        self.seen: dict[int, float] = {}
+        self.asks = 0
+        self._asking = False
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(TICK_MS)
+        self._timer.timeout.connect(self._ask)
+
+    def watch(self, ticket_id: int) -> None:
+        self.waiting.add(int(ticket_id))
+        if not self._asking and not self._timer.isActive():
+            self._timer.start(0)
+
+    def stop(self) -> None:
+        self.waiting.clear()
+        self._timer.stop()
+
+    def _ask(self) -> None:
+        if not self.waiting:
+            return
+        self._asking = True
+        self.asks += 1
+        ids = sorted(self.waiting)
+        # Only integers from our own INSERT are written into the expression.
+        code = (
+            f"JSON.stringify({json.dumps(ids)}.filter(function (i) "
+            "{ return !!(window.gridmap && gridmap.alert(i)); }))"
+        )
+        self.panel.page.runJavaScript(code, 0, self._on_answer)
+
+    def _on_answer(self, result: object) -> None:
+        now = time.perf_counter()
+        self._asking = False
+        drawn = json.loads(result) if isinstance(result, str) and result else []
+        for ticket_id in drawn:
+            if ticket_id in self.waiting:
+                self.waiting.discard(ticket_id)
+                self.seen[ticket_id] = now
+        if self.waiting:
+            self._timer.start()

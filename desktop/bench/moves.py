@@ -1,0 +1,67 @@
+"""One batch of worker moves through the real path: store, views, diff builder, bridge.
+
+The batch is applied exactly as :meth:`LiveData.flush` applies a feed batch (the
+store, then ``store_updated`` to every view), so the figure includes what the
+other panels do with the same moves, not only the map.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from gridcommand.db.records import ChangeBatch, PositionRecord
+from gridcommand.desktop.wiring import WindowSession
+from gridcommand.maps.emit import emit
+
+STEP_DEG = 0.0004  # about 40 m: a worker walking for half a minute
+
+
+@dataclass
+class MoveTiming:
+    moves: int
+    store_ms: float
+    views_ms: float
+    sent_at: float
+    started_at: float
+
+
+def move_batch(session: WindowSession, count: int, serial: int) -> ChangeBatch:
+    """New fixes for up to ``count`` workers that are on the map now."""
+    now = session.store.clock()
+    positions = []
+    for n, state in enumerate(s for s in session.store.workers.values() if s.position):
+        if n >= count:
+            break
+        p = state.position
+        assert p is not None
+        sign = 1 if serial % 2 else -1
+        positions.append(
+            PositionRecord(
+                id=-(serial * 1_000_000 + n + 1),
+                worker_code=p.worker_code,
+                recorded_at=now,
+                lon=p.lon + sign * STEP_DEG,
+                lat=p.lat + sign * STEP_DEG / 2,
+                accuracy_m=p.accuracy_m,
+                source="bench",
+            )
+        )
+    return ChangeBatch(positions=tuple(positions))
+
+
+def apply_batch(session: WindowSession, batch: ChangeBatch) -> MoveTiming:
+    """Apply on the GUI thread (the caller is on it) and send; the page confirms later."""
+    started = time.perf_counter()
+    deltas = session.store.apply(batch)
+    stored = time.perf_counter()
+    if deltas:
+        emit(session.live.store_updated, deltas)
+    sent = time.perf_counter()
+    return MoveTiming(
+        moves=len(batch.positions),
+        store_ms=(stored - started) * 1000,
+        views_ms=(sent - stored) * 1000,
+        sent_at=sent,
+        started_at=started,
+    )

@@ -1,0 +1,231 @@
+"""The benchmark's steps, in order, on the real window: load, inserts, a batch, the naive page.
+
+Each step lets the event loop run (``pump_until``) while timers and callbacks take
+the measurements, so what is measured is the application as it runs, not a copy.
+"""
+
+from __future__ import annotations
+
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QEvent, QSettings
+
+from gridcommand.db.engine import Database
+from gridcommand.db.errors import UserFacingError
+from gridcommand.db.store import Delta
+from gridcommand.desktop.bench.city import City
+from gridcommand.desktop.bench.inserts import Inserter
+from gridcommand.desktop.bench.meters import PointWatch, StallMeter, percentile
+from gridcommand.desktop.bench.moves import apply_batch, move_batch
+from gridcommand.desktop.bench.naive import NaiveReload, NaiveTiming
+from gridcommand.desktop.bench.pump import ask_page, pump_for, pump_until
+from gridcommand.desktop.main_window import MainWindow
+from gridcommand.desktop.wiring import WindowSession, wire_window
+from gridcommand.maps.panel import MapPanel
+
+Say = Callable[[str], None]
+INSERTS_PER_SECOND = 5.0
+POINT_TIMEOUT_S = 20.0
+BATCH_ATTEMPTS = 3
+
+
+@dataclass
+class Options:
+    grids: int = 10_000
+    workers_moves: int = 10_000
+    inserts: int = 200
+    warm_up_s: float = 5.0
+    size: tuple[int, int] = (1920, 1080)
+
+
+@dataclass
+class Figures:
+    startup_s: float = 0.0
+    insert_ms: list[float] = field(default_factory=list)
+    insert_to_store_ms: list[float] = field(default_factory=list)
+    commit_ms: list[float] = field(default_factory=list)
+    inserts_missed: int = 0
+    batches: list[dict[str, float]] = field(default_factory=list)
+    naive: NaiveTiming | None = None
+    stalls: dict[str, float] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+class Bench:
+    def __init__(self, city: City, options: Options, say: Say) -> None:
+        self.city = city
+        self.options = options
+        self.say = say
+        self.figures = Figures()
+        self._diffs_sent = 0
+        self._store_seen: dict[int, float] = {}
+        self._scratch = tempfile.TemporaryDirectory(prefix="gridcommand-bench-ui-")
+
+    # -- the window --------------------------------------------------------------------
+    def open_window(self) -> WindowSession:
+        layout = QSettings(str(Path(self._scratch.name) / "layout.ini"), QSettings.Format.IniFormat)
+        self.window = MainWindow(layout, "(bench)")
+        self.meter = StallMeter(self.window)
+        self.meter.start()
+        started = time.monotonic()
+        session = wire_window(self.window, Database(url=self.city.url))
+        assert session.map is not None
+        session.map.bridge.diffs_sent.connect(self._count_diffs)
+        session.live.store_updated.connect(self._note_store)
+        self.window.resize(*self.options.size)
+        self.window.show()
+        self.window._apply_first_layout()  # the wall screen's layout; no public hook yet
+        panel = session.map
+        store = session.store
+        pump_until(
+            lambda: store.loaded and panel.is_ready and self._diffs_sent > 0,
+            900,
+            "the window to load the city",
+        )
+        grids = len(store.grids)
+        pump_until(
+            lambda: (ask_page(panel, "gridmap.counts().grids") or 0) >= grids,
+            300,
+            "the page to draw every grid",
+        )
+        self.figures.startup_s = time.monotonic() - started
+        return session
+
+    def _count_diffs(self, _text: str) -> None:
+        self._diffs_sent += 1
+
+    def _note_store(self, deltas: list[Delta]) -> None:
+        now = time.perf_counter()
+        for delta in deltas:
+            if delta.collection == "tickets":
+                for ticket in delta.added:
+                    self._store_seen.setdefault(getattr(ticket, "id", -1), now)
+
+    # -- (a) INSERT → point ----------------------------------------------------------
+    def measure_inserts(self, session: WindowSession) -> None:
+        panel = session.map
+        assert panel is not None
+        self.meter.enter("inserts")
+        self._store_seen.clear()
+        watch = PointWatch(panel, self.window)
+        inserter = Inserter(self.city.conninfo, self.options.inserts, INSERTS_PER_SECOND)
+        inserter.inserted.connect(watch.watch)
+        done: list[bool] = []
+        inserter.finished.connect(lambda: done.append(True))
+        inserter.start()
+        expected = self.options.inserts / INSERTS_PER_SECOND
+        pump_until(lambda: bool(done), expected * 3 + 60, "the test tickets to be written")
+        try:
+            pump_until(lambda: not watch.waiting, POINT_TIMEOUT_S, "the last points")
+        except Exception:
+            self.figures.notes.append(f"{len(watch.waiting)} points never appeared")
+        watch.stop()
+        inserter.stop()
+        if inserter.error:
+            self.figures.notes.append(f"inserts stopped: {inserter.error}")
+        for ticket_id, before in inserter.started_at.items():
+            if ticket_id in watch.seen:
+                self.figures.insert_ms.append((watch.seen[ticket_id] - before) * 1000)
+            else:
+                self.figures.inserts_missed += 1
+            if ticket_id in self._store_seen:
+                self.figures.insert_to_store_ms.append(
+                    (self._store_seen[ticket_id] - before) * 1000
+                )
+        self.figures.commit_ms = inserter.commit_ms
+        self.say(f"  inserts: {len(self.figures.insert_ms)} points seen on the page")
+
+    # -- (b) a batch of worker moves -------------------------------------------------
+    def measure_batch(self, session: WindowSession) -> None:
+        panel = session.map
+        assert panel is not None
+        for attempt in range(1, BATCH_ATTEMPTS + 1):
+            batch = move_batch(session, self.options.workers_moves, attempt)
+            self.meter.enter("batch")  # building the test batch is not the app's work
+            timing = apply_batch(session, batch)
+            sent_as = self._diffs_sent
+            applied, page_ms = self._wait_applied(panel, sent_as)
+            confirmed = time.perf_counter()
+            self.figures.batches.append(
+                {
+                    "moves": timing.moves,
+                    "store_ms": timing.store_ms,
+                    "views_and_diff_ms": timing.views_ms,
+                    "page_apply_ms": page_ms if applied == sent_as else -1.0,
+                    "wall_ms": (confirmed - timing.started_at) * 1000,
+                }
+            )
+            pump_for(1.0)
+        self.say(f"  batch: {self.figures.batches[-1]['moves']} moves applied")
+
+    def _wait_applied(self, panel: MapPanel, sent_as: int) -> tuple[int, float]:
+        answer: list[Any] = [0, 0.0]
+
+        def page_has_it() -> bool:
+            answer[:] = ask_page(panel, "[gridmap.applied, gridmap.lastApplyMs]") or [0, 0.0]
+            return int(answer[0]) >= sent_as
+
+        deadline = time.monotonic() + 120
+        while not page_has_it():
+            if time.monotonic() > deadline:
+                raise UserFacingError("The page never confirmed the batch of worker moves.")
+        return int(answer[0]), float(answer[1])
+
+    # -- (d) the naive page ------------------------------------------------------------
+    def measure_naive(self, session: WindowSession) -> None:
+        self.meter.enter("naive")
+        box: list[NaiveTiming] = []
+        naive = NaiveReload(session.store, box.append)
+        try:
+            naive.start()
+            pump_until(lambda: bool(box), 900, "the naive page to load")
+        finally:
+            naive.close()
+        self.figures.naive = box[0]
+        self.say(f"  naive: {box[0].markers} markers rebuilt and reloaded")
+
+    def run(self) -> Figures:
+        session = self.open_window()
+        try:
+            self.say(f"  window: the city is on the map after {self.figures.startup_s:.1f} s")
+            self.meter.enter("live")
+            pump_for(self.options.warm_up_s)
+            self.measure_inserts(session)
+            self.measure_batch(session)
+            self.meter.enter("after")
+            pump_for(1.0)
+            self.measure_naive(session)
+            self.meter.stop()
+            self.figures.stalls = dict(self.meter.max_gap_ms)
+        finally:
+            session.stop()
+            self.window.close()
+            # The web pages must go before their profile, at exit, or Chromium complains.
+            self.window.deleteLater()
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+            self._scratch.cleanup()
+        return self.figures
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else 0.0
+
+
+def summarise(figures: Figures) -> dict[str, Any]:
+    """``p50/p95/p99`` and the batch's median attempt, in milliseconds."""
+
+    def spread(values: list[float]) -> dict[str, float]:
+        return {f"p{p}": round(percentile(values, p / 100), 1) for p in (50, 95, 99)}
+
+    return {
+        "insert": spread(figures.insert_ms),
+        "insert_to_store": spread(figures.insert_to_store_ms),
+        "commit": spread(figures.commit_ms),
+        "batch_wall_ms": round(median([b["wall_ms"] for b in figures.batches]), 1),
+    }

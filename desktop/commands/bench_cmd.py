@@ -1,0 +1,98 @@
+"""``gridcommand bench``: the live map's figures on a seeded city with the simulator running.
+
+It builds a city of its own (a temporary embedded server, deleted afterwards), so
+the figures never depend on, or change, the user's data; see docs/BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from gridcommand.desktop.commands.seed_cmd import ProgressLine
+from gridcommand.desktop.commands.snapshot_cmd import headless_environment
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = sub.add_parser(
+        "bench",
+        help="measure the live map on a seeded city of its own (writes docs/BENCHMARKS.md)",
+        description="Seed a fresh temporary database, run the field simulator, open the window "
+        "offscreen and measure INSERT-to-point latency, one batch of worker moves, the "
+        "longest GUI stall and the naive rebuild-and-reload page. Ignores --db: it never "
+        "touches the configured database.",
+    )
+    parser.add_argument("--grids", type=_positive, default=10_000, help="grids to seed (10000)")
+    parser.add_argument(
+        "--workers-moves",
+        type=_positive,
+        default=10_000,
+        metavar="N",
+        help="worker moves in the measured batch (10000; at most the workers on the map)",
+    )
+    parser.add_argument(
+        "--inserts", type=_positive, default=200, help="tickets inserted, 5 a second (200)"
+    )
+    parser.add_argument(
+        "--out", type=Path, default=Path("docs"), metavar="DIR", help="where to write (docs/)"
+    )
+    parser.add_argument("--random-seed", type=int, default=7, help="the city's seed (7)")
+    parser.set_defaults(func=run)
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a whole number") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{number} is not a positive number")
+    return number
+
+
+def _say(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def run(args: argparse.Namespace) -> int:
+    headless_environment()
+    from gridcommand.desktop.app import create_application
+    from gridcommand.desktop.bench.city import build_city
+    from gridcommand.desktop.bench.machine import describe_machine
+    from gridcommand.desktop.bench.report import results, write
+    from gridcommand.desktop.bench.run import Bench, Options
+
+    if args.db:
+        _say("bench: --db is ignored; the benchmark seeds a temporary database of its own")
+    _say(f"bench: seeding a city of {args.grids} grids in a temporary database…")
+    city = build_city(args.grids, args.random_seed, ProgressLine())
+    try:
+        _say(f"bench: seeded {city.summary.workers} workers in {city.seed_s:.1f} s")
+        city.start_simulator(int(time.time()))
+        app = create_application("en")
+        options = Options(grids=args.grids, workers_moves=args.workers_moves, inserts=args.inserts)
+        _say("bench: opening the window with the simulator running…")
+        figures = Bench(city, options, _say).run()
+        if city.simulator is not None and city.simulator.poll() is not None:
+            figures.notes.append(f"the simulator stopped early: {city.simulator_tail(2)}")
+        data = results(
+            figures,
+            city.summary.grids,
+            city.summary.workers,
+            city.seed_s,
+            describe_machine(city.postgres),
+        )
+        app.processEvents()
+    finally:
+        city.close()
+    md, js = write(args.out, data)
+    p = data["insert_to_point_ms"]
+    _say(
+        f"bench: INSERT→point p50/p95/p99 {p['p50']}/{p['p95']}/{p['p99']} ms, "
+        f"{data['batch_moves']} moves {data['batch_10k_moves_ms']} ms, "
+        f"max GUI stall {data['gui_max_stall_ms']} ms, naive {data['naive_rebuild_ms']} ms; "
+        f"wrote {md} and {js}"
+    )
+    return 0

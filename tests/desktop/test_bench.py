@@ -1,0 +1,46 @@
+"""``gridcommand bench`` on a tiny city: it runs end to end and writes both reports.
+
+Speed is what the benchmark measures; this test only checks that it measures.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+KEYS = ("batch_10k_moves_ms", "gui_max_stall_ms", "naive_rebuild_ms", "grids", "workers")
+
+
+def test_bench_writes_its_figures(tmp_path: Path) -> None:
+    out = tmp_path / "docs"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path)}
+    env.pop("DISPLAY", None)
+    args = ["bench", "--grids", "12", "--inserts", "5", "--workers-moves", "200"]
+    done = subprocess.run(
+        [sys.executable, "-m", "gridcommand.desktop", *args, "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+
+    figures = json.loads((out / "benchmarks.json").read_text(encoding="utf-8"))
+    latency = figures["insert_to_point_ms"]
+    assert set(latency) == {"p50", "p95", "p99"}
+    assert 0 < latency["p50"] <= latency["p95"] <= latency["p99"]
+    for key in KEYS:
+        assert figures[key] > 0, key
+    assert figures["grids"] == 12
+    assert figures["inserts"] == 5 and figures["inserts_missed"] == 0
+    assert 0 < figures["batch_moves"] <= 200
+
+    report = (out / "BENCHMARKS.md").read_text(encoding="utf-8")
+    assert "## Machine" in report and "## Interpretation" in report
+    assert f"{latency['p95']:g}" in report
+    # The temporary city is gone: nothing of it is left beside the reports.
+    assert sorted(p.name for p in out.iterdir()) == ["BENCHMARKS.md", "benchmarks.json"]
