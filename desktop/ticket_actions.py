@@ -169,9 +169,13 @@ class TicketActions(QObject):
         self, action: str, ticket_id: int, code: str, version: int, suggestions: Any
     ) -> None:
         dialog = DispatchDialog(code, list(suggestions), self._window)
-        if not self.confirm_dispatch(dialog):
-            return
-        worker, department, note = dialog.choice()
+        try:
+            if not self.confirm_dispatch(dialog):
+                return
+            worker, department, note = dialog.choice()
+        finally:
+            dialog.deleteLater()  # one dialog per dispatch; focus goes back to the wall
+            self._window.activateWindow()
         if worker is None and department is None:
             self.action_failed.emit(self.tr("Choose a worker or a department."))
             return
