@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,15 +18,20 @@ from gridcommand.db.urls import configured_url, describe
 CONNECT_TIMEOUT_S = 5
 
 
-def make_engine(url: URL, **kwargs: object) -> Engine:
+def make_engine(
+    url: URL, *, connect_args: Mapping[str, object] | None = None, **kwargs: object
+) -> Engine:
     """An engine with timeouts that keep a lost server from hanging a caller forever."""
-    connect_args = {"connect_timeout": CONNECT_TIMEOUT_S, "application_name": "gridcommand"}
-    connect_args.update(kwargs.pop("connect_args", {}) or {})  # type: ignore[arg-type]
+    merged: dict[str, object] = {
+        "connect_timeout": CONNECT_TIMEOUT_S,
+        "application_name": "gridcommand",
+    }
+    merged.update(connect_args or {})
     return create_engine(
         url,
         pool_pre_ping=True,
-        connect_args=connect_args,
-        **kwargs,  # type: ignore[arg-type]
+        connect_args=merged,
+        **kwargs,
     )
 
 

@@ -9,8 +9,10 @@ Residents' personal data never leaves the database here: only counts.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import shapely
 import shapely.affinity
@@ -18,6 +20,7 @@ from pyproj import Geod
 from shapely.geometry import LineString, shape
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy import Engine, text
+from sqlalchemy.engine import Row
 
 from gridcommand.db.records import mask_phone
 
@@ -145,7 +148,7 @@ def load_grid_report(
             TeamMember(m.code, m.name, m.role, mask_phone(m.phone), m.last_seen) for m in team
         ),
         households_per_worker=grid.households / full_timers,
-        cases_per_day=tuple((row.day, row.count) for row in per_day),
+        cases_per_day=tuple((day, count) for day, count in per_day),
         open_cases=case_figures.open,
         overdue_cases=case_figures.overdue,
         closed_on_time_share=on_time_share,
@@ -163,7 +166,7 @@ def _local_midnight(moment: datetime) -> datetime:
     return midnight - timedelta(hours=8)
 
 
-def _tracks(rows: list) -> list[list[tuple[float, float]]]:  # type: ignore[type-arg]
+def _tracks(rows: Iterable[Row[Any]]) -> list[list[tuple[float, float]]]:
     tracks: dict[str, list[tuple[float, float]]] = {}
     for row in rows:
         tracks.setdefault(row.worker_code, []).append((row.lon, row.lat))

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any
 
 from sqlalchemy import (
     BigInteger,
@@ -279,7 +279,9 @@ class Ticket(Base):
     updated_at: Mapped[Timestamp] = mapped_column(server_default=func.now())
     txid: Mapped[int | None] = mapped_column(BigInteger, index=True)
 
-    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
+    # SQLAlchemy's DeclarativeBase types this as an instance attribute, so a ClassVar
+    # annotation conflicts (mypy [misc]); it is read once, when the class is mapped.
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
 
 class TicketPhoto(Base):

@@ -197,9 +197,9 @@ class StateStore:
                     self._ticket_states.pop(ticket_id, None)
                     c.removed["tickets"].append(ticket_id)
                 continue
-            state = time_state(t, now)
-            if state != self._ticket_states.get(ticket_id):
-                self._ticket_states[ticket_id] = state
+            t_state = time_state(t, now)
+            if t_state != self._ticket_states.get(ticket_id):
+                self._ticket_states[ticket_id] = t_state
                 c.changed["tickets"].append(t)
         return self._publish(c.deltas())
 

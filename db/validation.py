@@ -69,7 +69,7 @@ def haversine_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
 def parse_boundary(geojson: object) -> tuple[BaseGeometry | None, str]:
     """A polygonal geometry from GeoJSON, repaired if shapely can; else the reason why not."""
     try:
-        geom = shape(geojson)  # type: ignore[arg-type]
+        geom = shape(geojson)
     except Exception as exc:  # shapely raises many kinds for malformed input
         return None, f"boundary is not valid GeoJSON ({type(exc).__name__}: {exc})"
     if geom.is_empty:

@@ -48,7 +48,7 @@ def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[embedded.Emb
     server.release()
 
 
-def _admin(server: embedded.EmbeddedServer, statement: sql.Composable) -> None:
+def _admin(server: embedded.EmbeddedServer, statement: sql.Composed) -> None:
     with psycopg.connect(conninfo(server.admin_url), autocommit=True) as conn:
         conn.execute(statement)
 
@@ -65,6 +65,7 @@ def _fresh_database(server: embedded.EmbeddedServer, template: str | None) -> UR
 
 
 def _drop_database(server: embedded.EmbeddedServer, url: URL) -> None:
+    assert url.database is not None  # made by _fresh_database, which always names one
     _admin(
         server,
         sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(url.database)),

@@ -18,6 +18,7 @@ from gridcommand.db import embedded
 from gridcommand.db.engine import make_engine
 from gridcommand.db.migrate import upgrade
 from gridcommand.db.seed import seed_demo
+from gridcommand.db.store import StateStore
 from tests.conftest import conninfo
 from tests.db.feed_harness import FeedHarness
 
@@ -56,9 +57,11 @@ def _insert_ticket(
     fields.update(kw)
     cols = ", ".join(fields)
     marks = ", ".join(f"%({k})s" for k in fields)
-    return conn.execute(
+    row = conn.execute(
         f"INSERT INTO tickets ({cols}) VALUES ({marks}) RETURNING id", fields
-    ).fetchone()[0]
+    ).fetchone()
+    assert row is not None  # INSERT ... RETURNING yields exactly one row
+    return row[0]
 
 
 def test_a_row_written_elsewhere_reaches_the_store(seeded: Engine, db_url: URL) -> None:
@@ -223,7 +226,11 @@ def _flood(db_url: URL, grid: str, lon: float, lat: float, kinds: list[str], jit
                     )
                 elif kind == "duplicate":
                     first = _insert_ticket(conn, grid, lon + jitter, lat, reporter=tag)
-                    h.wait_until(lambda s, f=first: f in s.tickets)
+
+                    def has_first(s: StateStore, f: int = first) -> bool:
+                        return f in s.tickets
+
+                    h.wait_until(has_first)
                     bad.append(_insert_ticket(conn, grid, lon + jitter, lat, reporter=tag))
                 elif kind == "no_location":
                     bad.append(_insert_ticket(conn, None, None, None, reporter=tag))  # type: ignore[arg-type]

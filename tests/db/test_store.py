@@ -51,7 +51,7 @@ def ticket(id: int, status: str = "reported", version: int = 1, **kw: object) ->
         updated_at=T0,
     )
     fields.update(kw)
-    return TicketRecord(**fields)  # type: ignore[arg-type]
+    return TicketRecord(**fields)
 
 
 def fix(id: int, worker: str, at: datetime) -> PositionRecord:
@@ -107,7 +107,7 @@ def test_refresh_clock_publishes_tickets_whose_light_changed() -> None:
     store.apply(ChangeBatch(tickets=(ticket(1), ticket(2, deadline=T0 + timedelta(days=7)))))
     clock.now = T0 + timedelta(hours=10)
     deltas = store.refresh_clock()
-    assert [t.id for d in deltas for t in d.changed] == [1]  # type: ignore[attr-defined]
+    assert [t.id for d in deltas for t in d.changed] == [1]
     assert store.ticket_time_state(1) == "yellow"
 
 
@@ -175,4 +175,4 @@ def test_an_acknowledgement_alone_publishes_its_ticket_as_changed() -> None:
     ack = ActionRecord(1, 7, "acknowledge", "reported", "reported", "duty2", "dispatcher", T0, "")
     store.apply(ChangeBatch(actions=(ack,)))
     assert 7 in store.acknowledged
-    assert [t.id for t in seen[-1][0].changed] == [7]  # type: ignore[attr-defined]
+    assert [t.id for t in seen[-1][0].changed] == [7]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from gridcommand.db.records import GridRecord
 from gridcommand.db.validation import Validator
 from tests.db.test_store import SQUARE, ticket
@@ -9,7 +11,7 @@ from tests.db.test_store import SQUARE, ticket
 BROKEN = {"type": "Polygon", "coordinates": [[1, 2]]}
 
 
-def _grid(code: str, boundary: dict[str, object]) -> GridRecord:
+def _grid(code: str, boundary: dict[str, Any]) -> GridRecord:
     return GridRecord(code, f"网格{code}", "C1", "S1", boundary, 400, 1000)
 
 
