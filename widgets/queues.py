@@ -37,8 +37,9 @@ class QueueTicket(TicketLike, Protocol):
     def closed_at(self) -> datetime | None: ...
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Queues", text)
+def _tr(text: object) -> str:
+    # ``text`` is a QT_TRANSLATE_NOOP source string (typed ``object`` in PySide6's stubs).
+    return QCoreApplication.translate("Queues", str(text))
 
 
 def _local_midnight(now: datetime) -> datetime:
@@ -49,7 +50,8 @@ def _local_midnight(now: datetime) -> datetime:
 @dataclass(frozen=True)
 class Queue:
     key: str
-    title: str
+    #: English source text, marked for lupdate; shown through ``_tr``.
+    title: object
     accepts: Callable[[QueueTicket, datetime], bool]
 
 
@@ -198,7 +200,7 @@ class QueuePanel(QTabWidget):
         self._flash = False
         self.filters = QueueFilters(regions_of=regions_of, grid_name=grid_name)
         self.model: RecordTableModel[QueueTicket] = RecordTableModel(
-            ticket_columns(clock, time_state, grid_name, worker_name),  # type: ignore[arg-type]
+            ticket_columns(clock, time_state, grid_name, worker_name),
             key=lambda t: t.id,
             row_background=self._row_background,
         )

@@ -60,7 +60,7 @@ class TeamModel(QAbstractTableModel):
             return member.name
         if column == "role":
             name = ROLE_NAMES.get(member.role)
-            return QCoreApplication.translate("TeamModel", name) if name else member.role
+            return QCoreApplication.translate("TeamModel", str(name)) if name else member.role
         if column == "phone":
             return member.phone_masked
         return _when(member.last_seen)

@@ -56,8 +56,9 @@ class TicketLike(Protocol):
     def description(self) -> str: ...
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("TicketColumns", text)
+def _tr(text: object) -> str:
+    # ``text`` is a QT_TRANSLATE_NOOP source string (typed ``object`` in PySide6's stubs).
+    return QCoreApplication.translate("TicketColumns", str(text))
 
 
 SOURCE_NAMES = {

@@ -34,8 +34,9 @@ from gridcommand.widgets.record_table import Column, RecordTableModel
 from gridcommand.widgets.ticket_columns import priority_name, source_name, status_name
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("TicketDetail", text)
+def _tr(text: object) -> str:
+    # ``text`` is a QT_TRANSLATE_NOOP source string (typed ``object`` in PySide6's stubs).
+    return QCoreApplication.translate("TicketDetail", str(text))
 
 
 ACTION_NAMES = {
@@ -138,8 +139,8 @@ class TicketDetailPanel(QWidget):
 
         self.buttons: dict[str, QPushButton] = {}
         actions = QHBoxLayout()
-        for name, label in BUTTONS:
-            button = QPushButton(_tr(label))
+        for name, source in BUTTONS:
+            button = QPushButton(_tr(source))
             button.clicked.connect(lambda _=False, n=name: self._request(n))
             self.buttons[name] = button
             actions.addWidget(button)
@@ -202,8 +203,10 @@ class TicketDetailPanel(QWidget):
     def _show_photos(self, detail: TicketDetail) -> None:
         while self._photos.count():
             item = self._photos.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
+            assert item is not None  # count() > 0, so there is an item at index 0
+            widget = item.widget()
+            if widget:
+                widget.deleteLater()
         for photo in detail.photos:
             pixmap = QPixmap()
             label = QLabel()

@@ -53,7 +53,8 @@ def test_an_emergency_goes_round_the_whole_loop(
     qtbot: QtBot, session: WindowSession, field: None, engine: Engine, db_url: URL
 ) -> None:
     def press(key: str) -> None:
-        QTest.keyClick(session.window, key)
+        # Qt's keyClick(QWidget, char) overload exists at runtime but PySide6's stubs omit it.
+        QTest.keyClick(session.window, key)  # type: ignore[call-overload]
 
     def enter(dialog: DispatchDialog) -> bool:
         dialog.show()

@@ -17,7 +17,8 @@ from tests.desktop.conftest import grid_point, insert_ticket
 
 
 def _press(session: WindowSession, key: str) -> None:
-    QTest.keyClick(session.window, key)
+    # Qt's keyClick(QWidget, char) overload exists at runtime but PySide6's stubs omit it.
+    QTest.keyClick(session.window, key)  # type: ignore[call-overload]
 
 
 def _trace(engine: Engine, ticket_id: int) -> list[tuple[str, str]]:

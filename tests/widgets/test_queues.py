@@ -56,7 +56,7 @@ class Clock:
 def _panel(qtbot: QtBot, clock: Clock) -> QueuePanel:
     panel = QueuePanel(
         clock=clock,
-        time_state=time_state,  # type: ignore[arg-type]
+        time_state=time_state,
         grid_name=lambda g: {"G1": "一网格", "G2": "二网格"}.get(g or "", ""),
         worker_name=lambda w: {"W1": "王芳"}.get(w or "", ""),
         regions_of=lambda g: {"G1": ("C1", "S1"), "G2": ("C2", "S1")}.get(g or "", ()),
@@ -163,4 +163,4 @@ def test_filters_narrow_every_queue(qtbot: QtBot) -> None:
     assert panel.visible_ids("new") == [2]
     panel.set_filters(class_code="")
     assert panel.select_ticket(3)
-    assert panel.selected_ticket().id == 3  # type: ignore[union-attr]
+    assert panel.selected_ticket().id == 3
