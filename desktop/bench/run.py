@@ -24,6 +24,7 @@ from gridcommand.desktop.bench.inserts import Inserter
 from gridcommand.desktop.bench.meters import PointWatch, StallMeter, percentile
 from gridcommand.desktop.bench.moves import apply_batch, move_batch
 from gridcommand.desktop.bench.naive import NaiveReload, NaiveTiming
+from gridcommand.desktop.bench.profile import Profile, profile_live
 from gridcommand.desktop.bench.pump import ask_page, pump_for, pump_until
 from gridcommand.desktop.main_window import MainWindow
 from gridcommand.desktop.wiring import WindowSession, wire_window
@@ -41,6 +42,7 @@ class Options:
     workers_moves: int = 10_000
     inserts: int = 200
     warm_up_s: float = 5.0
+    profile_s: float = 15.0
     size: tuple[int, int] = (1920, 1080)
 
 
@@ -54,6 +56,7 @@ class Figures:
     batches: list[dict[str, float]] = field(default_factory=list)
     naive: NaiveTiming | None = None
     stalls: dict[str, float] = field(default_factory=dict)
+    profile: Profile | None = None
     notes: list[str] = field(default_factory=list)
 
 
@@ -200,6 +203,9 @@ class Bench:
             self.measure_batch(session)
             self.meter.enter("after")
             pump_for(1.0)
+            if self.options.profile_s > 0:
+                self.meter.enter("profile")
+                self.figures.profile = profile_live(session, self.options.profile_s)
             self.measure_naive(session)
             self.meter.stop()
             self.figures.stalls = dict(self.meter.max_gap_ms)

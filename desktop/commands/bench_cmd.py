@@ -39,6 +39,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--out", type=Path, default=Path("docs"), metavar="DIR", help="where to write (docs/)"
     )
     parser.add_argument("--random-seed", type=int, default=7, help="the city's seed (7)")
+    parser.add_argument(
+        "--profile-seconds",
+        type=float,
+        default=15.0,
+        metavar="S",
+        help="seconds of cProfile after the measurements, for the report (15; 0: none)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -72,7 +79,12 @@ def run(args: argparse.Namespace) -> int:
         _say(f"bench: seeded {city.summary.workers} workers in {city.seed_s:.1f} s")
         city.start_simulator(int(time.time()))
         app = create_application("en")
-        options = Options(grids=args.grids, workers_moves=args.workers_moves, inserts=args.inserts)
+        options = Options(
+            grids=args.grids,
+            workers_moves=args.workers_moves,
+            inserts=args.inserts,
+            profile_s=args.profile_seconds,
+        )
         _say("bench: opening the window with the simulator running…")
         figures = Bench(city, options, _say).run()
         if city.simulator is not None and city.simulator.poll() is not None:

@@ -19,6 +19,7 @@ def test_bench_writes_its_figures(tmp_path: Path) -> None:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path)}
     env.pop("DISPLAY", None)
     args = ["bench", "--grids", "12", "--inserts", "5", "--workers-moves", "200"]
+    args += ["--profile-seconds", "3"]
     done = subprocess.run(
         [sys.executable, "-m", "gridcommand.desktop", *args, "--out", str(out)],
         capture_output=True,
