@@ -180,6 +180,8 @@ class WindowSession:
         self._chart_timer.stop()
         self.live.stop()
         self.runner.wait(5000)
+        if self.map is not None:
+            self.map.release()
 
     # -- reports off the GUI thread ------------------------------------------------
     def show_detail(self, ticket_id: int) -> None:

@@ -14,6 +14,7 @@ import threading
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QUrl, Signal
 from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineCore import QWebEngineSettings, QWebEngineUrlRequestInterceptor
@@ -59,6 +60,7 @@ class MapPanel(QWidget):
         self.basemap = basemap or Basemap.none()
         self.builder = DiffBuilder(store, self.basemap.data_crs)
         self.selected_worker: str | None = None
+        self._released = False
         self.labels: dict[str, str] = {}
         self._outline_ids: set[str] = set()
         self._outline_generation = 0
@@ -99,6 +101,8 @@ class MapPanel(QWidget):
         return self.bridge.ready
 
     def on_store_updated(self, deltas: list[Delta]) -> None:
+        if self._released:
+            return
         self.bridge.send_diffs(self.builder.from_deltas(deltas))
         if any(d.collection == "grids" for d in deltas):
             self._start_outlines()
@@ -147,6 +151,17 @@ class MapPanel(QWidget):
             callback(json.loads(result) if isinstance(result, str) and result else {})
 
         self.page.runJavaScript(COUNTS_JS, 0, parse)
+
+    def release(self) -> None:
+        """Delete the web page now, while its profile still exists.
+
+        Qt releases the default profile when the application ends; a page that
+        outlives it crashes the process on the way out. The panel shows nothing
+        after this; it is the last call a closing window makes.
+        """
+        self._released = True
+        if shiboken6.isValid(self.page):
+            shiboken6.delete(self.page)
 
     # -- internals -----------------------------------------------------------------------
     def _send_basemap(self) -> None:
