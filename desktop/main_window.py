@@ -7,7 +7,7 @@ the layout between runs and shows whether the picture is live.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QDateTime, QSettings, Qt, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QDateTime, QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -134,9 +134,10 @@ class MainWindow(QMainWindow):
     def set_operator(self, operator: object) -> None:
         """Who the trace will name, and what they may do, always in view."""
         actor = getattr(operator, "actor", "")
-        role = getattr(operator, "role", "")
+        role = str(getattr(operator, "role", ""))
+        role_text = QCoreApplication.translate("Roles", str(ROLE_NAMES.get(role, role)))
         self._operator_label.setText(
-            self.tr("Operator: %1 · %2").replace("%1", actor).replace("%2", role)
+            self.tr("Operator: %1 · %2").replace("%1", actor).replace("%2", role_text)
         )
 
     def connection_text(self) -> str:

@@ -135,7 +135,10 @@ class Patrols:
         self.walkers: dict[str, Walker] = {}
         interval = options.position_interval
         for code, role, grid_code in workers:
-            if role == "volunteer" and rng.random() >= VOLUNTEER_SHARE:
+            # Who carries the app is a fact about the person, not about this run: the
+            # same volunteers report whatever the seed, so a restart does not turn
+            # yesterday's carriers stale.
+            if role == "volunteer" and random.Random(f"carrier-{code}").random() >= VOLUNTEER_SHARE:
                 continue
             area = areas[grid_code]
             walker_rng = random.Random(f"{options.random_seed}-walker-{code}")

@@ -31,6 +31,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument("--grids", type=int, default=100, help="grids to seed on first run (100)")
     parser.add_argument("--random-seed", type=int, default=7)
     parser.add_argument(
+        "--bad-rows",
+        type=float,
+        default=0.002,
+        metavar="SHARE",
+        help="share of the simulator's writes that are malformed on purpose, so the "
+        "data-quality panel has something to show (0.002)",
+    )
+    parser.add_argument(
         "--sim-seed",
         type=int,
         help="the simulator's random seed (default: a new one each start)",
@@ -61,6 +69,8 @@ def simulator_command(url: str, args: argparse.Namespace) -> list[str]:
         str(args.sim_seed if args.sim_seed is not None else int(time.time())),
         "--tickets-per-minute",
         str(args.tickets_per_minute),
+        "--bad-rows",
+        str(args.bad_rows),
     ]
 
 
