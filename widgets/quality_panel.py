@@ -13,8 +13,22 @@ from collections.abc import Hashable, Iterable
 from datetime import datetime
 from typing import Any, Protocol
 
-from PySide6.QtCore import QRegularExpression, QSortFilterProxyModel, Qt
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QTableView, QVBoxLayout, QWidget
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QCoreApplication,
+    QRegularExpression,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from gridcommand.widgets.record_table import Column, RecordTableModel, SortRole
 
@@ -41,6 +55,36 @@ def _payload_preview(record: Rejection) -> str:
     return text if len(text) <= 300 else text[:300] + "…"
 
 
+PROBLEMS = {
+    "swapped_lat_lon": QT_TRANSLATE_NOOP("QualityPanel", "latitude and longitude swapped"),
+    "outside_district": QT_TRANSLATE_NOOP("QualityPanel", "outside the district"),
+    "bad_coordinates": QT_TRANSLATE_NOOP("QualityPanel", "coordinates not a number"),
+    "no_location": QT_TRANSLATE_NOOP("QualityPanel", "no point and no grid"),
+    "unknown_grid": QT_TRANSLATE_NOOP("QualityPanel", "unknown grid"),
+    "unknown_category": QT_TRANSLATE_NOOP("QualityPanel", "unknown category"),
+    "empty_description": QT_TRANSLATE_NOOP("QualityPanel", "empty description"),
+    "description_too_long": QT_TRANSLATE_NOOP("QualityPanel", "description too long"),
+    "duplicate_report": QT_TRANSLATE_NOOP("QualityPanel", "duplicate report"),
+    "broken_geojson": QT_TRANSLATE_NOOP("QualityPanel", "broken grid boundary"),
+}
+TABLES = {
+    "tickets": QT_TRANSLATE_NOOP("QualityPanel", "report"),
+    "worker_positions": QT_TRANSLATE_NOOP("QualityPanel", "worker position"),
+    "grids": QT_TRANSLATE_NOOP("QualityPanel", "grid"),
+}
+
+
+def problem_name(code: str) -> str:
+    """What went wrong, in the operator's language; the code itself if it is new."""
+    source = PROBLEMS.get(code)
+    return QCoreApplication.translate("QualityPanel", str(source)) if source else code
+
+
+def table_name(table: str) -> str:
+    source = TABLES.get(table)
+    return QCoreApplication.translate("QualityPanel", str(source)) if source else table
+
+
 class QualityPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -50,9 +94,15 @@ class QualityPanel(QWidget):
                 lambda r: r.detected_at.astimezone().strftime("%m-%d %H:%M:%S"),
                 sort_key=lambda r: r.detected_at.timestamp(),
             ),
-            Column(self.tr("Table"), lambda r: r.source_table),
+            Column(self.tr("Table"), lambda r: table_name(r.source_table)),
             Column(self.tr("Row"), lambda r: r.row_ref),
-            Column(self.tr("Problem"), lambda r: r.reason_code, foreground=lambda r: "#ffb74d"),
+            Column(
+                self.tr("Problem"),
+                lambda r: problem_name(r.reason_code),
+                foreground=lambda r: "#ffb74d",
+                # Sorting and the problem filter work on the code, not on its translation.
+                sort_key=lambda r: r.reason_code,
+            ),
             Column(self.tr("Reason"), lambda r: r.reason, tooltip=_payload_preview),
         ]
         self.model: RecordTableModel[Rejection] = RecordTableModel(columns, key=lambda r: r.id)
@@ -60,11 +110,13 @@ class QualityPanel(QWidget):
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(SortRole)
         self.proxy.setFilterKeyColumn(3)
+        self.proxy.setFilterRole(SortRole)
         self.view = QTableView()
         self.view.setModel(self.proxy)
         self.view.setSortingEnabled(True)
         self.view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
         self.view.verticalHeader().hide()
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.view.horizontalHeader().setStretchLastSection(True)
         self.view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
 
@@ -98,7 +150,7 @@ class QualityPanel(QWidget):
                 self.kind.addItem(code, code)
         for i in range(1, self.kind.count()):
             code = self.kind.itemData(i)
-            self.kind.setItemText(i, f"{code} ({counts.get(code, 0)})")
+            self.kind.setItemText(i, f"{problem_name(code)} ({counts.get(code, 0)})")
 
     def _on_kind_change(self) -> None:
         code = self.kind.currentData() or ""

@@ -354,6 +354,58 @@
 <context>
     <name>QualityPanel</name>
     <message>
+        <source>latitude and longitude swapped</source>
+        <translation>经纬度颠倒</translation>
+    </message>
+    <message>
+        <source>outside the district</source>
+        <translation>位于辖区外</translation>
+    </message>
+    <message>
+        <source>coordinates not a number</source>
+        <translation>坐标不是数值</translation>
+    </message>
+    <message>
+        <source>no point and no grid</source>
+        <translation>既无坐标也无网格</translation>
+    </message>
+    <message>
+        <source>unknown grid</source>
+        <translation>未知网格</translation>
+    </message>
+    <message>
+        <source>unknown category</source>
+        <translation>未知事项类别</translation>
+    </message>
+    <message>
+        <source>empty description</source>
+        <translation>描述为空</translation>
+    </message>
+    <message>
+        <source>description too long</source>
+        <translation>描述过长</translation>
+    </message>
+    <message>
+        <source>duplicate report</source>
+        <translation>重复上报</translation>
+    </message>
+    <message>
+        <source>broken grid boundary</source>
+        <translation>网格边界数据损坏</translation>
+    </message>
+    <message>
+        <source>report</source>
+        <translation>上报案件</translation>
+    </message>
+    <message>
+        <source>worker position</source>
+        <translation>网格员定位</translation>
+    </message>
+    <message>
+        <source>grid</source>
+        <translation>网格</translation>
+    </message>
+    <message>
         <source>Detected</source>
         <translation>发现时间</translation>
     </message>
@@ -420,6 +472,7 @@
     <name>Queues</name>
     <message>
         <source>New reports</source>
+        <extracomment>English source text, marked for lupdate; shown through ``_tr``.</extracomment>
         <translation>新上报</translation>
     </message>
     <message>
