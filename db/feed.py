@@ -205,10 +205,10 @@ class ChangeFeed(threading.Thread):
         for row in grid_rows:
             if not self._fresh("grids", row["code"], row["txid"]):
                 continue
-            record = q.grid(row)
-            verdict = v.check_grid(record)
+            grid = q.grid(row)
+            verdict = v.check_grid(grid)
             if verdict.accepted:
-                grids.append(record)
+                grids.append(grid)
             elif verdict.rejection:
                 refused.append(verdict.rejection)
         workers = [q.worker(r) for r in worker_rows if self._fresh("workers", r["code"], r["txid"])]
@@ -216,24 +216,24 @@ class ChangeFeed(threading.Thread):
         for row in position_rows:
             if not self._fresh("worker_positions", row["id"], row["txid"]):
                 continue
-            record = q.position(row)
-            verdict = v.check_position(record)
+            position = q.position(row)
+            verdict = v.check_position(position)
             if verdict.accepted:
-                positions.append(record)
+                positions.append(position)
             elif verdict.rejection:
                 refused.append(verdict.rejection)
         tickets = []
         for row in ticket_rows:
             if not self._fresh("tickets", row["id"], row["txid"]):
                 continue
-            record = q.ticket(row)
-            verdict = v.check_ticket(record)
+            ticket = q.ticket(row)
+            verdict = v.check_ticket(ticket)
             if verdict.accepted:
-                if verdict.located_grid != record.located_grid:
-                    record = _with_located(record, verdict.located_grid)
-                tickets.append(record)
-                if record.status == "reported":
-                    v.remember(record)
+                if verdict.located_grid != ticket.located_grid:
+                    ticket = _with_located(ticket, verdict.located_grid)
+                tickets.append(ticket)
+                if ticket.status == "reported":
+                    v.remember(ticket)
             elif verdict.rejection:
                 refused.append(verdict.rejection)
         actions = [

@@ -14,6 +14,7 @@ from collections import defaultdict, deque
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Protocol
 
 from gridcommand.db.records import (
     ChangeBatch,
@@ -62,7 +63,16 @@ class GridCounts:
     emergencies: int = 0
 
 
-def time_state(ticket: TicketRecord, now: datetime) -> str:
+class Timed(Protocol):
+    """What the traffic light reads: a TicketRecord, or any view's ticket-like record."""
+
+    @property
+    def reported_at(self) -> datetime: ...
+    @property
+    def deadline(self) -> datetime: ...
+
+
+def time_state(ticket: Timed, now: datetime) -> str:
     """Green while on time, yellow in the last quarter of the allowed time, red when overdue."""
     if now >= ticket.deadline:
         return "red"

@@ -15,6 +15,8 @@ from typing import Any, Generic, TypeVar
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 R = TypeVar("R")
+#: A column only reads records: one for any record type serves its subtypes too.
+R_contra = TypeVar("R_contra", contravariant=True)
 _Index = QModelIndex | QPersistentModelIndex
 
 #: A role that returns the record itself, for delegates, proxies and selection handlers.
@@ -24,15 +26,15 @@ SortRole = int(Qt.ItemDataRole.UserRole) + 2
 
 
 @dataclass(frozen=True)
-class Column(Generic[R]):
+class Column(Generic[R_contra]):
     """One column: its header, its display text, and optionally a sort key and colours."""
 
     header: str
-    text: Callable[[R], str]
-    sort_key: Callable[[R], Any] | None = None
-    foreground: Callable[[R], str | None] | None = None
-    background: Callable[[R], str | None] | None = None
-    tooltip: Callable[[R], str] | None = None
+    text: Callable[[R_contra], str]
+    sort_key: Callable[[R_contra], Any] | None = None
+    foreground: Callable[[R_contra], str | None] | None = None
+    background: Callable[[R_contra], str | None] | None = None
+    tooltip: Callable[[R_contra], str] | None = None
 
 
 class RecordTableModel(QAbstractTableModel, Generic[R]):
