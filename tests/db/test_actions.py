@@ -112,7 +112,7 @@ def test_dispatch_writes_the_trace_and_the_new_status(seeded: Engine) -> None:
     assert (last.actor, last.actor_role, last.note) == ("李娜 (li.na)", "dispatcher", "速去")
     assert (last.from_status, last.to_status) == ("registered", "dispatched")
     with pytest.raises(FrozenInstanceError):
-        result.version = 99
+        result.version = 99  # type: ignore[misc]  # deliberate: proves the result is frozen
 
 
 def test_dispatch_to_a_department_straight_from_reported(seeded: Engine) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from typing import TypedDict, Unpack, cast
 
 from gridcommand.db.records import (
     ActionRecord,
@@ -26,8 +28,22 @@ class Clock:
         return self.now
 
 
-def ticket(id: int, status: str = "reported", version: int = 1, **kw: object) -> TicketRecord:
-    fields: dict[str, object] = dict(
+class TicketOverrides(TypedDict, total=False):
+    """The TicketRecord fields these tests vary (add one here when a test needs it)."""
+
+    grid_code: str | None
+    located_grid: str | None
+    lon: float | None
+    lat: float | None
+    is_emergency: bool
+    deadline: datetime
+    closed_at: datetime | None
+
+
+def ticket(
+    id: int, status: str = "reported", version: int = 1, **kw: Unpack[TicketOverrides]
+) -> TicketRecord:
+    base = TicketRecord(
         id=id,
         code=f"T{id}",
         source="patrol",
@@ -50,8 +66,7 @@ def ticket(id: int, status: str = "reported", version: int = 1, **kw: object) ->
         version=version,
         updated_at=T0,
     )
-    fields.update(kw)
-    return TicketRecord(**fields)
+    return replace(base, **kw)
 
 
 def fix(id: int, worker: str, at: datetime) -> PositionRecord:
@@ -107,7 +122,8 @@ def test_refresh_clock_publishes_tickets_whose_light_changed() -> None:
     store.apply(ChangeBatch(tickets=(ticket(1), ticket(2, deadline=T0 + timedelta(days=7)))))
     clock.now = T0 + timedelta(hours=10)
     deltas = store.refresh_clock()
-    assert [t.id for d in deltas for t in d.changed] == [1]
+    # A Delta holds objects; these (only the "tickets" collection changes here) are TicketRecords.
+    assert [cast(TicketRecord, t).id for d in deltas for t in d.changed] == [1]
     assert store.ticket_time_state(1) == "yellow"
 
 
@@ -175,4 +191,5 @@ def test_an_acknowledgement_alone_publishes_its_ticket_as_changed() -> None:
     ack = ActionRecord(1, 7, "acknowledge", "reported", "reported", "duty2", "dispatcher", T0, "")
     store.apply(ChangeBatch(actions=(ack,)))
     assert 7 in store.acknowledged
-    assert [t.id for t in seen[-1][0].changed] == [7]
+    # seen[-1][0] is the "tickets" Delta, whose objects are TicketRecords.
+    assert [cast(TicketRecord, t).id for t in seen[-1][0].changed] == [7]

@@ -12,6 +12,7 @@ def test_alarm_runs_until_acknowledged(qtbot: QtBot) -> None:
     states: list[bool] = []
     alarm.state_changed.connect(states.append)
     if alarm.audible:  # Qt Multimedia loaded: the siren is our bundled WAV
+        assert alarm._siren is not None  # audible means the siren loaded
         assert alarm._siren.source().toLocalFile().endswith("emergency.wav")
     alarm.raise_emergency(7)
     alarm.raise_emergency(9)

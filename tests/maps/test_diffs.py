@@ -106,6 +106,7 @@ def test_gcj02_basemap_shifts_every_point():
     b = DiffBuilder(store, "GCJ02")
     layers = _by_layer(b.full())
     t = store.tickets[1]
+    assert t.lon is not None and t.lat is not None  # the factory places every ticket
     lng, lat = wgs84_to_gcj02(t.lon, t.lat)
     alert = layers["alerts"]["upsert"][0]
     assert (alert["lat"], alert["lng"]) == (round(lat, 6), round(lng, 6))

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from gridcommand.widgets.queues import QueuePanel
-from gridcommand.widgets.ticket_columns import LIGHT
+from gridcommand.widgets.ticket_columns import LIGHT, TicketLike
 
 T0 = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)
 
@@ -38,7 +38,8 @@ class T:
         return self.grid_code
 
 
-def time_state(t: T, now: datetime) -> str:  # the rule of the issue: yellow in the last quarter
+# The rule of the issue: yellow in the last quarter.
+def time_state(t: TicketLike, now: datetime) -> str:
     if now >= t.deadline:
         return "red"
     allowed = t.deadline - t.reported_at
@@ -163,4 +164,6 @@ def test_filters_narrow_every_queue(qtbot: QtBot) -> None:
     assert panel.visible_ids("new") == [2]
     panel.set_filters(class_code="")
     assert panel.select_ticket(3)
-    assert panel.selected_ticket().id == 3
+    selected = panel.selected_ticket()
+    assert selected is not None  # select_ticket(3) succeeded
+    assert selected.id == 3

@@ -6,6 +6,7 @@ import json
 import struct
 import zlib
 
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 from sqlalchemy import Engine, text
 
@@ -86,7 +87,10 @@ def test_detail_shows_everything_and_respects_roles(qtbot: QtBot, engine: Engine
     assert panel.trace_model.rowCount() == 2
     assert panel.trace_model.index(1, 2).data() == "officer.li"
     assert "王芳" in panel._values["worker"].text()
-    assert panel._photos.itemAt(0).widget().pixmap() is not None
+    photo = panel._photos.itemAt(0)
+    label = photo.widget() if photo is not None else None
+    assert isinstance(label, QLabel)  # show_detail lays each photo out as a QLabel
+    assert label.pixmap() is not None
     assert not panel.action_enabled("dispatch")  # a viewer may not act
     panel.set_role("dispatcher")
     assert panel.action_enabled("dispatch") and not panel.action_enabled("close")
