@@ -1,0 +1,27 @@
+"""A normal (non-editable) install must carry every package: the mapping is by hand."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+FOLDERS = ("db", "desktop", "widgets", "maps", "resources")
+
+
+def test_every_subpackage_is_declared_and_mapped() -> None:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    setuptools = config["tool"]["setuptools"]
+    declared = set(setuptools["packages"])
+    mapping = setuptools["package-dir"]
+    found = {
+        "gridcommand." + ".".join(init.parent.relative_to(ROOT).parts)
+        for folder in FOLDERS
+        for init in (ROOT / folder).rglob("__init__.py")
+        if "__pycache__" not in init.parts
+    }
+    assert found - declared == set(), "add these to [tool.setuptools] packages"
+    for package in declared:
+        folder = mapping.get(package)
+        assert folder is not None, f"{package} has no package-dir entry"
+        assert (ROOT / folder / "__init__.py").is_file(), f"{package} maps to {folder}"
