@@ -29,7 +29,14 @@ def _ram_gib() -> float:
     return 0.0
 
 
-def describe_machine(postgres_version: str) -> dict[str, Any]:
+def load_average() -> float:
+    try:
+        return round(os.getloadavg()[0], 2)
+    except OSError:
+        return -1.0
+
+
+def describe_machine(postgres_version: str, load_before: float) -> dict[str, Any]:
     import PySide6
     from PySide6.QtCore import qVersion
     from PySide6.QtWebEngineCore import qWebEngineChromiumVersion, qWebEngineVersion
@@ -45,5 +52,7 @@ def describe_machine(postgres_version: str) -> dict[str, Any]:
         "qtwebengine": qWebEngineVersion(),
         "chromium": qWebEngineChromiumVersion(),
         "postgresql": postgres_version,
+        "load_before": load_before,
+        "load_after": load_average(),
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
     }

@@ -18,6 +18,16 @@ from gridcommand.db.errors import UserFacingError
 from gridcommand.maps.panel import MapPanel
 
 CHECK_MS = 5
+_stop_requested: list[bool] = []
+
+
+def request_stop() -> None:
+    """Asked from a signal handler: the next check leaves the loop and raises there.
+
+    An exception raised inside a Qt slot is reported and swallowed by PySide, so
+    the interruption is carried out of the event loop by this flag instead.
+    """
+    _stop_requested.append(True)
 
 
 def pump_until(condition: Callable[[], bool], timeout_s: float, what: str) -> float:
@@ -31,7 +41,7 @@ def pump_until(condition: Callable[[], bool], timeout_s: float, what: str) -> fl
     expired: list[bool] = []
 
     def check() -> None:
-        if condition():
+        if _stop_requested or condition():
             loop.quit()
         elif time.monotonic() - started > timeout_s:
             expired.append(True)
@@ -41,6 +51,8 @@ def pump_until(condition: Callable[[], bool], timeout_s: float, what: str) -> fl
     timer.start()
     loop.exec()
     timer.stop()
+    if _stop_requested:
+        raise KeyboardInterrupt
     if expired:
         raise UserFacingError(f"The benchmark gave up after {timeout_s:g} s waiting for {what}.")
     return time.monotonic() - started

@@ -13,10 +13,20 @@ from gridcommand.desktop.bench.run import Figures, summarise
 TARGET_P95_MS = 300.0
 APP_PHASES = ("start-up", "live", "inserts", "batch", "after")
 STEADY_PHASES = ("live", "inserts", "after")
+SIMULATED = (
+    "The field simulator (`gridcommand simulate`, default rates) runs as a separate process "
+    "throughout."
+)
+QUIET = "**No simulator** in this run (`--no-simulator`): a quiet city, for comparison."
 
 
 def results(
-    figures: Figures, grids: int, workers: int, seed_s: float, machine: dict[str, Any]
+    figures: Figures,
+    grids: int,
+    workers: int,
+    seed_s: float,
+    machine: dict[str, Any],
+    simulator: bool = True,
 ) -> dict[str, Any]:
     s = summarise(figures)
     naive = figures.naive
@@ -45,7 +55,7 @@ def results(
         "naive_html_mb": round(naive.html_mb, 1) if naive else 0.0,
         "seed_s": round(seed_s, 1),
         "startup_s": round(figures.startup_s, 1),
-        "simulator": True,
+        "simulator": simulator,
         "target_insert_p95_ms": TARGET_P95_MS,
         "profile": _profile(figures.profile),
         "notes": figures.notes,
@@ -112,14 +122,16 @@ Written by `gridcommand bench --grids {d["grids"]}` (do not edit by hand; run it
 ## Machine
 
 {m["cpu"]}, {m["cores"]} cores, {m["ram_gib"]} GiB RAM; {m["os"]}.
+Load average (1 min) before the run {m.get("load_before", "?")}, after it \
+{m.get("load_after", "?")} (other work on the machine shows here).
 Python {m["python"]}, Qt {m["qt"]} (PySide6 {m["pyside6"]}, QtWebEngine {m["qtwebengine"]},
 Chromium {m["chromium"]}), PostgreSQL {m["postgresql"]} (embedded). Run on {m["date"]}.
 
 ## Method
 
 A fresh embedded PostgreSQL in a temporary folder (deleted afterwards), seeded with
-{d["grids"]:,} grids and {d["workers"]:,} workers (30 days of history); the field
-simulator (`gridcommand simulate`, default rates) runs as a separate process throughout.
+{d["grids"]:,} grids and {d["workers"]:,} workers (30 days of history).
+{SIMULATED if d["simulator"] else QUIET}
 The real window (`wire_window`: feed, store, queues, panels, map) is opened offscreen at
 1920×1080 with the default feed settings.
 
@@ -132,7 +144,7 @@ The real window (`wire_window`: feed, store, queues, panels, map) is opened offs
   batch (store, then `store_updated` to every view; the map's `DiffBuilder` builds the diff
   and the bridge sends it), until the page's `gridmap.applied` shows it; median of 3.
 - **GUI stall**: a 10 ms precise `QTimer`; the longest gap between its ticks, per phase
-  ({phases}; the naive phase is not our window's).
+  ({phases}; the profile and naive phases are not counted in the headline figure).
 - **Naive**: every open alert and located worker as a `folium.CircleMarker` on a folium page
   with local Leaflet, written to a file (over `setHtml`'s 2 MB) and loaded into a second
   view, until `loadFinished`. Grid boundaries are left out, which flatters it.
@@ -210,7 +222,10 @@ def _consumers(profile: dict[str, Any] | None) -> str:
     skip = ("live.flush", "fanout.on_store_updated")
     hot = [h for h in profile["hot"] if not h["function"].endswith(skip)][:3]
     named = ", ".join(f"`{h['function']}` ({h['share']:.0%})" for h in hot)
-    return f"In the profile the largest consumers of the thread are {named}. "
+    return (
+        f"In the profile below (cumulative times, so nested rows overlap) the heaviest rows "
+        f"after the flush itself are {named}. "
+    )
 
 
 def _worst_phase(d: dict[str, Any]) -> str:

@@ -7,9 +7,11 @@ the figures never depend on, or change, the user's data; see docs/BENCHMARKS.md.
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import time
 from pathlib import Path
+from types import FrameType
 
 from gridcommand.desktop.commands.seed_cmd import ProgressLine
 from gridcommand.desktop.commands.snapshot_cmd import headless_environment
@@ -40,6 +42,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     parser.add_argument("--random-seed", type=int, default=7, help="the city's seed (7)")
     parser.add_argument(
+        "--no-simulator",
+        action="store_true",
+        help="a quiet city, for comparison (the issue's figures are with the simulator)",
+    )
+    parser.add_argument(
         "--profile-seconds",
         type=float,
         default=15.0,
@@ -63,21 +70,36 @@ def _say(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
 
 
+def _stop_on_sigterm() -> None:
+    """SIGTERM unwinds like Ctrl-C, so the temporary server and simulator are cleaned up."""
+
+    from gridcommand.desktop.bench.pump import request_stop
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        request_stop()  # inside the event loop: carried out by the pump
+        raise KeyboardInterrupt  # outside it (seeding): unwinds at once
+
+    signal.signal(signal.SIGTERM, stop)
+
+
 def run(args: argparse.Namespace) -> int:
     headless_environment()
+    _stop_on_sigterm()
     from gridcommand.desktop.app import create_application
     from gridcommand.desktop.bench.city import build_city
-    from gridcommand.desktop.bench.machine import describe_machine
+    from gridcommand.desktop.bench.machine import describe_machine, load_average
     from gridcommand.desktop.bench.report import results, write
     from gridcommand.desktop.bench.run import Bench, Options
 
     if args.db:
         _say("bench: --db is ignored; the benchmark seeds a temporary database of its own")
+    load_before = load_average()
     _say(f"bench: seeding a city of {args.grids} grids in a temporary database…")
     city = build_city(args.grids, args.random_seed, ProgressLine())
     try:
         _say(f"bench: seeded {city.summary.workers} workers in {city.seed_s:.1f} s")
-        city.start_simulator(int(time.time()))
+        if not args.no_simulator:
+            city.start_simulator(int(time.time()))
         app = create_application("en")
         options = Options(
             grids=args.grids,
@@ -85,7 +107,7 @@ def run(args: argparse.Namespace) -> int:
             inserts=args.inserts,
             profile_s=args.profile_seconds,
         )
-        _say("bench: opening the window with the simulator running…")
+        _say(f"bench: opening the window{'' if args.no_simulator else ' with the simulator'}…")
         figures = Bench(city, options, _say).run()
         if city.simulator is not None and city.simulator.poll() is not None:
             figures.notes.append(f"the simulator stopped early: {city.simulator_tail(2)}")
@@ -94,7 +116,8 @@ def run(args: argparse.Namespace) -> int:
             city.summary.grids,
             city.summary.workers,
             city.seed_s,
-            describe_machine(city.postgres),
+            describe_machine(city.postgres, load_before),
+            simulator=not args.no_simulator,
         )
         app.processEvents()
     finally:
