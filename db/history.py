@@ -88,7 +88,7 @@ def write_history(
     rng: random.Random,
     report: Progress,
 ) -> int:
-    from gridcommand.db.seed import random_point_in
+    from gridcommand.db.geometry import random_point_in
 
     total = min(MAX_HISTORY, round(len(grids) * plan.days * TICKETS_PER_GRID_PER_DAY))
     by_class: dict[str, list[CatalogueItem]] = {}

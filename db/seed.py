@@ -16,14 +16,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-import shapely
-from shapely.geometry import Point, mapping
+from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy import Connection, Engine, func, insert, select, text
 
 from gridcommand.db import names, tiling
 from gridcommand.db.catalogue import CatalogueItem, write_catalogue
 from gridcommand.db.errors import UserFacingError
+from gridcommand.db.geometry import random_point_in
 from gridcommand.db.history import HistoryPlan, write_history
 from gridcommand.db.models import Grid, Region, Worker, WorkerPosition
 
@@ -195,18 +195,6 @@ def _write_regions_and_grids(
     return Layout(len(street_cells), len(community_cells), seeded)
 
 
-def random_point_in(geom: BaseGeometry, rng: random.Random) -> tuple[float, float]:
-    """A uniformly drawn point inside a polygon (rejection sampling)."""
-    minx, miny, maxx, maxy = geom.bounds
-    shapely.prepare(geom)
-    for _ in range(10_000):
-        x, y = rng.uniform(minx, maxx), rng.uniform(miny, maxy)
-        if geom.contains(Point(x, y)):
-            return x, y
-    centre = geom.representative_point()
-    return centre.x, centre.y
-
-
 def _write_workers(
     conn: Connection,
     layout: Layout,
@@ -259,4 +247,4 @@ def _write_workers(
     return teams
 
 
-__all__ = ["CatalogueItem", "SeedSummary", "random_point_in", "seed_demo"]
+__all__ = ["CatalogueItem", "SeedSummary", "seed_demo"]

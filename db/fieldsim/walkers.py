@@ -17,22 +17,13 @@ from shapely.geometry import LineString, Point
 from shapely.geometry.base import BaseGeometry
 
 from gridcommand.db.fieldsim.options import SimOptions
+from gridcommand.db.geometry import random_point_in
 
 M_PER_DEG = 111_320.0
 WALKING_SPEED = 1.2  # metres per second
 WAYPOINTS = 6
 #: Volunteers carry the app less often than staff.
 VOLUNTEER_SHARE = 0.3
-
-
-def random_point_in(area: BaseGeometry, rng: random.Random) -> tuple[float, float]:
-    minx, miny, maxx, maxy = area.bounds
-    for _ in range(1000):
-        x, y = rng.uniform(minx, maxx), rng.uniform(miny, maxy)
-        if area.contains(Point(x, y)):
-            return x, y
-    p = area.representative_point()
-    return p.x, p.y
 
 
 @dataclass(frozen=True)
