@@ -89,7 +89,8 @@ class DeltaFanout:
                 self._quality.add_rejections(
                     r for r in (*delta.added, *delta.changed) if isinstance(r, RejectionRecord)
                 )
-        raised = self.sync_alarm()
+        # Positions alone (thousands a second in a city) cannot change what alarms.
+        raised = self.sync_alarm() if any(d.collection == "tickets" for d in deltas) else False
         if fresh_reports and not raised and self.store.loaded:
             self._alarm.chime()
         for listener in self._listeners:

@@ -107,7 +107,7 @@ class WindowSession:
         n = self.names
         self.queues = QueuePanel(store.clock, time_state, n.grid, n.worker, n.regions_of)
         self.detail = TicketDetailPanel()
-        self.workers = WorkersPanel(store.clock, n.grid)
+        self.workers = WorkersPanel(store.clock, n.grid, state_of=store.workers.get)
         self.charts = ChartsPanel()
         self.quality = QualityPanel()
         self.drilldown = GridDrilldown()

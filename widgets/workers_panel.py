@@ -50,6 +50,11 @@ def last_fix_text(state: WorkerState, now: datetime) -> str:
     return _tr("%1 ago").replace("%1", span(now - state.position.recorded_at))
 
 
+def worker_order(state: WorkerState) -> tuple[int, str, str]:
+    """Stale first (a phone that just went quiet), then offline, then online; by grid."""
+    return (STATUS_ORDER.get(state.status, 3), state.record.grid_code, state.record.code)
+
+
 class WorkersPanel(QWidget):
     """The workers table with a search box; emits the worker the operator picks."""
 
@@ -60,9 +65,14 @@ class WorkersPanel(QWidget):
         clock: Callable[[], datetime],
         grid_name: Callable[[str | None], str],
         parent: QWidget | None = None,
+        state_of: Callable[[str], WorkerState | None] | None = None,
     ) -> None:
         super().__init__(parent)
         self._clock = clock
+        # A fix every few seconds from every worker must not become a model change: the
+        # row keeps the worker and their status, the "last fix" cell reads the current
+        # state when it is painted. Only a new worker or a changed status touches the model.
+        self._state_of = state_of or (lambda code: None)
         columns: list[Column[WorkerState]] = [
             Column(
                 self.tr("Status"),
@@ -75,8 +85,7 @@ class WorkersPanel(QWidget):
             Column(self.tr("Grid"), lambda s: grid_name(s.record.grid_code)),
             Column(
                 self.tr("Last fix"),
-                lambda s: last_fix_text(s, self._clock()),
-                sort_key=lambda s: s.position.recorded_at.timestamp() if s.position else 0.0,
+                lambda s: last_fix_text(self._current(s), self._clock()),
             ),
         ]
         self.model: RecordTableModel[WorkerState] = RecordTableModel(
@@ -85,14 +94,15 @@ class WorkersPanel(QWidget):
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(SortRole)
+        self.proxy.setDynamicSortFilter(False)  # the model keeps its own order (see reorder)
         self.proxy.setFilterKeyColumn(-1)
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.view = QTableView()
         self.view.setModel(self.proxy)
-        self.view.setSortingEnabled(True)
-        self.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self._dirty_order = False
         self.view.verticalHeader().hide()
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.view.horizontalHeader().setResizeContentsPrecision(200)
         self.view.horizontalHeader().setStretchLastSection(True)
         self.view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
@@ -113,16 +123,33 @@ class WorkersPanel(QWidget):
         self._update_summary()
 
     def upsert(self, states: Iterable[WorkerState]) -> None:
-        self.model.upsert(s for s in states if s.record.active)
+        changed = [s for s in states if s.record.active and self._differs(s)]
+        if not changed:
+            return
+        self.model.upsert(changed)
+        self._dirty_order = True
         self._update_summary()
+
+    def _differs(self, state: WorkerState) -> bool:
+        row = self.model.row_of(state.record.code)
+        if row is None:
+            return True
+        shown = self.model.record(row)
+        return shown.status != state.status or shown.record != state.record
+
+    def _current(self, state: WorkerState) -> WorkerState:
+        return self._state_of(state.record.code) or state
 
     def remove(self, codes: Iterable[Hashable]) -> None:
         self.model.remove(codes)
         self._update_summary()
 
     def refresh(self) -> None:
-        """Re-read the clock-dependent cells ("3 min ago")."""
-        self.model.refresh()
+        """Silent workers to the top, then repaint the clock-dependent cells ("3 min ago")."""
+        if self._dirty_order:
+            self._dirty_order = False
+            self.model.reorder(worker_order)
+        self.view.viewport().update()
 
     def select_worker(self, code: str) -> None:
         """Show a worker the operator picked elsewhere (on the map)."""

@@ -1,0 +1,49 @@
+"""The workers table: silent workers on top, and a city's stream of fixes costs no model work."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from pytestqt.qtbot import QtBot
+
+from gridcommand.db.records import PositionRecord, WorkerRecord
+from gridcommand.db.store import WorkerState
+from gridcommand.widgets.workers_panel import WorkersPanel
+
+T0 = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)
+
+
+def _state(code: str, status: str, at: datetime | None = T0) -> WorkerState:
+    record = WorkerRecord(code, f"网格员{code}", "full_time", "G1", "138****0000", True)
+    fix = PositionRecord(1, code, at, 113.0, 23.0, 5.0, "pad") if at else None
+    return WorkerState(record, fix, status)
+
+
+def test_fixes_do_not_touch_the_model_but_status_changes_reorder(qtbot: QtBot) -> None:
+    live: dict[str, WorkerState] = {}
+    panel = WorkersPanel(lambda: T0 + timedelta(minutes=3), lambda g: g or "", state_of=live.get)
+    qtbot.addWidget(panel)
+    states = [_state("W1", "online"), _state("W2", "online"), _state("W3", "offline", None)]
+    live.update({s.record.code: s for s in states})
+    panel.upsert(states)
+    panel.refresh()
+    assert [panel.model.record(r).record.code for r in range(3)] == ["W3", "W1", "W2"]
+
+    changes: list[object] = []
+    panel.model.dataChanged.connect(lambda *a: changes.append(a))
+    newer = _state("W1", "online", T0 + timedelta(minutes=2))
+    live["W1"] = newer
+    panel.upsert([newer])  # a new fix, same status: nothing for the model to do
+    assert changes == []
+    row = panel.model.row_of("W1")
+    assert row is not None
+    # ... yet the cell shows the fix it has now, read when painted.
+    text = panel.model.index(row, 4).data()
+    assert "1" in text and "3" not in text, text
+
+    quiet = _state("W2", "stale", T0)
+    live["W2"] = quiet
+    panel.upsert([quiet])
+    panel.refresh()
+    assert panel.model.record(0).record.code == "W2"  # the phone that went quiet leads
+    assert "1 stale" in panel.summary.text().replace("◐ ", "")
