@@ -54,6 +54,7 @@ ACTION_NAMES = {
     "escalate": QT_TRANSLATE_NOOP("TicketDetail", "Escalated"),
     "acknowledge": QT_TRANSLATE_NOOP("TicketDetail", "Acknowledged"),
     "reopen": QT_TRANSLATE_NOOP("TicketDetail", "Reopened"),
+    "return": QT_TRANSLATE_NOOP("TicketDetail", "Handed back by the field"),
 }
 
 BUTTONS = (

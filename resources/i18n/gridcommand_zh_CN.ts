@@ -760,6 +760,10 @@
         <translation>已重新打开</translation>
     </message>
     <message>
+        <source>Handed back by the field</source>
+        <translation>网格员退回</translation>
+    </message>
+    <message>
         <source>Acknowledge (A)</source>
         <translation>确认警报 (A)</translation>
     </message>
