@@ -145,8 +145,15 @@ class ChangeFeed(threading.Thread):
         }
 
     def _catch_up(self, conn: psycopg.Connection[Any]) -> None:
+        """Read everything since the watermark in one snapshot; reports before positions.
+
+        In a city the positions are thousands a second and the reports a few a
+        minute: the reports are read, checked and handed over first, so a new alert
+        does not wait while this round's fixes are converted and checked.
+        """
         initial = self._xmin is None
         params = {"x": self._xmin or 0, "initial": initial}
+        refused: list[RejectionRecord] = []
         conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         try:
             mark = conn.execute(q.XMIN).fetchone()
@@ -154,21 +161,28 @@ class ChangeFeed(threading.Thread):
             xmin = int(mark["xmin"])
             grids = conn.execute(q.GRIDS, params).fetchall()
             workers = conn.execute(q.WORKERS, params).fetchall()
-            positions = conn.execute(
-                q.LATEST_POSITIONS if initial else q.POSITIONS, params
-            ).fetchall()
             tickets = conn.execute(q.OPEN_TICKETS if initial else q.TICKETS, params).fetchall()
             actions = conn.execute(
                 q.OPEN_ACKNOWLEDGEMENTS if initial else q.ACTIONS, params
             ).fetchall()
             rejections = conn.execute(q.REJECTIONS, params).fetchall()
+            first: ChangeBatch | None = None
+            if not initial:
+                first, refused = self._build(
+                    False, grids, workers, [], tickets, actions, rejections
+                )
+                if len(first):
+                    self._on_batch(first)
+                grids, workers, tickets, actions, rejections = [], [], [], [], []
+            positions = conn.execute(
+                q.LATEST_POSITIONS if initial else q.POSITIONS, params
+            ).fetchall()
         finally:
             conn.execute("COMMIT")
         self._last_catchup = time.monotonic()
         self.catchups += 1
-        batch, refused = self._build(
-            initial, grids, workers, positions, tickets, actions, rejections
-        )
+        batch, more = self._build(initial, grids, workers, positions, tickets, actions, rejections)
+        refused += more
         self._xmin = xmin
         self._prune(xmin)
         if refused:

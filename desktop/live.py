@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from collections import deque
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from sqlalchemy.engine import URL
 
 from gridcommand.db.feed import ChangeFeed
@@ -41,6 +41,7 @@ class LiveData(QObject):
 
     connection_state_changed = Signal(str, str)
     store_updated = Signal(list)
+    _urgent = Signal()
 
     def __init__(
         self,
@@ -64,6 +65,7 @@ class LiveData(QObject):
         self._flush = QTimer(self)
         self._flush.setInterval(flush_ms)
         self._flush.timeout.connect(self.flush)
+        self._urgent.connect(self.flush, Qt.ConnectionType.QueuedConnection)
         self._clock = QTimer(self)
         self._clock.setInterval(clock_ms)
         self._clock.timeout.connect(self._on_clock)
@@ -85,6 +87,10 @@ class LiveData(QObject):
     def _from_feed(self, batch: ChangeBatch) -> None:
         with self._lock:
             self._pending.append(batch)
+        if batch.tickets or batch.actions:
+            # A new alert does not wait for the next tick: ask the GUI thread now
+            # (a queued call, since this runs on the feed's thread).
+            self._urgent.emit()
 
     def _state_from_feed(self, state: FeedState) -> None:
         with self._lock:
