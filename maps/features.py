@@ -28,7 +28,12 @@ def projector(crs: str) -> Project:
         x, y = from_wgs84(lon, lat, crs)
         return round(y, 6), round(x, 6)
 
-    return project
+    def identity(lon: float, lat: float) -> tuple[float, float]:
+        return round(lat, 6), round(lon, 6)
+
+    # Tens of thousands of fixes a second pass through here: with a WGS-84 basemap
+    # (or none) there is nothing to convert, so do not look the system up per point.
+    return identity if from_wgs84(113.3, 23.1, crs) == (113.3, 23.1) else project
 
 
 def polygons(geometry: dict[str, Any], project: Project) -> list[list[list[LatLng]]]:
