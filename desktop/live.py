@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from collections import deque
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from sqlalchemy.engine import URL
 
 from gridcommand.db.feed import ChangeFeed
@@ -19,6 +19,7 @@ from gridcommand.db.records import ChangeBatch, FeedState
 from gridcommand.db.store import Delta, StateStore
 
 FLUSH_MS = 150
+URGENT_CHECK_MS = 20
 CLOCK_MS = 5000
 
 
@@ -41,7 +42,6 @@ class LiveData(QObject):
 
     connection_state_changed = Signal(str, str)
     store_updated = Signal(list)
-    _urgent = Signal()
 
     def __init__(
         self,
@@ -65,7 +65,12 @@ class LiveData(QObject):
         self._flush = QTimer(self)
         self._flush.setInterval(flush_ms)
         self._flush.timeout.connect(self.flush)
-        self._urgent.connect(self.flush, Qt.ConnectionType.QueuedConnection)
+        # Reports do not wait for the next flush tick: the feed raises a flag (no Qt call
+        # from its thread) and a short timer on the GUI thread flushes when it sees it.
+        self._urgent = threading.Event()
+        self._urgent_check = QTimer(self)
+        self._urgent_check.setInterval(URGENT_CHECK_MS)
+        self._urgent_check.timeout.connect(self._on_urgent_check)
         self._clock = QTimer(self)
         self._clock.setInterval(clock_ms)
         self._clock.timeout.connect(self._on_clock)
@@ -73,10 +78,12 @@ class LiveData(QObject):
     def start(self) -> None:
         self.feed.start()
         self._flush.start()
+        self._urgent_check.start()
         self._clock.start()
 
     def stop(self) -> None:
         self._flush.stop()
+        self._urgent_check.stop()
         self._clock.stop()
         self.feed.stop()
 
@@ -88,15 +95,18 @@ class LiveData(QObject):
         with self._lock:
             self._pending.append(batch)
         if batch.tickets or batch.actions:
-            # A new alert does not wait for the next tick: ask the GUI thread now
-            # (a queued call, since this runs on the feed's thread).
-            self._urgent.emit()
+            self._urgent.set()
 
     def _state_from_feed(self, state: FeedState) -> None:
         with self._lock:
             self._state = state
 
     # -- on the GUI thread --------------------------------------------------------
+    def _on_urgent_check(self) -> None:
+        if self._urgent.is_set():
+            self._urgent.clear()
+            self.flush()
+
     def flush(self) -> list[Delta]:
         with self._lock:
             batches = list(self._pending)

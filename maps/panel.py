@@ -3,19 +3,19 @@
 It owns the web view, the bridge and the diff builder; the store's deltas become
 JSON diffs applied in place, so the operator's zoom survives every update and
 nothing is ever reloaded. Heavy geometry (outlines) is computed in a thread and
-handed back through a queued signal; the newest request wins.
+handed back through a queue the GUI thread polls; the newest request wins.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
+import queue
 import threading
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QObject, QUrl, Signal
+from PySide6.QtCore import QTimer, QUrl, Signal
 from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineCore import QWebEngineSettings, QWebEngineUrlRequestInterceptor
 from PySide6.QtWebEngineWidgets import QWebEngineView
@@ -33,12 +33,6 @@ from gridcommand.maps.tiles import handler_for
 
 Counts = dict[str, Any]
 COUNTS_JS = "JSON.stringify(window.gridmap && gridmap.ready ? gridmap.counts() : {})"
-
-
-class _Outliner(QObject):
-    """Carries a thread's result back to the GUI thread (a queued signal)."""
-
-    computed = Signal(int, object, object)
 
 
 class MapPanel(QWidget):
@@ -64,8 +58,10 @@ class MapPanel(QWidget):
         self.labels: dict[str, str] = {}
         self._outline_ids: set[str] = set()
         self._outline_generation = 0
-        self._outliner = _Outliner(self)
-        self._outliner.computed.connect(self._on_outlines_computed)
+        self._outline_results: queue.Queue[tuple[object, object, int]] = queue.Queue()
+        self._outline_poll = QTimer(self)
+        self._outline_poll.setInterval(100)
+        self._outline_poll.timeout.connect(self._on_outline_poll)
 
         self.view = QWebEngineView(self)
         self.page = LoggingPage(self.view)
@@ -198,14 +194,26 @@ class MapPanel(QWidget):
         grids = list(self.store.grids.values())
         project = self.builder.project
         previous = set(self._outline_ids)
-        signal = self._outliner.computed
+        results = self._outline_results
 
         def work() -> None:
+            # No Qt call from this thread: a PySide emit from a Python thread can
+            # deadlock against the GUI thread over the GIL. The GUI thread polls.
             result, ids = outlines_diff(grids, project, previous)
-            with contextlib.suppress(RuntimeError):  # the panel was closed while this ran
-                emit(signal, generation, result, ids)
+            results.put((result, ids, generation))
 
         threading.Thread(target=work, name="map-outlines", daemon=True).start()
+        self._outline_poll.start()
+
+    def _on_outline_poll(self) -> None:
+        try:
+            result, ids, generation = self._outline_results.get_nowait()
+        except queue.Empty:
+            return
+        if self._outline_results.empty() and generation == self._outline_generation:
+            self._outline_poll.stop()
+        if not self._released:
+            self._on_outlines_computed(generation, result, ids)
 
     def _on_outlines_computed(self, generation: int, result: object, ids: object) -> None:
         if generation != self._outline_generation or not isinstance(result, dict):
