@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 from typing import Any
 
 from shapely.geometry import shape
@@ -21,11 +22,24 @@ Diff = dict[str, Any]
 LAYERS = ("grids", "outlines", "alerts", "workers", "track")
 
 
+WORKER_INTERVAL = timedelta(seconds=10)
+
+
 class DiffBuilder:
     """Turns the store's state and deltas into ``{"layer", "upsert", "remove"}`` diffs."""
 
-    def __init__(self, store: StateStore, crs: str = "WGS84") -> None:
+    def __init__(
+        self,
+        store: StateStore,
+        crs: str = "WGS84",
+        worker_interval: timedelta = WORKER_INTERVAL,
+    ) -> None:
         self.store = store
+        #: A worker's dot moves at most this often unless their status changes: a city
+        #: sends thousands of fixes a second, each a few metres, and an alert must not
+        #: queue behind them in the page.
+        self.worker_interval = worker_interval
+        self._worker_shown: dict[str, tuple[datetime, str]] = {}
         self.crs = crs
         self.project = f.projector(crs)
         #: Acknowledged here, before the database's trace of it comes back through the feed.
@@ -45,6 +59,7 @@ class DiffBuilder:
         """Everything, for the first load and after the coordinate system changed."""
         self._styles.clear()
         self._alerts.clear()
+        self._worker_shown.clear()
         self._grid_tickets.clear()
         self._ticket_grid.clear()
         for state in self.store.workers.values():
@@ -163,12 +178,29 @@ class DiffBuilder:
             if not isinstance(s, WorkerState):
                 continue
             self._note_worker(s)
+            if self._recently_shown(s):
+                continue
             feature = f.worker_feature(s, self.project)
             if feature is None:
                 remove.append(s.record.code)
             else:
                 upsert.append(feature)
         return f.diff("workers", upsert, [*remove, *delta.removed])
+
+    def _recently_shown(self, s: WorkerState) -> bool:
+        """True when this fix can wait: same status, and the dot moved not long ago."""
+        p = s.position
+        if p is None:
+            return False
+        shown = self._worker_shown.get(s.record.code)
+        if (
+            shown is not None
+            and shown[1] == s.status
+            and timedelta(0) <= p.recorded_at - shown[0] < self.worker_interval
+        ):
+            return True
+        self._worker_shown[s.record.code] = (p.recorded_at, s.status)
+        return False
 
     def _index_ticket(self, ticket_id: int, grid: str | None) -> None:
         """Move a ticket between grids' open sets; both grids need restyling."""

@@ -119,3 +119,21 @@ def test_outlines_dissolve_grids_per_community_and_street():
     assert set(feats) == {"c:C1", "c:C2", "s:S1"}
     assert len(feats["c:C1"]["lines"]) == 1  # two adjacent squares → one ring
     assert len(feats["c:C1"]["lines"][0]) == 5  # the shared edge is gone
+
+
+def test_a_workers_dot_moves_at_most_every_interval_unless_their_status_changes():
+    store = _store()
+    store.apply(city(grids=2))
+    store.apply(ChangeBatch(workers=(worker("W1", grid_no=1),)))
+    b = DiffBuilder(store, worker_interval=timedelta(seconds=10))
+    b.full()
+
+    def moved(pid: int, age: timedelta) -> list[str]:
+        diffs = _by_layer(b.from_deltas(store.apply(ChangeBatch(positions=(fix(pid, "W1", age),)))))
+        return [w["id"] for w in diffs.get("workers", {}).get("upsert", [])]
+
+    assert moved(1, timedelta(seconds=30)) == ["W1"]
+    assert moved(2, timedelta(seconds=25)) == []  # 5 s later, same status: it can wait
+    assert moved(3, timedelta(seconds=19)) == ["W1"]  # 11 s after the dot last moved
+    store.stale_after = timedelta(seconds=5)  # the same fix now reads as stale
+    assert moved(4, timedelta(seconds=17)) == ["W1"]  # a status change is never held back
