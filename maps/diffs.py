@@ -39,7 +39,10 @@ class DiffBuilder:
         #: sends thousands of fixes a second, each a few metres, and an alert must not
         #: queue behind them in the page.
         self.worker_interval = worker_interval
-        self._worker_shown: dict[str, tuple[datetime, str]] = {}
+        self._worker_shown: dict[str, tuple[datetime, str, object]] = {}
+        #: When each dot was last sent (wall clock), with the status and row it showed; and
+        #: the workers whose newest fix was held back, sent once their interval has passed.
+        self._held: set[str] = set()
         self.crs = crs
         self.project = f.projector(crs)
         #: Acknowledged here, before the database's trace of it comes back through the feed.
@@ -60,6 +63,7 @@ class DiffBuilder:
         self._styles.clear()
         self._alerts.clear()
         self._worker_shown.clear()
+        self._held.clear()
         self._grid_tickets.clear()
         self._ticket_grid.clear()
         for state in self.store.workers.values():
@@ -94,6 +98,10 @@ class DiffBuilder:
                 out.append(self._tickets_delta(delta))
             elif delta.collection == "workers":
                 out.append(self._workers_delta(delta))
+        due = self._due_workers()
+        if due:
+            features = [w for s in due if (w := f.worker_feature(s, self.project))]
+            out.append(f.diff("workers", features))
         out.append(self.restyle(self._dirty))
         self._dirty = set()
         return [d for d in out if d["upsert"] or d["remove"]]
@@ -188,19 +196,38 @@ class DiffBuilder:
         return f.diff("workers", upsert, [*remove, *delta.removed])
 
     def _recently_shown(self, s: WorkerState) -> bool:
-        """True when this fix can wait: same status, and the dot moved not long ago."""
-        p = s.position
-        if p is None:
+        """True when this fix can wait: same worker row and status, the dot moved lately."""
+        code = s.record.code
+        if s.position is None:
             return False
-        shown = self._worker_shown.get(s.record.code)
+        now = self.store.clock()
+        shown = self._worker_shown.get(code)
         if (
             shown is not None
             and shown[1] == s.status
-            and timedelta(0) <= p.recorded_at - shown[0] < self.worker_interval
+            and shown[2] == s.record
+            and now - shown[0] < self.worker_interval
         ):
+            self._held.add(code)
             return True
-        self._worker_shown[s.record.code] = (p.recorded_at, s.status)
+        self._worker_shown[code] = (now, s.status, s.record)
+        self._held.discard(code)
         return False
+
+    def _due_workers(self) -> list[WorkerState]:
+        """Held-back workers whose interval has passed: their newest fix goes out now."""
+        if not self._held:
+            return []
+        now = self.store.clock()
+        due = [c for c in self._held if now - self._worker_shown[c][0] >= self.worker_interval]
+        states = []
+        for code in due:
+            self._held.discard(code)
+            state = self.store.workers.get(code)
+            if state is not None and state.position is not None:
+                self._worker_shown[code] = (now, state.status, state.record)
+                states.append(state)
+        return states
 
     def _index_ticket(self, ticket_id: int, grid: str | None) -> None:
         """Move a ticket between grids' open sets; both grids need restyling."""

@@ -122,18 +122,42 @@ def test_outlines_dissolve_grids_per_community_and_street():
 
 
 def test_a_workers_dot_moves_at_most_every_interval_unless_their_status_changes():
-    store = _store()
+    clock = {"now": NOW}
+    store = StateStore(clock=lambda: clock["now"])
     store.apply(city(grids=2))
     store.apply(ChangeBatch(workers=(worker("W1", grid_no=1),)))
     b = DiffBuilder(store, worker_interval=timedelta(seconds=10))
     b.full()
 
-    def moved(pid: int, age: timedelta) -> list[str]:
-        diffs = _by_layer(b.from_deltas(store.apply(ChangeBatch(positions=(fix(pid, "W1", age),)))))
+    def moved(pid: int, at_s: int) -> list[str]:
+        clock["now"] = NOW + timedelta(seconds=at_s)
+        position = replace(fix(pid, "W1", timedelta(0)), recorded_at=clock["now"])
+        diffs = _by_layer(b.from_deltas(store.apply(ChangeBatch(positions=(position,)))))
         return [w["id"] for w in diffs.get("workers", {}).get("upsert", [])]
 
-    assert moved(1, timedelta(seconds=30)) == ["W1"]
-    assert moved(2, timedelta(seconds=25)) == []  # 5 s later, same status: it can wait
-    assert moved(3, timedelta(seconds=19)) == ["W1"]  # 11 s after the dot last moved
-    store.stale_after = timedelta(seconds=5)  # the same fix now reads as stale
-    assert moved(4, timedelta(seconds=17)) == ["W1"]  # a status change is never held back
+    assert moved(1, 0) == ["W1"]
+    assert moved(2, 5) == []  # 5 s later, same status: it can wait
+    assert moved(3, 11) == ["W1"]  # 11 s after the dot last moved
+    store.stale_after = timedelta(seconds=0)  # the next fix reads as stale
+    assert moved(4, 12) == ["W1"]  # a status change is never held back
+
+
+def test_a_held_back_fix_goes_out_once_its_interval_has_passed_and_row_changes_never_wait():
+    clock = {"now": NOW}
+    store = StateStore(clock=lambda: clock["now"])
+    store.apply(city(grids=2))
+    store.apply(ChangeBatch(workers=(worker("W1", grid_no=1),)))
+    b = DiffBuilder(store, worker_interval=timedelta(seconds=10))
+    b.full()
+    first = fix(1, "W1", timedelta(seconds=0), lon=113.301)
+    b.from_deltas(store.apply(ChangeBatch(positions=(first,))))
+    clock["now"] = NOW + timedelta(seconds=5)
+    held = replace(fix(2, "W1", timedelta(seconds=0), lon=113.302), recorded_at=clock["now"])
+    assert not _by_layer(b.from_deltas(store.apply(ChangeBatch(positions=(held,))))).get("workers")
+    clock["now"] = NOW + timedelta(seconds=11)  # the phone then goes quiet; time passes
+    diffs = _by_layer(b.from_deltas(store.refresh_clock()))
+    (moved,) = diffs["workers"]["upsert"]
+    assert moved["id"] == "W1" and moved["lng"] == 113.302  # the newest fix, not the old one
+    gone = replace(worker("W1", grid_no=1), active=False)
+    diffs = _by_layer(b.from_deltas(store.apply(ChangeBatch(workers=(gone,)))))
+    assert "W1" in diffs["workers"]["remove"]  # a changed worker row never waits
