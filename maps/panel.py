@@ -143,6 +143,10 @@ class MapPanel(QWidget):
     def request_counts(self, callback: Callable[[Counts], None]) -> None:
         """What the page itself has drawn (not what was sent), for snapshot and tests."""
 
+        if self._released:
+            callback({})
+            return
+
         def parse(result: object) -> None:
             callback(json.loads(result) if isinstance(result, str) and result else {})
 
@@ -156,8 +160,11 @@ class MapPanel(QWidget):
         after this; it is the last call a closing window makes.
         """
         self._released = True
-        if shiboken6.isValid(self.page):
-            shiboken6.delete(self.page)
+        self._outline_poll.stop()
+        # The view, not only its page: a view that loses its page makes a fresh one on
+        # the default profile the next time it is shown or hidden.
+        if shiboken6.isValid(self.view):
+            shiboken6.delete(self.view)
 
     # -- internals -----------------------------------------------------------------------
     def _send_basemap(self) -> None:
