@@ -11,6 +11,7 @@ to the first suggestion).
 from __future__ import annotations
 
 import getpass
+import itertools
 import logging
 from collections.abc import Callable
 from functools import partial
@@ -23,6 +24,7 @@ from sqlalchemy import Engine
 
 from gridcommand.db.actions import ActionResult, Operator, perform
 from gridcommand.db.actions_operator import current_operator
+from gridcommand.db.caseloop import allowed_actions
 from gridcommand.db.store import StateStore
 from gridcommand.db.suggestions import load_suggestions
 from gridcommand.desktop.background import BackgroundRunner
@@ -56,6 +58,10 @@ class TicketActions(QObject):
 
     action_done = Signal(object)  # ActionResult
     action_failed = Signal(str)
+    #: A short word for the status bar (a key that does not apply to this ticket).
+    notice = Signal(str)
+    #: The officer's ticket could not be shown in the queues (a filter hides it).
+    ticket_chosen = Signal(int)
     operator_changed = Signal(object)  # Operator
 
     def __init__(
@@ -78,6 +84,10 @@ class TicketActions(QObject):
         self._detail = detail
         self._on_written = on_written
         self.operator = operator
+        #: The ticket the officer last chose (queue, map or E), known at once, before
+        #: its detail has come back from the database: the keys act on this one.
+        self.current_id: int | None = None
+        self._writes = itertools.count(1)
         self.ask_text: Callable[[str, str], str | None] = self._ask_text
         self.confirm_dispatch: Callable[[DispatchDialog], bool] = lambda dialog: (
             dialog.exec() == QDialog.DialogCode.Accepted
@@ -85,6 +95,7 @@ class TicketActions(QObject):
         detail.set_role(operator.role)
         detail.action_requested.connect(self.request)
         queues.ticket_activated.connect(self._on_activated)
+        queues.ticket_selected.connect(self.choose)
         self.shortcuts: list[QShortcut] = []
         for key, action in SHORTCUTS:
             self._shortcut(key, partial(self.request_for_current, action))
@@ -115,13 +126,23 @@ class TicketActions(QObject):
             self.operator_changed.emit(operator)
 
     # -- requests --------------------------------------------------------------------
+    def choose(self, ticket_id: int) -> None:
+        self.current_id = ticket_id
+
     def request_for_current(self, action: str) -> None:
-        ticket_id = self._detail.ticket_id
+        ticket_id = self.current_id if self.current_id is not None else self._detail.ticket_id
         if ticket_id is None:
-            selected = self._queues.selected_ticket()
-            ticket_id = selected.id if selected is not None else None
-        if ticket_id is not None:
-            self.request(action, ticket_id)
+            return
+        ticket = self._store.tickets.get(ticket_id)
+        if ticket is None:
+            return
+        # The keys obey the same rules as the buttons: case loop and role.
+        if action not in allowed_actions(ticket.status, self.operator.role):
+            step = QCoreApplication.translate("TicketDetail", str(ACTION_NAMES[action]))
+            text = self.tr("%1 cannot be done on %2 now.")
+            self.notice.emit(text.replace("%1", step).replace("%2", ticket.code))
+            return
+        self.request(action, ticket_id)
 
     def request(self, action: str, ticket_id: int) -> None:
         ticket = self._store.tickets.get(ticket_id)
@@ -148,7 +169,9 @@ class TicketActions(QObject):
         waiting = [t for t in self._store.open_tickets() if t.id in self._queues.unacknowledged]
         if waiting:
             first = min(waiting, key=lambda t: t.reported_at)
-            self._queues.select_ticket(first.id)
+            self.choose(first.id)
+            if not self._queues.select_ticket(first.id):
+                self.ticket_chosen.emit(first.id)  # hidden by a filter: show it anyway
 
     # -- dispatch --------------------------------------------------------------------
     def _open_dispatch(self, action: str, ticket_id: int, code: str, version: int) -> None:
@@ -186,7 +209,9 @@ class TicketActions(QObject):
     def _submit(self, action: str, ticket_id: int, version: int, details: dict[str, Any]) -> None:
         engine, operator = self._engine, self.operator
         self._runner.submit(
-            f"action-{ticket_id}",
+            # Every write has its own key: "the latest wins" is for reads; a write's
+            # outcome, or its refusal, must always reach the officer.
+            f"action-{ticket_id}-{next(self._writes)}",
             lambda: perform(engine, operator, action, ticket_id, version, **details),
             self._on_done,
             self._on_failed,

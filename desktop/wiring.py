@@ -124,6 +124,8 @@ class WindowSession:
             fallback_operator(operator_login, operator_role),
         )
         self.actions.action_failed.connect(self._on_action_failed)
+        self.actions.notice.connect(lambda text: window.statusBar().showMessage(text, 5000))
+        self.actions.ticket_chosen.connect(self.show_detail)
         self.actions.action_done.connect(self._on_action_done)
         self.actions.operator_changed.connect(window.set_operator)
         window.set_operator(self.actions.operator)
@@ -159,10 +161,12 @@ class WindowSession:
         map_panel.grid_selected.connect(self.show_grid)
         map_panel.worker_clicked.connect(self.workers.select_worker)
         self.queues.ticket_selected.connect(map_panel.select_ticket)
+        self.actions.ticket_chosen.connect(map_panel.select_ticket)
         self.detail.fly_requested.connect(map_panel.select_ticket)
         self.workers.worker_selected.connect(map_panel.show_track)
 
     def _on_map_ticket_clicked(self, ticket_id: int) -> None:
+        self.actions.choose(ticket_id)
         if not self.queues.select_ticket(ticket_id):
             self.show_detail(ticket_id)
 

@@ -553,8 +553,12 @@
 <context>
     <name>TicketActions</name>
     <message>
+        <source>%1 cannot be done on %2 now.</source>
+        <extracomment>Key, action; the detail panel's buttons carry the same letters. Actions that need a reason typed by the officer. A short word for the status bar (a key that does not apply to this ticket). The officer's ticket could not be shown in the queues (a filter hides it). The ticket the officer last chose (queue, map or E), known at once, before its detail has come back from the database: the keys act on this one.</extracomment>
+        <translation>%2 当前不能执行：%1</translation>
+    </message>
+    <message>
         <source>That ticket is no longer on the board.</source>
-        <extracomment>Key, action; the detail panel's buttons carry the same letters. Actions that need a reason typed by the officer.</extracomment>
         <translation>该案件已不在看板上。</translation>
     </message>
     <message>

@@ -100,3 +100,26 @@ def test_a_viewer_console_offers_no_actions(
     qtbot.waitUntil(lambda: session.detail.ticket_id == tid, timeout=10_000)
     assert not any(session.detail.action_enabled(a) for a in session.detail.buttons)
     assert "viewer" in session.window._operator_label.text()
+
+
+def test_keys_act_on_the_chosen_ticket_at_once_and_obey_the_case_loop(
+    qtbot: QtBot, session: WindowSession, engine: Engine, db_url: URL
+) -> None:
+    grid, lon, lat = grid_point(engine)
+    other = insert_ticket(db_url, grid, lon, lat, 4)
+    qtbot.waitUntil(lambda: session.queues.model.row_of(other) is not None, timeout=10_000)
+    assert session.queues.select_ticket(other)
+    qtbot.waitUntil(lambda: session.detail.ticket_id == other, timeout=10_000)
+    tid = insert_ticket(db_url, grid, lon, lat, 5, emergency=True)
+    qtbot.waitUntil(lambda: tid in session.alarm.pending, timeout=10_000)
+    session.window.activateWindow()
+    _press(session, "E")
+    _press(session, "A")  # at once: the detail panel may still show the other ticket
+    qtbot.waitUntil(lambda: tid not in session.alarm.pending, timeout=10_000)
+    assert "acknowledge" not in [action for action, _ in _trace(engine, other)]
+    notices: list[str] = []
+    session.actions.notice.connect(notices.append)
+    failures: list[str] = []
+    session.actions.action_failed.connect(failures.append)
+    _press(session, "V")  # a new report cannot be verified: said in the status bar
+    assert notices and not failures
