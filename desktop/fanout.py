@@ -66,6 +66,7 @@ class DeltaFanout:
         self._quality = quality
         self._alarm = alarm
         self._listeners: list[Callable[[list[Delta]], None]] = []
+        self._was_loaded = store.loaded
 
     def add_listener(self, callback: Callable[[list[Delta]], None]) -> None:
         self._listeners.append(callback)
@@ -91,8 +92,10 @@ class DeltaFanout:
                 )
         # Positions alone (thousands a second in a city) cannot change what alarms.
         raised = self.sync_alarm() if any(d.collection == "tickets" for d in deltas) else False
-        if fresh_reports and not raised and self.store.loaded:
+        # The first load brings every open report at once: that is no news to chime for.
+        if fresh_reports and not raised and self._was_loaded:
             self._alarm.chime()
+        self._was_loaded = self.store.loaded
         for listener in self._listeners:
             listener(deltas)
 

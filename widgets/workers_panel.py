@@ -123,6 +123,11 @@ class WorkersPanel(QWidget):
         self._update_summary()
 
     def upsert(self, states: Iterable[WorkerState]) -> None:
+        states = list(states)
+        gone = [s.record.code for s in states if not s.record.active]
+        if any(self.model.row_of(code) is not None for code in gone):
+            self.model.remove(gone)
+            self._update_summary()
         changed = [s for s in states if s.record.active and self._differs(s)]
         if not changed:
             return
