@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 from types import FrameType
 
+from gridcommand.desktop.commands.argtypes import positive_int
 from gridcommand.desktop.commands.seed_cmd import ProgressLine
 from gridcommand.desktop.commands.snapshot_cmd import headless_environment
 
@@ -26,16 +27,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "longest GUI stall and the naive rebuild-and-reload page. Ignores --db: it never "
         "touches the configured database.",
     )
-    parser.add_argument("--grids", type=_positive, default=10_000, help="grids to seed (10000)")
+    parser.add_argument("--grids", type=positive_int, default=10_000, help="grids to seed (10000)")
     parser.add_argument(
         "--workers-moves",
-        type=_positive,
+        type=positive_int,
         default=10_000,
         metavar="N",
         help="worker moves in the measured batch (10000; at most the workers on the map)",
     )
     parser.add_argument(
-        "--inserts", type=_positive, default=200, help="tickets inserted, 5 a second (200)"
+        "--inserts", type=positive_int, default=200, help="tickets inserted, 5 a second (200)"
     )
     parser.add_argument(
         "--out", type=Path, default=Path("docs"), metavar="DIR", help="where to write (docs/)"
@@ -54,16 +55,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="seconds of cProfile after the measurements, for the report (15; 0: none)",
     )
     parser.set_defaults(func=run)
-
-
-def _positive(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{value}' is not a whole number") from None
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"{number} is not a positive number")
-    return number
 
 
 def _say(line: str) -> None:

@@ -9,6 +9,7 @@ import time
 from gridcommand.db.engine import open_database
 from gridcommand.db.migrate import is_up_to_date, upgrade
 from gridcommand.db.seed import seed_demo
+from gridcommand.desktop.commands.argtypes import positive_int
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -19,20 +20,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "streets, communities, grids that tile the district, workers, the 176 item types and "
         "30 days of ticket history. Upgrades the schema first.",
     )
-    parser.add_argument("--grids", type=_positive, default=100, help="number of grids (100)")
+    parser.add_argument("--grids", type=positive_int, default=100, help="number of grids (100)")
     parser.add_argument("--random-seed", type=int, default=7, help="makes the district repeatable")
-    parser.add_argument("--days", type=_positive, default=30, help="days of ticket history (30)")
+    parser.add_argument("--days", type=positive_int, default=30, help="days of ticket history (30)")
     parser.set_defaults(func=run)
-
-
-def _positive(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{value}' is not a whole number") from None
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"{number} is not a positive number")
-    return number
 
 
 class ProgressLine:

@@ -18,6 +18,7 @@ from types import FrameType
 from gridcommand.db.engine import open_database
 from gridcommand.db.fieldsim.options import SimOptions
 from gridcommand.db.fieldsim.runner import run as run_simulation
+from gridcommand.desktop.commands.argtypes import non_negative, positive, share
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -32,13 +33,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     defaults = SimOptions()
     parser.add_argument(
         "--tickets-per-minute",
-        type=_non_negative,
+        type=non_negative,
         default=defaults.tickets_per_minute,
         help=f"new reports per minute ({defaults.tickets_per_minute:g})",
     )
     parser.add_argument(
         "--position-interval",
-        type=_positive,
+        type=positive,
         default=defaults.position_interval,
         metavar="SECONDS",
         help=f"seconds between a worker's GPS fixes ({defaults.position_interval:g})",
@@ -48,13 +49,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     parser.add_argument(
         "--speed",
-        type=_positive,
+        type=positive,
         default=defaults.speed,
         help="how many times faster workers walk, accept and handle cases (1)",
     )
     parser.add_argument(
         "--bad-rows",
-        type=_share,
+        type=share,
         default=defaults.bad_rows,
         metavar="SHARE",
         help="share of writes that are malformed on purpose, e.g. 0.01 (0)",
@@ -67,43 +68,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     parser.add_argument(
         "--duration",
-        type=_positive,
+        type=positive,
         default=None,
         metavar="SECONDS",
         help="stop after this many seconds (default: run until stopped)",
     )
     parser.set_defaults(func=run)
-
-
-def _number(value: str) -> float:
-    try:
-        number = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{value}' is not a number") from None
-    if number != number:  # NaN
-        raise argparse.ArgumentTypeError("NaN is not a number here")
-    return number
-
-
-def _positive(value: str) -> float:
-    number = _number(value)
-    if number <= 0:
-        raise argparse.ArgumentTypeError(f"{value} is not a positive number")
-    return number
-
-
-def _non_negative(value: str) -> float:
-    number = _number(value)
-    if number < 0:
-        raise argparse.ArgumentTypeError(f"{value} is negative")
-    return number
-
-
-def _share(value: str) -> float:
-    number = _number(value)
-    if not 0 <= number <= 1:
-        raise argparse.ArgumentTypeError(f"{value} is not a share between 0 and 1")
-    return number
 
 
 def run(args: argparse.Namespace) -> int:
