@@ -3,33 +3,49 @@
 from __future__ import annotations
 
 from pytestqt.qtbot import QtBot
+from shapely.geometry import shape
+from sqlalchemy.engine import URL
 
+from gridcommand.db.records import GridRecord
 from gridcommand.desktop.wiring import WindowSession
 from gridcommand.widgets.queues import QUEUES
+from tests.desktop.conftest import insert_ticket
 
 
 def _visible(session: WindowSession) -> set[int]:
     return {i for q in QUEUES for i in session.queues.visible_ids(q.key)}
 
 
-def test_a_street_sees_only_its_own_tickets(qtbot: QtBot, session: WindowSession) -> None:
+def test_a_street_sees_only_its_own_tickets(
+    qtbot: QtBot, session: WindowSession, db_url: URL
+) -> None:
     bar = session.filter_bar
     qtbot.waitUntil(lambda: bar.region.count() > 1, timeout=10_000)
-    qtbot.waitUntil(lambda: session.queues.model.rowCount() > 0, timeout=10_000)
+    # One new report in each of two streets, whatever the clock says about "today".
+    by_street: dict[str, GridRecord] = {}
+    for g in session.store.grids.values():
+        if g.street_code:
+            by_street.setdefault(g.street_code, g)
+    (mine, here), (_, there) = list(by_street.items())[:2]
+    ids = []
+    for n, g in enumerate((here, there)):
+        point = shape(g.boundary).representative_point()
+        ids.append(insert_ticket(db_url, g.code, point.x, point.y, 40 + n))
+    qtbot.waitUntil(
+        lambda: all(session.queues.model.row_of(i) is not None for i in ids), timeout=10_000
+    )
     everything = _visible(session)
-    streets = {g.street_code for g in session.store.grids.values()}
-    street = next(i for i in range(bar.region.count()) if bar.region.itemData(i) in streets)
-    code = bar.region.itemData(street)
+    street = bar.region.findData(mine)
     with qtbot.waitSignal(bar.filters_changed, timeout=5000):
         bar.region.setCurrentIndex(street)
     shown = _visible(session)
     expected = {
         t.id
         for t in session.store.tickets.values()
-        if t.grid and session.store.grids[t.grid].street_code == code and t.id in everything
+        if t.grid and session.store.grids[t.grid].street_code == mine and t.id in everything
     }
     assert shown == expected
-    assert 0 < len(shown) < len(everything)
+    assert ids[0] in shown and ids[1] not in shown
 
 
 def test_class_item_source_and_text_filters(qtbot: QtBot, session: WindowSession) -> None:
