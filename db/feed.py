@@ -177,6 +177,12 @@ class ChangeFeed(threading.Thread):
             positions = conn.execute(
                 q.LATEST_POSITIONS if initial else q.POSITIONS, params
             ).fetchall()
+        except BaseException:
+            # Rows refused in the first read are not recorded yet: let the retry see
+            # them again, or they would never reach the data-quality list.
+            for r in refused:
+                self._seen.pop((r.source_table, r.row_ref), None)
+            raise
         finally:
             conn.execute("COMMIT")
         self._last_catchup = time.monotonic()
