@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from gridcommand.db.coords import wgs84_to_gcj02
 from gridcommand.db.records import ChangeBatch
@@ -121,13 +121,19 @@ def test_outlines_dissolve_grids_per_community_and_street():
     assert len(feats["c:C1"]["lines"][0]) == 5  # the shared edge is gone
 
 
-def test_a_workers_dot_moves_at_most_every_interval_unless_their_status_changes():
+def _one_worker_city() -> tuple[dict[str, datetime], StateStore, DiffBuilder]:
+    """A city with worker W1, a clock the test moves, and a builder with a 10 s interval."""
     clock = {"now": NOW}
     store = StateStore(clock=lambda: clock["now"])
     store.apply(city(grids=2))
     store.apply(ChangeBatch(workers=(worker("W1", grid_no=1),)))
     b = DiffBuilder(store, worker_interval=timedelta(seconds=10))
     b.full()
+    return clock, store, b
+
+
+def test_a_workers_dot_moves_at_most_every_interval_unless_their_status_changes():
+    clock, store, b = _one_worker_city()
 
     def moved(pid: int, at_s: int) -> list[str]:
         clock["now"] = NOW + timedelta(seconds=at_s)
@@ -143,12 +149,7 @@ def test_a_workers_dot_moves_at_most_every_interval_unless_their_status_changes(
 
 
 def test_a_held_back_fix_goes_out_once_its_interval_has_passed_and_row_changes_never_wait():
-    clock = {"now": NOW}
-    store = StateStore(clock=lambda: clock["now"])
-    store.apply(city(grids=2))
-    store.apply(ChangeBatch(workers=(worker("W1", grid_no=1),)))
-    b = DiffBuilder(store, worker_interval=timedelta(seconds=10))
-    b.full()
+    clock, store, b = _one_worker_city()
     first = fix(1, "W1", timedelta(seconds=0), lon=113.301)
     b.from_deltas(store.apply(ChangeBatch(positions=(first,))))
     clock["now"] = NOW + timedelta(seconds=5)
