@@ -9,9 +9,10 @@ here runs a query on the GUI thread: the feed has its own thread, and reports
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QScrollArea, QVBoxLayout, QWidget
 from sqlalchemy import Engine
 from sqlalchemy.engine import URL
@@ -21,7 +22,7 @@ from gridcommand.db.figures import compute_figures
 from gridcommand.db.grid_report import load_grid_report
 from gridcommand.db.reference import load_reference
 from gridcommand.db.store import Delta, StateStore, time_state
-from gridcommand.db.ticket_detail import load_ticket_detail
+from gridcommand.db.ticket_detail import TicketDetail, load_ticket_detail
 from gridcommand.desktop.alarm import Alarm
 from gridcommand.desktop.background import BackgroundRunner
 from gridcommand.desktop.fanout import DeltaFanout
@@ -193,9 +194,17 @@ class WindowSession:
         self.runner.submit(
             "ticket-detail",
             lambda: load_ticket_detail(engine, ticket_id),
-            self.detail.show_detail,
+            self._on_detail_loaded,
             self._show_error,
         )
+
+    def _on_detail_loaded(self, detail: TicketDetail) -> None:
+        """A citizen's report names no grid; say the one its point lies in, as the queue does."""
+        ticket = self.store.tickets.get(detail.fields["id"])
+        if not detail.grid_name and ticket is not None and ticket.located_grid:
+            located = QCoreApplication.translate("TicketDetail", "%1 (by its location)")
+            detail = replace(detail, grid_name=located.replace("%1", self.names.grid(ticket.grid)))
+        self.detail.show_detail(detail)
 
     def show_grid(self, code: str) -> None:
         engine = self.engine

@@ -803,6 +803,10 @@
         <source>Send back… (B)</source>
         <translation>退回返工… (B)</translation>
     </message>
+    <message>
+        <source>%1 (by its location)</source>
+        <translation>%1（按位置判定）</translation>
+    </message>
 </context>
 <context>
     <name>TicketDetailPanel</name>

@@ -108,3 +108,15 @@ def test_the_gui_thread_never_stalls_while_the_feed_works_under_load(
     assert len(written) == 2000
     # The GUI kept turning: no gap near a blocking query (a connect alone takes longer).
     assert max(gaps) < 500, f"longest event-loop stall {max(gaps)} ms"
+
+
+def test_a_citizen_report_shows_the_grid_its_point_lies_in(
+    qtbot: QtBot, session: WindowSession, engine: Engine, db_url: URL
+) -> None:
+    grid, lon, lat = grid_point(engine)
+    tid = insert_ticket(db_url, None, lon, lat, 9)  # type: ignore[arg-type]  # no grid named
+    qtbot.waitUntil(lambda: session.queues.model.row_of(tid) is not None, timeout=10_000)
+    session.show_detail(tid)
+    qtbot.waitUntil(lambda: session.detail.ticket_id == tid, timeout=10_000)
+    assert session.detail.detail is not None
+    assert session.store.grids[grid].name in session.detail.detail.grid_name
