@@ -185,6 +185,7 @@ class WindowSession:
         self._chart_timer.stop()
         self.live.stop()
         self.runner.wait(5000)
+        self.runner.shutdown()
         if self.map is not None:
             self.map.release()
 
