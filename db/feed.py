@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import psycopg
-from psycopg.rows import dict_row
+from psycopg.rows import dict_row, tuple_row
 from psycopg.types.json import Jsonb
 from sqlalchemy.engine import URL
 
@@ -174,9 +174,11 @@ class ChangeFeed(threading.Thread):
                 if len(first):
                     self._on_batch(first)
                 grids, workers, tickets, actions, rejections = [], [], [], [], []
-            positions = conn.execute(
-                q.LATEST_POSITIONS if initial else q.POSITIONS, params
-            ).fetchall()
+            # Thousands of rows a round: plain tuples, not a dict each.
+            with conn.cursor(row_factory=tuple_row) as cur:
+                positions = cur.execute(
+                    q.LATEST_POSITIONS if initial else q.POSITIONS, params
+                ).fetchall()
         except BaseException:
             # Rows refused in the first read are not recorded yet: let the retry see
             # them again, or they would never reach the data-quality list.
@@ -214,7 +216,7 @@ class ChangeFeed(threading.Thread):
         initial: bool,
         grid_rows: list[dict[str, Any]],
         worker_rows: list[dict[str, Any]],
-        position_rows: list[dict[str, Any]],
+        position_rows: list[tuple[Any, ...]],
         ticket_rows: list[dict[str, Any]],
         action_rows: list[dict[str, Any]],
         rejection_rows: list[dict[str, Any]],
@@ -232,16 +234,14 @@ class ChangeFeed(threading.Thread):
             elif verdict.rejection:
                 refused.append(verdict.rejection)
         workers = [q.worker(r) for r in worker_rows if self._fresh("workers", r["code"], r["txid"])]
-        positions = []
-        for row in position_rows:
-            if not self._fresh("worker_positions", row["id"], row["txid"]):
-                continue
-            position = q.position(row)
-            verdict = v.check_position(position)
-            if verdict.accepted:
-                positions.append(position)
-            elif verdict.rejection:
-                refused.append(verdict.rejection)
+        positions, refused_fixes = v.check_positions(
+            [
+                q.position(row)
+                for row in position_rows
+                if self._fresh("worker_positions", row[q.POSITION_ID], row[q.POSITION_TXID])
+            ]
+        )
+        refused += refused_fixes
         tickets = []
         for row in ticket_rows:
             if not self._fresh("tickets", row["id"], row["txid"]):

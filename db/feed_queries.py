@@ -39,6 +39,8 @@ POSITIONS = (
     "SELECT id, worker_code, recorded_at, lon, lat, accuracy_m, source, txid"
     " FROM worker_positions WHERE txid >= %(x)s ORDER BY id"
 )
+#: Where the id and the watermark sit in a position row (read as tuples, see ``position``).
+POSITION_ID, POSITION_TXID = 0, 7
 #: At start-up only each worker's latest fix (the index makes this one pass).
 LATEST_POSITIONS = (
     "SELECT DISTINCT ON (worker_code) id, worker_code, recorded_at, lon, lat, accuracy_m,"
@@ -109,16 +111,9 @@ def worker(row: dict[str, Any]) -> WorkerRecord:
     )
 
 
-def position(row: dict[str, Any]) -> PositionRecord:
-    return PositionRecord(
-        id=row["id"],
-        worker_code=row["worker_code"],
-        recorded_at=row["recorded_at"],
-        lon=row["lon"],
-        lat=row["lat"],
-        accuracy_m=row["accuracy_m"],
-        source=row["source"],
-    )
+def position(row: tuple[Any, ...]) -> PositionRecord:
+    """A row of POSITIONS or LATEST_POSITIONS, read as a plain tuple (there are thousands)."""
+    return PositionRecord(*row[:7])
 
 
 def ticket(row: dict[str, Any]) -> TicketRecord:

@@ -10,11 +10,12 @@ collection), napari-style: plain callbacks, named after what changed.
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict, deque
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Protocol
+from typing import Final, Protocol
 
 from gridcommand.db.records import (
     ChangeBatch,
@@ -30,6 +31,11 @@ OVERLOAD_HOUSEHOLDS = 500
 TRACK_WINDOW = timedelta(hours=1)
 #: Tracks keep at most one point per this interval, so a city of workers stays small.
 TRACK_SPACING = timedelta(seconds=20)
+#: A PositionRecord's fields in order, as a track keeps them; ``_AT`` is recorded_at.
+_TrackPoint = tuple[int, str, datetime, float, float, float | None, str]
+_AT: Final = 2
+#: Closed tickets are dropped once strictly older than ``keep_closed``.
+_TICK = timedelta(microseconds=1)
 
 
 def utc_now() -> datetime:
@@ -112,8 +118,17 @@ class StateStore:
         self.tickets: dict[int, TicketRecord] = {}
         self.rejections: dict[tuple[str, str, str], RejectionRecord] = {}
         self.acknowledged: set[int] = set()
-        self._tracks: dict[str, deque[PositionRecord]] = defaultdict(deque)
+        # Track points as plain tuples of atoms, which CPython's collector stops
+        # scanning once it has seen them: a city's hour of tracks is millions of
+        # points, and as objects they would make every full collection a stall.
+        self._tracks: dict[str, deque[_TrackPoint]] = defaultdict(deque)
         self._ticket_states: dict[int, str] = {}
+        # When each worker's status or ticket's light can next change by time alone, so
+        # that the clock tick looks at those few and not at a city of rows. One pending
+        # entry per key (``_due``); an entry whose time no longer matches is stale.
+        self._timeline: list[tuple[datetime, int, str, Hashable]] = []
+        self._due: dict[tuple[str, Hashable], datetime] = {}
+        self._sequence = 0
         self._subscribers: list[Callable[[list[Delta]], None]] = []
         self.loaded = False
 
@@ -145,6 +160,7 @@ class StateStore:
             touched[worker.code] = self.workers[worker.code] = WorkerState(
                 worker, position, self._status(position, now)
             )
+            self._schedule_worker(worker.code, position, now)
         for p in batch.positions:
             self._add_to_track(p)
             state = self.workers.get(p.worker_code)
@@ -154,6 +170,7 @@ class StateStore:
                 touched[p.worker_code] = self.workers[p.worker_code] = WorkerState(
                     state.record, p, self._status(p, now)
                 )
+                self._schedule_worker(p.worker_code, p, now)
         for code, state in touched.items():
             (c.added if code in new_workers else c.changed)["workers"].append(state)
         newly_acknowledged: set[int] = set()
@@ -188,30 +205,86 @@ class StateStore:
             return
         self.tickets[t.id] = t
         self._ticket_states[t.id] = time_state(t, now) if t.is_open else "closed"
+        self._schedule("tickets", t.id, self._ticket_due(t, now))
         (c.changed if old is not None else c.added)["tickets"].append(t)
 
     def refresh_clock(self) -> list[Delta]:
-        """Re-evaluate what depends on time; publish only what changed."""
+        """Re-evaluate what depends on time; publish only what changed.
+
+        Only the workers and tickets whose next change of state by time alone has
+        come are looked at (a heap of those times), so the tick costs next to
+        nothing in a city of 40,000 workers and 60,000 tickets.
+        """
         now = self.clock()
         c = _Collector()
-        for code, state in list(self.workers.items()):
-            status = self._status(state.position, now)
-            if status != state.status:
-                new = WorkerState(state.record, state.position, status)
-                self.workers[code] = new
-                c.changed["workers"].append(new)
-        for ticket_id, t in list(self.tickets.items()):
-            if not t.is_open:
-                if t.closed_at is not None and now - t.closed_at > self.keep_closed:
-                    del self.tickets[ticket_id]
-                    self._ticket_states.pop(ticket_id, None)
-                    c.removed["tickets"].append(ticket_id)
-                continue
-            t_state = time_state(t, now)
-            if t_state != self._ticket_states.get(ticket_id):
-                self._ticket_states[ticket_id] = t_state
-                c.changed["tickets"].append(t)
+        while self._timeline and self._timeline[0][0] <= now:
+            due, _, kind, key = heapq.heappop(self._timeline)
+            if self._due.get((kind, key)) != due:
+                continue  # superseded by a later change to the same row
+            del self._due[(kind, key)]
+            if kind == "workers":
+                self._recheck_worker(str(key), now, c)
+            else:
+                assert isinstance(key, int)  # tickets are keyed by id
+                self._recheck_ticket(key, now, c)
         return self._publish(c.deltas())
+
+    def _recheck_worker(self, code: str, now: datetime, c: _Collector) -> None:
+        state = self.workers.get(code)
+        if state is None:
+            return
+        status = self._status(state.position, now)
+        if status != state.status:
+            state = self.workers[code] = WorkerState(state.record, state.position, status)
+            c.changed["workers"].append(state)
+        self._schedule_worker(code, state.position, now)
+
+    def _recheck_ticket(self, ticket_id: int, now: datetime, c: _Collector) -> None:
+        t = self.tickets.get(ticket_id)
+        if t is None:
+            return
+        if not t.is_open:
+            if t.closed_at is not None and now - t.closed_at > self.keep_closed:
+                del self.tickets[ticket_id]
+                self._ticket_states.pop(ticket_id, None)
+                c.removed["tickets"].append(ticket_id)
+            else:
+                self._schedule("tickets", ticket_id, self._ticket_due(t, now))
+            return
+        t_state = time_state(t, now)
+        if t_state != self._ticket_states.get(ticket_id):
+            self._ticket_states[ticket_id] = t_state
+            c.changed["tickets"].append(t)
+        self._schedule("tickets", ticket_id, self._ticket_due(t, now))
+
+    def _schedule_worker(self, code: str, position: PositionRecord | None, now: datetime) -> None:
+        if position is None:
+            return
+        for after in (self.stale_after, self.offline_after):
+            if now - position.recorded_at < after:
+                self._schedule("workers", code, position.recorded_at + after)
+                return
+
+    def _ticket_due(self, t: TicketRecord, now: datetime) -> datetime | None:
+        if not t.is_open:
+            # Closed rows leave the store a little after they are kept for.
+            return t.closed_at + self.keep_closed + _TICK if t.closed_at is not None else None
+        yellow_at = t.deadline - (t.deadline - t.reported_at) / 4
+        for moment in (yellow_at, t.deadline):
+            if now < moment:
+                return moment
+        return None
+
+    def _schedule(self, kind: str, key: Hashable, due: datetime | None) -> None:
+        """Keep the earliest pending time per row; a later one is found again on recheck."""
+        if due is None:
+            return
+        pending = self._due.get((kind, key))
+        if pending is not None and pending <= due:
+            return
+        self._due[(kind, key)] = due
+        self._sequence += 1
+        heapq.heappush(self._timeline, (due, self._sequence, kind, key))
 
     # -- derived facts ---------------------------------------------------------------
     def _status(self, position: PositionRecord | None, now: datetime) -> str:
@@ -228,16 +301,16 @@ class StateStore:
 
     def _add_to_track(self, p: PositionRecord) -> None:
         track = self._tracks[p.worker_code]
-        if track and p.recorded_at - track[-1].recorded_at < TRACK_SPACING:
+        if track and p.recorded_at - track[-1][_AT] < TRACK_SPACING:
             return
-        track.append(p)
+        track.append((p.id, p.worker_code, p.recorded_at, p.lon, p.lat, p.accuracy_m, p.source))
         horizon = p.recorded_at - TRACK_WINDOW
-        while track and track[0].recorded_at < horizon:
+        while track and track[0][_AT] < horizon:
             track.popleft()
 
     def track(self, worker_code: str) -> list[PositionRecord]:
         horizon = self.clock() - TRACK_WINDOW
-        return [p for p in self._tracks.get(worker_code, ()) if p.recorded_at >= horizon]
+        return [PositionRecord(*t) for t in self._tracks.get(worker_code, ()) if t[_AT] >= horizon]
 
     def worker_status(self, code: str) -> str:
         state = self.workers.get(code)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections import deque
+from dataclasses import replace
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from sqlalchemy.engine import URL
@@ -105,13 +106,25 @@ class LiveData(QObject):
     def _on_urgent_check(self) -> None:
         if self._urgent.is_set():
             self._urgent.clear()
-            self.flush()
+            self.flush(urgent=True)
 
-    def flush(self) -> list[Delta]:
+    def flush(self, urgent: bool = False) -> list[Delta]:
+        """Apply what the feed handed over.
+
+        ``urgent`` (a report or trace row arrived) applies everything but the worker
+        fixes, which wait for the next regular tick: a new alert reaches the views
+        and the map without first paying for the thousands of fixes that came
+        with it.
+        """
         with self._lock:
             batches = list(self._pending)
             self._pending.clear()
             state = self._state
+            if urgent and not any(b.initial for b in batches):
+                fixes = tuple(p for b in batches for p in b.positions)
+                if fixes:
+                    batches = [replace(b, positions=()) for b in batches]
+                    self._pending.appendleft(ChangeBatch(positions=fixes))
         if state is not None and state != self._state_shown:
             self._state_shown = state
             self.connection_state_changed.emit(state.state, _describe(state))

@@ -43,8 +43,18 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
         columns: Sequence[Column[R]],
         key: Callable[[R], Hashable],
         row_background: Callable[[R], str | None] | None = None,
+        coalesce_changes: bool = False,
     ) -> None:
+        """``coalesce_changes``: announce a batch of changed rows as one span.
+
+        For a big table behind a proxy that neither sorts nor filters dynamically,
+        one ``dataChanged`` over the span costs Qt a pass in C++, where a signal a
+        row costs a Python call each (thousands when a city's workers change
+        status). A dynamic proxy would re-filter every row of the span in Python,
+        so the queues leave it off.
+        """
         super().__init__()
+        self._coalesce = coalesce_changes
         self._columns = list(columns)
         self._key = key
         self._row_background = row_background
@@ -60,13 +70,20 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
 
     def upsert(self, records: Iterable[R]) -> None:
         new: list[R] = []
+        changed: list[int] = []
+        last = len(self._columns) - 1
         for record in records:
             row = self._index.get(self._key(record))
             if row is None:
                 new.append(record)
                 continue
             self._rows[row] = record
-            self.dataChanged.emit(self.index(row, 0), self.index(row, len(self._columns) - 1))
+            if self._coalesce:
+                changed.append(row)
+            else:
+                self.dataChanged.emit(self.index(row, 0), self.index(row, last))
+        if changed:
+            self.dataChanged.emit(self.index(min(changed), 0), self.index(max(changed), last))
         if new:
             start = len(self._rows)
             self.beginInsertRows(QModelIndex(), start, start + len(new) - 1)

@@ -89,7 +89,7 @@ class WorkersPanel(QWidget):
             ),
         ]
         self.model: RecordTableModel[WorkerState] = RecordTableModel(
-            columns, key=lambda s: s.record.code
+            columns, key=lambda s: s.record.code, coalesce_changes=True
         )
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)

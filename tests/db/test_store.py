@@ -6,6 +6,9 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import TypedDict, Unpack, cast
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from gridcommand.db.records import (
     ActionRecord,
     ChangeBatch,
@@ -193,3 +196,55 @@ def test_an_acknowledgement_alone_publishes_its_ticket_as_changed() -> None:
     assert 7 in store.acknowledged
     # seen[-1][0] is the "tickets" Delta, whose objects are TicketRecords.
     assert [cast(TicketRecord, t).id for t in seen[-1][0].changed] == [7]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["fix", "ticket", "close", "tick"]),
+            st.integers(min_value=0, max_value=3),  # which worker or ticket
+            # minutes to move the clock on: often a few (to land on a change), at times a day
+            st.one_of(st.integers(0, 12), st.integers(0, 26 * 60)),
+        ),
+        max_size=40,
+    )
+)
+def test_the_clock_tick_agrees_with_a_full_recount(steps: list[tuple[str, int, int]]) -> None:
+    """The tick only looks at rows whose time has come; it must see what a full pass sees."""
+    clock = Clock()
+    store = StateStore(clock=clock, stale_after=timedelta(minutes=10))
+    workers = tuple(
+        WorkerRecord(f"W{n}", "王芳", "full_time", "G1", "138****1234", True) for n in range(4)
+    )
+    store.apply(ChangeBatch(grids=base_batch().grids, workers=workers, initial=True))
+    version = 1
+    for kind, n, minutes in steps:
+        clock.now += timedelta(minutes=minutes)
+        version += 1
+        if kind == "fix":
+            store.apply(ChangeBatch(positions=(fix(version, f"W{n}", clock.now),)))
+        elif kind == "ticket":
+            limit = timedelta(minutes=30 * (n + 1))
+            store.apply(
+                ChangeBatch(
+                    tickets=(
+                        replace(
+                            ticket(n, version=version),
+                            reported_at=clock.now,
+                            deadline=clock.now + limit,
+                        ),
+                    )
+                )
+            )
+        elif kind == "close" and n in store.tickets:
+            closed = replace(
+                store.tickets[n], status="closed", closed_at=clock.now, version=version
+            )
+            store.apply(ChangeBatch(tickets=(closed,)))
+        store.refresh_clock()
+        for code, state in store.workers.items():
+            assert state.status == store.worker_status(code)
+        for ticket_id, t in store.tickets.items():
+            assert store._ticket_states[ticket_id] == store.ticket_time_state(ticket_id)
+            assert t.closed_at is None or clock.now - t.closed_at <= store.keep_closed

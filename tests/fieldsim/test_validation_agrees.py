@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import psycopg
-from psycopg.rows import dict_row
+from psycopg.rows import dict_row, tuple_row
 
 from gridcommand.db import feed_queries as q
 from gridcommand.db.fieldsim.options import SimOptions
@@ -39,11 +39,12 @@ def test_validator_flags_the_bad_rows_and_only_them(seeded: str) -> None:
         tickets = conn.execute(
             q._TICKET_COLUMNS + " WHERE t.id > %(id)s ORDER BY t.id", {"id": before_t}
         ).fetchall()
-        positions = conn.execute(
-            "SELECT id, worker_code, recorded_at, lon, lat, accuracy_m, source"
-            " FROM worker_positions WHERE id > %s ORDER BY id",
-            (before_p,),
-        ).fetchall()
+        with conn.cursor(row_factory=tuple_row) as cur:  # as the feed reads them
+            positions = cur.execute(
+                "SELECT id, worker_code, recorded_at, lon, lat, accuracy_m, source"
+                " FROM worker_positions WHERE id > %s ORDER BY id",
+                (before_p,),
+            ).fetchall()
 
     flagged: dict[tuple[str, int], str] = {}
     for row in tickets:
@@ -53,10 +54,9 @@ def test_validator_flags_the_bad_rows_and_only_them(seeded: str) -> None:
             validator.remember(record)
         elif verdict.rejection is not None:
             flagged["tickets", record.id] = verdict.rejection.reason_code
-    for row in positions:
-        verdict = validator.check_position(q.position(row))
-        if verdict.rejection is not None:
-            flagged["worker_positions", row["id"]] = verdict.rejection.reason_code
+    _, refused = validator.check_positions([q.position(row) for row in positions])
+    for rejection in refused:
+        flagged["worker_positions", int(rejection.row_ref)] = rejection.reason_code
 
     expected = {key: EXPECTED[kind] for key, kind in stats.bad_ids.items()}
     assert flagged == expected
