@@ -7,7 +7,7 @@ style changed; a boundary is sent once, when the grid arrives.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
@@ -43,6 +43,9 @@ class DiffBuilder:
         #: When each dot was last sent (wall clock), with the status and row it showed; and
         #: the workers whose newest fix was held back, sent once their interval has passed.
         self._held: set[str] = set()
+        #: (when shown, worker) in the order sent, so the due held-back workers are found
+        #: from the front instead of by a pass over a city's held set at every flush.
+        self._shown_order: deque[tuple[datetime, str]] = deque()
         self.crs = crs
         self.project = f.projector(crs)
         #: Acknowledged here, before the database's trace of it comes back through the feed.
@@ -64,6 +67,7 @@ class DiffBuilder:
         self._alerts.clear()
         self._worker_shown.clear()
         self._held.clear()
+        self._shown_order.clear()
         self._grid_tickets.clear()
         self._ticket_grid.clear()
         for state in self.store.workers.values():
@@ -210,22 +214,32 @@ class DiffBuilder:
         ):
             self._held.add(code)
             return True
-        self._worker_shown[code] = (now, s.status, s.record)
+        self._show(code, now, s)
         self._held.discard(code)
         return False
+
+    def _show(self, code: str, now: datetime, s: WorkerState) -> None:
+        self._worker_shown[code] = (now, s.status, s.record)
+        self._shown_order.append((now, code))
 
     def _due_workers(self) -> list[WorkerState]:
         """Held-back workers whose interval has passed: their newest fix goes out now."""
         if not self._held:
             return []
         now = self.store.clock()
-        due = [c for c in self._held if now - self._worker_shown[c][0] >= self.worker_interval]
+        order = self._shown_order
+        due: list[str] = []
+        while order and now - order[0][0] >= self.worker_interval:
+            shown_at, code = order.popleft()
+            # Only the entry of the dot's latest showing counts; older ones are spent.
+            if code in self._held and self._worker_shown[code][0] == shown_at:
+                due.append(code)
         states = []
         for code in due:
             self._held.discard(code)
             state = self.store.workers.get(code)
             if state is not None and state.position is not None:
-                self._worker_shown[code] = (now, state.status, state.record)
+                self._show(code, now, state)
                 states.append(state)
         return states
 

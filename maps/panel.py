@@ -30,9 +30,14 @@ from gridcommand.maps.emit import emit
 from gridcommand.maps.outlines import outlines_diff
 from gridcommand.maps.page import page_file
 from gridcommand.maps.tiles import handler_for
+from gridcommand.maps.worker_buffer import WorkerDiffBuffer
 
 Counts = dict[str, Any]
 COUNTS_JS = "JSON.stringify(window.gridmap && gridmap.ready ? gridmap.counts() : {})"
+#: How often held worker moves go to the page (see maps/worker_buffer.py).
+WORKER_SEND_MS = 1000
+#: A batch this large goes at once: it is a reload's worth, not a trickle of moves.
+WORKER_SEND_AT_ONCE = 5000
 
 
 class MapPanel(QWidget):
@@ -62,6 +67,11 @@ class MapPanel(QWidget):
         self._outline_poll = QTimer(self)
         self._outline_poll.setInterval(100)
         self._outline_poll.timeout.connect(self._on_outline_poll)
+        self._workers = WorkerDiffBuffer()
+        self._worker_send = QTimer(self)
+        self._worker_send.setInterval(WORKER_SEND_MS)
+        self._worker_send.setSingleShot(True)
+        self._worker_send.timeout.connect(self.send_held_workers)
 
         self.view = QWebEngineView(self)
         self.page = LoggingPage(self.view)
@@ -99,11 +109,28 @@ class MapPanel(QWidget):
     def on_store_updated(self, deltas: list[Delta]) -> None:
         if self._released:
             return
-        self.bridge.send_diffs(self.builder.from_deltas(deltas))
+        now: list[dict[str, Any]] = []
+        for diff in self.builder.from_deltas(deltas):
+            if diff["layer"] == "workers":
+                self._workers.add(diff)
+            else:
+                now.append(diff)
+        self.bridge.send_diffs(now)
+        if len(self._workers) >= WORKER_SEND_AT_ONCE:
+            self.send_held_workers()
+        elif self._workers and not self._worker_send.isActive():
+            self._worker_send.start()
         if any(d.collection == "grids" for d in deltas):
             self._start_outlines()
         if self.selected_worker and any(d.collection == "workers" for d in deltas):
             self.bridge.send_diffs([self.builder.track(self.selected_worker)])
+
+    def send_held_workers(self) -> None:
+        """Send the worker moves held since the last send (the timer's job; tests call it)."""
+        self._worker_send.stop()
+        diff = self._workers.take()
+        if diff is not None and not self._released:
+            self.bridge.send_diffs([diff])
 
     def select_ticket(self, ticket_id: int) -> None:
         self.bridge.send_command("select", id=int(ticket_id))
@@ -130,6 +157,7 @@ class MapPanel(QWidget):
         self.basemap = basemap
         self._send_basemap()
         if crs_changed:
+            self._workers.clear()  # held moves are in the old coordinate system
             self.bridge.send_diffs(self.builder.set_crs(basemap.data_crs))
             if self.selected_worker:
                 self.bridge.send_diffs([self.builder.track(self.selected_worker)])
@@ -181,6 +209,7 @@ class MapPanel(QWidget):
         self._send_basemap()
         if self.labels:
             self.bridge.send_command("labels", labels=self.labels)
+        self._workers.clear()  # the full state below includes every held move
         self.bridge.send_diffs(self.builder.full())
         if self.selected_worker:
             self.bridge.send_diffs([self.builder.track(self.selected_worker)])

@@ -72,7 +72,11 @@ def test_names_are_text_in_grid_and_worker_cards(qtbot, panel, store):
     w = replace(worker("W1"), name=evil)
     batch = ChangeBatch(grids=(g,), workers=(w,), positions=(fix(1, "W1", timedelta(0)),))
     panel.on_store_updated(store.apply(batch))
-    qtbot.waitUntil(lambda: counts(qtbot, panel)["grids"] == 1, timeout=5000)
+    panel.send_held_workers()  # worker moves are otherwise held for up to a second
+    qtbot.waitUntil(
+        lambda: counts(qtbot, panel)["workers"]["online"] == 1,
+        timeout=5000,
+    )
     for layer, key in (("grids", "G00"), ("workers", "W1")):
         card = js(qtbot, panel, f"gridmap.tooltipText('{layer}', '{key}')")
         assert evil in card["text"] and card["images"] == 0
