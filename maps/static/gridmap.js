@@ -27,6 +27,7 @@
   var layers = {};
   var renderers = {};
   var reg = { grids: new Map(), outlines: new Map(), alerts: new Map(), workers: new Map(), track: new Map() };
+  var cellMarkers = new Map();  // aggregation cell key -> {sig, layer, pulse}
   var aggregateLayer, labelLayer, haloLayer, highlightLayer, tileLayer = null;
   var halos = [];
   var aggregating = null;
@@ -228,7 +229,6 @@
       if (aggregate) { map.removeLayer(layers.alerts); map.addLayer(aggregateLayer); }
       else { map.removeLayer(aggregateLayer); map.addLayer(layers.alerts); }
     }
-    aggregateLayer.clearLayers();
     var pulsingPoints = [];
     var view = map.getBounds().pad(0.25);
     if (aggregate) {
@@ -247,8 +247,26 @@
         c.pulse = c.pulse || p.pulse;
         c.bounds.extend(ll);
       });
-      cells.forEach(function (c) { drawCell(c, pulsingPoints); });
+      // A new alert changes one cell: the others keep their markers and permanent
+      // count labels (DOM nodes), which made the renderer's busiest work when they
+      // were all rebuilt for every alert that arrived.
+      var kept = new Map();
+      cells.forEach(function (c, key) {
+        var sig = cellSignature(c);
+        var old = cellMarkers.get(key);
+        if (old && old.sig === sig) {
+          kept.set(key, old);
+          if (old.pulse) { pulsingPoints.push(old.pulse); }
+          cellMarkers.delete(key);
+          return;
+        }
+        kept.set(key, drawCell(c, sig, pulsingPoints));
+      });
+      cellMarkers.forEach(function (old) { aggregateLayer.removeLayer(old.layer); });
+      cellMarkers = kept;
     } else {
+      aggregateLayer.clearLayers();
+      cellMarkers = new Map();
       reg.alerts.forEach(function (layer) {
         if (layer.gcProps.pulse && view.contains(layer.getLatLng())) {
           pulsingPoints.push([layer.getLatLng(), alertStyle(layer.gcProps).radius]);
@@ -259,17 +277,25 @@
     refreshLabels();
   }
 
-  function drawCell(c, pulsingPoints) {
+  function cellSignature(c) {
+    // Everything a cell's marker shows; the same signature means the same marker.
+    var one = c.n === 1 ? c.one.gcProps : null;
+    return [c.n, c.rank, c.emergency, c.pulse, (c.lat / c.n).toFixed(5), (c.lng / c.n).toFixed(5),
+      one ? one.id + '|' + one.time + '|' + one.emergency + '|' + one.pulse : ''].join(':');
+  }
+
+  function drawCell(c, sig, pulsingPoints) {
     var centre = L.latLng(c.lat / c.n, c.lng / c.n);
     var time = ['green', 'yellow', 'red'][c.rank];
+    var pulse = null;
     if (c.n === 1) {
       var p = c.one.gcProps;
       var single = L.circleMarker(c.one.getLatLng(), L.extend({ renderer: renderers.alerts }, alertStyle(p)));
       single.bindTooltip(function () { return alertCard(p); }, { className: 'gc-tip' });
       single.on('click', function () { call('click_alert', p.id); });
       aggregateLayer.addLayer(single);
-      if (p.pulse) { pulsingPoints.push([c.one.getLatLng(), alertStyle(p).radius]); }
-      return;
+      if (p.pulse) { pulse = [c.one.getLatLng(), alertStyle(p).radius]; pulsingPoints.push(pulse); }
+      return { sig: sig, layer: single, pulse: pulse };
     }
     var radius = Math.min(28, 11 + 2.8 * Math.log2(c.n));
     var marker = L.circleMarker(centre, { renderer: renderers.alerts, radius: radius, fillColor: TIME[time],
@@ -278,7 +304,8 @@
       className: 'gc-count gc-count-' + time, interactive: false });
     marker.on('click', function () { map.flyToBounds(c.bounds.pad(0.3), { maxZoom: AGGREGATE_BELOW + 1 }); });
     aggregateLayer.addLayer(marker);
-    if (c.pulse) { pulsingPoints.push([centre, radius]); }
+    if (c.pulse) { pulse = [centre, radius]; pulsingPoints.push(pulse); }
+    return { sig: sig, layer: marker, pulse: pulse };
   }
 
   // -- pulsing halos: only for what is on screen, animated on one timer ----------------
@@ -384,6 +411,7 @@
     var card = layerName === 'alerts' ? alertCard(l.gcProps) : layerName === 'workers' ? workerCard(l.gcProps) : gridCard(l.gcProps);
     return { text: card.textContent, html: card.innerHTML, images: card.getElementsByTagName('img').length };
   };
+  gm.clusterStamps = function () { return aggregateLayer.getLayers().map(L.stamp); };
   gm.fire = function (layerName, id, type) { var l = reg[layerName].get(id); if (l) { l.fire(type || 'click'); } return !!l; };
   gm.map = function () { return map; };
 

@@ -53,6 +53,19 @@ def test_aggregates_at_low_zoom_and_points_at_close_zoom(qtbot, panel, store):
     assert counts(qtbot, panel)["halos"] > 0  # new, unacknowledged: pulsing
 
 
+def test_a_new_alert_rebuilds_only_its_own_cell(qtbot, panel, store):
+    far_apart = tuple(ticket(i, grid_no=0 if i % 2 else 15) for i in range(1, 41))
+    panel.on_store_updated(store.apply(ChangeBatch(tickets=far_apart)))
+    js(qtbot, panel, "gridmap.map().setView([23.12, 113.32], 14, {animate: false}) && 1")
+    qtbot.waitUntil(lambda: counts(qtbot, panel)["clusters"] == 2, timeout=5000)
+    before = set(js(qtbot, panel, "gridmap.clusterStamps()"))
+    panel.on_store_updated(store.apply(ChangeBatch(tickets=(ticket(41, grid_no=0),))))
+    qtbot.waitUntil(lambda: counts(qtbot, panel)["alerts"] == 41, timeout=5000)
+    qtbot.waitUntil(lambda: set(js(qtbot, panel, "gridmap.clusterStamps()")) != before)
+    after = set(js(qtbot, panel, "gridmap.clusterStamps()"))
+    assert len(after) == 2 and len(before & after) == 1  # grid 15's cell kept its marker
+
+
 def test_updates_never_reload_and_keep_the_view(qtbot, panel, store):
     loads: list[bool] = []
     panel.page.loadStarted.connect(lambda: loads.append(True))
