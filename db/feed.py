@@ -156,16 +156,21 @@ class ChangeFeed(threading.Thread):
         refused: list[RejectionRecord] = []
         conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         try:
-            mark = conn.execute(q.XMIN).fetchone()
+            # One round trip for the five small reads, not one each: on a busy server
+            # every round trip is a wait for the scheduler, and a report waits on them.
+            with conn.pipeline():
+                reads = [
+                    conn.execute(q.XMIN),
+                    conn.execute(q.GRIDS, params),
+                    conn.execute(q.WORKERS, params),
+                    conn.execute(q.OPEN_TICKETS if initial else q.TICKETS, params),
+                    conn.execute(q.OPEN_ACKNOWLEDGEMENTS if initial else q.ACTIONS, params),
+                    conn.execute(q.REJECTIONS, params),
+                ]
+            mark = reads[0].fetchone()
             assert mark is not None  # the snapshot query always returns one row
             xmin = int(mark["xmin"])
-            grids = conn.execute(q.GRIDS, params).fetchall()
-            workers = conn.execute(q.WORKERS, params).fetchall()
-            tickets = conn.execute(q.OPEN_TICKETS if initial else q.TICKETS, params).fetchall()
-            actions = conn.execute(
-                q.OPEN_ACKNOWLEDGEMENTS if initial else q.ACTIONS, params
-            ).fetchall()
-            rejections = conn.execute(q.REJECTIONS, params).fetchall()
+            grids, workers, tickets, actions, rejections = (c.fetchall() for c in reads[1:])
             first: ChangeBatch | None = None
             if not initial:
                 first, refused = self._build(

@@ -102,13 +102,19 @@ class DiffBuilder:
                 out.append(self._tickets_delta(delta))
             elif delta.collection == "workers":
                 out.append(self._workers_delta(delta))
-        due = self._due_workers()
-        if due:
-            features = [w for s in due if (w := f.worker_feature(s, self.project))]
-            out.append(f.diff("workers", features))
         out.append(self.restyle(self._dirty))
         self._dirty = set()
         return [d for d in out if d["upsert"] or d["remove"]]
+
+    def due_workers(self) -> list[Diff]:
+        """The held-back dots whose interval has passed, with their newest fix.
+
+        Asked by the map once a second with the rest of the worker moves, never on
+        the path of a new alert.
+        """
+        due = self._due_workers()
+        features = [w for s in due if (w := f.worker_feature(s, self.project))]
+        return [f.diff("workers", features)] if features else []
 
     def acknowledge(self, ids: Iterable[int]) -> list[Diff]:
         ids = set(ids)

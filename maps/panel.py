@@ -36,8 +36,9 @@ Counts = dict[str, Any]
 COUNTS_JS = "JSON.stringify(window.gridmap && gridmap.ready ? gridmap.counts() : {})"
 #: How often held worker moves go to the page (see maps/worker_buffer.py).
 WORKER_SEND_MS = 1000
-#: A batch this large goes at once: it is a reload's worth, not a trickle of moves.
-WORKER_SEND_AT_ONCE = 5000
+#: A batch this large goes at once: it is a reload's worth, not a city's second of moves
+#: (about 4,000 dots a second in a city of 40,000 workers).
+WORKER_SEND_AT_ONCE = 10_000
 
 
 class MapPanel(QWidget):
@@ -70,8 +71,8 @@ class MapPanel(QWidget):
         self._workers = WorkerDiffBuffer()
         self._worker_send = QTimer(self)
         self._worker_send.setInterval(WORKER_SEND_MS)
-        self._worker_send.setSingleShot(True)
         self._worker_send.timeout.connect(self.send_held_workers)
+        self._worker_send.start()
 
         self.view = QWebEngineView(self)
         self.page = LoggingPage(self.view)
@@ -118,16 +119,19 @@ class MapPanel(QWidget):
         self.bridge.send_diffs(now)
         if len(self._workers) >= WORKER_SEND_AT_ONCE:
             self.send_held_workers()
-        elif self._workers and not self._worker_send.isActive():
-            self._worker_send.start()
         if any(d.collection == "grids" for d in deltas):
             self._start_outlines()
         if self.selected_worker and any(d.collection == "workers" for d in deltas):
             self.bridge.send_diffs([self.builder.track(self.selected_worker)])
 
     def send_held_workers(self) -> None:
-        """Send the worker moves held since the last send (the timer's job; tests call it)."""
-        self._worker_send.stop()
+        """Send the worker moves held since the last send (the timer's job; tests call it).
+
+        Dots the builder held back for their 10 s interval join them here, so that
+        releasing them never rides on the flush that carries a new alert.
+        """
+        for due in self.builder.due_workers():
+            self._workers.add(due)
         diff = self._workers.take()
         if diff is not None and not self._released:
             self.bridge.send_diffs([diff])
@@ -189,6 +193,7 @@ class MapPanel(QWidget):
         """
         self._released = True
         self._outline_poll.stop()
+        self._worker_send.stop()
         # The view, not only its page: a view that loses its page makes a fresh one on
         # the default profile the next time it is shown or hidden.
         if shiboken6.isValid(self.view):

@@ -37,6 +37,9 @@ class Inserter(QObject):
         self.count = count
         self.per_second = per_second
         self.started_at: dict[int, float] = {}
+        #: The wall clock (``time.time()``) just before each INSERT, to compare with the
+        #: page's own ``Date.now()`` stamps (the same clock, on the same machine).
+        self.started_wall: dict[int, float] = {}
         self.commit_ms: list[float] = []
         self.error: str | None = None
         self._stop = threading.Event()
@@ -78,13 +81,14 @@ class Inserter(QObject):
                     if self._stop.wait(max(0.0, due - time.perf_counter())):
                         break
                     grid, lon, lat = places[n % len(places)]
-                    before = time.perf_counter()
+                    before, wall = time.perf_counter(), time.time()
                     row = conn.execute(
                         INSERT, (grid, lon, lat, f"基准测试 {n}: 井盖缺失", f"bench-{n}")
                     ).fetchone()
                     after = time.perf_counter()
                     assert row is not None
                     self.started_at[int(row[0])] = before
+                    self.started_wall[int(row[0])] = wall
                     self.commit_ms.append((after - before) * 1000)
                     self._ids.put(int(row[0]))
         except Exception as exc:  # reported in the results, not swallowed

@@ -136,10 +136,11 @@ The real window (`wire_window`: feed, store, queues, panels, map) is opened offs
 1920×1080 with the default feed settings.
 
 - **INSERT → point**: {d["inserts"]} tickets inserted from a separate connection, 5 a second;
-  for each, the time from just before the INSERT until `gridmap.alert(id)` is non-null in
-  the page, asked by `runJavaScript` at most 10 ms after the previous answer (so the figure
-  includes up to one round trip of polling). "Store" is when the window's store applied the
-  ticket and the map's diff had been sent.
+  for each, the time from just before the INSERT (`time.time()`) until the page painted its
+  point: the page stamps each new alert with `Date.now()` (the same wall clock) two
+  animation frames after applying its diff, and the bench reads the stamps 4 times a second,
+  so measuring does not load what it measures. "Store" is when the window's store applied
+  the ticket and the map's diff had been sent (`perf_counter`, on the GUI thread).
 - **Batch**: {d["batch_moves"]:,} new worker fixes applied as `LiveData.flush` applies a feed
   batch (store, then `store_updated` to every view; the map's `DiffBuilder` builds the diff
   and the bridge sends it), until the page's `gridmap.applied` shows it; median of 3.
@@ -194,16 +195,16 @@ def interpretation(d: dict[str, Any]) -> str:
     text = (
         f"A new report reaches the map in {ins['p50']:g} ms at the median and "
         f"{ins['p95']:g} ms at p95; the INSERT reaches the window's store (feed NOTIFY, "
-        f"coalescing and catch-up query, the wait for a free GUI thread and a 150 ms "
-        f"`LiveData` flush tick) in {store['p50']:g} ms at the median, and the diff's trip "
-        f"into the page plus the polling answer add about {page_part:.0f} ms. "
+        f"coalescing and catch-up query, the wait for a free GUI thread and its urgent "
+        f"flush) in {store['p50']:g} ms at the median, and the diff's trip into the page "
+        f"until its point is painted adds about {page_part:.0f} ms. "
     )
     if steady > d["target_insert_p95_ms"]:
         text += (
             f"The GUI thread is the bottleneck: once the city is shown it was stalled for up "
             f"to {steady:g} ms at a time, so a new ticket waits in `LiveData`'s queue until "
-            f"the thread is free and then rides in a flush that also carries the simulator's "
-            f"worker moves, and the page's answer waits behind the same work. "
+            f"the thread is free (its own flush leaves the simulator's worker fixes for the "
+            f"next tick). "
             f"{_consumers(d.get('profile'))}"
         )
     text += (

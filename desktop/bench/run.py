@@ -133,8 +133,9 @@ class Bench:
         if inserter.error:
             self.figures.notes.append(f"inserts stopped: {inserter.error}")
         for ticket_id, before in inserter.started_at.items():
-            if ticket_id in watch.seen:
-                self.figures.insert_ms.append((watch.seen[ticket_id] - before) * 1000)
+            if ticket_id in watch.drawn_ms:
+                wall = inserter.started_wall[ticket_id] * 1000
+                self.figures.insert_ms.append(watch.drawn_ms[ticket_id] - wall)
             else:
                 self.figures.inserts_missed += 1
             if ticket_id in self._store_seen:

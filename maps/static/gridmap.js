@@ -192,7 +192,27 @@
       layer.gcProps = L.extend({}, p);
       registry.set(p.id, layer);
       group.addLayer(layer);
+      if (diff.layer === 'alerts') { newAlerts.push(p.id); }
     });
+  }
+
+  // When each new alert was first painted, by the wall clock (Date.now(), the same
+  // clock as Python's time.time() on this machine): the bench reads it back, so its
+  // INSERT-to-point figure needs no polling. The newest DRAWN_KEEP only.
+  var newAlerts = [];
+  var DRAWN_KEEP = 2000;
+  gm.drawnAt = new Map();
+  function stampDrawn() {
+    if (!newAlerts.length) { return; }
+    var ids = newAlerts;
+    newAlerts = [];
+    // Two frames on: zoomed out, the cluster that shows a new alert is itself drawn in
+    // an animation frame, so the first frame after the diff may not show it yet.
+    requestAnimationFrame(function () { requestAnimationFrame(function () {
+      var t = Date.now();
+      ids.forEach(function (id) { if (!gm.drawnAt.has(id)) { gm.drawnAt.set(id, t); } });
+      while (gm.drawnAt.size > DRAWN_KEEP) { gm.drawnAt.delete(gm.drawnAt.keys().next().value); }
+    }); });
   }
 
   function onDiffs(json) {
@@ -202,6 +222,7 @@
     batch.forEach(function (d) { apply(d); touched[d.layer] = true; });
     if (touched.grids && !fitted && reg.grids.size) { fitted = true; fitAll(); }
     if (touched.alerts || touched.grids) { schedule(); }
+    stampDrawn();
     gm.applied += 1;
     gm.lastApplyMs = performance.now() - started;
   }
@@ -410,6 +431,9 @@
     if (!l) { return null; }
     var card = layerName === 'alerts' ? alertCard(l.gcProps) : layerName === 'workers' ? workerCard(l.gcProps) : gridCard(l.gcProps);
     return { text: card.textContent, html: card.innerHTML, images: card.getElementsByTagName('img').length };
+  };
+  gm.drawnTimes = function (ids) {
+    return ids.map(function (id) { return gm.drawnAt.has(id) ? gm.drawnAt.get(id) : null; });
   };
   gm.clusterStamps = function () { return aggregateLayer.getLayers().map(L.stamp); };
   gm.fire = function (layerName, id, type) { var l = reg[layerName].get(id); if (l) { l.fire(type || 'click'); } return !!l; };

@@ -156,7 +156,8 @@ def test_a_held_back_fix_goes_out_once_its_interval_has_passed_and_row_changes_n
     held = replace(fix(2, "W1", timedelta(seconds=0), lon=113.302), recorded_at=clock["now"])
     assert not _by_layer(b.from_deltas(store.apply(ChangeBatch(positions=(held,))))).get("workers")
     clock["now"] = NOW + timedelta(seconds=11)  # the phone then goes quiet; time passes
-    diffs = _by_layer(b.from_deltas(store.refresh_clock()))
+    assert not _by_layer(b.from_deltas(store.refresh_clock())).get("workers")  # not here:
+    diffs = _by_layer(b.due_workers())  # held dots go out with the map's once-a-second send
     (moved,) = diffs["workers"]["upsert"]
     assert moved["id"] == "W1" and moved["lng"] == 113.302  # the newest fix, not the old one
     gone = replace(worker("W1", grid_no=1), active=False)
