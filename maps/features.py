@@ -7,6 +7,7 @@ functions can be tested with plain pytest.
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any
@@ -117,6 +118,17 @@ def alert_feature(
     }
 
 
+#: Worker dots are drawn on this many canvases, each repainted on its own: one canvas of
+#: a city's 40,000 dots took 200 ms to repaint in software, and an alert arriving
+#: meanwhile waited for it. The map sends one canvas's moves at a time.
+WORKER_SHARDS = 8
+
+
+def worker_shard(code: str) -> int:
+    """Which worker canvas a dot lives on: stable across runs (not Python's ``hash``)."""
+    return zlib.crc32(code.encode("utf-8")) % WORKER_SHARDS
+
+
 def worker_feature(state: WorkerState, project: Project) -> Feature | None:
     """A worker's last fix; ``None`` for an inactive worker or one never seen."""
     p = state.position
@@ -132,6 +144,7 @@ def worker_feature(state: WorkerState, project: Project) -> Feature | None:
         "name": state.record.name,
         "grid": state.record.grid_code,
         "at": round(p.recorded_at.timestamp() * 1000),  # shown in the PC's local time
+        "s": worker_shard(state.record.code),
     }
 
 

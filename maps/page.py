@@ -19,6 +19,7 @@ from pathlib import Path
 import folium
 from branca.element import Element, Figure
 
+from gridcommand.maps.features import WORKER_SHARDS
 from gridcommand.maps.labels import LABELS, LEGEND
 
 #: Canvas panes bottom to top: each gets its own canvas renderer in gridmap.js.
@@ -87,7 +88,13 @@ def compose() -> str:
         group = folium.FeatureGroup(name=name, control=False)
         group.add_to(m)
         layers[name] = group.get_name()
-    config = {"map": m.get_name(), "layers": layers, "panes": panes, "labels": LABELS}
+    config = {
+        "map": m.get_name(),
+        "layers": layers,
+        "panes": panes,
+        "labels": LABELS,
+        "worker_shards": WORKER_SHARDS,
+    }
     data = json.dumps(config).replace("</", "<\\/")
     root = m.get_root()
     assert isinstance(root, Figure)

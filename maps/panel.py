@@ -27,6 +27,7 @@ from gridcommand.maps.bridge import MapBridge
 from gridcommand.maps.console import LoggingPage
 from gridcommand.maps.diffs import DiffBuilder
 from gridcommand.maps.emit import emit
+from gridcommand.maps.features import WORKER_SHARDS
 from gridcommand.maps.outlines import outlines_diff
 from gridcommand.maps.page import page_file
 from gridcommand.maps.tiles import handler_for
@@ -34,7 +35,7 @@ from gridcommand.maps.worker_buffer import WorkerDiffBuffer
 
 Counts = dict[str, Any]
 COUNTS_JS = "JSON.stringify(window.gridmap && gridmap.ready ? gridmap.counts() : {})"
-#: How often held worker moves go to the page (see maps/worker_buffer.py).
+#: How often each worker canvas's held moves go to the page (see maps/worker_buffer.py).
 WORKER_SEND_MS = 1000
 #: A batch this large goes at once: it is a reload's worth, not a city's second of moves
 #: (about 4,000 dots a second in a city of 40,000 workers).
@@ -70,8 +71,9 @@ class MapPanel(QWidget):
         self._outline_poll.timeout.connect(self._on_outline_poll)
         self._workers = WorkerDiffBuffer()
         self._worker_send = QTimer(self)
-        self._worker_send.setInterval(WORKER_SEND_MS)
-        self._worker_send.timeout.connect(self.send_held_workers)
+        self._worker_send.setInterval(WORKER_SEND_MS // WORKER_SHARDS)
+        self._worker_send.timeout.connect(self._send_next_worker_canvas)
+        self._worker_shard = 0
         self._worker_send.start()
 
         self.view = QWebEngineView(self)
@@ -124,17 +126,21 @@ class MapPanel(QWidget):
         if self.selected_worker and any(d.collection == "workers" for d in deltas):
             self.bridge.send_diffs([self.builder.track(self.selected_worker)])
 
-    def send_held_workers(self) -> None:
-        """Send the worker moves held since the last send (the timer's job; tests call it).
+    def send_held_workers(self, shard: int | None = None) -> None:
+        """Send the worker moves held so far: one canvas's, or all (tests, big batches).
 
         Dots the builder held back for their 10 s interval join them here, so that
         releasing them never rides on the flush that carries a new alert.
         """
         for due in self.builder.due_workers():
             self._workers.add(due)
-        diff = self._workers.take()
+        diff = self._workers.take(shard)
         if diff is not None and not self._released:
             self.bridge.send_diffs([diff])
+
+    def _send_next_worker_canvas(self) -> None:
+        self._worker_shard = (self._worker_shard + 1) % WORKER_SHARDS
+        self.send_held_workers(self._worker_shard)
 
     def select_ticket(self, ticket_id: int) -> None:
         self.bridge.send_command("select", id=int(ticket_id))

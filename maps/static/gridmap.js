@@ -26,6 +26,7 @@
   var map, bridge, cfg;
   var layers = {};
   var renderers = {};
+  var workerRenderers = [];
   var reg = { grids: new Map(), outlines: new Map(), alerts: new Map(), workers: new Map(), track: new Map() };
   var cellMarkers = new Map();  // aggregation cell key -> {sig, layer, pulse}
   var aggregateLayer, labelLayer, haloLayer, highlightLayer, tileLayer = null;
@@ -146,7 +147,8 @@
     },
     workers: {
       create: function (p) {
-        var layer = L.circleMarker([p.lat, p.lng], L.extend({ renderer: renderers.workers }, workerStyle(p)));
+        var canvas = workerRenderers[(p.s || 0) % workerRenderers.length];
+        var layer = L.circleMarker([p.lat, p.lng], L.extend({ renderer: canvas }, workerStyle(p)));
         layer.bindTooltip(function () { return workerCard(layer.gcProps); }, { className: 'gc-tip' });
         layer.on('click', function () { call('click_worker', layer.gcProps.id); });
         return layer;
@@ -451,6 +453,11 @@
     setLabels(cfg.labels);
     Object.keys(cfg.layers).forEach(function (k) { layers[k] = window[cfg.layers[k]]; });
     Object.keys(cfg.panes).forEach(function (k) { renderers[k] = L.canvas({ pane: cfg.panes[k], padding: 0.3 }); });
+    // Workers on several canvases in their pane, each repainted alone (see features.py).
+    workerRenderers = [renderers.workers];
+    for (var i = 1; i < (cfg.worker_shards || 1); i++) {
+      workerRenderers.push(L.canvas({ pane: cfg.panes.workers, padding: 0.3 }));
+    }
     aggregateLayer = L.layerGroup();
     labelLayer = L.layerGroup().addTo(map);
     haloLayer = L.layerGroup().addTo(map);

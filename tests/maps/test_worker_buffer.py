@@ -24,3 +24,13 @@ def test_a_dot_removed_then_shown_again_is_shown() -> None:
     buffer.add({"layer": "workers", "upsert": [], "remove": ["W1"]})
     buffer.add({"layer": "workers", "upsert": [_dot("W1", 23.2)], "remove": []})
     assert buffer.take() == {"layer": "workers", "upsert": [_dot("W1", 23.2)], "remove": []}
+
+
+def test_one_canvas_at_a_time_and_every_removal_with_it() -> None:
+    buffer = WorkerDiffBuffer(shards=2)
+    on_0, on_1 = {**_dot("W1", 23.0), "s": 0}, {**_dot("W2", 23.0), "s": 1}
+    buffer.add({"layer": "workers", "upsert": [on_0, on_1], "remove": ["W9"]})
+    assert buffer.take(1) == {"layer": "workers", "upsert": [on_1], "remove": ["W9"]}
+    assert buffer.take(1) is None
+    assert buffer.take(0) == {"layer": "workers", "upsert": [on_0], "remove": []}
+    assert len(buffer) == 0
