@@ -24,10 +24,13 @@ def test_the_window_fills_from_the_database(qtbot: QtBot, session: WindowSession
         1 for s in session.store.workers.values() if s.record.active
     )
     assert "Live" in session.window.connection_text()
-    session.refresh_charts()
-    figures = session.charts.figures
-    assert figures is not None
-    assert figures.on_time + figures.due_soon + figures.overdue == open_tickets
+    session.refresh_charts()  # counted off the GUI thread; the charts follow shortly
+
+    def charted() -> bool:
+        f = session.charts.figures
+        return f is not None and f.on_time + f.due_soon + f.overdue == open_tickets
+
+    qtbot.waitUntil(charted, timeout=5000)
 
 
 def test_an_emergency_sounds_and_flashes_until_acknowledged(
