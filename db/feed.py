@@ -51,7 +51,7 @@ class ChangeFeed(threading.Thread):
         on_batch: BatchHandler,
         on_state: StateHandler | None = None,
         poll_interval: float = 2.0,
-        coalesce_s: float = 0.02,
+        coalesce_s: float = 0.01,
         backoff: tuple[float, float] = (0.2, 5.0),
         record_rejections: bool = True,
     ) -> None:

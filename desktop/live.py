@@ -20,7 +20,7 @@ from gridcommand.db.records import ChangeBatch, FeedState
 from gridcommand.db.store import Delta, StateStore
 
 FLUSH_MS = 150
-URGENT_CHECK_MS = 20
+URGENT_CHECK_MS = 10
 CLOCK_MS = 5000
 
 

@@ -37,9 +37,6 @@ Counts = dict[str, Any]
 COUNTS_JS = "JSON.stringify(window.gridmap && gridmap.ready ? gridmap.counts() : {})"
 #: How often each worker canvas's held moves go to the page (see maps/worker_buffer.py).
 WORKER_SEND_MS = 1000
-#: A batch this large goes at once: it is a reload's worth, not a city's second of moves
-#: (about 4,000 dots a second in a city of 40,000 workers).
-WORKER_SEND_AT_ONCE = 10_000
 
 
 class MapPanel(QWidget):
@@ -119,15 +116,13 @@ class MapPanel(QWidget):
             else:
                 now.append(diff)
         self.bridge.send_diffs(now)
-        if len(self._workers) >= WORKER_SEND_AT_ONCE:
-            self.send_held_workers()
         if any(d.collection == "grids" for d in deltas):
             self._start_outlines()
         if self.selected_worker and any(d.collection == "workers" for d in deltas):
             self.bridge.send_diffs([self.builder.track(self.selected_worker)])
 
     def send_held_workers(self, shard: int | None = None) -> None:
-        """Send the worker moves held so far: one canvas's, or all (tests, big batches).
+        """Send the worker moves held so far: one canvas's, or all (tests, the bench).
 
         Dots the builder held back for their 10 s interval join them here, so that
         releasing them never rides on the flush that carries a new alert.

@@ -57,6 +57,10 @@ def apply_batch(session: WindowSession, batch: ChangeBatch) -> MoveTiming:
     stored = time.perf_counter()
     if deltas:
         emit(session.live.store_updated, deltas)
+    if session.map is not None:
+        # Live moves leave for the page a canvas at a time within a second, by design;
+        # this measures what the batch costs, so it sends every canvas's share now.
+        session.map.send_held_workers()
     sent = time.perf_counter()
     return MoveTiming(
         moves=len(batch.positions),

@@ -143,7 +143,9 @@ The real window (`wire_window`: feed, store, queues, panels, map) is opened offs
   the ticket and the map's diff had been sent (`perf_counter`, on the GUI thread).
 - **Batch**: {d["batch_moves"]:,} new worker fixes applied as `LiveData.flush` applies a feed
   batch (store, then `store_updated` to every view; the map's `DiffBuilder` builds the diff
-  and the bridge sends it), until the page's `gridmap.applied` shows it; median of 3.
+  and the bridge sends it), until the page's `gridmap.applied` shows it; median of 3. Live,
+  the map sends worker moves one canvas of eight every 125 ms, so a move waits up to a
+  second by design; here every canvas's share is sent at once, to time what it costs.
 - **GUI stall**: a 10 ms precise `QTimer`; the longest gap between its ticks, per phase
   ({phases}; the profile and naive phases are not counted in the headline figure).
 - **Naive**: every open alert and located worker as a `folium.CircleMarker` on a folium page
