@@ -8,6 +8,7 @@ second, and the store is only ever touched by the GUI thread.
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections import deque
 from dataclasses import replace
@@ -130,8 +131,11 @@ class LiveData(QObject):
             self.connection_state_changed.emit(state.state, _describe(state))
         if not batches:
             return []
+        first_load = not self.store.loaded
         deltas = self.store.apply(merge(batches))
         self.batches_applied += len(batches)
+        if first_load and self.store.loaded:
+            _freeze_what_was_loaded()
         if deltas:
             self.store_updated.emit(deltas)
         return deltas
@@ -140,6 +144,17 @@ class LiveData(QObject):
         deltas = self.store.refresh_clock()
         if deltas:
             self.store_updated.emit(deltas)
+
+
+def _freeze_what_was_loaded() -> None:
+    """Keep the first load's objects out of every later garbage collection.
+
+    A city's first load is millions of long-lived objects (grid outlines, cases,
+    workers). CPython's full collections walk all of them, which stalled the GUI
+    thread for a second at a time in the bench; frozen objects are never walked
+    again. They are still freed by reference counting when the store drops them.
+    """
+    gc.freeze()
 
 
 def _describe(state: FeedState) -> str:

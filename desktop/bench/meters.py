@@ -6,6 +6,7 @@ that it measures; the page is asked with ``runJavaScript`` and answers later.
 
 from __future__ import annotations
 
+import gc
 import json
 import math
 import time
@@ -40,6 +41,9 @@ class StallMeter(QObject):
         super().__init__(parent)
         self.phase = "start-up"
         self.max_gap_ms: dict[str, float] = {}
+        self.max_full_gc_ms = 0.0
+        self.full_gc_count = 0
+        self._gc_started = 0.0
         self._last = 0.0
         self._timer = QTimer(self)
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
@@ -49,9 +53,24 @@ class StallMeter(QObject):
     def start(self) -> None:
         self._last = time.perf_counter()
         self._timer.start()
+        gc.callbacks.append(self._on_gc)
 
     def stop(self) -> None:
         self._timer.stop()
+        if self._on_gc in gc.callbacks:
+            gc.callbacks.remove(self._on_gc)
+
+    def _on_gc(self, event: str, info: dict[str, int]) -> None:
+        """Full collections stop every thread: their length is kept, as a suspect for stalls."""
+        if info.get("generation") != 2:
+            return
+        if event == "start":
+            self._gc_started = time.perf_counter()
+        elif self._gc_started:
+            pause = (time.perf_counter() - self._gc_started) * 1000
+            self._gc_started = 0.0
+            self.full_gc_count += 1
+            self.max_full_gc_ms = max(self.max_full_gc_ms, pause)
 
     def enter(self, phase: str) -> None:
         self.phase = phase

@@ -49,6 +49,8 @@ def results(
         "batch_attempts": [{k: round(v, 1) for k, v in b.items()} for b in figures.batches],
         "gui_max_stall_steady_ms": max((stalls.get(p, 0.0) for p in STEADY_PHASES), default=0.0),
         "gui_max_stall_by_phase_ms": stalls,
+        "full_gc_count": figures.full_gc[0],
+        "full_gc_max_ms": round(figures.full_gc[1], 1),
         "naive_build_ms": round(naive.build_ms, 1) if naive else None,
         "naive_load_ms": round(naive.load_ms, 1) if naive else None,
         "naive_markers": naive.markers if naive else 0,
@@ -102,6 +104,10 @@ def markdown(d: dict[str, Any]) -> str:
         ("  of which applied inside the page (`gm.lastApplyMs`)", _opt(d["batch_page_apply_ms"])),
         ("longest GUI-thread stall (start-up to end, our window)", f"{d['gui_max_stall_ms']:g} ms"),
         ("  once the city is shown (live, inserts)", f"{d['gui_max_stall_steady_ms']:g} ms"),
+        (
+            f"longest full garbage collection (of {d.get('full_gc_count', 0)} in the run)",
+            f"{d.get('full_gc_max_ms', 0.0):g} ms",
+        ),
         (
             f"naive: rebuild the folium page with {d['naive_markers']:,} markers and reload",
             f"{d['naive_rebuild_ms']:g} ms",

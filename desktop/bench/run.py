@@ -56,6 +56,8 @@ class Figures:
     batches: list[dict[str, float]] = field(default_factory=list)
     naive: NaiveTiming | None = None
     stalls: dict[str, float] = field(default_factory=dict)
+    #: Full garbage collections during the run: how many, and the longest (ms).
+    full_gc: tuple[int, float] = (0, 0.0)
     profile: Profile | None = None
     notes: list[str] = field(default_factory=list)
 
@@ -210,6 +212,7 @@ class Bench:
             self.measure_naive(session)
             self.meter.stop()
             self.figures.stalls = dict(self.meter.max_gap_ms)
+            self.figures.full_gc = (self.meter.full_gc_count, self.meter.max_full_gc_ms)
         finally:
             session.stop()
             self.window.close()
