@@ -49,6 +49,7 @@ def results(
         "batch_attempts": [{k: round(v, 1) for k, v in b.items()} for b in figures.batches],
         "gui_max_stall_steady_ms": max((stalls.get(p, 0.0) for p in STEADY_PHASES), default=0.0),
         "gui_max_stall_by_phase_ms": stalls,
+        "page_work": _page_work(figures.page_work, figures.page_work_s),
         "full_gc_count": figures.full_gc[0],
         "full_gc_max_ms": round(figures.full_gc[1], 1),
         "naive_build_ms": round(naive.build_ms, 1) if naive else None,
@@ -168,6 +169,10 @@ Target (issue 5): INSERT â†’ point p95 under {d["target_insert_p95_ms"]:g} ms â€
 **{"met" if ins["p95"] < d["target_insert_p95_ms"] else "missed"}** ({ins["p95"]:g} ms).
 {"Notes:" + notes if notes else ""}
 
+## Where the page's time goes
+
+{page_work_section(d.get("page_work"))}
+
 ## Where the GUI thread's time goes
 
 {profile_section(d.get("profile"))}
@@ -192,6 +197,36 @@ updates a second carrying {changed} changes a second from the simulator.
 
 | function (with what it calls) | time | share of wall | calls |
 | --- | --- | --- | --- |
+{rows}"""
+
+
+def _page_work(work: dict[str, dict[str, float]], seconds: float) -> dict[str, Any]:
+    rows = [
+        {
+            "kind": kind,
+            "ms": round(w["ms"], 1),
+            "share": round(w["ms"] / (seconds * 1000), 3) if seconds else 0.0,
+            "count": int(w["n"]),
+            "max_ms": round(w["max"], 1),
+        }
+        for kind, w in sorted(work.items(), key=lambda kv: -kv[1]["ms"])
+    ]
+    return {"seconds": round(seconds, 1), "rows": rows}
+
+
+def page_work_section(work: dict[str, Any] | None) -> str:
+    if not work or not work["rows"]:
+        return "Not measured in this run."
+    rows = "\n".join(
+        f"| {r['kind']} | {r['ms']:g} ms | {r['share']:.0%} | {r['count']:,} | {r['max_ms']:g} ms |"
+        for r in work["rows"]
+    )
+    return f"""The page's own timing of its work (`gridmap.perf`, `performance.now()` around
+each kind) over the {work["seconds"]:g} s of the inserts. Painting a canvas is timed
+where Leaflet redraws it; the browser's own compositing is not in these figures.
+
+| work | time | share of the window | times | longest |
+| --- | --- | --- | --- | --- |
 {rows}"""
 
 

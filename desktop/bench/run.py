@@ -58,6 +58,10 @@ class Figures:
     stalls: dict[str, float] = field(default_factory=dict)
     #: Full garbage collections during the run: how many, and the longest (ms).
     full_gc: tuple[int, float] = (0, 0.0)
+    #: The page's own timing of its work during the inserts (``gridmap.perf``), and over
+    #: how many seconds.
+    page_work: dict[str, dict[str, float]] = field(default_factory=dict)
+    page_work_s: float = 0.0
     profile: Profile | None = None
     notes: list[str] = field(default_factory=list)
 
@@ -123,6 +127,8 @@ class Bench:
         inserter.inserted.connect(watch.watch)
         done: list[bool] = []
         inserter.finished.connect(lambda: done.append(True))
+        ask_page(panel, "(function () { gridmap.perf = {}; return 1; })()")  # from now on
+        perf_from = time.perf_counter()
         inserter.start()
         expected = self.options.inserts / INSERTS_PER_SECOND
         pump_until(lambda: bool(done), expected * 3 + 60, "the test tickets to be written")
@@ -145,6 +151,8 @@ class Bench:
                     (self._store_seen[ticket_id] - before) * 1000
                 )
         self.figures.commit_ms = inserter.commit_ms
+        self.figures.page_work = ask_page(panel, "gridmap.perf") or {}
+        self.figures.page_work_s = time.perf_counter() - perf_from
         self.say(f"  inserts: {len(self.figures.insert_ms)} points seen on the page")
 
     # -- (b) a batch of worker moves -------------------------------------------------

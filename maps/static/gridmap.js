@@ -25,6 +25,18 @@
   window.gridmap = gm;
   var map, bridge, cfg;
   var layers = {};
+  // Where the page's own time goes (read back by the bench): total, count and longest
+  // run of each kind of work, in ms. A few performance.now() calls per frame.
+  gm.perf = {};
+  function timed(kind, fn) {
+    return function () {
+      var t = performance.now();
+      try { return fn.apply(this, arguments); } finally {
+        var ms = performance.now() - t, p = gm.perf[kind] || (gm.perf[kind] = { ms: 0, n: 0, max: 0 });
+        p.ms += ms; p.n += 1; if (ms > p.max) { p.max = ms; }
+      }
+    };
+  }
   var renderers = {};
   var workerRenderers = [];
   var reg = { grids: new Map(), outlines: new Map(), alerts: new Map(), workers: new Map(), track: new Map() };
@@ -217,7 +229,7 @@
     }); });
   }
 
-  function onDiffs(json) {
+  var onDiffs = timed('diffs', function (json) {
     var started = performance.now();
     var batch = JSON.parse(json);
     var touched = {};
@@ -227,7 +239,7 @@
     stampDrawn();
     gm.applied += 1;
     gm.lastApplyMs = performance.now() - started;
-  }
+  });
 
   // -- aggregation: alerts binned in screen cells while zoomed out ---------------------
   function schedule() {
@@ -356,6 +368,9 @@
     requestAnimationFrame(animate);
   }
 
+  refresh = timed('aggregate', refresh);
+  animate = timed('halos', animate);
+
   // -- grid names, only when close enough to read them --------------------------------
   function refreshLabels() {
     labelLayer.clearLayers();
@@ -458,6 +473,11 @@
     for (var i = 1; i < (cfg.worker_shards || 1); i++) {
       workerRenderers.push(L.canvas({ pane: cfg.panes.workers, padding: 0.3 }));
     }
+    Object.keys(renderers).forEach(function (k) {
+      var r = renderers[k];
+      r._redraw = timed('paint ' + k, r._redraw);
+    });
+    workerRenderers.slice(1).forEach(function (r) { r._redraw = timed('paint workers', r._redraw); });
     aggregateLayer = L.layerGroup();
     labelLayer = L.layerGroup().addTo(map);
     haloLayer = L.layerGroup().addTo(map);

@@ -39,6 +39,8 @@ def test_bench_writes_its_figures(tmp_path: Path) -> None:
     assert figures["grids"] == 12
     assert figures["inserts"] == 5 and figures["inserts_missed"] == 0
     assert 0 < figures["batch_moves"] <= 200
+    # The page timed its own work while the points arrived: applying diffs among it.
+    assert "diffs" in {row["kind"] for row in figures["page_work"]["rows"]}
 
     report = (out / "BENCHMARKS.md").read_text(encoding="utf-8")
     assert "## Machine" in report and "## Interpretation" in report
