@@ -356,8 +356,11 @@
   }
   var lastFrame = 0;
   function animate(t) {
-    // ~16 frames a second is smooth enough for a pulse and spares a software-rendered wall PC
-    if (halos.length && t - lastFrame >= 60) {
+    // Five steps a second still reads as a pulse from across the room. Each step repaints
+    // a canvas the size of the screen and the browser composites every layer under it
+    // again: at 16 a second that kept a software-rendered wall PC's page busy while new
+    // alerts waited to be painted.
+    if (halos.length && t - lastFrame >= 200) {
       lastFrame = t;
       var phase = (t % 1400) / 1400;
       halos.forEach(function (h) {
