@@ -86,6 +86,15 @@ def time_state(ticket: Timed, now: datetime) -> str:
     return "yellow" if now >= ticket.deadline - allowed / 4 else "green"
 
 
+def count_workers(states: Iterable[WorkerState]) -> dict[str, int]:
+    """Active workers by status; a plain function, so a snapshot can be counted anywhere."""
+    counts = {"online": 0, "stale": 0, "offline": 0}
+    for state in states:
+        if state.record.active:
+            counts[state.status] += 1
+    return counts
+
+
 @dataclass
 class _Collector:
     added: dict[str, list[object]] = field(default_factory=lambda: defaultdict(list))
@@ -361,8 +370,4 @@ class StateStore:
         return grid.households / max(full_timers, 1)
 
     def worker_counts(self) -> dict[str, int]:
-        counts = {"online": 0, "stale": 0, "offline": 0}
-        for state in self.workers.values():
-            if state.record.active:
-                counts[state.status] += 1
-        return counts
+        return count_workers(self.workers.values())

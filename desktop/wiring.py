@@ -21,7 +21,7 @@ from gridcommand.db.actions import ActionResult
 from gridcommand.db.figures import figures_from
 from gridcommand.db.grid_report import load_grid_report
 from gridcommand.db.reference import load_reference
-from gridcommand.db.store import Delta, StateStore, time_state
+from gridcommand.db.store import Delta, StateStore, count_workers, time_state
 from gridcommand.db.ticket_detail import TicketDetail, load_ticket_detail
 from gridcommand.desktop.alarm import Alarm
 from gridcommand.desktop.background import BackgroundRunner
@@ -220,10 +220,12 @@ class WindowSession:
     def refresh_charts(self) -> None:
         # A snapshot here, the counting off the GUI thread: a city's cases took a
         # stall of their own every 5 s when counted here.
-        tickets = list(self.store.tickets.values())
-        workers, now = self.store.worker_counts(), self.store.clock()
+        tickets, workers = list(self.store.tickets.values()), list(self.store.workers.values())
+        now = self.store.clock()
         self.runner.submit(
-            "figures", lambda: figures_from(tickets, workers, now), self.charts.show_figures
+            "figures",
+            lambda: figures_from(tickets, count_workers(workers), now),
+            self.charts.show_figures,
         )
         self.workers.refresh()
 

@@ -115,7 +115,8 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
         thousands of rows; a sorting proxy asks ``data()`` for every comparison and
         costs seconds.
         """
-        order = sorted(range(len(self._rows)), key=lambda i: key(self._rows[i]))
+        keys = [key(r) for r in self._rows]
+        order = sorted(range(len(keys)), key=keys.__getitem__)
         if all(new == old for new, old in enumerate(order)):
             return
         self.layoutAboutToBeChanged.emit()
