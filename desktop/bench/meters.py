@@ -43,6 +43,7 @@ class StallMeter(QObject):
         self.max_gap_ms: dict[str, float] = {}
         self.max_full_gc_ms = 0.0
         self.full_gc_count = 0
+        self.full_gc_by_phase: dict[str, list[float]] = {}
         self._gc_started = 0.0
         self._last = 0.0
         self._timer = QTimer(self)
@@ -71,6 +72,7 @@ class StallMeter(QObject):
             self._gc_started = 0.0
             self.full_gc_count += 1
             self.max_full_gc_ms = max(self.max_full_gc_ms, pause)
+            self.full_gc_by_phase.setdefault(self.phase, []).append(round(pause, 1))
 
     def enter(self, phase: str) -> None:
         self.phase = phase

@@ -52,6 +52,7 @@ def results(
         "page_work": _page_work(figures.page_work, figures.page_work_s),
         "full_gc_count": figures.full_gc[0],
         "full_gc_max_ms": round(figures.full_gc[1], 1),
+        "full_gc_ms_by_phase": figures.full_gc_by_phase,
         "naive_build_ms": round(naive.build_ms, 1) if naive else None,
         "naive_load_ms": round(naive.load_ms, 1) if naive else None,
         "naive_markers": naive.markers if naive else 0,

@@ -58,6 +58,7 @@ class Figures:
     stalls: dict[str, float] = field(default_factory=dict)
     #: Full garbage collections during the run: how many, and the longest (ms).
     full_gc: tuple[int, float] = (0, 0.0)
+    full_gc_by_phase: dict[str, list[float]] = field(default_factory=dict)
     #: The page's own timing of its work during the inserts (``gridmap.perf``), and over
     #: how many seconds.
     page_work: dict[str, dict[str, float]] = field(default_factory=dict)
@@ -221,6 +222,7 @@ class Bench:
             self.meter.stop()
             self.figures.stalls = dict(self.meter.max_gap_ms)
             self.figures.full_gc = (self.meter.full_gc_count, self.meter.max_full_gc_ms)
+            self.figures.full_gc_by_phase = dict(self.meter.full_gc_by_phase)
         finally:
             session.stop()
             self.window.close()
