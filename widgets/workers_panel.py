@@ -8,6 +8,8 @@ out. It is fed deltas from the state store, so a city of workers costs one
 
 from __future__ import annotations
 
+import math
+import time
 from collections.abc import Callable, Hashable, Iterable
 from datetime import datetime
 
@@ -50,6 +52,10 @@ def last_fix_text(state: WorkerState, now: datetime) -> str:
     return _tr("%1 ago").replace("%1", span(now - state.position.recorded_at))
 
 
+#: The least time between two re-sorts of the workers table (see WorkersPanel.refresh).
+REORDER_EVERY_S = 30.0
+
+
 def worker_order(state: WorkerState) -> tuple[int, str, str]:
     """Stale first (a phone that just went quiet), then offline, then online; by grid."""
     return (STATUS_ORDER.get(state.status, 3), state.record.grid_code, state.record.code)
@@ -66,9 +72,12 @@ class WorkersPanel(QWidget):
         grid_name: Callable[[str | None], str],
         parent: QWidget | None = None,
         state_of: Callable[[str], WorkerState | None] | None = None,
+        reorder_every_s: float = REORDER_EVERY_S,
     ) -> None:
         super().__init__(parent)
         self._clock = clock
+        self._reorder_every_s = reorder_every_s
+        self._reordered_at = -math.inf
         # A fix every few seconds from every worker must not become a model change: the
         # row keeps the worker and their status, the "last fix" cell reads the current
         # state when it is painted. Only a new worker or a changed status touches the model.
@@ -150,9 +159,16 @@ class WorkersPanel(QWidget):
         self._update_summary()
 
     def refresh(self) -> None:
-        """Silent workers to the top, then repaint the clock-dependent cells ("3 min ago")."""
-        if self._dirty_order:
+        """Silent workers to the top, then repaint the clock-dependent cells ("3 min ago").
+
+        Re-sorting a city's 40,000 rows stalled the GUI thread for up to half a second
+        on a loaded wall PC, so it happens at most every ``reorder_every_s``; a worker
+        whose phone went quiet ten minutes ago can wait that long to reach the top.
+        """
+        due = time.monotonic() - self._reordered_at >= self._reorder_every_s
+        if self._dirty_order and due:
             self._dirty_order = False
+            self._reordered_at = time.monotonic()
             self.model.reorder(worker_order)
         self.view.viewport().update()
 

@@ -21,7 +21,9 @@ def _state(code: str, status: str, at: datetime | None = T0) -> WorkerState:
 
 def test_fixes_do_not_touch_the_model_but_status_changes_reorder(qtbot: QtBot) -> None:
     live: dict[str, WorkerState] = {}
-    panel = WorkersPanel(lambda: T0 + timedelta(minutes=3), lambda g: g or "", state_of=live.get)
+    panel = WorkersPanel(
+        lambda: T0 + timedelta(minutes=3), lambda g: g or "", state_of=live.get, reorder_every_s=0
+    )
     qtbot.addWidget(panel)
     states = [_state("W1", "online"), _state("W2", "online"), _state("W3", "offline", None)]
     live.update({s.record.code: s for s in states})
