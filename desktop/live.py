@@ -23,6 +23,9 @@ from gridcommand.db.store import Delta, StateStore
 FLUSH_MS = 150
 URGENT_CHECK_MS = 10
 CLOCK_MS = 5000
+#: Worker fixes applied by one regular flush at most (a city sends ~5,000 a second,
+#: ~750 a tick); the rest wait for the next tick, in order.
+MAX_FIXES_PER_FLUSH = 2000
 #: Middle-generation collections between two full ones, once the first load is in
 #: (CPython's default is 10; see _freeze_what_was_loaded).
 FULL_GC_EVERY = 1000
@@ -118,17 +121,22 @@ class LiveData(QObject):
         ``urgent`` (a report or trace row arrived) applies everything but the worker
         fixes, which wait for the next regular tick: a new alert reaches the views
         and the map without first paying for the thousands of fixes that came
-        with it.
+        with it. A regular tick applies at most ``MAX_FIXES_PER_FLUSH`` fixes, so a
+        backlog (after a stall, or a reconnect's catch-up) is spread over several
+        ticks instead of freezing the window in one.
         """
         with self._lock:
             batches = list(self._pending)
             self._pending.clear()
             state = self._state
-            if urgent and not any(b.initial for b in batches):
+            if not any(b.initial for b in batches):
                 fixes = tuple(p for b in batches for p in b.positions)
-                if fixes:
+                now = 0 if urgent else MAX_FIXES_PER_FLUSH
+                if len(fixes) > now:
                     batches = [replace(b, positions=()) for b in batches]
-                    self._pending.appendleft(ChangeBatch(positions=fixes))
+                    if now:
+                        batches.append(ChangeBatch(positions=fixes[:now]))
+                    self._pending.appendleft(ChangeBatch(positions=fixes[now:]))
         if state is not None and state != self._state_shown:
             self._state_shown = state
             self.connection_state_changed.emit(state.state, _describe(state))

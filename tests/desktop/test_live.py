@@ -9,7 +9,7 @@ from sqlalchemy.engine import URL
 
 from gridcommand.db.records import ChangeBatch, PositionRecord, WorkerRecord
 from gridcommand.db.store import StateStore
-from gridcommand.desktop.live import LiveData
+from gridcommand.desktop.live import MAX_FIXES_PER_FLUSH, LiveData
 from tests.db.test_store import base_batch, ticket
 
 NOW = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)
@@ -47,3 +47,19 @@ def test_the_first_load_is_never_split(qtbot: QtBot) -> None:
     )
     live.flush(urgent=True)
     assert live.store.loaded and live.store.workers["W1"].position == fix
+
+
+def test_a_backlog_of_fixes_is_spread_over_ticks_in_order(qtbot: QtBot) -> None:
+    live = _live(qtbot)
+    live._from_feed(base_batch())
+    live.flush()
+    backlog = MAX_FIXES_PER_FLUSH + 500
+    fixes = tuple(
+        PositionRecord(n, "W1", NOW, 113.0 + n * 1e-6, 23.001, 5.0, "pad") for n in range(backlog)
+    )
+    live._from_feed(ChangeBatch(positions=fixes))
+    live.flush()
+    position = live.store.workers["W1"].position
+    assert position is not None and position.id == MAX_FIXES_PER_FLUSH - 1
+    live.flush()
+    assert live.store.workers["W1"].position == fixes[-1]
