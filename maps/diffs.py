@@ -109,7 +109,7 @@ class DiffBuilder:
     def due_workers(self) -> list[Diff]:
         """The held-back dots whose interval has passed, with their newest fix.
 
-        Asked by the map once a second with the rest of the worker moves, never on
+        Asked by the map at each worker-canvas send with the other held moves, never on
         the path of a new alert.
         """
         due = self._due_workers()

@@ -36,7 +36,7 @@ from gridcommand.maps.worker_buffer import WorkerDiffBuffer
 Counts = dict[str, Any]
 COUNTS_JS = "JSON.stringify(window.gridmap && gridmap.ready ? gridmap.counts() : {})"
 #: How often each worker canvas's held moves go to the page (see maps/worker_buffer.py).
-WORKER_SEND_MS = 1000
+WORKER_SEND_MS = 2000
 
 
 class MapPanel(QWidget):

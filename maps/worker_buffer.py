@@ -1,13 +1,14 @@
-"""Worker dots go to the page a canvas at a time, each about once a second.
+"""Worker dots go to the page a canvas at a time, each about every two seconds.
 
 Each diff that touches a workers canvas makes Leaflet repaint that whole canvas
 (its dots are scattered over the city, so the dirty area is all of it), and the
 window flushes several times a second. On a wall PC that renders in software,
 repainting one canvas of 40,000 dots took 200 ms, during which a new alert
 waited. So the dots are split over ``WORKER_SHARDS`` canvases and the map sends
-one canvas's held moves per tick, round the canvases once a second. A dot
-moves at most every 10 s anyway (see ``DiffBuilder``), so holding a move for up
-to a second changes nothing an operator can see. Alerts, grids and tracks are
+one canvas's held moves per tick, round the canvases every two seconds (one
+second left the page painting dots eight times a second). A dot moves at most
+every 10 s anyway (see ``DiffBuilder``), so holding a move for up to two seconds
+changes nothing an operator can see. Alerts, grids and tracks are
 never held.
 """
 

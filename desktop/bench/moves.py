@@ -58,7 +58,7 @@ def apply_batch(session: WindowSession, batch: ChangeBatch) -> MoveTiming:
     if deltas:
         emit(session.live.store_updated, deltas)
     if session.map is not None:
-        # Live moves leave for the page a canvas at a time within a second, by design;
+        # Live moves leave for the page a canvas at a time within two seconds, by design;
         # this measures what the batch costs, so it sends every canvas's share now.
         session.map.send_held_workers()
     sent = time.perf_counter()

@@ -152,8 +152,8 @@ The real window (`wire_window`: feed, store, queues, panels, map) is opened offs
 - **Batch**: {d["batch_moves"]:,} new worker fixes applied as `LiveData.flush` applies a feed
   batch (store, then `store_updated` to every view; the map's `DiffBuilder` builds the diff
   and the bridge sends it), until the page's `gridmap.applied` shows it; median of 3. Live,
-  the map sends worker moves one canvas of eight every 125 ms, so a move waits up to a
-  second by design; here every canvas's share is sent at once, to time what it costs.
+  the map sends worker moves one canvas of eight every 250 ms, so a move waits up to two
+  seconds by design; here every canvas's share is sent at once, to time what it costs.
 - **GUI stall**: a 10 ms precise `QTimer`; the longest gap between its ticks, per phase
   ({phases}; the profile and naive phases are not counted in the headline figure).
 - **Naive**: every open alert and located worker as a `folium.CircleMarker` on a folium page
