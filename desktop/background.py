@@ -1,11 +1,8 @@
 """The one place where the GUI hands work to other threads.
 
-Work is a plain callable run on a small thread pool; its result comes back to the
-GUI thread through a queue that a GUI-thread timer drains. The worker threads make
-no Qt call at all: a PySide emit from a Python thread takes Qt's locks while
-holding the GIL, and the GUI thread can hold one of those locks while it waits
-for the GIL (destroying a connection whose slot is a Python callable), which
-deadlocks both for good. A test run that hung in CI for 90 minutes taught this.
+Work is a plain callable run on a small thread pool; its outcome comes back to
+the GUI thread through a ``Handoff`` (maps/handoff.py), so the pool threads make
+no Qt call at all.
 
 Requests have a key ("grid-report", "dispatch-T17"): when a newer request with
 the same key is submitted, the older result is dropped on arrival, so the latest
@@ -16,20 +13,17 @@ not touch widgets.
 from __future__ import annotations
 
 import logging
-import queue
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import wait as wait_futures
 from typing import Any, NamedTuple
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 
 from gridcommand.db.errors import UserFacingError
+from gridcommand.maps.handoff import Handoff
 
 log = logging.getLogger(__name__)
-
-#: How often the GUI thread looks for finished work while any is outstanding.
-DRAIN_MS = 10
 
 
 class _Outcome(NamedTuple):
@@ -48,16 +42,12 @@ class BackgroundRunner(QObject):
     def __init__(self, parent: QObject | None = None, max_threads: int = 4) -> None:
         super().__init__(parent)
         self._pool = ThreadPoolExecutor(max_workers=max_threads, thread_name_prefix="gc-bg")
-        self._outcomes: queue.SimpleQueue[_Outcome] = queue.SimpleQueue()
+        self._outcomes: Handoff[_Outcome] = Handoff(self._deliver, self)
         self._outstanding: set[Future[None]] = set()
         self._generations: dict[str, int] = {}
         self._callbacks: dict[
             tuple[str, int], tuple[Callable[[Any], None] | None, Callable[[str], None] | None]
         ] = {}
-        # The timer runs only while work is outstanding, so an idle window costs nothing.
-        self._drain = QTimer(self)
-        self._drain.setInterval(DRAIN_MS)
-        self._drain.timeout.connect(self._on_drain)
 
     def submit(
         self,
@@ -69,15 +59,15 @@ class BackgroundRunner(QObject):
         generation = self._generations.get(key, 0) + 1
         self._generations[key] = generation
         self._callbacks[(key, generation)] = (on_result, on_error)
-        future = self._pool.submit(_run, self._outcomes, key, generation, fn)
-        self._outstanding.add(future)
-        self._drain.start()
+        self._outstanding = {f for f in self._outstanding if not f.done()}
+        self._outstanding.add(self._pool.submit(_run, self._outcomes.put, key, generation, fn))
+        self._outcomes.expect(1)
         return generation
 
     def wait(self, msecs: int = 30_000) -> bool:
         """Block until submitted work is done (shutdown and tests only, never in a slot).
 
-        Results of the finished work are still delivered by the drain timer, on the
+        Results of the finished work are still delivered on the GUI thread, on the
         next turn of the event loop.
         """
         _, not_done = wait_futures(list(self._outstanding), timeout=msecs / 1000)
@@ -85,19 +75,8 @@ class BackgroundRunner(QObject):
 
     def shutdown(self) -> None:
         """Stop accepting work; running jobs finish on their own threads."""
-        self._drain.stop()
+        self._outcomes.stop()
         self._pool.shutdown(wait=False, cancel_futures=True)
-
-    def _on_drain(self) -> None:
-        while True:
-            try:
-                outcome = self._outcomes.get_nowait()
-            except queue.Empty:
-                break
-            self._deliver(outcome)
-        self._outstanding = {f for f in self._outstanding if not f.done()}
-        if not self._outstanding and self._outcomes.empty():
-            self._drain.stop()
 
     def _deliver(self, outcome: _Outcome) -> None:
         key, generation, result, error = outcome
@@ -115,16 +94,14 @@ class BackgroundRunner(QObject):
             self.finished.emit(key, result)
 
 
-def _run(
-    outcomes: queue.SimpleQueue[_Outcome], key: str, generation: int, fn: Callable[[], Any]
-) -> None:
-    """Runs on a pool thread: no Qt call here, only the queue."""
+def _run(put: Callable[[_Outcome], None], key: str, generation: int, fn: Callable[[], Any]) -> None:
+    """Runs on a pool thread: no Qt call here, only the hand-off's queue."""
     try:
         result = fn()
     except UserFacingError as exc:
-        outcomes.put(_Outcome(key, generation, None, str(exc)))
+        put(_Outcome(key, generation, None, str(exc)))
     except Exception as exc:  # reported, never raised into the pool
         log.exception("background job %s failed", key)
-        outcomes.put(_Outcome(key, generation, None, f"{type(exc).__name__}: {exc}"))
+        put(_Outcome(key, generation, None, f"{type(exc).__name__}: {exc}"))
     else:
-        outcomes.put(_Outcome(key, generation, result, ""))
+        put(_Outcome(key, generation, result, ""))

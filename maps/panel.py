@@ -3,13 +3,13 @@
 It owns the web view, the bridge and the diff builder; the store's deltas become
 JSON diffs applied in place, so the operator's zoom survives every update and
 nothing is ever reloaded. Heavy geometry (outlines) is computed in a thread and
-handed back through a queue the GUI thread polls; the newest request wins.
+handed back through a ``Handoff`` (no Qt call from that thread); the newest
+request wins.
 """
 
 from __future__ import annotations
 
 import json
-import queue
 import threading
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -28,6 +28,7 @@ from gridcommand.maps.console import LoggingPage
 from gridcommand.maps.diffs import DiffBuilder
 from gridcommand.maps.emit import emit
 from gridcommand.maps.features import WORKER_SHARDS
+from gridcommand.maps.handoff import Handoff
 from gridcommand.maps.outlines import outlines_diff
 from gridcommand.maps.page import page_file
 from gridcommand.maps.tiles import handler_for
@@ -62,10 +63,9 @@ class MapPanel(QWidget):
         self.labels: dict[str, str] = {}
         self._outline_ids: set[str] = set()
         self._outline_generation = 0
-        self._outline_results: queue.Queue[tuple[object, object, int]] = queue.Queue()
-        self._outline_poll = QTimer(self)
-        self._outline_poll.setInterval(100)
-        self._outline_poll.timeout.connect(self._on_outline_poll)
+        self._outline_results: Handoff[tuple[int, object, object]] = Handoff(
+            self._on_outline_result, self, interval_ms=100
+        )
         self._workers = WorkerDiffBuffer()
         self._worker_send = QTimer(self)
         self._worker_send.setInterval(WORKER_SEND_MS // WORKER_SHARDS)
@@ -193,7 +193,7 @@ class MapPanel(QWidget):
         after this; it is the last call a closing window makes.
         """
         self._released = True
-        self._outline_poll.stop()
+        self._outline_results.stop()
         self._worker_send.stop()
         # The view, not only its page: a view that loses its page makes a fresh one on
         # the default profile the next time it is shown or hidden.
@@ -236,26 +236,17 @@ class MapPanel(QWidget):
         grids = list(self.store.grids.values())
         project = self.builder.project
         previous = set(self._outline_ids)
-        results = self._outline_results
+        put = self._outline_results.put
 
         def work() -> None:
-            # No Qt call from this thread: a PySide emit from a Python thread can
-            # deadlock against the GUI thread over the GIL. The GUI thread polls.
-            result, ids = outlines_diff(grids, project, previous)
-            results.put((result, ids, generation))
+            put((generation, *outlines_diff(grids, project, previous)))
 
+        self._outline_results.expect(1)
         threading.Thread(target=work, name="map-outlines", daemon=True).start()
-        self._outline_poll.start()
 
-    def _on_outline_poll(self) -> None:
-        try:
-            result, ids, generation = self._outline_results.get_nowait()
-        except queue.Empty:
-            return
-        if self._outline_results.empty() and generation == self._outline_generation:
-            self._outline_poll.stop()
+    def _on_outline_result(self, outcome: tuple[int, object, object]) -> None:
         if not self._released:
-            self._on_outlines_computed(generation, result, ids)
+            self._on_outlines_computed(*outcome)
 
     def _on_outlines_computed(self, generation: int, result: object, ids: object) -> None:
         if generation != self._outline_generation or not isinstance(result, dict):

@@ -1,19 +1,20 @@
 """Tickets written at a steady rate from a connection of their own, as a hotline would.
 
 The thread never touches Qt objects, not even to emit: it records the time just
-before each INSERT and puts the new id on a queue that a 10 ms timer on the GUI
-thread drains (see desktop/background.py for why). The latency is measured from
+before each INSERT and puts the new id on a ``Handoff`` (maps/handoff.py), which
+delivers it on the GUI thread. The latency is measured from
 ``started_at``, so the drain's delay can only make a figure worse, never better.
 """
 
 from __future__ import annotations
 
-import queue
 import threading
 import time
 
 import psycopg
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
+
+from gridcommand.maps.handoff import Handoff
 
 PLACES = (
     "SELECT grid_code, lon, lat FROM tickets WHERE lon IS NOT NULL AND grid_code IS NOT NULL"
@@ -44,25 +45,17 @@ class Inserter(QObject):
         self.error: str | None = None
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="bench-inserts", daemon=True)
-        self._ids: queue.SimpleQueue[int | None] = queue.SimpleQueue()  # None: the end
-        self._drain = QTimer(self)
-        self._drain.setInterval(10)
-        self._drain.timeout.connect(self._on_drain)
+        self._ids: Handoff[int | None] = Handoff(self._on_id, self)  # None: the end
 
     def start(self) -> None:
-        self._drain.start()
+        self._ids.open()
         self._thread.start()
 
-    def _on_drain(self) -> None:
-        while True:
-            try:
-                ticket_id = self._ids.get_nowait()
-            except queue.Empty:
-                return
-            if ticket_id is None:
-                self._drain.stop()
-                self.finished.emit()
-                return
+    def _on_id(self, ticket_id: int | None) -> None:
+        if ticket_id is None:
+            self._ids.close()
+            self.finished.emit()
+        else:
             self.inserted.emit(ticket_id)
 
     def stop(self) -> None:
