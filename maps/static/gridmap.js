@@ -395,7 +395,13 @@
   function fitAll() {
     var b = null;
     reg.grids.forEach(function (layer) { b = b ? b.extend(layer.getBounds()) : L.latLngBounds(layer.getBounds().getSouthWest(), layer.getBounds().getNorthEast()); });
-    if (b) { map.fitBounds(b, { animate: false }); }
+    if (!b) { return; }
+    // The legend sits over the map's right edge: keep the district clear of it, or the
+    // alerts on the east side hide behind it (seen on the wall screen).
+    var legend = document.querySelector('.gc-legend');
+    var width = map.getSize().x;
+    var right = legend ? Math.min(legend.offsetWidth + 24, width * 0.45) : 16;
+    map.fitBounds(b, { animate: false, paddingTopLeft: [16, 16], paddingBottomRight: [right, 16] });
   }
   function drill(id) {
     var layer = reg.grids.get(id);
@@ -455,6 +461,7 @@
   gm.drawnTimes = function (ids) {
     return ids.map(function (id) { return gm.drawnAt.has(id) ? gm.drawnAt.get(id) : null; });
   };
+  gm.fitAll = function () { fitAll(); };
   gm.clusterStamps = function () { return aggregateLayer.getLayers().map(L.stamp); };
   gm.fire = function (layerName, id, type) { var l = reg[layerName].get(id); if (l) { l.fire(type || 'click'); } return !!l; };
   gm.map = function () { return map; };

@@ -53,6 +53,22 @@ def test_aggregates_at_low_zoom_and_points_at_close_zoom(qtbot, panel, store):
     assert counts(qtbot, panel)["halos"] > 0  # new, unacknowledged: pulsing
 
 
+def test_the_district_is_fitted_clear_of_the_legend(qtbot, panel, store):
+    panel.on_store_updated(store.apply(city(grids=12)))
+    qtbot.waitUntil(lambda: counts(qtbot, panel)["grids"] == 12, timeout=5000)
+    js(qtbot, panel, "(gridmap.fitAll(), 1)")
+    east, legend_left = js(
+        qtbot,
+        panel,
+        "(function () { var b = null; gridmap.map().eachLayer(function (l) {"
+        " if (l.getBounds && l.gcProps && l.gcProps.rings) { b = b ? b.extend(l.getBounds())"
+        " : L.latLngBounds(l.getBounds().getSouthWest(), l.getBounds().getNorthEast()); } });"
+        " return [gridmap.map().latLngToContainerPoint(b.getNorthEast()).x,"
+        " document.querySelector('.gc-legend').getBoundingClientRect().left]; })()",
+    )
+    assert east <= legend_left  # no alert on the east edge hides behind the legend
+
+
 def test_a_new_alert_rebuilds_only_its_own_cell(qtbot, panel, store):
     far_apart = tuple(ticket(i, grid_no=0 if i % 2 else 15) for i in range(1, 41))
     panel.on_store_updated(store.apply(ChangeBatch(tickets=far_apart)))
