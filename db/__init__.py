@@ -1,6 +1,9 @@
-"""The database side of gridcommand: schema, migrations, seeding and the change feed.
+"""The database side of gridcommand, by job; nothing here imports Qt.
 
-Nothing in this package imports Qt or the view packages; an import-linter contract
-in the test run enforces that, so the command-line tools and the field simulator can
-use it on a machine without a screen.
+``schema`` is the shared database itself, ``live`` follows it, ``actions`` writes the
+command centre's steps of the case loop, ``reports`` reads on demand what a panel
+shows, ``demo`` makes a believable district, ``gis`` holds coordinate systems,
+geometry and the grid-layer import, and ``fieldsim`` plays the field systems. An
+import-linter contract keeps Qt out, so the command-line tools and the field
+simulator run on a machine without a screen.
 """

@@ -20,7 +20,7 @@ from typing import Any, NamedTuple
 
 from PySide6.QtCore import QObject, Signal
 
-from gridcommand.db.errors import UserFacingError
+from gridcommand.db.schema.errors import UserFacingError
 from gridcommand.maps.handoff import Handoff
 
 log = logging.getLogger(__name__)

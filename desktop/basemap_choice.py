@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings
 
-from gridcommand.db.errors import UserFacingError
+from gridcommand.db.schema.errors import UserFacingError
 from gridcommand.maps.basemap import Basemap
 
 SOURCE_KEY = "map/basemap"

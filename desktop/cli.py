@@ -12,7 +12,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from gridcommand.db.errors import UserFacingError
+from gridcommand.db.schema.errors import UserFacingError
 
 EXIT_USER_ERROR = 2
 EXIT_INTERRUPTED = 130

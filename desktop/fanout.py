@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Protocol, cast
 
-from gridcommand.db.records import RejectionRecord, TicketRecord
-from gridcommand.db.store import Delta, StateStore, WorkerState
+from gridcommand.db.live.records import RejectionRecord, TicketRecord
+from gridcommand.db.live.store import Delta, StateStore, WorkerState
 
 #: Statuses in which an emergency still waits for the command centre to act.
 AWAITING_ACTION = frozenset({"reported", "registered"})

@@ -16,9 +16,9 @@ from dataclasses import replace
 from PySide6.QtCore import QObject, QTimer, Signal
 from sqlalchemy.engine import URL
 
-from gridcommand.db.feed import ChangeFeed
-from gridcommand.db.records import ChangeBatch, FeedState
-from gridcommand.db.store import Delta, StateStore
+from gridcommand.db.live.feed import ChangeFeed
+from gridcommand.db.live.records import ChangeBatch, FeedState
+from gridcommand.db.live.store import Delta, StateStore
 
 FLUSH_MS = 150
 URGENT_CHECK_MS = 10

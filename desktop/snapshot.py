@@ -19,7 +19,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QWidget
 
-from gridcommand.db.store import StateStore
+from gridcommand.db.live.store import StateStore
 from gridcommand.desktop.wiring import WindowSession
 from gridcommand.maps.panel import Counts
 

@@ -1,6 +1,6 @@
 """The duty officer's hands: actions on tickets, from buttons or from the keyboard alone.
 
-Every action goes through the one service layer (:mod:`gridcommand.db.actions`) on
+Every action goes through the one service layer (:mod:`gridcommand.db.actions.service`) on
 a background thread, with the ticket version the officer saw, so the window never
 waits on the database and two officers cannot overwrite each other: the loser is
 told plainly who changed the ticket, and sees its new state. The keyboard path
@@ -22,11 +22,11 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox, QWidget
 from sqlalchemy import Engine
 
-from gridcommand.db.actions import ActionResult, Operator, perform
-from gridcommand.db.actions_operator import current_operator
-from gridcommand.db.caseloop import allowed_actions
-from gridcommand.db.store import StateStore
-from gridcommand.db.suggestions import load_suggestions
+from gridcommand.db.actions.caseloop import allowed_actions
+from gridcommand.db.actions.operator import current_operator
+from gridcommand.db.actions.service import ActionResult, Operator, perform
+from gridcommand.db.actions.suggestions import load_suggestions
+from gridcommand.db.live.store import StateStore
 from gridcommand.desktop.background import BackgroundRunner
 from gridcommand.widgets.dispatch_dialog import DispatchDialog
 from gridcommand.widgets.queues import QueuePanel

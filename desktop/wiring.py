@@ -17,12 +17,12 @@ from PySide6.QtWidgets import QScrollArea, QVBoxLayout, QWidget
 from sqlalchemy import Engine
 from sqlalchemy.engine import URL
 
-from gridcommand.db.actions import ActionResult
-from gridcommand.db.figures import figures_from
-from gridcommand.db.grid_report import load_grid_report
-from gridcommand.db.reference import load_reference
-from gridcommand.db.store import Delta, StateStore, count_workers, time_state
-from gridcommand.db.ticket_detail import TicketDetail, load_ticket_detail
+from gridcommand.db.actions.service import ActionResult
+from gridcommand.db.live.figures import figures_from
+from gridcommand.db.live.reference import load_reference
+from gridcommand.db.live.store import Delta, StateStore, count_workers, time_state
+from gridcommand.db.reports.grid_report import load_grid_report
+from gridcommand.db.reports.ticket_detail import TicketDetail, load_ticket_detail
 from gridcommand.desktop.alarm import Alarm
 from gridcommand.desktop.background import BackgroundRunner
 from gridcommand.desktop.fanout import DeltaFanout

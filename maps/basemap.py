@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from gridcommand.db.coords import from_wgs84
+from gridcommand.db.gis.coords import from_wgs84
 
 BasemapKind = Literal["none", "xyz", "mbtiles"]
 MBTILES_SCHEME = "gcmbtiles"

@@ -14,8 +14,8 @@ from typing import Any
 
 from shapely.geometry import shape
 
-from gridcommand.db.records import GridRecord, TicketRecord
-from gridcommand.db.store import Delta, GridCounts, StateStore, WorkerState
+from gridcommand.db.live.records import GridRecord, TicketRecord
+from gridcommand.db.live.store import Delta, GridCounts, StateStore, WorkerState
 from gridcommand.maps import features as f
 
 Diff = dict[str, Any]

@@ -12,9 +12,9 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from gridcommand.db.coords import from_wgs84
-from gridcommand.db.records import GridRecord, PositionRecord, TicketRecord
-from gridcommand.db.store import OVERLOAD_HOUSEHOLDS, GridCounts, WorkerState, time_state
+from gridcommand.db.gis.coords import from_wgs84
+from gridcommand.db.live.records import GridRecord, PositionRecord, TicketRecord
+from gridcommand.db.live.store import OVERLOAD_HOUSEHOLDS, GridCounts, WorkerState, time_state
 
 Feature = dict[str, Any]
 LatLng = list[float]

@@ -15,7 +15,7 @@ from typing import Any
 import shapely
 from shapely.geometry import MultiPolygon, Polygon, shape
 
-from gridcommand.db.records import GridRecord
+from gridcommand.db.live.records import GridRecord
 from gridcommand.maps.features import Feature, Project, diff
 
 #: Slivers between grids (floating-point gaps) would draw as lines inside a community.

@@ -21,7 +21,7 @@ from PySide6.QtWebEngineCore import QWebEngineSettings, QWebEngineUrlRequestInte
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from gridcommand.db.store import Delta, StateStore
+from gridcommand.db.live.store import Delta, StateStore
 from gridcommand.maps.basemap import Basemap
 from gridcommand.maps.bridge import MapBridge
 from gridcommand.maps.console import LoggingPage

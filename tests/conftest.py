@@ -23,9 +23,9 @@ from psycopg import sql
 from sqlalchemy import Engine
 from sqlalchemy.engine import URL
 
-from gridcommand.db import embedded
-from gridcommand.db.engine import make_engine
-from gridcommand.db.migrate import upgrade
+from gridcommand.db.schema import embedded
+from gridcommand.db.schema.engine import make_engine
+from gridcommand.db.schema.migrate import upgrade
 
 TEMPLATE = "gc_template"
 

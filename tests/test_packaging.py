@@ -22,6 +22,9 @@ def test_every_subpackage_is_declared_and_mapped() -> None:
     }
     assert found - declared == set(), "add these to [tool.setuptools] packages"
     for package in declared:
-        folder = mapping.get(package)
-        assert folder is not None, f"{package} has no package-dir entry"
+        root = next(
+            (p for p in sorted(mapping, key=len, reverse=True) if package.startswith(p)), None
+        )
+        assert root is not None, f"{package} lies under no package-dir entry"
+        folder = Path(mapping[root], *package[len(root) :].split(".")[1:])
         assert (ROOT / folder / "__init__.py").is_file(), f"{package} maps to {folder}"

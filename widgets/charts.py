@@ -9,7 +9,7 @@ from __future__ import annotations
 import pyqtgraph as pg
 from PySide6.QtWidgets import QGridLayout, QWidget
 
-from gridcommand.db.figures import DashboardFigures
+from gridcommand.db.live.figures import DashboardFigures
 
 GREEN, YELLOW, RED, GREY, BLUE = "#43a047", "#fdd835", "#e53935", "#78909c", "#42a5f5"
 

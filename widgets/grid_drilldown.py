@@ -1,6 +1,6 @@
 """A manager's drill-down into one grid: its people, its team, its cases, its score.
 
-The panel shows a :class:`~gridcommand.db.grid_report.GridReport` that was read
+The panel shows a :class:`~gridcommand.db.reports.grid_report.GridReport` that was read
 on a worker thread; it never queries anything itself. The chart is created once
 and updated with ``setOpts`` when another grid is shown.
 """
@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gridcommand.db.grid_report import GridReport
+from gridcommand.db.reports.grid_report import GridReport
 from gridcommand.widgets.team_model import TeamModel
 
 OVERLOAD_HOUSEHOLDS = 500

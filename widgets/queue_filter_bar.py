@@ -10,7 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QCompleter, QHBoxLayout, QLineEdit, QWidget
 
-from gridcommand.db.reference import Reference
+from gridcommand.db.live.reference import Reference
 from gridcommand.widgets.ticket_columns import (
     PRIORITY_NAMES,
     SOURCE_NAMES,

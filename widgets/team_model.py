@@ -15,7 +15,7 @@ from PySide6.QtCore import (
     Qt,
 )
 
-from gridcommand.db.grid_report import TeamMember
+from gridcommand.db.reports.grid_report import TeamMember
 
 ROLE_NAMES = {
     "full_time": QT_TRANSLATE_NOOP("TeamModel", "Full-time"),

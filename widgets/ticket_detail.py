@@ -1,10 +1,10 @@
 """One ticket in full: its fields, photos, the trace as a timeline, its worker, actions.
 
-The panel shows a :class:`~gridcommand.db.ticket_detail.TicketDetail` read on a
+The panel shows a :class:`~gridcommand.db.reports.ticket_detail.TicketDetail` read on a
 worker thread, and asks for actions through ``action_requested``; it never
 writes anything itself. Buttons are enabled by the case loop (what may follow
 the ticket's status) and by the operator's role, from the same table
-(``gridcommand.db.caseloop``) that the service layer enforces. Field text is shown as plain
+(``gridcommand.db.actions.caseloop``) that the service layer enforces. Field text is shown as plain
 text, never interpreted.
 """
 
@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gridcommand.db.caseloop import ROLE_ACTIONS, allowed_actions
-from gridcommand.db.ticket_detail import TicketDetail, TraceStep
+from gridcommand.db.actions.caseloop import ROLE_ACTIONS, allowed_actions
+from gridcommand.db.reports.ticket_detail import TicketDetail, TraceStep
 from gridcommand.widgets.record_table import Column, RecordTableModel
 from gridcommand.widgets.ticket_columns import priority_name, source_name, status_name
 

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gridcommand.db.store import WorkerState
+from gridcommand.db.live.store import WorkerState
 from gridcommand.widgets.record_table import Column, RecordRole, RecordTableModel, SortRole
 from gridcommand.widgets.ticket_columns import span
 

@@ -21,7 +21,6 @@ from typing import Any
 
 import psycopg
 
-from gridcommand.db.errors import UserFacingError
 from gridcommand.db.fieldsim.badrows import Spoiler
 from gridcommand.db.fieldsim.contract import FieldWriter, NewReport, WriteStats
 from gridcommand.db.fieldsim.handlers import Handlers
@@ -29,6 +28,7 @@ from gridcommand.db.fieldsim.options import SimOptions
 from gridcommand.db.fieldsim.tickets import ReportMaker
 from gridcommand.db.fieldsim.walkers import Patrols
 from gridcommand.db.fieldsim.world import World, load_world, restore_broken_grids
+from gridcommand.db.schema.errors import UserFacingError
 
 log = logging.getLogger(__name__)
 

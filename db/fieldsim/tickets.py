@@ -12,14 +12,14 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta
 
-from gridcommand.db import names
-from gridcommand.db.coords import from_wgs84
+from gridcommand.db.demo import names
 from gridcommand.db.fieldsim import png
 from gridcommand.db.fieldsim.contract import NewReport
 from gridcommand.db.fieldsim.options import SimOptions
 from gridcommand.db.fieldsim.walkers import Patrols
 from gridcommand.db.fieldsim.world import ItemType, World
-from gridcommand.db.geometry import random_point_in
+from gridcommand.db.gis.coords import from_wgs84
+from gridcommand.db.gis.geometry import random_point_in
 
 SOURCES = (("patrol", 50), ("hotline", 22), ("wechat", 20), ("sensor", 8))
 #: Weight of each item class (by code); classes not listed weigh 3.

@@ -17,7 +17,7 @@ from shapely.geometry import LineString, Point
 from shapely.geometry.base import BaseGeometry
 
 from gridcommand.db.fieldsim.options import SimOptions
-from gridcommand.db.geometry import random_point_in
+from gridcommand.db.gis.geometry import random_point_in
 
 M_PER_DEG = 111_320.0
 WALKING_SPEED = 1.2  # metres per second

@@ -18,10 +18,10 @@ from pathlib import Path
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import URL
 
-from gridcommand.db import embedded
-from gridcommand.db.engine import make_engine
-from gridcommand.db.migrate import upgrade
-from gridcommand.db.seed import Progress, SeedSummary, seed_demo
+from gridcommand.db.demo.seed import Progress, SeedSummary, seed_demo
+from gridcommand.db.schema import embedded
+from gridcommand.db.schema.engine import make_engine
+from gridcommand.db.schema.migrate import upgrade
 
 
 @dataclass

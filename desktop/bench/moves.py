@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from gridcommand.db.records import ChangeBatch, PositionRecord
+from gridcommand.db.live.records import ChangeBatch, PositionRecord
 from gridcommand.desktop.wiring import WindowSession
 from gridcommand.maps.emit import emit
 

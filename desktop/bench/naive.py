@@ -18,7 +18,7 @@ import folium
 from PySide6.QtCore import QUrl
 from PySide6.QtWebEngineWidgets import QWebEngineView
 
-from gridcommand.db.store import StateStore
+from gridcommand.db.live.store import StateStore
 from gridcommand.maps.page import page_file
 
 LOCAL_FILES = ("leaflet.js", "leaflet.css")

@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gridcommand.db.store import Delta
+from gridcommand.db.live.store import Delta
 from gridcommand.desktop.bench.pump import pump_for
 from gridcommand.desktop.wiring import WindowSession
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import QEventLoop, QTimer
 
-from gridcommand.db.errors import UserFacingError
+from gridcommand.db.schema.errors import UserFacingError
 from gridcommand.maps.panel import MapPanel
 
 CHECK_MS = 5

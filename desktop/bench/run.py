@@ -16,9 +16,9 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QSettings
 
-from gridcommand.db.engine import Database
-from gridcommand.db.errors import UserFacingError
-from gridcommand.db.store import Delta
+from gridcommand.db.live.store import Delta
+from gridcommand.db.schema.engine import Database
+from gridcommand.db.schema.errors import UserFacingError
 from gridcommand.desktop.bench.city import City
 from gridcommand.desktop.bench.inserts import Inserter
 from gridcommand.desktop.bench.meters import PointWatch, StallMeter, percentile

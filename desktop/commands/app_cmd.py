@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from gridcommand.db.engine import Database, open_database
-from gridcommand.db.errors import UserFacingError
-from gridcommand.db.migrate import check_not_newer, head_revision, upgrade
+from gridcommand.db.schema.engine import Database, open_database
+from gridcommand.db.schema.errors import UserFacingError
+from gridcommand.db.schema.migrate import check_not_newer, head_revision, upgrade
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

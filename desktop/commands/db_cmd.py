@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from gridcommand.db.engine import open_database
-from gridcommand.db.migrate import check_not_newer, current_revision, head_revision, upgrade
+from gridcommand.db.schema.engine import open_database
+from gridcommand.db.schema.migrate import check_not_newer, current_revision, head_revision, upgrade
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -15,9 +15,9 @@ import time
 
 from sqlalchemy import func, select
 
-from gridcommand.db.engine import open_database
-from gridcommand.db.models import Grid
-from gridcommand.db.seed import seed_demo
+from gridcommand.db.demo.seed import seed_demo
+from gridcommand.db.schema.engine import open_database
+from gridcommand.db.schema.models import Grid
 from gridcommand.desktop.commands.app_cmd import add_window_options, prepare_schema
 from gridcommand.desktop.commands.seed_cmd import ProgressLine
 

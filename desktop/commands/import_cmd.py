@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from gridcommand.db.engine import open_database
-from gridcommand.db.grid_import import import_grids
-from gridcommand.db.migrate import is_up_to_date, upgrade
+from gridcommand.db.gis.grid_import import import_grids
+from gridcommand.db.schema.engine import open_database
+from gridcommand.db.schema.migrate import is_up_to_date, upgrade
 from gridcommand.desktop.commands.seed_cmd import ProgressLine
 
 

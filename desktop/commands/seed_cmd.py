@@ -6,9 +6,9 @@ import argparse
 import sys
 import time
 
-from gridcommand.db.engine import open_database
-from gridcommand.db.migrate import is_up_to_date, upgrade
-from gridcommand.db.seed import seed_demo
+from gridcommand.db.demo.seed import seed_demo
+from gridcommand.db.schema.engine import open_database
+from gridcommand.db.schema.migrate import is_up_to_date, upgrade
 from gridcommand.desktop.commands.argtypes import positive_int
 
 

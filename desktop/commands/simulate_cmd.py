@@ -15,9 +15,9 @@ import sys
 import threading
 from types import FrameType
 
-from gridcommand.db.engine import open_database
 from gridcommand.db.fieldsim.options import SimOptions
 from gridcommand.db.fieldsim.runner import run as run_simulation
+from gridcommand.db.schema.engine import open_database
 from gridcommand.desktop.commands.argtypes import non_negative, positive, share
 
 

@@ -14,8 +14,8 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from gridcommand.db.engine import open_database
-from gridcommand.db.errors import UserFacingError
+from gridcommand.db.schema.engine import open_database
+from gridcommand.db.schema.errors import UserFacingError
 from gridcommand.desktop.commands.app_cmd import add_window_options, prepare_schema
 
 if TYPE_CHECKING:

@@ -13,8 +13,8 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import URL
 
-from gridcommand.db.engine import Database
-from gridcommand.db.seed import seed_demo
+from gridcommand.db.demo.seed import seed_demo
+from gridcommand.db.schema.engine import Database
 from gridcommand.desktop.main_window import MainWindow
 from gridcommand.desktop.wiring import WindowSession, wire_window
 from tests.conftest import conninfo

@@ -7,7 +7,7 @@ import threading
 from PySide6.QtCore import QThread
 from pytestqt.qtbot import QtBot
 
-from gridcommand.db.errors import UserFacingError
+from gridcommand.db.schema.errors import UserFacingError
 from gridcommand.desktop.background import BackgroundRunner
 
 

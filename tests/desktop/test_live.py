@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 from pytestqt.qtbot import QtBot
 from sqlalchemy.engine import URL
 
-from gridcommand.db.records import ChangeBatch, PositionRecord, WorkerRecord
-from gridcommand.db.store import StateStore
+from gridcommand.db.live.records import ChangeBatch, PositionRecord, WorkerRecord
+from gridcommand.db.live.store import StateStore
 from gridcommand.desktop.live import MAX_FIXES_PER_FLUSH, LiveData
-from tests.db.test_store import base_batch, ticket
+from tests.db.live.test_store import base_batch, ticket
 
 NOW = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)
 

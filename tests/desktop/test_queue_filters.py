@@ -6,7 +6,7 @@ from pytestqt.qtbot import QtBot
 from shapely.geometry import shape
 from sqlalchemy.engine import URL
 
-from gridcommand.db.records import GridRecord
+from gridcommand.db.live.records import GridRecord
 from gridcommand.desktop.wiring import WindowSession
 from gridcommand.widgets.queues import QUEUES
 from tests.desktop.conftest import insert_ticket

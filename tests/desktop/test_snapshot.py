@@ -12,7 +12,7 @@ from PySide6.QtGui import QImage
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import URL
 
-from gridcommand.db.seed import seed_demo
+from gridcommand.db.demo.seed import seed_demo
 from gridcommand.desktop.snapshot import is_blank
 from tests.conftest import conninfo
 

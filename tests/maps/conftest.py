@@ -18,7 +18,7 @@ from gridcommand.maps.tiles import register_scheme
 
 register_scheme()
 
-from gridcommand.db.store import StateStore  # noqa: E402
+from gridcommand.db.live.store import StateStore  # noqa: E402
 from gridcommand.maps.panel import MapPanel  # noqa: E402
 from tests.maps.factory import NOW  # noqa: E402
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from gridcommand.db.records import (
+from gridcommand.db.live.records import (
     ChangeBatch,
     GridRecord,
     PositionRecord,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from gridcommand.db.coords import wgs84_to_gcj02
+from gridcommand.db.gis.coords import wgs84_to_gcj02
 from gridcommand.maps.basemap import Basemap
 from gridcommand.maps.tiles import read_tile
 from tests.maps.conftest import counts, js

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from gridcommand.db.coords import wgs84_to_gcj02
-from gridcommand.db.records import ChangeBatch
-from gridcommand.db.store import StateStore
+from gridcommand.db.gis.coords import wgs84_to_gcj02
+from gridcommand.db.live.records import ChangeBatch
+from gridcommand.db.live.store import StateStore
 from gridcommand.maps.diffs import DiffBuilder
 from gridcommand.maps.features import projector
 from gridcommand.maps.outlines import outline_features

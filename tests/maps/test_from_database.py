@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine
 from sqlalchemy.engine import URL
 
-from gridcommand.db.seed import seed_demo
+from gridcommand.db.demo.seed import seed_demo
 from gridcommand.maps.panel import MapPanel
-from tests.db.feed_harness import FeedHarness
+from tests.db.live.feed_harness import FeedHarness
 from tests.maps.conftest import counts
 
 

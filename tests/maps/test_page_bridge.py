@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
-from gridcommand.db.records import ChangeBatch
+from gridcommand.db.live.records import ChangeBatch
 from tests.maps.conftest import counts, js
 from tests.maps.factory import NOW, city, ticket
 

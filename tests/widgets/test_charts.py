@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pytestqt.qtbot import QtBot
 
-from gridcommand.db.figures import DashboardFigures
+from gridcommand.db.live.figures import DashboardFigures
 from gridcommand.widgets.charts import ChartsPanel
 
 

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 from pytestqt.qtbot import QtBot
 
-from gridcommand.db.grid_report import GridReport, TeamMember
+from gridcommand.db.reports.grid_report import GridReport, TeamMember
 from gridcommand.widgets.grid_drilldown import GridDrilldown
 
 

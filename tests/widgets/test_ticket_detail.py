@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 from sqlalchemy import Engine, text
 
-from gridcommand.db.ticket_detail import load_ticket_detail
+from gridcommand.db.reports.ticket_detail import load_ticket_detail
 from gridcommand.widgets.ticket_detail import TicketDetailPanel, allowed_actions
 
 

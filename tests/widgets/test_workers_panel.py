@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 from pytestqt.qtbot import QtBot
 
-from gridcommand.db.records import PositionRecord, WorkerRecord
-from gridcommand.db.store import WorkerState
+from gridcommand.db.live.records import PositionRecord, WorkerRecord
+from gridcommand.db.live.store import WorkerState
 from gridcommand.widgets.workers_panel import WorkersPanel
 
 T0 = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)

@@ -1,0 +1,314 @@
+"""The change feed: every change in the shared database, in order, and nothing missed.
+
+A worker thread (no Qt) with its own autocommit psycopg connection LISTENs on the
+schema's channel. A notification only wakes it: what it reports comes from a
+catch-up query by transaction-id watermark (see :mod:`feed_queries`), so changes
+whose notification was lost — during a disconnect, at start-up, or because a
+trigger was dropped — are still found. A burst of notifications costs one
+catch-up; a quiet database is still polled every ``poll_interval`` seconds.
+
+When the connection fails the feed reports ``reconnecting``, then ``lost`` (with
+the time it was lost), retries with capped exponential backoff, and on return
+catches up from the watermark it had. It emits plain immutable batches.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+
+import psycopg
+from psycopg.rows import dict_row, tuple_row
+from psycopg.types.json import Jsonb
+from sqlalchemy.engine import URL
+
+from gridcommand.db.live import queries as q
+from gridcommand.db.live.records import ChangeBatch, FeedState, RejectionRecord, TicketRecord
+from gridcommand.db.live.validation import Validator
+from gridcommand.db.schema.models import CHANGE_CHANNEL
+
+log = logging.getLogger(__name__)
+
+BatchHandler = Callable[[ChangeBatch], None]
+StateHandler = Callable[[FeedState], None]
+#: After this long without a connection the feed says "lost" rather than "reconnecting".
+LOST_AFTER_S = 10.0
+
+
+def libpq_conninfo(url: URL) -> str:
+    return url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+class ChangeFeed(threading.Thread):
+    def __init__(
+        self,
+        url: URL,
+        on_batch: BatchHandler,
+        on_state: StateHandler | None = None,
+        poll_interval: float = 2.0,
+        coalesce_s: float = 0.01,
+        backoff: tuple[float, float] = (0.2, 5.0),
+        record_rejections: bool = True,
+    ) -> None:
+        super().__init__(name="gridcommand-change-feed", daemon=True)
+        self._conninfo = libpq_conninfo(url)
+        self._on_batch = on_batch
+        self._on_state = on_state or (lambda state: None)
+        self.poll_interval = poll_interval
+        self._coalesce_s = coalesce_s
+        self._backoff = backoff
+        self._record = record_rejections
+        self._stopping = threading.Event()
+        self._wake = threading.Event()
+        self._xmin: int | None = None
+        self._seen: dict[tuple[str, str], int] = {}
+        self._known_rejections: set[tuple[str, str, str]] = set()
+        self.validator = Validator()
+        self.state = FeedState("connecting")
+        self.catchups = 0
+        self._last_catchup = 0.0
+
+    # -- control ---------------------------------------------------------------------
+    def stop(self, timeout: float = 5.0) -> None:
+        self._stopping.set()
+        self._wake.set()
+        if self.is_alive():
+            self.join(timeout)
+
+    def request_catchup(self) -> None:
+        """Ask for a catch-up now (after the command centre wrote something itself)."""
+        self._wake.set()
+
+    # -- the loop --------------------------------------------------------------------
+    def run(self) -> None:
+        delay = self._backoff[0]
+        down_since: datetime | None = None
+        while not self._stopping.is_set():
+            try:
+                with psycopg.connect(
+                    self._conninfo,
+                    autocommit=True,
+                    row_factory=dict_row,
+                    connect_timeout=5,
+                    application_name="gridcommand-feed",
+                ) as conn:
+                    conn.execute(f"LISTEN {CHANGE_CHANNEL}")
+                    self._load_reference(conn)
+                    self._catch_up(conn)
+                    self._set_state(FeedState("connected"))
+                    delay, down_since = self._backoff[0], None
+                    self._listen(conn)
+            except psycopg.Error as exc:
+                if self._stopping.is_set():
+                    break
+                down_since = down_since or datetime.now(UTC)
+                lost = (datetime.now(UTC) - down_since).total_seconds() >= LOST_AFTER_S
+                detail = (
+                    str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+                )
+                self._set_state(FeedState("lost" if lost else "reconnecting", down_since, detail))
+                log.warning("change feed: %s; retrying in %.1f s", detail, delay)
+                self._stopping.wait(delay)
+                delay = min(delay * 2, self._backoff[1])
+            except Exception:  # a bug must not silently kill the live picture
+                log.exception("change feed failed; restarting it")
+                self._stopping.wait(delay)
+                delay = min(delay * 2, self._backoff[1])
+        self._set_state(FeedState("stopped"))
+
+    def _listen(self, conn: psycopg.Connection[Any]) -> None:
+        while not self._stopping.is_set():
+            woke = False
+            for _ in conn.notifies(timeout=min(self.poll_interval, 0.25), stop_after=1):
+                woke = True
+            if woke:
+                # Coalesce the rest of a burst into the same catch-up.
+                for _ in conn.notifies(timeout=self._coalesce_s):
+                    pass
+            elif self._wake.is_set():
+                self._wake.clear()
+            elif time.monotonic() - self._last_catchup < self.poll_interval:
+                continue
+            self._catch_up(conn)
+
+    # -- catching up -------------------------------------------------------------------
+    def _load_reference(self, conn: psycopg.Connection[Any]) -> None:
+        self.validator.known_categories = {r["code"] for r in conn.execute(q.CATEGORIES)}
+        self._known_rejections = {
+            (r["source_table"], r["row_ref"], r["reason_code"])
+            for r in conn.execute(q.KNOWN_REJECTIONS)
+        }
+
+    def _catch_up(self, conn: psycopg.Connection[Any]) -> None:
+        """Read everything since the watermark in one snapshot; reports before positions.
+
+        In a city the positions are thousands a second and the reports a few a
+        minute: the reports are read, checked and handed over first, so a new alert
+        does not wait while this round's fixes are converted and checked.
+        """
+        initial = self._xmin is None
+        params = {"x": self._xmin or 0, "initial": initial}
+        refused: list[RejectionRecord] = []
+        conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        try:
+            # One round trip for the five small reads, not one each: on a busy server
+            # every round trip is a wait for the scheduler, and a report waits on them.
+            with conn.pipeline():
+                reads = [
+                    conn.execute(q.XMIN),
+                    conn.execute(q.GRIDS, params),
+                    conn.execute(q.WORKERS, params),
+                    conn.execute(q.OPEN_TICKETS if initial else q.TICKETS, params),
+                    conn.execute(q.OPEN_ACKNOWLEDGEMENTS if initial else q.ACTIONS, params),
+                    conn.execute(q.REJECTIONS, params),
+                ]
+            mark = reads[0].fetchone()
+            assert mark is not None  # the snapshot query always returns one row
+            xmin = int(mark["xmin"])
+            grids, workers, tickets, actions, rejections = (c.fetchall() for c in reads[1:])
+            first: ChangeBatch | None = None
+            if not initial:
+                first, refused = self._build(
+                    False, grids, workers, [], tickets, actions, rejections
+                )
+                if len(first):
+                    self._on_batch(first)
+                grids, workers, tickets, actions, rejections = [], [], [], [], []
+            # Thousands of rows a round: plain tuples, not a dict each.
+            with conn.cursor(row_factory=tuple_row) as cur:
+                positions = cur.execute(
+                    q.LATEST_POSITIONS if initial else q.POSITIONS, params
+                ).fetchall()
+        except BaseException:
+            # Rows refused in the first read are not recorded yet: let the retry see
+            # them again, or they would never reach the data-quality list.
+            for r in refused:
+                self._seen.pop((r.source_table, r.row_ref), None)
+            raise
+        finally:
+            conn.execute("COMMIT")
+        self._last_catchup = time.monotonic()
+        self.catchups += 1
+        batch, more = self._build(initial, grids, workers, positions, tickets, actions, rejections)
+        refused += more
+        self._xmin = xmin
+        self._prune(xmin)
+        if refused:
+            self._record_rejections(conn, refused)
+        if len(batch) or initial:
+            self._on_batch(batch)
+
+    def _fresh(self, table: str, key: object, txid: int | None) -> bool:
+        """Skip rows already delivered at this same version (re-read after a watermark)."""
+        mark = (table, str(key))
+        if txid is not None and self._seen.get(mark) == txid:
+            return False
+        if txid is not None:
+            self._seen[mark] = txid
+        return True
+
+    def _prune(self, xmin: int) -> None:
+        if len(self._seen) > 50_000:
+            self._seen = {k: v for k, v in self._seen.items() if v >= xmin}
+
+    def _build(
+        self,
+        initial: bool,
+        grid_rows: list[dict[str, Any]],
+        worker_rows: list[dict[str, Any]],
+        position_rows: list[tuple[Any, ...]],
+        ticket_rows: list[dict[str, Any]],
+        action_rows: list[dict[str, Any]],
+        rejection_rows: list[dict[str, Any]],
+    ) -> tuple[ChangeBatch, list[RejectionRecord]]:
+        v = self.validator
+        refused: list[RejectionRecord] = []
+        grids = []
+        for row in grid_rows:
+            if not self._fresh("grids", row["code"], row["txid"]):
+                continue
+            grid = q.grid(row)
+            verdict = v.check_grid(grid)
+            if verdict.accepted:
+                grids.append(grid)
+            elif verdict.rejection:
+                refused.append(verdict.rejection)
+        workers = [q.worker(r) for r in worker_rows if self._fresh("workers", r["code"], r["txid"])]
+        positions, refused_fixes = v.check_positions(
+            [
+                q.position(row)
+                for row in position_rows
+                if self._fresh("worker_positions", row[q.POSITION_ID], row[q.POSITION_TXID])
+            ]
+        )
+        refused += refused_fixes
+        tickets = []
+        for row in ticket_rows:
+            if not self._fresh("tickets", row["id"], row["txid"]):
+                continue
+            ticket = q.ticket(row)
+            verdict = v.check_ticket(ticket)
+            if verdict.accepted:
+                if verdict.located_grid != ticket.located_grid:
+                    ticket = _with_located(ticket, verdict.located_grid)
+                tickets.append(ticket)
+                if ticket.status == "reported":
+                    v.remember(ticket)
+            elif verdict.rejection:
+                refused.append(verdict.rejection)
+        actions = [
+            q.action(r) for r in action_rows if self._fresh("ticket_actions", r["id"], r["txid"])
+        ]
+        rejections = [
+            q.rejection(r)
+            for r in rejection_rows
+            if self._fresh("rejected_input", r["id"], r["txid"])
+        ]
+        batch = ChangeBatch(
+            grids=tuple(grids),
+            workers=tuple(workers),
+            positions=tuple(positions),
+            tickets=tuple(tickets),
+            actions=tuple(actions),
+            rejections=tuple(rejections) + tuple(r for r in refused if not self._record),
+            initial=initial,
+        )
+        return batch, refused
+
+    def _record_rejections(
+        self, conn: psycopg.Connection[Any], refused: list[RejectionRecord]
+    ) -> None:
+        new = [r for r in refused if r.key not in self._known_rejections]
+        for r in new:
+            log.info("refused %s %s: %s", r.source_table, r.row_ref, r.reason)
+        if not self._record or not new:
+            return
+        try:
+            with conn.cursor() as cur:
+                cur.executemany(
+                    q.RECORD_REJECTION,
+                    [
+                        (r.source_table, r.row_ref, r.reason_code, r.reason, Jsonb(r.payload))
+                        for r in new
+                    ],
+                )
+        except psycopg.errors.InsufficientPrivilege:
+            log.warning("this login may not record refused rows; they are only logged")
+            return
+        self._known_rejections.update(r.key for r in new)
+        # The recorded rows come back through the next catch-up, like any change.
+        self._wake.set()
+
+    def _set_state(self, state: FeedState) -> None:
+        if state.state != self.state.state or state.detail != self.state.detail:
+            self.state = state
+            self._on_state(state)
+
+
+def _with_located(record: TicketRecord, grid: str | None) -> TicketRecord:
+    return replace(record, located_grid=grid)

@@ -1,0 +1,138 @@
+"""The catch-up queries of the change feed, and the mapping of their rows to records.
+
+Every watched table carries ``txid``, the id of the transaction that last wrote the
+row. A catch-up runs in one REPEATABLE READ snapshot, reads that snapshot's
+``xmin`` (every transaction below it has finished) and the rows with
+``txid >= previous xmin``; so a row committed late by a long transaction is still
+found next time, and nothing is missed whatever happened to the notifications.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from typing import Any
+
+from gridcommand.db.gis.coords import to_wgs84
+from gridcommand.db.live.records import (
+    ActionRecord,
+    GridRecord,
+    PositionRecord,
+    RejectionRecord,
+    TicketRecord,
+    WorkerRecord,
+    mask_phone,
+)
+
+XMIN = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin"
+
+GRIDS = (
+    "SELECT g.code, g.name, g.community_code, c.parent_code AS street_code, g.boundary,"
+    " g.households, g.population, g.txid FROM grids g"
+    " LEFT JOIN regions c ON c.code = g.community_code WHERE g.txid >= %(x)s OR %(initial)s"
+)
+WORKERS = (
+    "SELECT code, name, role, grid_code, phone, active, txid FROM workers"
+    " WHERE txid >= %(x)s OR %(initial)s"
+)
+POSITIONS = (
+    "SELECT id, worker_code, recorded_at, lon, lat, accuracy_m, source, txid"
+    " FROM worker_positions WHERE txid >= %(x)s ORDER BY id"
+)
+#: Where the id and the watermark sit in a position row (read as tuples, see ``position``).
+POSITION_ID, POSITION_TXID = 0, 7
+#: At start-up only each worker's latest fix (the index makes this one pass).
+LATEST_POSITIONS = (
+    "SELECT DISTINCT ON (worker_code) id, worker_code, recorded_at, lon, lat, accuracy_m,"
+    " source, txid FROM worker_positions ORDER BY worker_code, recorded_at DESC"
+)
+_TICKET_COLUMNS = (
+    "SELECT t.id, t.code, t.source, t.category_code, c.name AS category_name, c.class_code,"
+    " cc.name AS class_name, t.grid_code, t.lon, t.lat, t.crs,"
+    " left(t.description, 4001) AS description, t.reporter, t.priority, t.is_emergency,"
+    " t.status, t.reported_at, t.deadline, t.assignee_worker_code, t.assignee_department,"
+    " t.version, t.updated_at, t.registered_at, t.dispatched_at, t.accepted_at, t.handled_at,"
+    " t.verified_at, t.closed_at, t.txid FROM tickets t"
+    " JOIN categories c ON c.code = t.category_code"
+    " JOIN category_classes cc ON cc.code = c.class_code"
+)
+TICKETS = _TICKET_COLUMNS + " WHERE t.txid >= %(x)s ORDER BY t.txid, t.id"
+#: At start-up: what is open, and what closed in the last day.
+OPEN_TICKETS = (
+    _TICKET_COLUMNS + " WHERE t.status NOT IN ('closed', 'rejected')"
+    " OR t.closed_at >= now() - interval '24 hours' ORDER BY t.id"
+)
+ACTIONS = (
+    "SELECT id, ticket_id, action, from_status, to_status, actor, actor_role, at, note, txid"
+    " FROM ticket_actions WHERE txid >= %(x)s ORDER BY id"
+)
+#: At start-up only the acknowledgements of open tickets matter to the live picture.
+OPEN_ACKNOWLEDGEMENTS = (
+    "SELECT a.id, a.ticket_id, a.action, a.from_status, a.to_status, a.actor, a.actor_role,"
+    " a.at, a.note, a.txid FROM ticket_actions a JOIN tickets t ON t.id = a.ticket_id"
+    " WHERE a.action = 'acknowledge' AND t.status NOT IN ('closed', 'rejected')"
+)
+REJECTIONS = (
+    "SELECT id, detected_at, source_table, row_ref, reason_code, reason, payload, txid"
+    " FROM rejected_input WHERE txid >= %(x)s OR (%(initial)s AND"
+    " detected_at >= now() - interval '7 days') ORDER BY id"
+)
+KNOWN_REJECTIONS = "SELECT source_table, row_ref, reason_code FROM rejected_input"
+CATEGORIES = "SELECT code FROM categories"
+RECORD_REJECTION = (
+    "INSERT INTO rejected_input (source_table, row_ref, reason_code, reason, payload)"
+    " VALUES (%s, %s, %s, %s, %s) ON CONFLICT (source_table, row_ref, reason_code) DO NOTHING"
+)
+
+
+def grid(row: dict[str, Any]) -> GridRecord:
+    boundary = row["boundary"]
+    if isinstance(boundary, str):
+        boundary = json.loads(boundary)
+    return GridRecord(
+        code=row["code"],
+        name=row["name"],
+        community_code=row["community_code"],
+        street_code=row["street_code"],
+        boundary=boundary,
+        households=row["households"],
+        population=row["population"],
+    )
+
+
+def worker(row: dict[str, Any]) -> WorkerRecord:
+    return WorkerRecord(
+        code=row["code"],
+        name=row["name"],
+        role=row["role"],
+        grid_code=row["grid_code"],
+        phone_masked=mask_phone(row["phone"]),
+        active=row["active"],
+    )
+
+
+def position(row: tuple[Any, ...]) -> PositionRecord:
+    """A row of POSITIONS or LATEST_POSITIONS, read as a plain tuple (there are thousands)."""
+    return PositionRecord(*row[:7])
+
+
+def ticket(row: dict[str, Any]) -> TicketRecord:
+    """A ticket with its point in WGS-84, whatever system the field wrote it in."""
+    lon, lat = row["lon"], row["lat"]
+    if lon is not None and lat is not None and (row["crs"] or "WGS84") != "WGS84":
+        # A system we do not know is taken as written; validation then judges the point.
+        with contextlib.suppress(ValueError):
+            lon, lat = to_wgs84(lon, lat, row["crs"])
+    fields = {k: row[k] for k in TicketRecord.__dataclass_fields__ if k in row}
+    fields.update(lon=lon, lat=lat, description=row["description"] or "")
+    return TicketRecord(**fields)
+
+
+def action(row: dict[str, Any]) -> ActionRecord:
+    fields = {k: row[k] for k in ActionRecord.__dataclass_fields__}
+    return ActionRecord(**fields)
+
+
+def rejection(row: dict[str, Any]) -> RejectionRecord:
+    fields = {k: row[k] for k in RejectionRecord.__dataclass_fields__}
+    return RejectionRecord(**fields)

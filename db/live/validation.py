@@ -1,0 +1,315 @@
+"""Checking what the field systems wrote, on the way in.
+
+The database refuses the impossible (latitude 95, NaN, unknown category); this
+module refuses the implausible: a point whose latitude and longitude were
+swapped, a point outside the district, a grid boundary that is not a polygon,
+an empty or enormous description, the same report twice. A refused row becomes a
+:class:`~gridcommand.db.live.records.RejectionRecord` with a reason an operator can read,
+and is kept out of the live picture; it never stops the feed. Text is plain text,
+never interpreted.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import numpy as np
+import shapely
+from shapely.geometry import Point, shape
+from shapely.geometry.base import BaseGeometry
+
+from gridcommand.db.gis.coords import to_wgs84
+from gridcommand.db.live.records import GridRecord, PositionRecord, RejectionRecord, TicketRecord
+
+MAX_DESCRIPTION = 4000
+#: Positions this far outside the district are implausible for a worker on patrol.
+POSITION_MARGIN_M = 2000.0
+#: A point this close to a grid's edge counts as inside it (GPS error).
+GRID_TOLERANCE_M = 60.0
+DUPLICATE_RADIUS_M = 30.0
+DUPLICATE_WINDOW = timedelta(minutes=10)
+_M_PER_DEG = 111_320.0
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """A checked row: accepted (perhaps with a located grid) or refused with a reason."""
+
+    accepted: bool
+    rejection: RejectionRecord | None = None
+    located_grid: str | None = None
+
+
+_ACCEPTED = Verdict(True)
+
+
+def _reject(table: str, ref: object, code: str, reason: str, payload: dict[str, Any]) -> Verdict:
+    return Verdict(
+        False,
+        RejectionRecord(
+            id=0,
+            detected_at=datetime.now(UTC),
+            source_table=table,
+            row_ref=str(ref),
+            reason_code=code,
+            reason=reason,
+            payload=payload,
+        ),
+    )
+
+
+def _refuse_position(p: PositionRecord, code: str, reason: str) -> Verdict:
+    payload = {
+        "worker": p.worker_code,
+        "lon": p.lon,
+        "lat": p.lat,
+        "recorded_at": p.recorded_at.isoformat(),
+    }
+    return _reject("worker_positions", p.id, code, reason, payload)
+
+
+def haversine_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6_371_000 * math.asin(math.sqrt(min(1.0, h)))
+
+
+def parse_boundary(geojson: object) -> tuple[BaseGeometry | None, str]:
+    """A polygonal geometry from GeoJSON, repaired if shapely can; else the reason why not."""
+    try:
+        geom = shape(geojson)
+    except Exception as exc:  # shapely raises many kinds for malformed input
+        return None, f"boundary is not valid GeoJSON ({type(exc).__name__}: {exc})"
+    if geom.is_empty:
+        return None, "boundary is empty"
+    if geom.geom_type not in ("Polygon", "MultiPolygon"):
+        return None, f"boundary is a {geom.geom_type}, not a polygon"
+    if not geom.is_valid:
+        repaired = shapely.make_valid(geom)
+        parts = [g for g in getattr(repaired, "geoms", [repaired]) if g.area > 0]
+        if not parts:
+            return None, "boundary is invalid and cannot be repaired"
+        geom = shapely.union_all(parts)
+    return geom, ""
+
+
+class Validator:
+    """Holds the grid layer (an STRtree) and recent reports; checks rows against them."""
+
+    def __init__(self) -> None:
+        self._grids: dict[str, BaseGeometry] = {}
+        #: Every grid code seen, with or without a usable boundary: a grid whose boundary
+        #: update was broken still exists, and its tickets must not vanish with it.
+        self._known: set[str] = set()
+        self._codes: list[str] = []
+        self._tree: shapely.STRtree | None = None
+        self._district: BaseGeometry | None = None
+        self._recent: deque[TicketRecord] = deque()
+        self.known_categories: set[str] = set()
+
+    # -- the grid layer ----------------------------------------------------------
+    def check_grid(self, grid: GridRecord) -> Verdict:
+        self._known.add(grid.code)
+        geom, problem = parse_boundary(grid.boundary)
+        if geom is None:
+            return _reject(
+                "grids", grid.code, "broken_geojson", problem, {"boundary": grid.boundary}
+            )
+        self._grids[grid.code] = geom
+        self._tree = None
+        return Verdict(True)
+
+    def has_grid(self, code: str) -> bool:
+        return code in self._known
+
+    def _index(self) -> shapely.STRtree:
+        if self._tree is None:
+            self._codes = list(self._grids)
+            geoms = [self._grids[c] for c in self._codes]
+            self._tree = shapely.STRtree(geoms)
+            self._district = shapely.union_all(geoms) if geoms else None
+            if self._district is not None:
+                shapely.prepare(self._district)
+        return self._tree
+
+    def locate(self, lon: float, lat: float) -> str | None:
+        """The grid containing a point, allowing for GPS error at the edges."""
+        if not self._grids:
+            return None
+        tree = self._index()
+        point = Point(lon, lat)
+        hits = tree.query(point, predicate="intersects")
+        if len(hits):
+            return self._codes[int(hits[0])]
+        nearest = tree.query_nearest(point, max_distance=GRID_TOLERANCE_M / _M_PER_DEG)
+        return self._codes[int(nearest[0])] if len(nearest) else None
+
+    def _distance_outside_m(self, lon: float, lat: float) -> float:
+        self._index()
+        if self._district is None:
+            return 0.0
+        point = Point(lon, lat)
+        # Nearly every fix lies inside: a prepared containment test answers that in
+        # microseconds, where a distance to a city's outline costs a millisecond or more.
+        if self._district.contains(point):
+            return 0.0
+        return float(self._district.distance(point)) * _M_PER_DEG
+
+    # -- rows ----------------------------------------------------------------------
+    def check_ticket(self, t: TicketRecord, crs: str = "WGS84") -> Verdict:
+        payload = {
+            "code": t.code,
+            "source": t.source,
+            "lon": t.lon,
+            "lat": t.lat,
+            "grid_code": t.grid_code,
+            "category": t.category_code,
+            "description": t.description[:200],
+        }
+        if self.known_categories and t.category_code not in self.known_categories:
+            return _reject(
+                "tickets",
+                t.id,
+                "unknown_category",
+                f"category {t.category_code} is not in the catalogue",
+                payload,
+            )
+        text = t.description.strip()
+        if not text:
+            return _reject(
+                "tickets", t.id, "empty_description", "the description is empty", payload
+            )
+        if len(t.description) > MAX_DESCRIPTION:
+            return _reject(
+                "tickets",
+                t.id,
+                "description_too_long",
+                f"the description is longer than {MAX_DESCRIPTION} characters",
+                payload,
+            )
+        if t.grid_code is not None and self._grids and not self.has_grid(t.grid_code):
+            return _reject(
+                "tickets",
+                t.id,
+                "unknown_grid",
+                f"grid {t.grid_code} is not on the grid layer",
+                payload,
+            )
+        located = None
+        if t.lon is not None and t.lat is not None:
+            if not (math.isfinite(t.lon) and math.isfinite(t.lat)):
+                return _reject(
+                    "tickets", t.id, "bad_coordinates", "the point is not a number", payload
+                )
+            lon, lat = to_wgs84(t.lon, t.lat, crs)
+            located = self.locate(lon, lat)
+            if located is None and t.grid_code is not None and t.grid_code not in self._grids:
+                # The named grid has no usable boundary to check against: trust the field.
+                located = t.grid_code
+            if located is None and self._grids:
+                if self.locate(lat, lon) is not None:
+                    return _reject(
+                        "tickets",
+                        t.id,
+                        "swapped_lat_lon",
+                        "latitude and longitude are swapped",
+                        payload,
+                    )
+                return _reject(
+                    "tickets",
+                    t.id,
+                    "outside_district",
+                    "the point lies outside every grid of the district",
+                    payload,
+                )
+        elif t.grid_code is None:
+            return _reject(
+                "tickets", t.id, "no_location", "the report has neither a point nor a grid", payload
+            )
+        duplicate = self._duplicate_of(t)
+        if duplicate is not None:
+            return _reject(
+                "tickets",
+                t.id,
+                "duplicate_report",
+                f"same report as {duplicate.code} (same place, category and source "
+                "within 10 minutes)",
+                payload,
+            )
+        return Verdict(True, located_grid=located)
+
+    def remember(self, t: TicketRecord) -> None:
+        """Keep accepted new reports for a while, to recognise duplicates of them."""
+        self._recent.append(t)
+        horizon = t.reported_at - DUPLICATE_WINDOW
+        while self._recent and self._recent[0].reported_at < horizon:
+            self._recent.popleft()
+
+    def _duplicate_of(self, t: TicketRecord) -> TicketRecord | None:
+        if t.lon is None or t.lat is None or t.status != "reported":
+            return None
+        for other in self._recent:
+            if (
+                other.id != t.id
+                and other.category_code == t.category_code
+                and other.source == t.source
+                and other.reporter == t.reporter
+                and other.lon is not None
+                and other.lat is not None
+                and abs(other.reported_at - t.reported_at) <= DUPLICATE_WINDOW
+                and haversine_m(other.lon, other.lat, t.lon, t.lat) <= DUPLICATE_RADIUS_M
+            ):
+                return other
+        return None
+
+    def check_position(self, p: PositionRecord) -> Verdict:
+        # Thousands a second, nearly all good: the refusal's payload is built only
+        # for a refusal.
+        if not (math.isfinite(p.lon) and math.isfinite(p.lat)):
+            return _refuse_position(p, "bad_coordinates", "the position is not a number")
+        if self._grids and self._distance_outside_m(p.lon, p.lat) > POSITION_MARGIN_M:
+            if self._distance_outside_m(p.lat, p.lon) <= POSITION_MARGIN_M:
+                return _refuse_position(p, "swapped_lat_lon", "latitude and longitude are swapped")
+            return _refuse_position(
+                p, "outside_district", "the position is far outside the district"
+            )
+        return _ACCEPTED
+
+    def check_positions(
+        self, positions: Sequence[PositionRecord]
+    ) -> tuple[list[PositionRecord], list[RejectionRecord]]:
+        """Many fixes at once: the good ones, and a refusal for each bad one.
+
+        A city sends thousands a second. One vectorised containment test over the
+        district answers for nearly all of them; only the few outside it (or not
+        numbers) go through ``check_position`` one by one for their reason.
+        """
+        if not positions:
+            return [], []
+        inside = np.zeros(len(positions), dtype=bool)
+        self._index()
+        if self._district is not None:
+            lons = np.fromiter((p.lon for p in positions), dtype=float, count=len(positions))
+            lats = np.fromiter((p.lat for p in positions), dtype=float, count=len(positions))
+            inside = shapely.contains_xy(self._district, lons, lats)
+        accepted: list[PositionRecord] = []
+        refused: list[RejectionRecord] = []
+        for p, ok in zip(positions, inside.tolist(), strict=True):
+            if ok:
+                accepted.append(p)
+                continue
+            verdict = self.check_position(p)
+            if verdict.accepted:
+                accepted.append(p)
+            elif verdict.rejection is not None:
+                refused.append(verdict.rejection)
+        return accepted, refused
+
+    def grid_codes(self) -> Iterable[str]:
+        return self._grids.keys()

@@ -1,1 +1,0 @@
-"""Alembic migrations; run through :mod:`gridcommand.db.migrate`, not an alembic.ini."""

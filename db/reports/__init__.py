@@ -1,0 +1,1 @@
+"""Reads on demand for a panel: one ticket's detail, one grid's report."""

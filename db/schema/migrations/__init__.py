@@ -1,0 +1,1 @@
+"""Alembic migrations; run through :mod:`gridcommand.db.schema.migrate`, not an alembic.ini."""

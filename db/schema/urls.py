@@ -1,0 +1,64 @@
+"""Turning what a user types into a SQLAlchemy URL for psycopg 3.
+
+Operators copy connection strings from psql, from a DBA's mail or from a service
+file; all of these should work unchanged:
+
+* ``postgresql://user@host/db?sslmode=require`` and ``postgres://...`` (libpq URIs);
+* ``postgresql+psycopg://...`` (SQLAlchemy's spelling);
+* ``postgresql://`` or ``postgresql:///?service=cc`` — nothing but what libpq finds in
+  ``PG*`` variables, ``pg_service.conf`` and ``.pgpass``; psycopg hands empty fields
+  to libpq, which fills them the usual way.
+"""
+
+from __future__ import annotations
+
+import os
+
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+
+from gridcommand.db.schema.errors import UserFacingError
+
+ENV_VAR = "GRIDCOMMAND_DATABASE_URL"
+_ACCEPTED_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
+
+
+def parse_database_url(raw: str) -> URL:
+    """Return a ``postgresql+psycopg`` URL, or raise a one-sentence error."""
+    text = raw.strip()
+    scheme = text.split(":", 1)[0].lower() if ":" in text else ""
+    if scheme not in _ACCEPTED_SCHEMES:
+        raise UserFacingError(
+            f"'{_redact(text)}' is not a PostgreSQL URL; "
+            "give one like postgresql://user@host:5432/dbname."
+        )
+    if scheme == "postgres":
+        text = "postgresql" + text[len("postgres") :]
+    try:
+        url = make_url(text)
+    except ArgumentError as exc:
+        raise UserFacingError(f"'{_redact(text)}' is not a valid PostgreSQL URL ({exc}).") from None
+    return url.set(drivername="postgresql+psycopg")
+
+
+def configured_url(cli_value: str | None) -> URL | None:
+    """The shared server the user chose (flag first, then environment), if any."""
+    raw = cli_value if cli_value else os.environ.get(ENV_VAR)
+    return parse_database_url(raw) if raw else None
+
+
+def describe(url: URL) -> str:
+    """Where a URL points, for messages: never the password."""
+    host = url.host or url.query.get("host") or os.environ.get("PGHOST") or "local socket"
+    if isinstance(host, tuple):
+        host = host[0]
+    port = f":{url.port}" if url.port else ""
+    db = url.database or os.environ.get("PGDATABASE") or "default database"
+    return f"{db} on {host}{port}"
+
+
+def _redact(text: str) -> str:
+    try:
+        return make_url(text).render_as_string(hide_password=True)
+    except ArgumentError:
+        return text

@@ -1,0 +1,56 @@
+"""Running a real ChangeFeed in tests and applying its batches to a store."""
+
+from __future__ import annotations
+
+import queue
+import time
+from collections.abc import Callable
+
+from sqlalchemy.engine import URL
+
+from gridcommand.db.live.feed import ChangeFeed
+from gridcommand.db.live.records import ChangeBatch, FeedState
+from gridcommand.db.live.store import StateStore
+
+
+class FeedHarness:
+    """The feed thread fills a queue; the test thread drains it into the store."""
+
+    def __init__(self, url: URL, poll_interval: float = 0.3) -> None:
+        self.batches: queue.Queue[ChangeBatch] = queue.Queue()
+        self.states: list[FeedState] = []
+        self.store = StateStore()
+        self.history: list[ChangeBatch] = []
+        self.feed = ChangeFeed(
+            url,
+            self.batches.put,
+            self.states.append,
+            poll_interval=poll_interval,
+            backoff=(0.1, 1.0),
+        )
+
+    def __enter__(self) -> FeedHarness:
+        self.feed.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.feed.stop()
+
+    def drain(self) -> None:
+        while True:
+            try:
+                batch = self.batches.get_nowait()
+            except queue.Empty:
+                return
+            self.history.append(batch)
+            self.store.apply(batch)
+
+    def wait_until(self, predicate: Callable[[StateStore], bool], timeout: float = 20.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self.drain()
+            if predicate(self.store):
+                return
+            time.sleep(0.05)
+        self.drain()
+        assert predicate(self.store), "the store did not reach the expected state in time"
