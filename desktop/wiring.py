@@ -28,7 +28,6 @@ from gridcommand.desktop.background import BackgroundRunner
 from gridcommand.desktop.fanout import DeltaFanout
 from gridcommand.desktop.live import LiveData
 from gridcommand.desktop.main_window import MainWindow
-from gridcommand.desktop.map_labels import translated_labels
 from gridcommand.desktop.ticket_actions import TicketActions, fallback_operator, show_failure
 from gridcommand.maps.basemap import Basemap
 from gridcommand.maps.panel import MapPanel
@@ -97,6 +96,7 @@ class WindowSession:
         with_map: bool = True,
         operator_login: str | None = None,
         operator_role: str | None = None,
+        map_probes: bool = False,
     ) -> None:
         self.window = window
         self.engine: Engine = db.engine
@@ -133,8 +133,8 @@ class WindowSession:
         self._login, self._role = operator_login, operator_role
         self.map: MapPanel | None = None
         if with_map:
-            self.map = MapPanel(store, basemap=basemap)
-            self.map.set_labels(translated_labels())
+            # Probes (page timings and counts) only for the bench and the snapshot.
+            self.map = MapPanel(store, basemap=basemap, probes=map_probes)
             window.set_map_widget(self.map)
             self._connect_map(self.map)
         self._chart_timer = QTimer(window)
@@ -268,8 +268,13 @@ def wire_window(
     with_map: bool = True,
     operator_login: str | None = None,
     operator_role: str | None = None,
+    map_probes: bool = False,
 ) -> WindowSession:
-    """Build the panels, plug them into ``window`` and start the live feed."""
+    """Build the panels, plug them into ``window`` and start the live feed.
+
+    ``map_probes``: the map page also loads its test and bench probes (the page's
+    timings and counts), which the bench and ``gridcommand snapshot`` read back.
+    """
     session = WindowSession(
         window,
         db,
@@ -279,5 +284,6 @@ def wire_window(
         with_map,
         operator_login,
         operator_role,
+        map_probes,
     )
     return session.start()
