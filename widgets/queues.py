@@ -25,11 +25,11 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QTabWidget, QWidget
 
+from gridcommand.resources.palette import FLASH_OFF, FLASH_ON
 from gridcommand.widgets.record_table import RecordRole, RecordTableModel, SortRole
 from gridcommand.widgets.ticket_columns import TicketLike, ticket_columns
 
 OPEN = frozenset({"reported", "registered", "dispatched", "in_progress", "handled", "verified"})
-FLASH_ON, FLASH_OFF = "#b71c1c", "#4a0e0e"
 
 
 class QueueTicket(TicketLike, Protocol):

@@ -38,18 +38,6 @@
         <source>Workers</source>
         <translation>网格员</translation>
     </message>
-    <message>
-        <source>online</source>
-        <translation>在线</translation>
-    </message>
-    <message>
-        <source>stale</source>
-        <translation>信号滞后</translation>
-    </message>
-    <message>
-        <source>offline</source>
-        <translation>离线</translation>
-    </message>
 </context>
 <context>
     <name>ConnectionBanner</name>
@@ -373,38 +361,7 @@
     </message>
 </context>
 <context>
-    <name>Roles</name>
-    <message>
-        <source>viewer (wall screen)</source>
-        <translation>只读（大屏）</translation>
-    </message>
-    <message>
-        <source>dispatcher</source>
-        <translation>调度员</translation>
-    </message>
-    <message>
-        <source>supervisor</source>
-        <translation>核查督办员</translation>
-    </message>
-    <message>
-        <source>manager</source>
-        <translation>管理人员</translation>
-    </message>
-</context>
-<context>
     <name>TeamModel</name>
-    <message>
-        <source>Full-time</source>
-        <translation>专职</translation>
-    </message>
-    <message>
-        <source>Part-time</source>
-        <translation>兼职</translation>
-    </message>
-    <message>
-        <source>Volunteer</source>
-        <translation>志愿者</translation>
-    </message>
     <message>
         <source>Name</source>
         <translation>姓名</translation>
@@ -448,74 +405,6 @@
 </context>
 <context>
     <name>TicketColumns</name>
-    <message>
-        <source>Patrol</source>
-        <translation>巡查上报</translation>
-    </message>
-    <message>
-        <source>Hotline 12345</source>
-        <translation>12345热线</translation>
-    </message>
-    <message>
-        <source>WeChat</source>
-        <translation>微信</translation>
-    </message>
-    <message>
-        <source>Sensor</source>
-        <translation>感知设备</translation>
-    </message>
-    <message>
-        <source>Other</source>
-        <translation>其他</translation>
-    </message>
-    <message>
-        <source>Urgent</source>
-        <translation>特急</translation>
-    </message>
-    <message>
-        <source>High</source>
-        <translation>紧急</translation>
-    </message>
-    <message>
-        <source>Normal</source>
-        <translation>一般</translation>
-    </message>
-    <message>
-        <source>Low</source>
-        <translation>低</translation>
-    </message>
-    <message>
-        <source>Reported</source>
-        <translation>已上报</translation>
-    </message>
-    <message>
-        <source>Registered</source>
-        <translation>已立案</translation>
-    </message>
-    <message>
-        <source>Dispatched</source>
-        <translation>已派遣</translation>
-    </message>
-    <message>
-        <source>In progress</source>
-        <translation>处置中</translation>
-    </message>
-    <message>
-        <source>Handled</source>
-        <translation>已处置</translation>
-    </message>
-    <message>
-        <source>Verified</source>
-        <translation>已核查</translation>
-    </message>
-    <message>
-        <source>Closed</source>
-        <translation>已结案</translation>
-    </message>
-    <message>
-        <source>Rejected</source>
-        <translation>不予立案</translation>
-    </message>
     <message>
         <source>%1 d %2 h</source>
         <translation>%1天%2小时</translation>
@@ -575,66 +464,6 @@
 </context>
 <context>
     <name>TicketDetail</name>
-    <message>
-        <source>Reported</source>
-        <translation>已上报</translation>
-    </message>
-    <message>
-        <source>Registered</source>
-        <translation>已立案</translation>
-    </message>
-    <message>
-        <source>Rejected</source>
-        <translation>不予立案</translation>
-    </message>
-    <message>
-        <source>Dispatched</source>
-        <translation>已派遣</translation>
-    </message>
-    <message>
-        <source>Re-dispatched</source>
-        <translation>已改派</translation>
-    </message>
-    <message>
-        <source>Accepted</source>
-        <translation>已接单</translation>
-    </message>
-    <message>
-        <source>Progress</source>
-        <translation>进展反馈</translation>
-    </message>
-    <message>
-        <source>Handled</source>
-        <translation>已处置</translation>
-    </message>
-    <message>
-        <source>Verified</source>
-        <translation>已核查</translation>
-    </message>
-    <message>
-        <source>Closed</source>
-        <translation>已结案</translation>
-    </message>
-    <message>
-        <source>Sent back</source>
-        <translation>已退回返工</translation>
-    </message>
-    <message>
-        <source>Escalated</source>
-        <translation>已上报街道</translation>
-    </message>
-    <message>
-        <source>Acknowledged</source>
-        <translation>已确认</translation>
-    </message>
-    <message>
-        <source>Reopened</source>
-        <translation>已重新打开</translation>
-    </message>
-    <message>
-        <source>Handed back by the field</source>
-        <translation>网格员退回</translation>
-    </message>
     <message>
         <source>Acknowledge (A)</source>
         <translation>确认警报 (A)</translation>
@@ -997,30 +826,6 @@
 </context>
 <context>
     <name>WorkersPanel</name>
-    <message>
-        <source>online</source>
-        <translation>在线</translation>
-    </message>
-    <message>
-        <source>stale</source>
-        <translation>信号滞后</translation>
-    </message>
-    <message>
-        <source>offline</source>
-        <translation>离线</translation>
-    </message>
-    <message>
-        <source>full-time</source>
-        <translation>专职</translation>
-    </message>
-    <message>
-        <source>part-time</source>
-        <translation>兼职</translation>
-    </message>
-    <message>
-        <source>volunteer</source>
-        <translation>志愿者</translation>
-    </message>
     <message>
         <source>Status</source>
         <extracomment>The least time between two re-sorts of the workers table (see WorkersPanel.refresh).</extracomment>

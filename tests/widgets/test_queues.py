@@ -8,8 +8,9 @@ from datetime import UTC, datetime, timedelta
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from gridcommand.resources.palette import LIGHT
 from gridcommand.widgets.queues import QueuePanel
-from gridcommand.widgets.ticket_columns import LIGHT, TicketLike
+from gridcommand.widgets.ticket_columns import TicketLike
 
 T0 = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)
 
