@@ -1,8 +1,9 @@
 """The direction of the data flow is enforced, not hoped for: import-linter's contracts.
 
 ``db/`` (the schema, the feed, the store) knows nothing of Qt or of the views; the
-views and the map never reach up into the application; the field simulator writes
-through the field contract and knows nothing of the command centre.
+views and the map never reach up into the application, nor into each other (what they
+share, words and colours, is in ``resources/``, below both); the field simulator
+writes through the field contract and knows nothing of the command centre.
 """
 
 from __future__ import annotations
