@@ -17,7 +17,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox, QWidget
 from sqlalchemy import Engine
@@ -244,7 +244,9 @@ def show_failure(parent: QWidget, message: str) -> QMessageBox:
 
     ``open()``, not ``exec()``: no nested event loop, the wall keeps moving behind it.
     """
-    box = QMessageBox(QMessageBox.Icon.Warning, parent.tr("Not done"), message, parent=parent)
+    # Not parent.tr(): lupdate would file the string under a context named "parent".
+    title = QCoreApplication.translate("TicketActions", "Not done")
+    box = QMessageBox(QMessageBox.Icon.Warning, title, message, parent=parent)
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.open()
     return box

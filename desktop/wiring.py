@@ -31,6 +31,7 @@ from gridcommand.desktop.main_window import MainWindow
 from gridcommand.desktop.ticket_actions import TicketActions, fallback_operator, show_failure
 from gridcommand.maps.basemap import Basemap
 from gridcommand.maps.panel import MapPanel
+from gridcommand.resources.vocabulary import action_name, ticket_status_name
 from gridcommand.widgets.charts import ChartsPanel
 from gridcommand.widgets.grid_drilldown import GridDrilldown
 from gridcommand.widgets.quality_panel import QualityPanel
@@ -247,11 +248,13 @@ class WindowSession:
         self.failure_box = show_failure(self.window, message)
 
     def _on_action_done(self, result: ActionResult) -> None:
+        # Not self.window.tr(): lupdate would file it under a context named "self.window".
+        text = QCoreApplication.translate("MainWindow", "%1: %2 → %3")
+        status = ticket_status_name(result.to_status) if result.to_status else ""
         self.window.statusBar().showMessage(
-            self.window.tr("%1: %2 → %3")
-            .replace("%1", result.ticket_code)
-            .replace("%2", result.action)
-            .replace("%3", result.to_status or ""),
+            text.replace("%1", result.ticket_code)
+            .replace("%2", action_name(result.action))
+            .replace("%3", status),
             8000,
         )
 

@@ -33,14 +33,12 @@ from gridcommand.widgets.ticket_columns import span
 STATUS_ORDER = {"stale": 0, "offline": 1, "online": 2}
 
 
-def _tr(text: object) -> str:
-    return QCoreApplication.translate("WorkersPanel", str(text))
-
-
 def last_fix_text(state: WorkerState, now: datetime) -> str:
+    # Spelled out (not through a helper) so that lupdate sees the strings.
     if state.position is None:
-        return _tr("never")
-    return _tr("%1 ago").replace("%1", span(now - state.position.recorded_at))
+        return QCoreApplication.translate("WorkersPanel", "never")
+    ago = QCoreApplication.translate("WorkersPanel", "%1 ago")
+    return ago.replace("%1", span(now - state.position.recorded_at))
 
 
 #: The least time between two re-sorts of the workers table (see WorkersPanel.refresh).

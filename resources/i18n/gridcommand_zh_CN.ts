@@ -210,6 +210,10 @@
         <source>Operator: %1 · %2</source>
         <translation>值班员：%1 · %2</translation>
     </message>
+    <message>
+        <source>%1: %2 → %3</source>
+        <translation>%1：%2 → %3</translation>
+    </message>
 </context>
 <context>
     <name>QualityPanel</name>
@@ -332,7 +336,7 @@
     <name>Queues</name>
     <message>
         <source>New reports</source>
-        <extracomment>English source text, marked for lupdate; shown through ``_tr``.</extracomment>
+        <extracomment>How often the countdowns follow the clock, and how fast emergencies flash. English source text, marked for lupdate; shown through ``_tr``.</extracomment>
         <translation>新上报</translation>
     </message>
     <message>
@@ -401,6 +405,10 @@
     <message>
         <source>Choose a worker or a department.</source>
         <translation>请选择网格员或职能部门。</translation>
+    </message>
+    <message>
+        <source>Not done</source>
+        <translation>未完成</translation>
     </message>
 </context>
 <context>
@@ -827,6 +835,14 @@
 <context>
     <name>WorkersPanel</name>
     <message>
+        <source>never</source>
+        <translation>从未</translation>
+    </message>
+    <message>
+        <source>%1 ago</source>
+        <translation>%1前</translation>
+    </message>
+    <message>
         <source>Status</source>
         <extracomment>The least time between two re-sorts of the workers table (see WorkersPanel.refresh).</extracomment>
         <translation>状态</translation>
@@ -854,20 +870,6 @@
     <message>
         <source>● %1 online   ◐ %2 stale   ○ %3 offline</source>
         <translation>● 在线 %1   ◐ 信号滞后 %2   ○ 离线 %3</translation>
-    </message>
-</context>
-<context>
-    <name>parent</name>
-    <message>
-        <source>Not done</source>
-        <translation>未完成</translation>
-    </message>
-</context>
-<context>
-    <name>self.window</name>
-    <message>
-        <source>%1: %2 → %3</source>
-        <translation>%1：%2 → %3</translation>
     </message>
 </context>
 </TS>
