@@ -26,9 +26,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gridcommand.resources.palette import WORKER_STATUS
+from gridcommand.resources.vocabulary import worker_status_name
 from gridcommand.widgets.record_table import Column, RecordTableModel
 
-STATUS_COLOURS = {"online": "#43a047", "stale": "#fdd835", "offline": "#78909c"}
 DEPARTMENTS = (
     "城管执法",
     "市政维修",
@@ -82,8 +83,8 @@ class DispatchDialog(QDialog):
                 Column(self.tr("Worker"), lambda s: f"{s.worker_name} ({s.worker_code})"),
                 Column(
                     self.tr("Status"),
-                    lambda s: s.status,
-                    foreground=lambda s: STATUS_COLOURS.get(s.status),
+                    lambda s: worker_status_name(s.status),
+                    foreground=lambda s: WORKER_STATUS.get(s.status),
                 ),
                 Column(
                     self.tr("Distance"),
