@@ -1,0 +1,1 @@
+"""Geography: coordinate systems, shared geometry and the import of a GIS office's grid layer."""
