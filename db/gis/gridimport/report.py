@@ -79,11 +79,11 @@ class ImportReport:
             f"{counts['unchanged']} unchanged, {len(self.refused)} refused, "
             f"{len(repaired)} repaired.",
         ]
-        out += [f"{w.added} {p.grid.code}" for p in self.planned if p.added]
+        out += [f"{w.verb('add')} {p.grid.code}" for p in self.planned if p.added]
         for p in self.planned:
             if p.outcome == "changed":
-                out.append(f"{w.changed} {p.grid.code}: {_changes(p)}")
-        out += [f"{w.repaired} {p.grid.code}: {p.grid.repaired}" for p in repaired]
+                out.append(f"{w.verb('change')} {p.grid.code}: {_changes(p)}")
+        out += [f"{w.verb('repair')} {p.grid.code}: {p.grid.repaired}" for p in repaired]
         out += [f"refused {r.ref}: {r.reason}" for r in self.refused]
         out += [
             f"overlap within the file: {o.a} and {o.b} share {o.area_m2:,.0f} m²"
@@ -175,7 +175,13 @@ class _Words:
 
     @property
     def created(self) -> str:
-        return "would create" if self.dry_run else "created"
+        return self.verb("create")
+
+    def verb(self, stem: str) -> str:
+        """``add`` → "added", or "would add" in a dry run."""
+        if self.dry_run:
+            return f"would {stem}"
+        return stem + ("d" if stem.endswith("e") else "ed")
 
 
 def _b_is(o: Overlap) -> str:
