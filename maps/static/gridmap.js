@@ -17,7 +17,6 @@
   };
   var RANK = { green: 0, yellow: 1, red: 2 };
   var AGGREGATE_BELOW = 15;
-  var LABEL_FROM = 15;
   var MAX_LABELS = 300;
   var CELL_PX = 96;
 
@@ -129,7 +128,7 @@
       },
       update: function (layer, p) {
         if (p.rings) { layer.setLatLngs(p.rings); }
-        layer.setStyle(gridStyle(layer.gcProps));
+        if (p.state !== undefined) { layer.setStyle(gridStyle(layer.gcProps)); }  // not for label spots
       }
     },
     outlines: {
@@ -235,7 +234,7 @@
     var touched = {};
     batch.forEach(function (d) { apply(d); touched[d.layer] = true; });
     if (touched.grids && !fitted && reg.grids.size) { fitted = true; fitAll(); }
-    if (touched.alerts || touched.grids) { schedule(); }
+    if (touched.alerts || touched.grids || touched.outlines) { schedule(); }
     stampDrawn();
     gm.applied += 1;
     gm.lastApplyMs = performance.now() - started;
@@ -374,19 +373,38 @@
   refresh = timed('aggregate', refresh);
   animate = timed('halos', animate);
 
-  // -- grid names, only when close enough to read them --------------------------------
+  // -- names: each where it fits inside its polygon, none over another -------------------
+  // Python sends each label's anchor (lp, inside the polygon), its box in px (lw, lh)
+  // and the zoom range it fits in (lz, and xz for regions; see maps/labelspots.py).
+  // Streets claim their space first, then communities, then grids, larger first.
+  var LABEL_RANK = { street: 0, community: 1, grid: 2 };
+  function labelCandidates(zoom, view) {
+    var out = [];
+    function consider(layer, level) {
+      var p = layer.gcProps;
+      if (!p.lp || p.lz === null || p.lz === undefined || zoom < p.lz) { return; }
+      if (p.xz !== undefined && zoom > p.xz) { return; }
+      if (!view.contains(p.lp)) { return; }
+      out.push({ p: p, level: level, rank: LABEL_RANK[level], size: p.lw * p.lh });
+    }
+    reg.outlines.forEach(function (layer) { consider(layer, layer.gcProps.level); });
+    reg.grids.forEach(function (layer) { consider(layer, 'grid'); });
+    out.sort(function (a, b) { return a.rank - b.rank || a.p.lz - b.p.lz || b.size - a.size; });
+    return out;
+  }
   function refreshLabels() {
     labelLayer.clearLayers();
-    if (map.getZoom() < LABEL_FROM) { return; }
-    var view = map.getBounds();
-    var n = 0;
-    reg.grids.forEach(function (layer) {
-      if (n >= MAX_LABELS) { return; }
-      var b = layer.getBounds();
-      if (!view.intersects(b)) { return; }
-      n += 1;
-      L.tooltip({ permanent: true, direction: 'center', className: 'gc-label', interactive: false })
-        .setLatLng(b.getCenter()).setContent(el('span', null, layer.gcProps.name || layer.gcProps.id))
+    var placed = [];
+    labelCandidates(map.getZoom(), map.getBounds()).forEach(function (c) {
+      if (placed.length >= MAX_LABELS) { return; }
+      var pt = map.latLngToContainerPoint(c.p.lp);
+      var box = [pt.x - c.p.lw / 2, pt.y - c.p.lh / 2, pt.x + c.p.lw / 2, pt.y + c.p.lh / 2];
+      var clash = placed.some(function (o) { return box[0] < o[2] && o[0] < box[2] && box[1] < o[3] && o[1] < box[3]; });
+      if (clash) { return; }
+      placed.push(box);
+      var cls = c.level === 'grid' ? 'gc-label' : 'gc-region gc-region-' + c.level;
+      L.tooltip({ permanent: true, direction: 'center', className: cls, interactive: false })
+        .setLatLng(c.p.lp).setContent(el('span', null, c.p.name || c.p.id))
         .addTo(labelLayer);
     });
   }
@@ -462,6 +480,13 @@
     return ids.map(function (id) { return gm.drawnAt.has(id) ? gm.drawnAt.get(id) : null; });
   };
   gm.fitAll = function () { fitAll(); };
+  gm.labels = function () {
+    return labelLayer.getLayers().map(function (t) {
+      var ll = t.getLatLng();
+      return { text: t.getElement() ? t.getElement().textContent : '', lat: ll.lat, lng: ll.lng,
+        cls: t.options.className };
+    });
+  };
   gm.clusterStamps = function () { return aggregateLayer.getLayers().map(L.stamp); };
   gm.fire = function (layerName, id, type) { var l = reg[layerName].get(id); if (l) { l.fire(type || 'click'); } return !!l; };
   gm.map = function () { return map; };
