@@ -23,6 +23,8 @@ EXIT_NOTHING_WRITTEN = 2
 EXIT_REFUSALS = 3
 #: Stored grids named per imported grid on screen; the JSON report lists them all.
 SHOWN_PER_GRID = 4
+#: Added grids named on screen: a first import of 3,000 grids is not 3,000 findings.
+SHOWN_ADDED = 10
 
 
 @dataclass
@@ -69,8 +71,9 @@ class ImportReport:
             "Mapping: "
             + ", ".join(f"{t} ← {f}" for t, f in self.columns.items())
             + (
-                f"; not in the file, {w.cleared if self.replace else w.kept}: "
+                "; not in the file: "
                 + ", ".join(self.not_carried)
+                + f" ({w.cleared if self.replace else w.kept} on grids already stored)"
                 if self.not_carried
                 else ""
             )
@@ -79,7 +82,10 @@ class ImportReport:
             f"{counts['unchanged']} unchanged, {len(self.refused)} refused, "
             f"{len(repaired)} repaired.",
         ]
-        out += [f"{w.verb('add')} {p.grid.code}" for p in self.planned if p.added]
+        added = self.codes("added")
+        out += [f"{w.verb('add')} {code}" for code in added[:SHOWN_ADDED]]
+        if len(added) > SHOWN_ADDED:
+            out.append(f"… and {len(added) - SHOWN_ADDED} more added (each in --report)")
         for p in self.planned:
             if p.outcome == "changed":
                 out.append(f"{w.verb('change')} {p.grid.code}: {_changes(p)}")
@@ -171,7 +177,7 @@ class _Words:
 
     @property
     def cleared(self) -> str:
-        return self._say("cleared (--replace)")
+        return self._say("cleared by --replace")
 
     @property
     def created(self) -> str:
