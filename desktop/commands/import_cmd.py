@@ -12,6 +12,15 @@ from gridcommand.db.gis.gridimport import ImportReport, NothingImported, import_
 from gridcommand.db.migrate import is_up_to_date, upgrade
 from gridcommand.desktop.commands.seed_cmd import ProgressLine
 
+DESCRIPTION = """\
+Load or update grids (by code) from a GeoJSON, Shapefile or GeoPackage file. Invalid
+polygons are repaired where possible and refused where not. The report (stdout, and
+--report as JSON) says per grid what was added, unchanged, changed (which attributes,
+how far the boundary moved or how its area changed), repaired or refused, and lists
+overlaps and gaps within the file and against the grids already stored; progress goes
+to stderr.
+"""
+
 EPILOG = """\
 re-import: grids are matched by code; only the attributes the mapping names (with --map,
 or by a field of the same name) are updated, everything else is kept. --replace clears
@@ -26,11 +35,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser(
         "import-grids",
         help="load or re-import grids from a GeoJSON, Shapefile or GeoPackage file",
-        description="Load or update grids (by code) from a GeoJSON, Shapefile or GeoPackage "
-        "file. Invalid polygons are repaired where possible and refused where not; the "
-        "report says per grid what was added, unchanged, changed (which attributes, how far "
-        "the boundary moved or how its area changed), repaired or refused, and lists "
-        "overlaps and gaps within the file and against the grids already stored.",
+        description=DESCRIPTION,
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
