@@ -23,7 +23,7 @@ from shapely.ops import polylabel
 
 MIN_ZOOM, MAX_ZOOM = 8, 19
 #: The font size (px) of each level's label, as gridmap.css draws it.
-FONT_PX = {"street": 20, "community": 17, "grid": 15}
+FONT_PX = {"district": 24, "street": 20, "community": 17, "grid": 15}
 #: A region's name helps until its children's names take over, about this many zooms on.
 REGION_ZOOMS = 3
 #: A polygon filling this much of its convex hull has its centroid well inside.

@@ -11,7 +11,7 @@ computed once per change of grids, in a thread, and sent as one diff.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import shapely
@@ -20,7 +20,7 @@ from shapely.geometry import MultiPolygon, Polygon, shape
 
 from gridcommand.db.records import GridRecord
 from gridcommand.maps.features import Feature, Project, diff, label_props
-from gridcommand.maps.labelspots import REGION_ZOOMS, LabelSpot, label_spot
+from gridcommand.maps.labelspots import MAX_ZOOM, REGION_ZOOMS, LabelSpot, label_spot
 
 #: Slivers between grids (floating-point gaps) would draw as lines inside a community.
 SNAP_DEGREES = 1e-7
@@ -43,10 +43,7 @@ def _rings(geometry: Any, project: Project) -> list[list[list[float]]]:
 def _feature(level: str, code: str, name: str, geom: Any, project: Project) -> Feature:
     """An outline, with its region's name placed inside it (see ``maps.labelspots``)."""
     label = name or code
-    spot = label_spot(geom, label, level)
-    props = label_props(spot, project)
-    if spot is not None and spot.min_zoom is not None:
-        props["xz"] = spot.min_zoom + REGION_ZOOMS
+    props = label_props(label_spot(geom, label, level), project)
     return {
         "id": f"{level[0]}:{code}",
         "level": level,
@@ -56,43 +53,85 @@ def _feature(level: str, code: str, name: str, geom: Any, project: Project) -> F
     }
 
 
-def outline_features(grids: Iterable[GridRecord], project: Project) -> list[Feature]:
-    """One polyline feature per community (``level: community``) and per street."""
+def _dissolve(children: dict[str, Any], parent_of: dict[str, str]) -> dict[str, Any]:
+    """The union of each parent's children (a street of its communities, …)."""
+    parts: dict[str, list[Any]] = defaultdict(list)
+    for code, geom in children.items():
+        if code in parent_of:
+            parts[parent_of[code]].append(geom)
+    return {
+        code: shapely.union_all(pieces, grid_size=SNAP_DEGREES) for code, pieces in parts.items()
+    }
+
+
+def _hand_over(parents: list[Feature], children: dict[str, list[int | None]]) -> None:
+    """A region's name shows from where it fits (``lz``) until most of its children's
+    names fit (``xz``): zooming in, the names move down one level at a time, and a
+    parent's name does not sit on top of its children's."""
+    for feat in parents:
+        zooms = children.get(feat["id"][2:])
+        if feat["lz"] is None:
+            continue
+        if not zooms:
+            feat["xz"] = feat["lz"] + REGION_ZOOMS
+            continue
+        ordered = sorted(MAX_ZOOM + 1 if z is None else z for z in zooms)
+        feat["xz"] = max(feat["lz"], ordered[len(ordered) // 2] - 1)
+
+
+def outline_features(
+    grids: Iterable[GridRecord],
+    project: Project,
+    grid_zooms: Mapping[str, int | None] | None = None,
+) -> list[Feature]:
+    """One polyline feature per community, street and district (``level``), with its name.
+
+    ``grid_zooms`` (each grid's label zoom) tells when a community hands its name over
+    to its grids; without it a community's name shows for ``REGION_ZOOMS`` zooms.
+    """
     by_community: dict[str, list[Any]] = defaultdict(list)
-    street_of: dict[str, str] = {}
+    parent_of: dict[str, dict[str, str]] = {"community": {}, "street": {}, "district": {}}
     names: dict[tuple[str, str], str] = {}
+    grid_zooms_of: dict[str, list[int | None]] = defaultdict(list)
     for g in grids:
         geom = shape(g.boundary)
         if geom.is_empty:
             continue
         by_community[g.community_code].append(shapely.make_valid(geom))
         names[("community", g.community_code)] = g.community_name
+        if grid_zooms is not None:
+            grid_zooms_of[g.community_code].append(grid_zooms.get(g.code))
         if g.street_code:
-            street_of[g.community_code] = g.street_code
+            parent_of["street"][g.community_code] = g.street_code
             names[("street", g.street_code)] = g.street_name
+            if g.district_code:
+                parent_of["district"][g.street_code] = g.district_code
+                names[("district", g.district_code)] = g.district_name
     communities = {
         code: shapely.union_all(parts, grid_size=SNAP_DEGREES)
         for code, parts in by_community.items()
     }
-    by_street: dict[str, list[Any]] = defaultdict(list)
-    for code, geom in communities.items():
-        if code in street_of:
-            by_street[street_of[code]].append(geom)
-    features = [
-        _feature("community", code, names[("community", code)], geom, project)
-        for code, geom in communities.items()
-    ]
-    features += [
-        _feature(
-            "street",
-            code,
-            names[("street", code)],
-            shapely.union_all(parts, grid_size=SNAP_DEGREES),
-            project,
-        )
-        for code, parts in by_street.items()
-    ]
-    return features
+    streets = _dissolve(communities, parent_of["street"])
+    regions = {
+        "community": communities,
+        "street": streets,
+        "district": _dissolve(streets, parent_of["district"]),
+    }
+    features: dict[str, list[Feature]] = {
+        level: [
+            _feature(level, code, names[(level, code)], geom, project) for code, geom in r.items()
+        ]
+        for level, r in regions.items()
+    }
+    _hand_over(features["community"], grid_zooms_of)
+    for level, child in (("street", "community"), ("district", "street")):
+        zooms: dict[str, list[int | None]] = defaultdict(list)
+        for feat in features[child]:
+            parent = parent_of[level].get(feat["id"][2:])
+            if parent is not None:
+                zooms[parent].append(feat["lz"])
+        _hand_over(features[level], zooms)
+    return [feat for level in ("community", "street", "district") for feat in features[level]]
 
 
 #: Label spots by grid code, with the boundary and name they were placed for.
@@ -132,7 +171,9 @@ def outlines_diff(
     """The outlines as one diff that also removes those no longer present, then the grids'
     label spots as a second; and the outline ids now shown."""
     grids = list(grids)
-    features = outline_features(grids, project)
+    labels = grid_label_features(grids, project, cache)
+    zooms = {feat["id"]: feat["lz"] for feat in labels}
+    features = outline_features(grids, project, zooms)
     ids = {feat["id"] for feat in features}
     outlines = diff("outlines", features, sorted(previous - ids))
-    return [outlines, diff("grids", grid_label_features(grids, project, cache))], ids
+    return [outlines, diff("grids", labels)], ids

@@ -133,7 +133,7 @@
     },
     outlines: {
       create: function (p) {
-        var street = p.level === 'street';
+        var street = p.level !== 'community';  // a district's edge is its streets' edge
         return L.polyline(p.lines, { renderer: renderers.outlines, interactive: false,
           color: street ? '#c7d2fe' : '#8ea2e8', weight: street ? 4 : 2.5, opacity: street ? 0.85 : 0.8 });
       },
@@ -376,8 +376,8 @@
   // -- names: each where it fits inside its polygon, none over another -------------------
   // Python sends each label's anchor (lp, inside the polygon), its box in px (lw, lh)
   // and the zoom range it fits in (lz, and xz for regions; see maps/labelspots.py).
-  // Streets claim their space first, then communities, then grids, larger first.
-  var LABEL_RANK = { street: 0, community: 1, grid: 2 };
+  // Districts and streets claim their space first, then communities, then grids.
+  var LABEL_RANK = { district: 0, street: 1, community: 2, grid: 3 };
   function labelCandidates(zoom, view) {
     var out = [];
     function consider(layer, level) {

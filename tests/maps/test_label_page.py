@@ -33,34 +33,47 @@ def _view(qtbot, panel, zoom: int, shown: set[str]) -> list[list]:
     return js(qtbot, panel, RECTS)
 
 
-def test_names_by_level_and_zoom_without_overlap(qtbot, panel, store):
-    grids = tuple(
+COMMUNITIES = ("西村社区", "东涌社区", "龙岐社区", "大罗社区")
+STREETS = ("沙湾街道", "市桥街道")
+
+
+def _district() -> tuple:
+    """12 grids of 1 km: a community per column, a street per two columns, one district."""
+    return tuple(
         replace(
-            grid(i, community="C1" if i % 4 < 2 else "C2"),
+            grid(i, community=f"C{i % 4}"),
             name=f"沙湾第{i}网格",
-            community_name="西村社区" if i % 4 < 2 else "东村社区",
-            street_name="沙湾街道",
+            community_name=COMMUNITIES[i % 4],
+            street_code=f"S{i % 4 // 2}",
+            street_name=STREETS[i % 4 // 2],
+            district_code="D",
+            district_name="番禺区",
         )
         for i in range(12)
     )
-    panel.on_store_updated(store.apply(ChangeBatch(grids=grids, initial=True)))
-    qtbot.waitUntil(lambda: counts(qtbot, panel)["outlines"] == 3, timeout=5000)
 
-    far = _view(qtbot, panel, 12, {"沙湾街道"})
-    assert [r[4] for r in far] == ["沙湾街道"]  # the district view: the street's name only
-    assert "gc-region-street" in far[0][5]
 
-    # Communities are named before their grids are readable.
-    middle = _view(qtbot, panel, 14, {"西村社区", "东村社区"})
-    assert not _overlapping(middle)
+def test_names_move_down_a_level_as_the_map_zooms_in(qtbot, panel, store):
+    panel.on_store_updated(store.apply(ChangeBatch(grids=_district(), initial=True)))
+    qtbot.waitUntil(lambda: counts(qtbot, panel)["outlines"] == 7, timeout=5000)
 
-    close = _view(qtbot, panel, 15, {f"沙湾第{i}网格" for i in range(12)})
+    district = _view(qtbot, panel, 12, {"番禺区"})
+    assert [r[4] for r in district] == ["番禺区"]
+    assert "gc-region-district" in district[0][5]
+    streets = _view(qtbot, panel, 13, set(STREETS))
+    assert sorted(r[4] for r in streets) == sorted(STREETS)
+    communities = _view(qtbot, panel, 14, set(COMMUNITIES))
+    assert not {r[4] for r in communities} & {"番禺区", *STREETS}
+    assert not _overlapping(communities)
+
+    grids = {f"沙湾第{i}网格" for i in range(12)}
+    close = _view(qtbot, panel, 15, grids)
+    assert {r[4] for r in close} == grids  # the communities have handed over to their grids
     assert not _overlapping(close)
     # Each grid's name sits inside its own square.
     labels = {x["text"]: x for x in js(qtbot, panel, "gridmap.labels()")}
     for i in range(12):
-        g = grid(i)
-        (ring,) = g.boundary["coordinates"]
+        (ring,) = grid(i).boundary["coordinates"]
         xs, ys = [p[0] for p in ring], [p[1] for p in ring]
         at = labels[f"沙湾第{i}网格"]
         assert min(xs) < at["lng"] < max(xs) and min(ys) < at["lat"] < max(ys)

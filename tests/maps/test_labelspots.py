@@ -89,3 +89,24 @@ def test_outlines_carry_region_names_for_the_zooms_before_grids_are_readable() -
     assert community["lz"] < grid_zoom.min_zoom  # the community is named before its grids
     unnamed = outline_features([grid(0)], projector("WGS84"))
     assert {f["name"] for f in unnamed} == {"C1", "S1"}  # a region without a name shows its code
+
+
+def test_a_district_is_named_only_before_its_streets_fit() -> None:
+    grids = [
+        replace(grid(i), street_name="沙湾街道", district_code="D", district_name="番禺区")
+        for i in range(8)
+    ]
+    feats = {f["id"]: f for f in outline_features(grids, projector("WGS84"))}
+    district, street = feats["d:D"], feats["s:S1"]
+    assert district["level"] == "district" and district["name"] == "番禺区"
+    assert district["lz"] <= district["xz"] == max(district["lz"], street["lz"] - 1)
+
+
+def test_a_community_hands_its_name_over_when_most_of_its_grids_fit() -> None:
+    grids = [replace(grid(i), community_name="沙湾社区") for i in range(8)]
+    diffs, _ = outlines_diff(grids, projector("WGS84"), set())
+    outlines = {f["id"]: f for f in diffs[0]["upsert"]}
+    grid_zooms = sorted(f["lz"] for f in diffs[1]["upsert"])
+    community = outlines["c:C1"]
+    assert community["xz"] == max(community["lz"], grid_zooms[len(grid_zooms) // 2] - 1)
+    assert community["xz"] < grid_zooms[-1] + 1  # gone before the last grid is named
