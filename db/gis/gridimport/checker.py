@@ -33,11 +33,16 @@ class CheckedGrid:
 
 @dataclass(frozen=True)
 class Refusal:
-    """A feature that makes no grid: ``ref`` is its code, or "feature N" without one."""
+    """A feature that makes no grid, and why; ``code`` is "" when it has none."""
 
-    ref: str
+    code: str
     index: int
     reason: str
+
+    @property
+    def ref(self) -> str:
+        """How the operator finds it in the file: its code, else its place ("feature 7")."""
+        return self.code or f"feature {self.index + 1}"
 
 
 def _count(value: object) -> int | None:
@@ -102,16 +107,15 @@ def check(
         say("checking", n, len(features))
         raw_code = f.attributes.get(code_field)
         code = "" if raw_code is None else str(raw_code).strip()
-        ref = code or f"feature {f.index + 1}"
         if not code:
-            refused.append(Refusal(ref, f.index, "it has no grid code"))
+            refused.append(Refusal(code, f.index, "it has no grid code"))
             continue
         if code in grids:
             reason = "the code appears twice in the file; the first is kept"
-            refused.append(Refusal(ref, f.index, reason))
+            refused.append(Refusal(code, f.index, reason))
             continue
         if f.geometry is None:
-            refused.append(Refusal(ref, f.index, "it has no readable geometry"))
+            refused.append(Refusal(code, f.index, "it has no readable geometry"))
             continue
         projected = to_lonlat(f.geometry, choice)
         lonlat = clamp_lonlat(projected) if not projected.is_empty else projected
@@ -119,13 +123,13 @@ def check(
             raise not_lonlat(code, projected, choice)
         geom, problem = polygonal(lonlat)
         if geom is None:
-            refused.append(Refusal(ref, f.index, problem))
+            refused.append(Refusal(code, f.index, problem))
             continue
         try:
             values = _values(f, mapping)
         except (TypeError, ValueError) as exc:
             reason = f"households or population is not a count ({exc})"
-            refused.append(Refusal(ref, f.index, reason))
+            refused.append(Refusal(code, f.index, reason))
             continue
         grids[code] = CheckedGrid(code, geom, values, problem)
     return list(grids.values()), refused

@@ -131,7 +131,12 @@ class ImportReport:
             },
             "grids": [_grid_json(p) for p in self.planned]
             + [
-                {"code": r.ref, "feature": r.index + 1, "outcome": "refused", "reason": r.reason}
+                {
+                    "code": r.code or None,
+                    "feature": r.index + 1,
+                    "outcome": "refused",
+                    "reason": r.reason,
+                }
                 for r in self.refused
             ],
             "overlaps": [

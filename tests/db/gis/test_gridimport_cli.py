@@ -34,14 +34,25 @@ def test_exit_codes_0_3_2(db_url: URL, tmp_path: Path, capsys: pytest.CaptureFix
 
     mixed = write_geojson(
         tmp_path / "mixed.geojson",
-        [({"code": "C"}, cell(2)), ({"code": "L"}, LineString([(113.3, 22.9), (113.31, 22.9)]))],
+        [
+            ({"code": "C"}, cell(2)),
+            ({"code": "L"}, LineString([(113.3, 22.9), (113.31, 22.9)])),
+            ({"code": ""}, cell(3)),
+        ],
     )
     report_path = tmp_path / "report.json"
     assert run(db_url, str(mixed), "--report", str(report_path)) == 3
     out = capsys.readouterr().out
     assert "refused L: the geometry is a LineString, not a polygon" in out
+    assert "refused feature 3: it has no grid code" in out
     report = json.loads(report_path.read_text(encoding="utf-8"))
-    assert report["exit_code"] == 3 and report["summary"]["refused"] == 1
+    assert report["exit_code"] == 3 and report["summary"]["refused"] == 2
+    assert {
+        "code": None,
+        "feature": 3,
+        "outcome": "refused",
+        "reason": "it has no grid code",
+    } in report["grids"]
     assert {
         "code": "L",
         "feature": 2,
