@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import sys
 from pathlib import Path
 
 from gridcommand.db.engine import open_database
@@ -73,6 +75,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.set_defaults(func=run)
 
 
+def _check_report_path(path: Path | None) -> None:
+    """Before anything is written: a report that cannot be saved is found out first."""
+    if path is None:
+        return
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir() or not os.access(folder, os.W_OK) or path.is_dir():
+        raise UserFacingError(f"--report {path}: cannot write a file there.")
+
+
 def _write_report(path: Path | None, report: ImportReport) -> None:
     if path is None:
         return
@@ -81,10 +92,12 @@ def _write_report(path: Path | None, report: ImportReport) -> None:
             json.dumps(report.as_json(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
         )
     except OSError as exc:
-        raise UserFacingError(f"Cannot write the report to {path} ({exc.strerror}).") from None
+        # The import is done by now; its exit code must still say what was written.
+        print(f"gridcommand: the report was not saved to {path} ({exc.strerror}).", file=sys.stderr)
 
 
 def run(args: argparse.Namespace) -> int:
+    _check_report_path(args.report)
     with open_database(args.db) as db:
         db.check_reachable()
         if not is_up_to_date(db.engine):

@@ -9,7 +9,8 @@ its row: attributes by value, geometry by centroid shift (moved) or by area
 The rule of what is written: a re-import sets only the attributes the file carries
 (the mapping names them and the feature has a value); the rest keep their stored
 values. ``--replace`` clears what the file does not carry instead: the name back to
-the code, the counts to 0, the community to the one the grid lies in.
+the code, the counts to 0, the community to the one the grid lies in (kept when no
+community's boundary holds it, since a grid must hang below one).
 """
 
 from __future__ import annotations

@@ -107,6 +107,9 @@ def test_options_that_do_not_apply_are_refused(
     assert "no feature layer 'grids'" in one_sentence(capsys.readouterr().err)
     assert run(db_url, str(path), "--parent", "NOPE") == 2
     assert "--parent NOPE is not a region" in one_sentence(capsys.readouterr().err)
+    missing = tmp_path / "no-such-folder" / "r.json"
+    assert run(db_url, str(path), "--report", str(missing)) == 2
+    assert "--report" in one_sentence(capsys.readouterr().err)
     assert run(db_url, str(gpkg), "--layer", "wangge") == 0
 
 
