@@ -33,7 +33,7 @@ from gridcommand.maps.diffs import DiffBuilder
 from gridcommand.maps.emit import emit
 from gridcommand.maps.features import WORKER_SHARDS
 from gridcommand.maps.handoff import Handoff
-from gridcommand.maps.outlines import outlines_diff
+from gridcommand.maps.outlines import SpotCache, outlines_diff
 from gridcommand.maps.page import page_file
 from gridcommand.maps.tiles import handler_for
 from gridcommand.maps.worker_buffer import WorkerDiffBuffer
@@ -71,6 +71,8 @@ class MapPanel(QWidget):
         # In the language installed now; sent on every load, replaced by set_labels.
         self.labels: dict[str, str] = map_labels()
         self._outline_ids: set[str] = set()
+        #: Grid label spots, kept between outline runs (only the outline threads touch it).
+        self._label_spots: SpotCache = {}
         self._outline_generation = 0
         self._outline_results: Handoff[tuple[int, object, object]] = Handoff(
             self._on_outline_result, self, interval_ms=100
@@ -250,9 +252,10 @@ class MapPanel(QWidget):
         project = self.builder.project
         previous = set(self._outline_ids)
         put = self._outline_results.put
+        spots = self._label_spots  # in WGS-84: a change of basemap system reuses them
 
         def work() -> None:
-            put((generation, *outlines_diff(grids, project, previous)))
+            put((generation, *outlines_diff(grids, project, previous, spots)))
 
         self._outline_results.expect(1)
         threading.Thread(target=work, name="map-outlines", daemon=True).start()
@@ -262,7 +265,7 @@ class MapPanel(QWidget):
             self._on_outlines_computed(*outcome)
 
     def _on_outlines_computed(self, generation: int, result: object, ids: object) -> None:
-        if generation != self._outline_generation or not isinstance(result, dict):
+        if generation != self._outline_generation or not isinstance(result, list):
             return  # an older computation finished after a newer one started
         self._outline_ids = set(ids) if isinstance(ids, set) else set()
-        self.bridge.send_diffs([result])
+        self.bridge.send_diffs(result)

@@ -1,7 +1,7 @@
 /* gridmap/aggregation.js: what the view shows at its zoom, redone once per frame at most.
  *
  * Zoomed out, alerts are binned in screen cells drawn as counts; close in, each alert
- * is its own point and the grids carry their names.
+ * is its own point; names show where they fit inside their polygon.
  */
 (function () {
   'use strict';
@@ -9,7 +9,6 @@
   var gm = window.gridmap;
   var S = gm.state;
   var AGGREGATE_BELOW = 15;
-  var LABEL_FROM = 15;
   var MAX_LABELS = 300;
   var CELL_PX = 96;
   var RANK = { green: 0, yellow: 1, red: 2 };
@@ -114,19 +113,38 @@
     return { sig: sig, layer: marker, pulse: pulse };
   }
 
-  // -- grid names, only when close enough to read them --------------------------------
+  // -- names: each where it fits inside its polygon, none over another -------------------
+  // Python sends each label's anchor (lp, inside the polygon), its box in px (lw, lh)
+  // and the zoom range it fits in (lz, and xz for regions; see maps/labelspots.py).
+  // Districts and streets claim their space first, then communities, then grids.
+  var LABEL_RANK = { district: 0, street: 1, community: 2, grid: 3 };
+  function labelCandidates(zoom, view) {
+    var out = [];
+    function consider(layer, level) {
+      var p = layer.gcProps;
+      if (!p.lp || p.lz === null || p.lz === undefined || zoom < p.lz) { return; }
+      if (p.xz !== undefined && zoom > p.xz) { return; }
+      if (!view.contains(p.lp)) { return; }
+      out.push({ p: p, level: level, rank: LABEL_RANK[level], size: p.lw * p.lh });
+    }
+    S.reg.outlines.forEach(function (layer) { consider(layer, layer.gcProps.level); });
+    S.reg.grids.forEach(function (layer) { consider(layer, 'grid'); });
+    out.sort(function (a, b) { return a.rank - b.rank || a.p.lz - b.p.lz || b.size - a.size; });
+    return out;
+  }
   function refreshNames() {
     S.labelLayer.clearLayers();
-    if (S.map.getZoom() < LABEL_FROM) { return; }
-    var view = S.map.getBounds();
-    var n = 0;
-    S.reg.grids.forEach(function (layer) {
-      if (n >= MAX_LABELS) { return; }
-      var b = layer.getBounds();
-      if (!view.intersects(b)) { return; }
-      n += 1;
-      L.tooltip({ permanent: true, direction: 'center', className: 'gc-label', interactive: false })
-        .setLatLng(b.getCenter()).setContent(gm.el('span', null, layer.gcProps.name || layer.gcProps.id))
+    var placed = [];
+    labelCandidates(S.map.getZoom(), S.map.getBounds()).forEach(function (c) {
+      if (placed.length >= MAX_LABELS) { return; }
+      var pt = S.map.latLngToContainerPoint(c.p.lp);
+      var box = [pt.x - c.p.lw / 2, pt.y - c.p.lh / 2, pt.x + c.p.lw / 2, pt.y + c.p.lh / 2];
+      var clash = placed.some(function (o) { return box[0] < o[2] && o[0] < box[2] && box[1] < o[3] && o[1] < box[3]; });
+      if (clash) { return; }
+      placed.push(box);
+      var cls = c.level === 'grid' ? 'gc-label' : 'gc-region gc-region-' + c.level;
+      L.tooltip({ permanent: true, direction: 'center', className: cls, interactive: false })
+        .setLatLng(c.p.lp).setContent(gm.el('span', null, c.p.name || c.p.id))
         .addTo(S.labelLayer);
     });
   }

@@ -25,12 +25,12 @@
       },
       update: function (layer, p) {
         if (p.rings) { layer.setLatLngs(p.rings); }
-        layer.setStyle(gm.styles.grid(layer.gcProps));
+        if (p.state !== undefined) { layer.setStyle(gm.styles.grid(layer.gcProps)); }  // not for label spots
       }
     },
     outlines: {
       create: function (p) {
-        var street = p.level === 'street';
+        var street = p.level !== 'community';  // a district's edge is its streets' edge
         return L.polyline(p.lines, { renderer: S.renderers.outlines, interactive: false,
           color: street ? S.palette.street_line : S.palette.community_line,
           weight: street ? 4 : 2.5, opacity: street ? 0.85 : 0.8 });
@@ -100,7 +100,7 @@
       var added = [];
       batch.forEach(function (d) { apply(d, added); touched[d.layer] = true; });
       if (touched.grids && !fitted && S.reg.grids.size) { fitted = true; gm.commands.fitAll(); }
-      if (touched.alerts || touched.grids) { gm.aggregation.schedule(); }
+      if (touched.alerts || touched.grids || touched.outlines) { gm.aggregation.schedule(); }
       if (added.length) { gm.emit('alerts_added', added); }
     }
   };

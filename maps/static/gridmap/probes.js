@@ -82,6 +82,13 @@
     return { text: card.textContent, html: card.innerHTML, images: card.getElementsByTagName('img').length };
   };
   gm.fitAll = function () { gm.commands.fitAll(); };
+  gm.labels = function () {
+    return S.labelLayer.getLayers().map(function (t) {
+      var ll = t.getLatLng();
+      return { text: t.getElement() ? t.getElement().textContent : '', lat: ll.lat, lng: ll.lng,
+        cls: t.options.className };
+    });
+  };
   gm.clusterStamps = function () { return S.aggregateLayer.getLayers().map(L.stamp); };
   gm.fire = function (layerName, id, type) { var l = S.reg[layerName].get(id); if (l) { l.fire(type || 'click'); } return !!l; };
   gm.map = function () { return S.map; };
