@@ -80,7 +80,10 @@ def compose() -> str:
     )
     panes = {}
     for name, z in PANES.items():
-        pane = folium.map.CustomPane(f"gc-{name}", z_index=z)
+        # The pointer passes through every pane to the map, which hit-tests the
+        # canvases itself, top first (gridmap.js): a pane that took it would hide
+        # the panes below it from the mouse.
+        pane = folium.map.CustomPane(f"gc-{name}", z_index=z, pointer_events=False)
         pane.add_to(m)
         panes[name] = f"gc-{name}"
     layers = {}

@@ -116,6 +116,11 @@
 
   // -- layer handlers: upsert merges, so a style-only update carries no geometry -------
   function call(name, arg) { if (bridge && bridge[name]) { bridge[name](arg); } }
+  // Right-click: Qt pops the item's actions at this point of the view (CSS pixels).
+  function menu(kind, id, e) {
+    call('open_menu', JSON.stringify({ layer: kind, id: String(id),
+      x: Math.round(e.containerPoint.x), y: Math.round(e.containerPoint.y) }));
+  }
 
   var HANDLERS = {
     grids: {
@@ -125,6 +130,7 @@
         layer.bindTooltip(function () { return gridCard(layer.gcProps); }, { sticky: true, className: 'gc-tip' });
         layer.on('click', function () { call('click_grid', layer.gcProps.id); });
         layer.on('dblclick', function (e) { L.DomEvent.stop(e); drill(layer.gcProps.id); });
+        layer.on('contextmenu', function (e) { menu('grids', layer.gcProps.id, e); });
         return layer;
       },
       update: function (layer, p) {
@@ -146,6 +152,7 @@
         var layer = L.circleMarker([p.lat, p.lng], L.extend({ renderer: renderers.alerts }, alertStyle(p)));
         layer.bindTooltip(function () { return alertCard(layer.gcProps); }, { className: 'gc-tip' });
         layer.on('click', function () { call('click_alert', layer.gcProps.id); });
+        layer.on('contextmenu', function (e) { menu('alerts', layer.gcProps.id, e); });
         return layer;
       },
       update: function (layer, p, old) {
@@ -163,6 +170,7 @@
         var layer = L.circleMarker([p.lat, p.lng], L.extend({ renderer: canvas }, workerStyle(p)));
         layer.bindTooltip(function () { return workerCard(layer.gcProps); }, { className: 'gc-tip' });
         layer.on('click', function () { call('click_worker', layer.gcProps.id); });
+        layer.on('contextmenu', function (e) { menu('workers', layer.gcProps.id, e); });
         return layer;
       },
       update: function (layer, p, old) {
@@ -328,6 +336,7 @@
       var single = L.circleMarker(c.one.getLatLng(), L.extend({ renderer: renderers.alerts }, alertStyle(p)));
       single.bindTooltip(function () { return alertCard(p); }, { className: 'gc-tip' });
       single.on('click', function () { call('click_alert', p.id); });
+      single.on('contextmenu', function (e) { menu('alerts', p.id, e); });
       aggregateLayer.addLayer(single);
       if (p.pulse) { pulse = [c.one.getLatLng(), alertStyle(p).radius]; pulsingPoints.push(pulse); }
       return { sig: sig, layer: single, pulse: pulse };
@@ -389,6 +398,56 @@
         .setLatLng(b.getCenter()).setContent(el('span', null, layer.gcProps.name || layer.gcProps.id))
         .addTo(labelLayer);
     });
+  }
+
+  // -- the pointer: one hit test across every canvas, topmost first --------------------
+  // Each layer draws on its own canvas, one pane above the other, and a Leaflet canvas
+  // hit-tests only its own features: a canvas that took the pointer would hide every
+  // canvas below it from the mouse. So no canvas takes the pointer (gridmap.css): the
+  // map gets it and asks the canvases, alerts over workers over grids, what is under it.
+  // An item that does not answer an event lets it through (a double-click on an alert
+  // drills into the grid beneath it).
+  var hovered = null, pendingMove = null;
+  function itemAt(point, type) {
+    var stack = [renderers.alerts].concat(workerRenderers.slice().reverse(), [renderers.grids]);
+    for (var i = 0; i < stack.length; i++) {
+      var hit = null;
+      for (var o = stack[i]._drawFirst; o; o = o.next) {  // drawn last is on top
+        var l = o.layer;
+        if (l.options.interactive && (!type || l.listens(type, true)) && l._containsPoint(point)) { hit = l; }
+      }
+      if (hit) { return hit; }
+    }
+    return null;
+  }
+  function pointed(e) {
+    return { originalEvent: e.originalEvent, containerPoint: e.containerPoint, layerPoint: e.layerPoint, latlng: e.latlng };
+  }
+  function onPress(e) {  // click, dblclick, contextmenu
+    var layer = itemAt(e.layerPoint, e.type);
+    if (layer) { layer.fire(e.type, pointed(e), true); }
+  }
+  function onMove(e) {  // at most once a frame, with the newest position
+    if (!pendingMove) { requestAnimationFrame(hoverNow); }
+    pendingMove = e;
+  }
+  function hoverNow() {
+    var e = pendingMove;
+    pendingMove = null;
+    if (!e || map.dragging.moving() || map._animatingZoom) { return; }
+    var layer = itemAt(e.layerPoint, null);
+    if (layer !== hovered) {
+      if (hovered) { hovered.fire('mouseout', pointed(e), true); }
+      hovered = layer;
+      map.getContainer().classList.toggle('gc-pointer', !!layer);
+      if (layer) { layer.fire('mouseover', pointed(e), true); }
+    }
+    if (layer) { layer.fire('mousemove', pointed(e), true); }
+  }
+  function onLeave(e) {
+    pendingMove = null;
+    if (hovered) { hovered.fire('mouseout', pointed(e), true); hovered = null; }
+    map.getContainer().classList.remove('gc-pointer');
   }
 
   // -- commands -----------------------------------------------------------------------
@@ -493,6 +552,9 @@
     haloLayer = L.layerGroup().addTo(map);
     highlightLayer = L.layerGroup().addTo(map);
     map.doubleClickZoom.disable();
+    map.on('click dblclick contextmenu', onPress);
+    map.on('mousemove', onMove);
+    map.on('mouseout', onLeave);
     map.attributionControl.setPrefix('Leaflet');
     map.on('zoomend moveend', function () { schedule(); reportView(); });
     requestAnimationFrame(animate);
