@@ -29,6 +29,7 @@ from gridcommand.desktop.fanout import DeltaFanout
 from gridcommand.desktop.live import LiveData
 from gridcommand.desktop.main_window import MainWindow
 from gridcommand.desktop.map_labels import translated_labels
+from gridcommand.desktop.map_menu import MapItemMenu
 from gridcommand.desktop.ticket_actions import TicketActions, fallback_operator, show_failure
 from gridcommand.maps.basemap import Basemap
 from gridcommand.maps.panel import MapPanel
@@ -165,6 +166,16 @@ class WindowSession:
         self.actions.ticket_chosen.connect(map_panel.select_ticket)
         self.detail.fly_requested.connect(map_panel.select_ticket)
         self.workers.worker_selected.connect(map_panel.show_track)
+        self.map_menu = MapItemMenu(
+            self.window,
+            self.store,
+            self.actions,
+            show_in_queue=self._on_map_ticket_clicked,
+            drill=map_panel.select_grid,
+            track=lambda code: (map_panel.show_track(code), self.workers.select_worker(code)),
+            grid_name=self.names.grid,
+        )
+        map_panel.item_menu_requested.connect(self.map_menu.open)
 
     def _on_map_ticket_clicked(self, ticket_id: int) -> None:
         self.actions.choose(ticket_id)
