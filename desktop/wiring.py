@@ -152,6 +152,8 @@ class WindowSession:
         window.set_panel("grid", self.drilldown)
 
         self.queues.ticket_selected.connect(self.show_detail)
+        self.drilldown.case_activated.connect(self._on_drilldown_case)
+        self.drilldown.district_requested.connect(self._on_district_requested)
         self.live.store_updated.connect(self.fanout.on_store_updated)
         self.live.connection_state_changed.connect(window.set_connection_state)
         self.fanout.add_listener(self._refresh_detail)
@@ -227,6 +229,20 @@ class WindowSession:
             self.drilldown.show_report,
             self._show_error,
         )
+
+    def _on_drilldown_case(self, ticket_id: int) -> None:
+        """A case double-clicked in the drill-down: its ticket, as a click on its point."""
+        self.actions.choose(ticket_id)
+        self.show_detail(ticket_id)
+        self.window.show_panel("detail")
+        if self.map is not None:
+            self.map.select_ticket(ticket_id)
+
+    def _on_district_requested(self) -> None:
+        """Back to the overview: the map fits the district, the drill-down closes."""
+        if self.map is not None:
+            self.map.show_district()
+        self.window.docks["grid"].hide()
 
     def refresh_charts(self) -> None:
         # A snapshot here, the counting off the GUI thread: a city's cases took a

@@ -147,6 +147,11 @@ class MapPanel(QWidget):
         """Zoom to a grid and outline it, as a double-click does, without emitting."""
         self.bridge.send_command("drill", id=grid_code)
 
+    def show_district(self) -> None:
+        """The whole district again: no highlight, every grid in view."""
+        self.bridge.send_command("clear_highlight")
+        self.bridge.send_command("fit")
+
     def show_track(self, worker_code: str | None) -> None:
         """The last hour's track of one worker (``None`` hides it)."""
         if self.selected_worker and self.selected_worker != worker_code:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 from shapely.geometry import shape
 from shapely.ops import polylabel
@@ -62,6 +63,30 @@ def test_double_clicking_a_grid_opens_its_drill_down(
     double_click(qtbot, session.map, pixel(qtbot, session.map, middle.y, middle.x))
     name = session.store.grids[code].name
     qtbot.waitUntil(lambda: name in session.drilldown.title.text(), timeout=10_000)
+
+
+def test_the_drill_down_opens_a_case_and_gives_the_district_back(
+    qtbot: QtBot, session: WindowSession, alert: tuple[int, str, float, float]
+) -> None:
+    tid, code, _, _ = alert
+    assert session.map is not None
+    session.show_grid(code)
+    drill = session.drilldown
+    qtbot.waitUntil(lambda: drill.cases_model.row_of(tid) is not None, timeout=10_000)
+    row = drill.cases_model.row_of(tid)
+    assert row is not None
+    view = drill.cases_view
+    view.scrollTo(drill.cases_model.index(row, 0))
+    at = view.visualRect(drill.cases_model.index(row, 0)).center()
+    QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=at)
+    QTest.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=at)
+    qtbot.waitUntil(lambda: session.detail.ticket_id == tid, timeout=10_000)
+    assert session.window.docks["grid"].isVisible()
+    QTest.mouseClick(drill.district_button, Qt.MouseButton.LeftButton)
+    assert not session.window.docks["grid"].isVisible()
+    qtbot.waitUntil(
+        lambda: run_js(qtbot, session.map, "gridmap.map().getZoom()") < 16, timeout=5000
+    )
 
 
 def test_right_clicking_an_alert_offers_its_actions(
