@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pyqtgraph as pg
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
@@ -38,21 +38,31 @@ CLASS_COLOURS = ("#ef5350", "#ffa726", "#42a5f5", "#66bb6a", "#ab47bc")
 OTHER_COLOUR = "#78909c"
 
 
-def case_columns(widget: QWidget) -> list[Column[GridCase]]:
-    def grid_of(case: GridCase) -> str:
-        return widget.tr("by its point") if case.located else ""
-
+def case_columns() -> list[Column[GridCase]]:
     return [
-        Column(widget.tr("Case"), lambda c: c.code),
-        Column(widget.tr("Category"), lambda c: f"{c.class_name} · {c.category}"),
-        Column(widget.tr("Source"), lambda c: source_name(c.source)),
+        Column(QCoreApplication.translate("GridDrilldown", "Case"), lambda c: c.code),
         Column(
-            widget.tr("Status"),
+            QCoreApplication.translate("GridDrilldown", "Category"),
+            lambda c: f"{c.class_name} · {c.category}",
+        ),
+        Column(
+            QCoreApplication.translate("GridDrilldown", "Source"), lambda c: source_name(c.source)
+        ),
+        Column(
+            QCoreApplication.translate("GridDrilldown", "Status"),
             lambda c: status_name(c.status),
             foreground=lambda c: "#ff5252" if c.is_open and c.is_emergency else None,
         ),
-        Column(widget.tr("Reported"), lambda c: c.reported_at.astimezone().strftime("%m-%d %H:%M")),
-        Column(widget.tr("Located"), grid_of),
+        Column(
+            QCoreApplication.translate("GridDrilldown", "Reported at"),
+            lambda c: c.reported_at.astimezone().strftime("%m-%d %H:%M"),
+        ),
+        Column(
+            QCoreApplication.translate("GridDrilldown", "Located"),
+            lambda c: (
+                QCoreApplication.translate("GridDrilldown", "by its point") if c.located else ""
+            ),
+        ),
     ]
 
 
@@ -96,7 +106,7 @@ class GridDrilldown(QWidget):
         QVBoxLayout(team_box).addWidget(team_view)
 
         self.cases_model: RecordTableModel[GridCase] = RecordTableModel(
-            case_columns(self), key=lambda c: c.id
+            case_columns(), key=lambda c: c.id
         )
         self.cases_view = QTableView()
         self.cases_view.setModel(self.cases_model)
