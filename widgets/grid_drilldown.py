@@ -16,12 +16,12 @@ from PySide6.QtCore import QCoreApplication, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -101,9 +101,9 @@ class GridDrilldown(QWidget):
         team_view = QTableView()
         team_view.setModel(self.team_model)
         team_view.verticalHeader().hide()
-        team_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        team_box = QGroupBox(self.tr("Team (1 + X + Y)"))
-        QVBoxLayout(team_box).addWidget(team_view)
+        # Full names and masked phones, never cut: the columns take what they need.
+        team_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        team_view.horizontalHeader().setStretchLastSection(True)
 
         self.cases_model: RecordTableModel[GridCase] = RecordTableModel(
             case_columns(), key=lambda c: c.id
@@ -117,8 +117,10 @@ class GridDrilldown(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
         self.cases_view.doubleClicked.connect(self._on_case_double_clicked)
-        self.cases_box = QGroupBox(self.tr("Open and recent cases"))
-        QVBoxLayout(self.cases_box).addWidget(self.cases_view)
+        # Cases and team share the panel's full width, one tab each, above the trend.
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.cases_view, self.tr("Open and recent cases"))
+        self.tabs.addTab(team_view, self.tr("Team (1 + X + Y)"))
 
         self.plot = pg.PlotWidget(axisItems={"bottom": pg.DateAxisItem()})
         self.plot.setTitle(self.tr("Cases reported per day, by class"))
@@ -139,13 +141,10 @@ class GridDrilldown(QWidget):
         heading.addWidget(self.title, 1)
         heading.addWidget(self.district_button, 0, Qt.AlignmentFlag.AlignTop)
 
-        top = QHBoxLayout()
-        top.addLayout(figures, 1)
-        top.addWidget(team_box, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(heading)
-        layout.addLayout(top)
-        layout.addWidget(self.cases_box, 2)
+        layout.addLayout(figures)
+        layout.addWidget(self.tabs, 2)
         layout.addWidget(self.plot, 1)
 
     def show_report(self, report: GridReport) -> None:
@@ -168,8 +167,8 @@ class GridDrilldown(QWidget):
         f["score"].setText(f"{report.score:.1f}")
         self.team_model.set_team(report.team)
         self.cases_model.set_records(report.cases)
-        self.cases_box.setTitle(
-            self.tr("Open and recent cases (%1 open)").replace("%1", str(report.open_cases))
+        self.tabs.setTabText(
+            0, self.tr("Open and recent cases (%1 open)").replace("%1", str(report.open_cases))
         )
         self._show_trend(report)
 

@@ -444,9 +444,9 @@
     }
     if (layer) { layer.fire('mousemove', pointed(e), true); }
   }
-  function onLeave(e) {
+  function onLeave() {
     pendingMove = null;
-    if (hovered) { hovered.fire('mouseout', pointed(e), true); hovered = null; }
+    if (hovered) { hovered.fire('mouseout', {}, true); hovered = null; }
     map.getContainer().classList.remove('gc-pointer');
   }
 
@@ -555,6 +555,7 @@
     map.on('click dblclick contextmenu', onPress);
     map.on('mousemove', onMove);
     map.on('mouseout', onLeave);
+    map.on('movestart zoomstart', onLeave);  // the item slides away from the pointer
     map.attributionControl.setPrefix('Leaflet');
     map.on('zoomend moveend', function () { schedule(); reportView(); });
     requestAnimationFrame(animate);

@@ -95,7 +95,7 @@ def test_the_cases_list_opens_a_case_and_the_button_brings_the_district_back(
     assert panel.cases_model.index(0, 0).data() == "T7"
     assert panel.cases_model.index(0, 5).data() == "by its point"
     assert panel.cases_model.index(1, 5).data() == ""
-    assert "4 open" in panel.cases_box.title()
+    assert "4 open" in panel.tabs.tabText(0)
     view = panel.cases_view
     rect = view.visualRect(panel.cases_model.index(1, 0))
     with qtbot.waitSignal(panel.case_activated) as got:  # a hand's press, then its second
