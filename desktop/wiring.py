@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QTimer
@@ -174,10 +175,14 @@ class WindowSession:
             self.actions,
             show_in_queue=self._on_map_ticket_clicked,
             drill=map_panel.select_grid,
-            track=lambda code: (map_panel.show_track(code), self.workers.select_worker(code)),
+            track=partial(self._show_worker, map_panel),
             grid_name=self.names.grid,
         )
         map_panel.item_menu_requested.connect(self.map_menu.open)
+
+    def _show_worker(self, map_panel: MapPanel, code: str) -> None:
+        map_panel.show_track(code)
+        self.workers.select_worker(code)
 
     def _on_map_ticket_clicked(self, ticket_id: int) -> None:
         self.actions.choose(ticket_id)

@@ -31,15 +31,14 @@ def _zoomed_on(qtbot: QtBot, panel: MapPanel, lat: float, lon: float) -> None:
 @pytest.fixture
 def alert(qtbot: QtBot, session: WindowSession, db_url: URL) -> tuple[int, str, float, float]:
     """A new hotline report in the first grid, drawn and zoomed in on: id, grid, lat, lon."""
-    assert session.map is not None
-    qtbot.waitUntil(lambda: session.map is not None and session.map.is_ready, timeout=20_000)
+    panel = session.map
+    assert panel is not None
+    qtbot.waitUntil(lambda: panel.is_ready, timeout=20_000)
     code = sorted(session.store.grids)[0]
     point = shape(session.store.grids[code].boundary).representative_point()
     tid = insert_ticket(db_url, code, point.x, point.y, 1)
-    qtbot.waitUntil(
-        lambda: run_js(qtbot, session.map, f"!!gridmap.alert({tid})") is True, timeout=10_000
-    )
-    _zoomed_on(qtbot, session.map, point.y, point.x)
+    qtbot.waitUntil(lambda: run_js(qtbot, panel, f"!!gridmap.alert({tid})") is True, timeout=10_000)
+    _zoomed_on(qtbot, panel, point.y, point.x)
     return tid, code, point.y, point.x
 
 
@@ -84,8 +83,9 @@ def test_the_drill_down_opens_a_case_and_gives_the_district_back(
     assert session.window.docks["grid"].isVisible()
     QTest.mouseClick(drill.district_button, Qt.MouseButton.LeftButton)
     assert not session.window.docks["grid"].isVisible()
+    panel = session.map
     qtbot.waitUntil(
-        lambda: run_js(qtbot, session.map, "gridmap.map().getZoom()") < 16, timeout=5000
+        lambda: run_js(qtbot, panel, "gridmap.map().getZoom() < 16") is True, timeout=5000
     )
 
 

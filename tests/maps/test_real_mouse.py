@@ -106,7 +106,12 @@ def test_hovering_shows_the_items_tooltip(qtbot, drawn: MapPanel, where, expecte
     )
     assert run_js(qtbot, drawn, tip) == []
     move(qtbot, drawn, pixel(qtbot, drawn, *where))
-    qtbot.waitUntil(lambda: any(expected in t for t in run_js(qtbot, drawn, tip)), timeout=5000)
+
+    def shown() -> bool:
+        texts = run_js(qtbot, drawn, tip)
+        return isinstance(texts, list) and any(expected in t for t in texts)
+
+    qtbot.waitUntil(shown, timeout=5000)
     move(qtbot, drawn, pixel(qtbot, drawn, LAT0 - 0.01, LON0 - 0.01))  # off the grids
     qtbot.waitUntil(lambda: run_js(qtbot, drawn, tip) == [], timeout=5000)
 

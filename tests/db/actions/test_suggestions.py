@@ -189,5 +189,6 @@ def test_a_citizen_report_located_by_its_point_ranks_that_grids_team_first(
     assert suggestions[0].same_grid
     by_code = {s.worker_code: s for s in suggestions}
     assert not by_code[neighbour].same_grid
-    assert by_code[neighbour].distance_m is not None
-    assert by_code[neighbour].distance_m < by_code[own].distance_m  # nearer, yet second
+    near, far = by_code[neighbour].distance_m, by_code[own].distance_m
+    assert near is not None and far is not None
+    assert near < far  # nearer, yet second
