@@ -177,6 +177,8 @@ class TicketActions(QObject):
     # -- dispatch --------------------------------------------------------------------
     def _open_dispatch(self, action: str, ticket_id: int, code: str, version: int) -> None:
         engine, store = self._engine, self._store
+        known = store.tickets.get(ticket_id)
+        located = known.grid if known is not None else None  # a citizen report's, by its point
         self._runner.submit(
             f"suggestions-{ticket_id}",
             lambda: load_suggestions(
@@ -184,6 +186,7 @@ class TicketActions(QObject):
                 ticket_id,
                 stale_after=store.stale_after,
                 offline_after=store.offline_after,
+                located_grid=located,
             ),
             lambda suggestions: self._choose(action, ticket_id, code, version, suggestions),
             self.action_failed.emit,

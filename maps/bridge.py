@@ -26,6 +26,8 @@ class MapBridge(QObject):
     grid_clicked = Signal(str)
     grid_double_clicked = Signal(str)
     view_changed = Signal(dict)
+    #: Right-click on an item: its layer, its id and where (CSS pixels in the view).
+    menu_requested = Signal(str, str, int, int)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -84,6 +86,17 @@ class MapBridge(QObject):
     @Slot(str)
     def double_click_grid(self, code: str) -> None:
         emit(self.grid_double_clicked, code)
+
+    @Slot(str)
+    def open_menu(self, text: str) -> None:
+        try:
+            item = json.loads(text)
+            layer, code = str(item["layer"]), str(item["id"])
+            x, y = int(item["x"]), int(item["y"])
+        except (ValueError, KeyError, TypeError):
+            return
+        if layer in ("alerts", "grids", "workers"):
+            emit(self.menu_requested, layer, code, x, y)
 
     @Slot(str)
     def report_view(self, text: str) -> None:

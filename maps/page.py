@@ -52,6 +52,7 @@ SCRIPTS = (
     "aggregation.js",
     "halos.js",
     "commands.js",
+    "pointer.js",
     "bridge.js",
     "main.js",
 )
@@ -139,7 +140,10 @@ def compose(probes: bool = False) -> str:
     m.default_js = [*_LocalMap.default_js, *script_urls(probes)]
     panes = {}
     for name, z in PANES.items():
-        pane = folium.map.CustomPane(f"gc-{name}", z_index=z)
+        # The pointer passes through every pane to the map, which hit-tests the
+        # canvases itself, top first (gridmap.js): a pane that took it would hide
+        # the panes below it from the mouse.
+        pane = folium.map.CustomPane(f"gc-{name}", z_index=z, pointer_events=False)
         pane.add_to(m)
         panes[name] = f"gc-{name}"
     layers = {}

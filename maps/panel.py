@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QTimer, QUrl, Signal
+from PySide6.QtCore import QPoint, QTimer, QUrl, Signal
 from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineCore import QWebEngineSettings, QWebEngineUrlRequestInterceptor
 from PySide6.QtWebEngineWidgets import QWebEngineView
@@ -50,6 +50,8 @@ class MapPanel(QWidget):
     ticket_clicked = Signal(int)
     worker_clicked = Signal(str)
     grid_selected = Signal(str)
+    #: Right-click on an item: "alerts" / "grids" / "workers", its id, the global point.
+    item_menu_requested = Signal(str, str, QPoint)
     ready = Signal()
 
     def __init__(
@@ -108,6 +110,7 @@ class MapPanel(QWidget):
         self.bridge.alert_clicked.connect(self.ticket_clicked)
         self.bridge.worker_clicked.connect(self._on_worker_clicked)
         self.bridge.grid_double_clicked.connect(self.grid_selected)
+        self.bridge.menu_requested.connect(self._on_menu_requested)
         self.page.loadStarted.connect(self._on_load_started)
         self.page.renderProcessTerminated.connect(self._on_render_process_terminated)
         self.page.load(QUrl.fromLocalFile(str(page_file(probes))))
@@ -154,6 +157,11 @@ class MapPanel(QWidget):
     def select_grid(self, grid_code: str) -> None:
         """Zoom to a grid and outline it, as a double-click does, without emitting."""
         self.bridge.send_command("drill", id=grid_code)
+
+    def show_district(self) -> None:
+        """The whole district again: no highlight, every grid in view."""
+        self.bridge.send_command("clear_highlight")
+        self.bridge.send_command("fit")
 
     def show_track(self, worker_code: str | None) -> None:
         """The last hour's track of one worker (``None`` hides it)."""
@@ -242,6 +250,11 @@ class MapPanel(QWidget):
     def _on_worker_clicked(self, code: str) -> None:
         self.show_track(code)
         emit(self.worker_clicked, code)
+
+    def _on_menu_requested(self, layer: str, code: str, x: int, y: int) -> None:
+        zoom = self.view.zoomFactor()  # the page's CSS pixels to the view's pixels
+        at = self.view.mapToGlobal(QPoint(round(x * zoom), round(y * zoom)))
+        emit(self.item_menu_requested, layer, code, at)
 
     def _start_outlines(self) -> None:
         if not self.store.grids:

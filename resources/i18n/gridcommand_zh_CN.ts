@@ -108,7 +108,36 @@
 <context>
     <name>GridDrilldown</name>
     <message>
+        <source>Case</source>
+        <translation>案件</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Reported at</source>
+        <translation>上报时间</translation>
+    </message>
+    <message>
+        <source>Located</source>
+        <translation>定位</translation>
+    </message>
+    <message>
+        <source>by its point</source>
+        <translation>按位置判定</translation>
+    </message>
+    <message>
         <source>Double-click a grid on the map to drill down.</source>
+        <extracomment>A case double-clicked in the list (its ticket id). The manager asked for the whole district again.</extracomment>
         <translation>在地图上双击网格查看详情。</translation>
     </message>
     <message>
@@ -140,12 +169,32 @@
         <translation>系统评分</translation>
     </message>
     <message>
+        <source>Open and recent cases</source>
+        <translation>在办及近期案件</translation>
+    </message>
+    <message>
         <source>Team (1 + X + Y)</source>
         <translation>网格团队（1 + X + Y）</translation>
     </message>
     <message>
-        <source>Cases reported per day</source>
-        <translation>每日上报案件</translation>
+        <source>Cases reported per day, by class</source>
+        <translation>每日上报案件（按大类）</translation>
+    </message>
+    <message>
+        <source>Whole district</source>
+        <translation>全区</translation>
+    </message>
+    <message>
+        <source>Back to the whole district on the map</source>
+        <translation>地图回到全区视图</translation>
+    </message>
+    <message>
+        <source>Open and recent cases (%1 open)</source>
+        <translation>在办及近期案件（在办 %1 件）</translation>
+    </message>
+    <message>
+        <source>Other classes</source>
+        <translation>其他大类</translation>
     </message>
 </context>
 <context>
@@ -213,6 +262,29 @@
     <message>
         <source>%1: %2 → %3</source>
         <translation>%1：%2 → %3</translation>
+    </message>
+</context>
+<context>
+    <name>MapItemMenu</name>
+    <message>
+        <source>Drill down into this grid</source>
+        <translation>进入该网格详情</translation>
+    </message>
+    <message>
+        <source>Show the last hour's track</source>
+        <translation>显示近一小时轨迹</translation>
+    </message>
+    <message>
+        <source>Acknowledge</source>
+        <translation>确认警报</translation>
+    </message>
+    <message>
+        <source>Dispatch…</source>
+        <translation>派遣…</translation>
+    </message>
+    <message>
+        <source>Show in queue</source>
+        <translation>在队列中显示</translation>
     </message>
 </context>
 <context>

@@ -34,6 +34,7 @@ def session(qtbot: QtBot, engine: Engine, db_url: URL, tmp_path: Path) -> Iterat
         poll_interval=0.3,
         operator_login="duty1",
         operator_role="supervisor",
+        map_probes=True,  # the tests ask the page where an item is drawn, then click there
     )
     window.show()
     qtbot.waitUntil(lambda: running.store.loaded, timeout=20_000)
