@@ -19,18 +19,20 @@ from PySide6.QtWebEngineCore import (
 )
 
 from gridcommand.maps.basemap import MBTILES_SCHEME
+from gridcommand.maps.origin import declare_page_scheme
 
 MIME = {"png": b"image/png", "jpg": b"image/jpeg", "jpeg": b"image/jpeg", "webp": b"image/webp"}
 
 
 def register_scheme() -> None:
-    """Declare the scheme; Qt accepts this only before the QApplication exists.
+    """Declare our schemes (tiles, the page's own); Qt accepts this only before the QApplication.
 
     Without it the handler still answers, but Chromium warns and treats the
     scheme as an unknown one; call this early in ``main`` when possible.
     """
     if QCoreApplication.instance() is not None:
         return  # too late: Qt would refuse; the handler still works unregistered
+    declare_page_scheme()
     if QWebEngineUrlScheme.schemeByName(QByteArray(MBTILES_SCHEME.encode())).name():
         return
     scheme = QWebEngineUrlScheme(QByteArray(MBTILES_SCHEME.encode()))
