@@ -9,6 +9,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
 
+from gridcommand.widgets.plain import plain
+
 _STYLES = {
     "reconnecting": "background:#b26a00;color:white;",
     "lost": "background:#b00020;color:white;",
@@ -22,6 +24,7 @@ class ConnectionBanner(QFrame):
         self.setObjectName("connectionBanner")
         self._label = QLabel(self)
         self._label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        plain(self._label)  # the detail is a server's message
         font = self._label.font()
         font.setPointSize(font.pointSize() + 4)
         font.setBold(True)

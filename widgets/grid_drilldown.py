@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from gridcommand.db.reports.grid_report import GridReport
+from gridcommand.widgets.plain import plain
 from gridcommand.widgets.team_model import TeamModel
 
 OVERLOAD_HOUSEHOLDS = 500
@@ -37,6 +38,7 @@ class GridDrilldown(QWidget):
         font.setBold(True)
         self.title.setFont(font)
         self.title.setWordWrap(True)
+        plain(self.title)
 
         self._figures: dict[str, QLabel] = {}
         figures = QFormLayout()
@@ -50,6 +52,7 @@ class GridDrilldown(QWidget):
             ("score", self.tr("System score")),
         ):
             value = QLabel("—")
+            plain(value)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self._figures[key] = value
             figures.addRow(label, value)

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gridcommand.widgets.plain import plain
 from gridcommand.widgets.record_table import Column, RecordTableModel, SortRole
 
 
@@ -124,6 +125,7 @@ class QualityPanel(QWidget):
         self.kind.addItem(self.tr("All problems"), "")
         self.kind.currentIndexChanged.connect(self._on_kind_change)
         self.summary = QLabel()
+        plain(self.summary)
         top = QHBoxLayout()
         top.addWidget(self.summary, 1)
         top.addWidget(self.kind)

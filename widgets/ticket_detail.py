@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from gridcommand.db.actions.caseloop import ROLE_ACTIONS, allowed_actions
 from gridcommand.db.reports.ticket_detail import TicketDetail, TraceStep
+from gridcommand.widgets.plain import plain, tooltip
 from gridcommand.widgets.record_table import Column, RecordTableModel
 from gridcommand.widgets.ticket_columns import priority_name, source_name, status_name
 
@@ -84,6 +85,7 @@ class TicketDetailPanel(QWidget):
         font.setBold(True)
         self.header.setFont(font)
         self.header.setWordWrap(True)
+        plain(self.header)
 
         self._values: dict[str, QLabel] = {}
         form = QFormLayout()
@@ -217,7 +219,7 @@ class TicketDetailPanel(QWidget):
                 )
             else:
                 label.setText(self.tr("(unreadable photo)"))
-            label.setToolTip(f"{photo.stage} · {_local(photo.taken_at)}")
+            label.setToolTip(tooltip(f"{photo.stage} · {_local(photo.taken_at)}"))
             self._photos.addWidget(label)
         self._photos.addStretch(1)
 

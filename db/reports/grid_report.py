@@ -23,6 +23,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.engine import Row
 
 from gridcommand.db.live.records import mask_phone
+from gridcommand.db.live.text import neutralise
 
 #: A patrolling worker sees about this far either side of the path.
 PATROL_SIGHT_M = 25.0
@@ -138,14 +139,15 @@ def load_grid_report(
     )
     return GridReport(
         code=grid.code,
-        name=grid.name,
-        community=grid.community,
-        street=grid.street or "",
+        name=neutralise(grid.name),
+        community=neutralise(grid.community),
+        street=neutralise(grid.street or ""),
         households=grid.households,
         population=grid.population,
         area_km2=area_km2(boundary),
         team=tuple(
-            TeamMember(m.code, m.name, m.role, mask_phone(m.phone), m.last_seen) for m in team
+            TeamMember(m.code, neutralise(m.name), m.role, mask_phone(m.phone), m.last_seen)
+            for m in team
         ),
         households_per_worker=grid.households / full_timers,
         cases_per_day=tuple((day, count) for day, count in per_day),
