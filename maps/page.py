@@ -155,7 +155,8 @@ def content_security_policy(html: str, image_schemes: tuple[str, ...] = ()) -> s
 
 def with_policy(html: str) -> str:
     """``html`` with its Content-Security-Policy as the first element of its head."""
-    policy = escape(content_security_policy(html, (MBTILES_SCHEME,)), quote=True)
+    # data: for Leaflet's blank tile (an inline GIF it shows while a tile is dropped).
+    policy = escape(content_security_policy(html, (MBTILES_SCHEME, "data")), quote=True)
     meta = f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
     head, found, rest = html.partition("<head>")
     if not found:

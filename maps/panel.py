@@ -206,6 +206,9 @@ class MapPanel(QWidget):
         if self.basemap.kind == "mbtiles":
             key = f"m{abs(hash(self.basemap.source)):x}"
             self.tiles.files[key] = self.basemap.source
+        elif self.basemap.kind == "xyz":
+            key = f"x{abs(hash(self.basemap.source)):x}"
+            self.tiles.templates[key] = self.basemap.source
         self.bridge.send_command("basemap", basemap=self.basemap.to_page(key))
 
     def _on_load_started(self) -> None:
