@@ -1,11 +1,12 @@
 """The page's own origin: ``gcmap://page/``, served from the page's folder by Qt.
 
-A page loaded from ``file://`` can only load its own scripts while local content
-may read any local file, and its Content-Security-Policy 'self' then means every
-file on the disk. Served from a scheme of its own instead, the page is one origin
-with nothing else in it: the handler answers only for the files in the page's
-folder, and only to GET. The policy travels in the page's first ``<meta>``: PySide6
-6.11 garbles ``setAdditionalResponseHeaders`` (each byte became a directive).
+A page loaded from ``file://`` can load its own scripts only while local content
+may read every local file (``LocalContentCanAccessFileUrls``), and its policy's
+'self' then means every file on the disk. Served from a scheme of its own
+instead, the page is one origin with nothing else in it: the handler answers
+only for the files in the page's folder, and only to GET. The policy travels in
+the page's first ``<meta>``: PySide6 6.11 garbles ``setAdditionalResponseHeaders``
+(each byte of the value became a directive).
 """
 
 from __future__ import annotations

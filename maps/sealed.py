@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 Attr = QWebEngineSettings.WebAttribute
 NavigationType = QWebEnginePage.NavigationType
 
-#: Off: the page is a local file that must reach neither other files nor the network.
+#: Off: the page (served from its own scheme) must reach neither local files nor the network.
 #: Set in this order: on PySide6 6.12 setting the first also changes the second.
 SETTINGS_OFF = (
     Attr.LocalContentCanAccessRemoteUrls,

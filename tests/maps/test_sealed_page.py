@@ -15,6 +15,7 @@ from collections.abc import Iterator
 import pytest
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent
+from PySide6.QtWebEngineCore import QWebEngineSettings
 
 from gridcommand.db.live.records import ChangeBatch
 from gridcommand.db.live.store import StateStore
@@ -166,6 +167,13 @@ def test_the_page_runs_under_its_policy_with_no_violation(qtbot, open_panel, sto
     panel.on_store_updated(store.apply(city(grids=4, tickets=2)))
     qtbot.waitUntil(lambda: counts(qtbot, panel)["alerts"] == 2, timeout=5000)
     assert panel.page.url().scheme() == "gcmap"
+    settings = panel.page.settings()
+    for attribute in (
+        QWebEngineSettings.WebAttribute.LocalContentCanAccessFileUrls,
+        QWebEngineSettings.WebAttribute.LocalContentCanAccessRemoteUrls,
+        QWebEngineSettings.WebAttribute.JavascriptCanOpenWindows,
+    ):
+        assert settings.testAttribute(attribute) is False, attribute
     policy = js(
         qtbot,
         panel,
