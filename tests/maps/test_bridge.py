@@ -54,8 +54,8 @@ def test_what_the_page_sends_is_checked_before_anyone_hears_it(qtbot):
         signal.connect(heard.append)
     for bad in ("5", 5.5, True, None, -5, 2**40, 6, [5]):
         bridge.click_alert(bad)
-    for bad in (5, "", "W" * 65, "W1\n", "W2", {"id": "W1"}):
-        bridge.click_worker(bad)
+    for wrong in (5, "", "W" * 65, "W1\n", "W2", {"id": "W1"}):
+        bridge.click_worker(wrong)
     bridge.double_click_grid("G2")
     assert heard == [] and bridge.refused == 15
     bridge.click_alert(5.0)  # a JavaScript number arrives as a float
