@@ -88,6 +88,8 @@ class MainWindow(QMainWindow):
             )
         )
         self._keys_label.setStyleSheet(f"color:{HINT_TEXT};")
+        for label in (self._connection_label, self._location_label, self._operator_label):
+            label.setTextFormat(Qt.TextFormat.PlainText)  # logins and places are data
         status = self.statusBar()
         status.addWidget(self._connection_label)
         status.addWidget(self._location_label)

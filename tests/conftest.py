@@ -26,6 +26,10 @@ from sqlalchemy.engine import URL
 from gridcommand.db.schema import embedded
 from gridcommand.db.schema.engine import make_engine
 from gridcommand.db.schema.migrate import upgrade
+from gridcommand.maps.tiles import register_scheme
+
+# The map page's own scheme and the tiles' must be declared before pytest-qt makes the app.
+register_scheme()
 
 TEMPLATE = "gc_template"
 

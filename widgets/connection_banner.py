@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
 
 from gridcommand.resources.palette import CONNECTION
+from gridcommand.widgets.plain import plain
 
 _STYLES = {
     state: f"background:{CONNECTION[state]};color:white;"
@@ -23,6 +24,7 @@ class ConnectionBanner(QFrame):
         self.setObjectName("connectionBanner")
         self._label = QLabel(self)
         self._label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        plain(self._label)  # the detail is a server's message
         font = self._label.font()
         font.setPointSize(font.pointSize() + 4)
         font.setBold(True)

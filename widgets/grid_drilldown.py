@@ -30,6 +30,7 @@ from gridcommand.db.reports.grid_cases import GridCase
 from gridcommand.db.reports.grid_report import GridReport
 from gridcommand.resources.palette import ALARM_TEXT, CLASS_OTHER, CLASS_STACK
 from gridcommand.resources.vocabulary import source_name, ticket_status_name
+from gridcommand.widgets.plain import plain
 from gridcommand.widgets.record_table import Column, RecordRole, RecordTableModel
 from gridcommand.widgets.team_model import TeamModel
 
@@ -78,6 +79,7 @@ class GridDrilldown(QWidget):
         font.setBold(True)
         self.title.setFont(font)
         self.title.setWordWrap(True)
+        plain(self.title)
 
         self._figures: dict[str, QLabel] = {}
         figures = QFormLayout()
@@ -91,6 +93,7 @@ class GridDrilldown(QWidget):
             ("score", self.tr("System score")),
         ):
             value = QLabel("—")
+            plain(value)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self._figures[key] = value
             figures.addRow(label, value)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from gridcommand.db.live.store import WorkerState
 from gridcommand.resources.palette import WORKER_STATUS
 from gridcommand.resources.vocabulary import worker_role_name, worker_status_name
+from gridcommand.widgets.plain import plain
 from gridcommand.widgets.record_table import Column, RecordRole, RecordTableModel, SortRole
 from gridcommand.widgets.ticket_columns import span
 
@@ -111,6 +112,7 @@ class WorkersPanel(QWidget):
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self.proxy.setFilterFixedString)
         self.summary = QLabel()
+        plain(self.summary)
         top = QHBoxLayout()
         top.addWidget(self.summary, 1)
         top.addWidget(self.search, 2)

@@ -23,6 +23,7 @@ from gridcommand.db.live.records import (
     WorkerRecord,
     mask_phone,
 )
+from gridcommand.db.live.text import neutralise, neutralised
 
 XMIN = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin"
 
@@ -88,13 +89,24 @@ RECORD_REJECTION = (
 )
 
 
+#: A ticket's free text, shown as written but with no bidirectional control (see text.py).
+TICKET_TEXT = (
+    "code",
+    "category_name",
+    "class_name",
+    "description",
+    "reporter",
+    "assignee_department",
+)
+
+
 def grid(row: dict[str, Any]) -> GridRecord:
     boundary = row["boundary"]
     if isinstance(boundary, str):
         boundary = json.loads(boundary)
     return GridRecord(
         code=row["code"],
-        name=row["name"],
+        name=neutralise(row["name"]),
         community_code=row["community_code"],
         street_code=row["street_code"],
         boundary=boundary,
@@ -110,7 +122,7 @@ def grid(row: dict[str, Any]) -> GridRecord:
 def worker(row: dict[str, Any]) -> WorkerRecord:
     return WorkerRecord(
         code=row["code"],
-        name=row["name"],
+        name=neutralise(row["name"]),
         role=row["role"],
         grid_code=row["grid_code"],
         phone_masked=mask_phone(row["phone"]),
@@ -132,14 +144,14 @@ def ticket(row: dict[str, Any]) -> TicketRecord:
             lon, lat = to_wgs84(lon, lat, row["crs"])
     fields = {k: row[k] for k in TicketRecord.__dataclass_fields__ if k in row}
     fields.update(lon=lon, lat=lat, description=row["description"] or "")
-    return TicketRecord(**fields)
+    return TicketRecord(**neutralised(fields, TICKET_TEXT))
 
 
 def action(row: dict[str, Any]) -> ActionRecord:
     fields = {k: row[k] for k in ActionRecord.__dataclass_fields__}
-    return ActionRecord(**fields)
+    return ActionRecord(**neutralised(fields, ("actor", "note")))
 
 
 def rejection(row: dict[str, Any]) -> RejectionRecord:
     fields = {k: row[k] for k in RejectionRecord.__dataclass_fields__}
-    return RejectionRecord(**fields)
+    return RejectionRecord(**neutralised(fields, ("reason",)))

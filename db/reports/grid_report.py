@@ -24,6 +24,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.engine import Row
 
 from gridcommand.db.live.records import mask_phone
+from gridcommand.db.live.text import neutralise
 from gridcommand.db.reports.grid_cases import GridCase, listed, load_cases
 
 #: A patrolling worker sees about this far either side of the path.
@@ -128,14 +129,15 @@ def load_grid_report(
     )
     return GridReport(
         code=grid.code,
-        name=grid.name,
-        community=grid.community,
-        street=grid.street or "",
+        name=neutralise(grid.name),
+        community=neutralise(grid.community),
+        street=neutralise(grid.street or ""),
         households=grid.households,
         population=grid.population,
         area_km2=area_km2(boundary),
         team=tuple(
-            TeamMember(m.code, m.name, m.role, mask_phone(m.phone), m.last_seen) for m in team
+            TeamMember(m.code, neutralise(m.name), m.role, mask_phone(m.phone), m.last_seen)
+            for m in team
         ),
         households_per_worker=grid.households / full_timers,
         cases_per_day=_per_day(recent),

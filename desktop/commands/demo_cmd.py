@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from gridcommand.db.demo.seed import seed_demo
 from gridcommand.db.schema.engine import open_database
 from gridcommand.db.schema.models import Grid
+from gridcommand.db.schema.urls import child_environment
 from gridcommand.desktop.commands.app_cmd import add_window_options, prepare_schema
 from gridcommand.desktop.commands.seed_cmd import ProgressLine
 
@@ -53,13 +54,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.set_defaults(func=run)
 
 
-def simulator_command(url: str, args: argparse.Namespace) -> list[str]:
+def simulator_command(args: argparse.Namespace) -> list[str]:
+    """The simulator's command line; its database comes in the environment (see below)."""
     return [
         sys.executable,
         "-m",
         "gridcommand.desktop",
-        "--db",
-        url,
         "simulate",
         "--parent-pid",
         str(os.getpid()),
@@ -89,8 +89,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"Seeded {summary.grids} grids and {summary.tickets} tickets.", file=sys.stderr)
         simulator = None
         if not args.no_simulator:
-            url = db.url.render_as_string(hide_password=False)
-            simulator = subprocess.Popen(simulator_command(url, args))
+            simulator = subprocess.Popen(simulator_command(args), env=child_environment(db.url))
         try:
             return run_window(db, args)
         finally:
