@@ -74,11 +74,11 @@ def test_a_replica_console_reads_the_replica_and_acts_on_the_primary(
         ).one()
     assert primary.status == "dispatched"
     assert session.store.tickets[tid].assignee_worker_code == primary.assignee_worker_code
-    with psycopg.connect(conninfo(replica_url)) as conn:
-        on_replica = conn.execute("SELECT status FROM tickets WHERE id = %s", (tid,)).fetchone()
-        assert on_replica == ("dispatched",)
+    with psycopg.connect(conninfo(replica_url)) as standby:
+        on_replica = standby.execute("SELECT status FROM tickets WHERE id = %s", (tid,))
+        assert on_replica.fetchone() == ("dispatched",)
         with pytest.raises(psycopg.errors.ReadOnlySqlTransaction):
-            conn.execute("UPDATE tickets SET status = 'closed' WHERE id = %s", (tid,))
+            standby.execute("UPDATE tickets SET status = 'closed' WHERE id = %s", (tid,))
 
 
 def test_window_commands_take_a_replica_and_polling_from_flags_or_environment(
