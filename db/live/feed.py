@@ -92,6 +92,8 @@ class ChangeFeed(threading.Thread):
         self.validator = Validator()
         self.state = FeedState("connecting")
         self.catchups = 0
+        #: Seconds spent in catch-up reads (BEGIN to COMMIT), for the bench's cost per poll.
+        self.catchup_s = 0.0
         self._last_catchup = 0.0
         self._listen_allowed = listen
         self._write_conninfo = libpq_conninfo(write_url) if write_url is not None else None
@@ -228,6 +230,7 @@ class ChangeFeed(threading.Thread):
         initial = self._xmin is None
         params = {"x": self._xmin or 0, "initial": initial}
         refused: list[RejectionRecord] = []
+        began = time.perf_counter()
         conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         try:
             # One round trip for the five small reads, not one each: on a busy server
@@ -271,6 +274,7 @@ class ChangeFeed(threading.Thread):
             raise
         finally:
             conn.execute("COMMIT")
+        self.catchup_s += time.perf_counter() - began
         self._last_catchup = time.monotonic()
         self.catchups += 1
         batch, more = self._build(initial, grids, workers, positions, tickets, actions, rejections)
