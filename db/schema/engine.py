@@ -61,7 +61,10 @@ class Database:
     def engine(self) -> Engine:
         """The write engine (the primary)."""
         if self._engine is None:
-            self._engine = make_engine(self.url)
+            # Told not to LISTEN: a pooler in transaction mode, where a statement prepared
+            # in one transaction's server session is unknown to the next one's.
+            unprepared = {} if self.listen else {"prepare_threshold": None}
+            self._engine = make_engine(self.url, connect_args=unprepared)
         return self._engine
 
     @property

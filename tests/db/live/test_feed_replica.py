@@ -16,14 +16,17 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import URL
 
-from gridcommand.db.demo.seed import seed_demo
+from gridcommand.db.actions.service import Operator, perform
+from gridcommand.db.demo.seed import DISTRICT_CODE, seed_demo
 from gridcommand.db.live.feed import POLL_IDLE_S
 from gridcommand.db.schema import embedded
+from gridcommand.db.schema.engine import Database
 from tests.conftest import conninfo
 from tests.db.live.feed_harness import FeedHarness
 from tests.pgbouncer import pgbouncer, through
 
 NOW = datetime.now(UTC)
+DUTY = Operator("duty.pool", "值班员", "supervisor", "district", DISTRICT_CODE)
 
 
 @pytest.fixture
@@ -164,3 +167,28 @@ def test_the_feed_works_through_pgbouncer_in_transaction_mode(
             _arrives_within(h, db_url, seeded, 10)
         assert h.states[-1].state == "connected"
         assert all(s.state != "reconnecting" for s in h.states)
+
+
+def test_a_console_told_not_to_listen_acts_through_pgbouncer(
+    seeded: Engine, db_url: URL, bouncer_port: int
+) -> None:
+    """Actions through the pooler: more than psycopg's five uses, never a prepared statement."""
+    db = Database(url=through(db_url, bouncer_port), listen=False)
+    try:
+        with db.engine.connect() as conn:
+            assert conn.connection.driver_connection.prepare_threshold is None  # type: ignore[union-attr]
+        grid, lon, lat = _grid_point(seeded)
+        for n in range(8):
+            tid = _insert(db_url, grid, lon, lat, f"井盖缺失 {n}")
+            result = perform(db.engine, DUTY, "register", tid, 1)
+            assert result.to_status == "registered"
+        with seeded.connect() as conn:
+            registered = conn.execute(
+                text(
+                    "SELECT count(*) FROM ticket_actions WHERE action = 'register'"
+                    " AND actor LIKE '%duty.pool%'"
+                )
+            ).scalar_one()
+        assert registered == 8
+    finally:
+        db.close()
