@@ -103,11 +103,20 @@ class WindowSession:
     ) -> None:
         self.window = window
         self.engine: Engine = db.engine
-        self.url: URL = db.url
+        # Reads and the feed from a replica when there is one; writes (actions) to db.engine.
+        self.read_engine: Engine = getattr(db, "read_engine", db.engine)
+        self.url: URL = getattr(db, "read_url", db.url)
         self.store = store
         self.names = Names(store)
         self.runner = BackgroundRunner(window)
-        self.live = LiveData(self.url, store, parent=window, poll_interval=poll_interval)
+        self.live = LiveData(
+            self.url,
+            store,
+            parent=window,
+            poll_interval=poll_interval,
+            listen=getattr(db, "listen", True),
+            write_url=db.url if self.url != db.url else None,
+        )
         n = self.names
         self.queues = QueuePanel(store.clock, time_state, n.grid, n.worker, n.regions_of)
         self.detail = TicketDetailPanel()
@@ -192,7 +201,7 @@ class WindowSession:
 
     def start(self) -> WindowSession:
         self.actions.resolve_operator(self._login, self._role)
-        engine = self.engine
+        engine = self.read_engine
         self.runner.submit(
             "reference", lambda: load_reference(engine), self.filter_bar.set_reference
         )
@@ -210,7 +219,7 @@ class WindowSession:
 
     # -- reports off the GUI thread ------------------------------------------------
     def show_detail(self, ticket_id: int) -> None:
-        engine = self.engine
+        engine = self.read_engine
         self.runner.submit(
             "ticket-detail",
             lambda: load_ticket_detail(engine, ticket_id),
@@ -227,7 +236,7 @@ class WindowSession:
         self.detail.show_detail(detail)
 
     def show_grid(self, code: str) -> None:
-        engine = self.engine
+        engine = self.read_engine
         self.window.show_panel("grid")
         self.runner.submit(
             "grid-report",

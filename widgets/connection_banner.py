@@ -16,6 +16,7 @@ _STYLES = {
     state: f"background:{CONNECTION[state]};color:white;"
     for state in ("reconnecting", "lost", "connecting")
 }
+_STYLES["lagging"] = _STYLES["reconnecting"]
 
 
 class ConnectionBanner(QFrame):
@@ -45,6 +46,7 @@ class ConnectionBanner(QFrame):
             "connecting": self.tr("Connecting to the database…"),
             "reconnecting": self.tr("Database connection interrupted — reconnecting"),
             "lost": self.tr("Database connection lost — the picture is NOT live"),
+            "lagging": self.tr("The picture is late —"),
         }.get(state, state)
         self._label.setText(f"{headline}  {detail}".strip())
         self.setStyleSheet(_STYLES.get(state, _STYLES["lost"]))

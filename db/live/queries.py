@@ -25,7 +25,20 @@ from gridcommand.db.live.records import (
 )
 from gridcommand.db.live.text import neutralise, neutralised
 
+#: Allowed during recovery, so the same watermark works on a hot standby (the rows'
+#: ``txid`` were written on the primary and replayed unchanged).
 XMIN = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin"
+#: What the feed's connection reaches: a standby, and the server's own backend pid (a
+#: pooler answers the client with a pid of its own; LISTEN cannot work through it).
+SERVER = "SELECT pg_is_in_recovery() AS standby, pg_backend_pid() AS pid"
+#: How far a standby is behind its primary, in seconds. Replayed everything it
+#: received while still streaming: not behind, however long the primary was quiet.
+STANDBY_LAG = (
+    "SELECT CASE WHEN pg_last_wal_receive_lsn() IS NOT DISTINCT FROM pg_last_wal_replay_lsn()"
+    " AND EXISTS (SELECT 1 FROM pg_stat_wal_receiver WHERE status = 'streaming') THEN 0.0"
+    " ELSE coalesce(extract(epoch FROM now() - pg_last_xact_replay_timestamp()), 0.0)"
+    " END::float8 AS lag_s"
+)
 
 GRIDS = (
     "SELECT g.code, g.name, g.community_code, c.parent_code AS street_code, g.boundary,"

@@ -22,6 +22,8 @@ from sqlalchemy.exc import ArgumentError
 from gridcommand.db.schema.errors import UserFacingError
 
 ENV_VAR = "GRIDCOMMAND_DATABASE_URL"
+REPLICA_ENV_VAR = "GRIDCOMMAND_READ_REPLICA_URL"
+NO_LISTEN_ENV_VAR = "GRIDCOMMAND_NO_LISTEN"
 _ACCEPTED_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
 
 
@@ -51,6 +53,17 @@ def configured_url(cli_value: str | None) -> URL | None:
     """The shared server the user chose (flag first, then environment), if any."""
     raw = cli_value if cli_value else os.environ.get(ENV_VAR)
     return parse_database_url(raw) if raw else None
+
+
+def configured_replica_url(cli_value: str | None) -> URL | None:
+    """The hot standby to read from (flag first, then environment), if any."""
+    raw = cli_value if cli_value else os.environ.get(REPLICA_ENV_VAR)
+    return parse_database_url(raw) if raw else None
+
+
+def no_listen_configured() -> bool:
+    """``GRIDCOMMAND_NO_LISTEN=1`` (or true/yes/on): the feed polls, never LISTENs."""
+    return os.environ.get(NO_LISTEN_ENV_VAR, "").strip().lower() in ("1", "true", "yes", "on")
 
 
 def describe(url: URL) -> str:

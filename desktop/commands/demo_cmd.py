@@ -16,10 +16,13 @@ import time
 from sqlalchemy import func, select
 
 from gridcommand.db.demo.seed import seed_demo
-from gridcommand.db.schema.engine import open_database
 from gridcommand.db.schema.models import Grid
 from gridcommand.db.schema.urls import child_environment
-from gridcommand.desktop.commands.app_cmd import add_window_options, prepare_schema
+from gridcommand.desktop.commands.app_cmd import (
+    add_window_options,
+    open_window_database,
+    prepare_schema,
+)
 from gridcommand.desktop.commands.seed_cmd import ProgressLine
 
 
@@ -77,7 +80,7 @@ def simulator_command(args: argparse.Namespace) -> list[str]:
 def run(args: argparse.Namespace) -> int:
     from gridcommand.desktop.app import run_window
 
-    with open_database(args.db) as db:
+    with open_window_database(args) as db:
         prepare_schema(db)
         with db.engine.connect() as conn:
             seeded = conn.execute(select(func.count()).select_from(Grid)).scalar_one()

@@ -53,6 +53,10 @@
         <source>Database connection lost — the picture is NOT live</source>
         <translation>数据库连接已断开——画面不是实时的</translation>
     </message>
+    <message>
+        <source>The picture is late —</source>
+        <translation>画面有延迟——</translation>
+    </message>
 </context>
 <context>
     <name>DispatchDialog</name>
@@ -198,6 +202,22 @@
     </message>
 </context>
 <context>
+    <name>LiveData</name>
+    <message>
+        <source>replica %1 s behind</source>
+        <extracomment>Worker fixes applied by one regular flush at most (a city sends ~5,000 a second, ~750 a tick); the rest wait for the next tick, in order. Middle-generation collections between two full ones, once the first load is in (CPython's default is 10; see _freeze_what_was_loaded).</extracomment>
+        <translation>只读副本落后 %1 秒</translation>
+    </message>
+    <message>
+        <source>replica, polling</source>
+        <translation>只读副本，轮询</translation>
+    </message>
+    <message>
+        <source>polling, no LISTEN</source>
+        <translation>轮询，未使用 LISTEN</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>gridcommand — Grid Command Centre</source>
@@ -242,6 +262,10 @@
     <message>
         <source>● Live</source>
         <translation>● 实时</translation>
+    </message>
+    <message>
+        <source>◐ Live, behind</source>
+        <translation>◐ 实时（延迟）</translation>
     </message>
     <message>
         <source>○ Connecting</source>
