@@ -755,6 +755,10 @@
         <translation>网格员退回</translation>
     </message>
     <message>
+        <source>Category changed</source>
+        <translation>已改类别</translation>
+    </message>
+    <message>
         <source>Alerts</source>
         <extracomment>The map's own words (legend headings and entries, tooltip keys), by page key.</extracomment>
         <translation>告警</translation>
