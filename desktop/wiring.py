@@ -25,6 +25,7 @@ from gridcommand.db.reports.grid_report import load_grid_report
 from gridcommand.db.reports.ticket_detail import TicketDetail, load_ticket_detail
 from gridcommand.desktop.alarm import Alarm
 from gridcommand.desktop.background import BackgroundRunner
+from gridcommand.desktop.category_suggest import CategorySuggester
 from gridcommand.desktop.fanout import DeltaFanout
 from gridcommand.desktop.live import LiveData
 from gridcommand.desktop.main_window import MainWindow
@@ -130,6 +131,9 @@ class WindowSession:
         self.actions.ticket_chosen.connect(self.show_detail)
         self.actions.action_done.connect(self._on_action_done)
         self.actions.operator_changed.connect(window.set_operator)
+        self.categories = CategorySuggester(
+            window, self.engine, store, self.runner, self.detail, self.actions
+        )
         window.set_operator(self.actions.operator)
         self._login, self._role = operator_login, operator_role
         self.map: MapPanel | None = None
@@ -180,10 +184,12 @@ class WindowSession:
         )
         self.live.start()
         self._chart_timer.start()
+        self.categories.start()
         return self
 
     def stop(self) -> None:
         self._chart_timer.stop()
+        self.categories.stop()
         self.live.stop()
         self.runner.wait(5000)
         self.runner.shutdown()

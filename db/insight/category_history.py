@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, select
 
 from gridcommand.db.insight.textcat import Accuracy, CategoryModel, evaluate
-from gridcommand.db.schema.models import Ticket, TicketStatus
+from gridcommand.db.schema.models import Category, Ticket, TicketStatus
 
 HOLDOUT_EVERY = 5
 MAX_CASES = 100_000
@@ -41,6 +41,28 @@ def train(engine: Engine) -> CategoryModel:
     """A model of every closed case (for the console: nothing is held back)."""
     cases = closed_cases(engine)
     return CategoryModel.fit([c.description for c in cases], [c.category_code for c in cases])
+
+
+@dataclass(frozen=True, slots=True)
+class TrainedSuggester:
+    """A trained model with the names of the items it may suggest (for the console)."""
+
+    model: CategoryModel
+    names: dict[str, str]
+
+    def suggest(self, text: str, k: int = 3) -> list[tuple[str, str, float]]:
+        """(code, name, score), most likely first."""
+        return [
+            (s.category_code, self.names.get(s.category_code, s.category_code), s.score)
+            for s in self.model.suggest(text, k)
+        ]
+
+
+def train_suggester(engine: Engine) -> TrainedSuggester:
+    model = train(engine)
+    with engine.connect() as conn:
+        names = {code: name for code, name in conn.execute(select(Category.code, Category.name))}
+    return TrainedSuggester(model, names)
 
 
 def split(cases: list[ClosedCase]) -> tuple[list[ClosedCase], list[ClosedCase]]:

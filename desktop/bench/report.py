@@ -9,6 +9,7 @@ from typing import Any
 
 from gridcommand.desktop.bench.profile import Profile
 from gridcommand.desktop.bench.run import Figures, summarise
+from gridcommand.desktop.bench.sections import kept_sections
 
 TARGET_P95_MS = 300.0
 APP_PHASES = ("start-up", "live", "inserts", "batch", "after")
@@ -87,7 +88,9 @@ def write(out: Path, data: dict[str, Any]) -> tuple[Path, Path]:
     as_json = out / "benchmarks.json"
     as_json.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     as_md = out / "BENCHMARKS.md"
-    as_md.write_text(markdown(data), encoding="utf-8")
+    # Sections other measurements wrote (the category model, the forecast) stay.
+    kept = kept_sections(as_md.read_text(encoding="utf-8")) if as_md.exists() else ""
+    as_md.write_text(markdown(data) + ("\n" + kept if kept else ""), encoding="utf-8")
     return as_md, as_json
 
 

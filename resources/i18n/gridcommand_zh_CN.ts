@@ -517,6 +517,7 @@
     <name>TicketDetailPanel</name>
     <message>
         <source>Select a ticket in a queue or on the map.</source>
+        <extracomment>How many suggested categories the panel offers (keys K, then 1, 2, 3). A ticket's detail is on screen (its id): suggestions may follow it. The officer took a suggested category: ticket id, item code.</extracomment>
         <translation>请在队列或地图上选择案件。</translation>
     </message>
     <message>
@@ -582,6 +583,10 @@
     <message>
         <source>Trace (each step, who, when)</source>
         <translation>办理轨迹（环节、操作人、时间）</translation>
+    </message>
+    <message>
+        <source>Suggested category (K, then 1–3):</source>
+        <translation>建议类别（按 K 再按 1–3）：</translation>
     </message>
     <message>
         <source>Show on map (F)</source>

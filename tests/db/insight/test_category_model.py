@@ -33,7 +33,8 @@ def test_the_model_reads_words_it_was_not_shown_whole() -> None:
     )
     assert model.suggest("小区门口井盖没了")[0].category_code == "lid"
     assert model.suggest("垃圾", 3)[0].category_code == "trash"
-    assert abs(sum(s.probability for s in model.suggest("x", 3)) - 1.0) < 1e-6
+    # Nothing known in the text: the most common items, most common first.
+    assert [s.category_code for s in model.suggest("x", 2)] == ["lamp", "lid"]
 
 
 def test_the_seed_words_reports_in_many_ways(history: Engine) -> None:
