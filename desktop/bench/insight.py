@@ -3,21 +3,27 @@
 ``python -m gridcommand.desktop.bench.insight [--grids N] [--out DIR]`` seeds a
 temporary city (never the user's database), measures the category suggestions on
 the held-out fifth of its closed cases, and writes the section
-"Category suggested for free text" into ``BENCHMARKS.md``.
+"Category suggested for free text" into ``BENCHMARKS.md``; then backtests the overdue
+forecast over the last ten days of the month (hourly snapshots, the model trained on
+cases that ended before them) and writes "Overdue forecast".
 """
 
 from __future__ import annotations
 
 import argparse
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from gridcommand.db.insight.backtest import TOP, Backtest, run_backtest
+from gridcommand.db.insight.case_history import load_cases
 from gridcommand.db.insight.category_history import closed_cases, measure
 from gridcommand.db.insight.textcat import Accuracy
 from gridcommand.desktop.bench.city import build_city
 from gridcommand.desktop.bench.sections import replace_section
 
 DEFAULT_GRIDS = 1000
+TEST_DAYS = 10
 
 
 def category_section(grids: int, days: int, cases: int, seconds: float, a: Accuracy) -> str:
@@ -42,6 +48,53 @@ def category_section(grids: int, days: int, cases: int, seconds: float, a: Accur
     )
 
 
+def forecast_section(grids: int, test_days: int, seconds: float, b: Backtest) -> str:
+    lines = [
+        "## Overdue forecast (超期预警)",
+        "",
+        f"Seeded district of {grids} grids, 30 days of history. Test window: the last"
+        f" {test_days} days, one snapshot an hour ({b.snapshots}); the model"
+        f" (`db/insight/forecast.py`) learnt from the {b.trained_on} cases that had ended"
+        " before the window. At each snapshot every open case gets the chance it goes red"
+        " (deadline passes while still open) within the next hour. Cases at stake (deadline"
+        f" within the hour): {b.at_stake}, of which {b.went_red} went red.",
+        "",
+        "Calibration, cases at stake by predicted risk:",
+        "",
+        "| predicted risk | cases | mean predicted | observed red |",
+        "| --- | --- | --- | --- |",
+    ]
+    lines += [
+        f"| {d.low:.1f}–{d.high:.1f} | {d.cases} | {d.predicted:.2f} | {d.observed:.2f} |"
+        for d in b.deciles
+    ]
+    lines += [
+        "",
+        f"| over every open case at every snapshot | precision, top {TOP} | Brier score |",
+        "| --- | --- | --- |",
+        f"| forecast | {b.precision_at_top:.2f} | {b.brier:.4f} |",
+        f"| baseline: every case past 75 % of its limit | {b.baseline_precision_at_top:.2f}"
+        f" | {b.baseline_brier:.4f} |",
+        f"| sharper baseline: every case whose deadline is within the hour | —"
+        f" | {b.deadline_brier:.4f} |",
+        "",
+        "Reading it: the baseline flags many cases whose deadline is hours away, so its"
+        " list is mostly wrong for the coming hour. In the seeded history most cases at"
+        " stake do go red (closing waits for verification), so the horizon itself carries"
+        " much of the forecast; what the distributions add is shown by the Brier score"
+        " against the sharper baseline and by the calibration table. The upper deciles"
+        " are under-predicted: the model learns only from cases that had ended, which"
+        " leaves out the slowest ones still open (censoring). The seeded history has no"
+        " effect of a worker's load on handling time; the factors learnt by load"
+        " (open cases held when accepting; 1–2 = 1; fewer than 20 cases leave 1) are "
+        + ", ".join(f"{name}: {scale:.2f} ({n} cases)" for name, scale, n in b.load_scale)
+        + ".",
+        "",
+        f"The backtest took {seconds:.1f} s.",
+    ]
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--grids", type=int, default=DEFAULT_GRIDS)
@@ -54,10 +107,16 @@ def main(argv: list[str] | None = None) -> int:
         seconds = time.monotonic() - started
         cases = len(closed_cases(city.engine))
         section = category_section(args.grids, 30, cases, seconds, accuracy)
+        started = time.monotonic()
+        now = datetime.now(UTC)
+        history = load_cases(city.engine, now - timedelta(days=31))
+        backtest = run_backtest(history, now - timedelta(days=TEST_DAYS), now)
+        forecast = forecast_section(args.grids, TEST_DAYS, time.monotonic() - started, backtest)
     finally:
         city.close()
     replace_section(args.out / "BENCHMARKS.md", "category-suggestions", section)
-    print(section)
+    replace_section(args.out / "BENCHMARKS.md", "overdue-forecast", forecast)
+    print(section, forecast, sep="\n\n")
     return 0
 
 
