@@ -29,6 +29,7 @@ from gridcommand.desktop.category_suggest import CategorySuggester
 from gridcommand.desktop.fanout import DeltaFanout
 from gridcommand.desktop.live import LiveData
 from gridcommand.desktop.main_window import MainWindow
+from gridcommand.desktop.overdue_watch import OverdueWatch
 from gridcommand.desktop.ticket_actions import TicketActions, fallback_operator, show_failure
 from gridcommand.maps.basemap import Basemap
 from gridcommand.maps.panel import MapPanel
@@ -134,6 +135,7 @@ class WindowSession:
         self.categories = CategorySuggester(
             window, self.engine, store, self.runner, self.detail, self.actions
         )
+        self.overdue = OverdueWatch(window, self.engine, store, self.runner, self.queues)
         window.set_operator(self.actions.operator)
         self._login, self._role = operator_login, operator_role
         self.map: MapPanel | None = None
@@ -185,11 +187,13 @@ class WindowSession:
         self.live.start()
         self._chart_timer.start()
         self.categories.start()
+        self.overdue.start()
         return self
 
     def stop(self) -> None:
         self._chart_timer.stop()
         self.categories.stop()
+        self.overdue.stop()
         self.live.stop()
         self.runner.wait(5000)
         self.runner.shutdown()

@@ -57,6 +57,8 @@ ALARM_TEXT = "#ff5252"
 REJECTED_TEXT = "#ffb74d"
 #: Secondary text (key hints).
 HINT_TEXT = "#9e9e9e"
+#: The count of cases likely to go red within the hour (amber: not yet overdue).
+AT_RISK = "#ffb300"
 #: An unacknowledged emergency's row, flashing between the two.
 FLASH_ON, FLASH_OFF = "#b71c1c", "#4a0e0e"
 #: The database connection, in the status bar and the banner.

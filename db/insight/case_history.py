@@ -107,3 +107,9 @@ def forecast_now(engine: Engine, horizon: timedelta, now: datetime | None = None
     cases = load_cases(engine, moment - timedelta(days=LEARN_DAYS))
     model = OverdueModel.fit(cases, until=moment)
     return model.forecast(open_cases(cases, moment), moment, horizon)
+
+
+def learn_recent(engine: Engine, now: datetime | None = None) -> OverdueModel:
+    """A model of the cases that ended in the last ``LEARN_DAYS`` (for the console)."""
+    moment = now or datetime.now(UTC)
+    return OverdueModel.fit(load_cases(engine, moment - timedelta(days=LEARN_DAYS)), until=moment)

@@ -27,6 +27,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from statistics import median
+from typing import Any
 
 MIN_SAMPLES = 20
 END = frozenset({"closed", "rejected"})
@@ -206,3 +207,31 @@ def assignment_spans(
 
 def worker_load(spans: Iterable[tuple[datetime, datetime | None]], moment: datetime) -> int:
     return sum(1 for start, stop in spans if start <= moment and (stop is None or moment < stop))
+
+
+#: Which column of a live ticket says when it entered its status.
+ENTERED_COLUMN = {
+    "reported": "reported_at",
+    "registered": "registered_at",
+    "dispatched": "dispatched_at",
+    "in_progress": "accepted_at",
+    "handled": "handled_at",
+    "verified": "verified_at",
+}
+
+
+def open_case_of(ticket: Any, street: str | None, load: int) -> OpenCase:
+    """An open case from a live ticket record (``db.live.records.TicketRecord``)."""
+    entered = getattr(ticket, ENTERED_COLUMN.get(ticket.status, "updated_at"), None)
+    return OpenCase(
+        ticket.id,
+        ticket.code,
+        ticket.category_code,
+        ticket.class_code,
+        street,
+        ticket.status,
+        entered or ticket.updated_at,
+        ticket.deadline,
+        ticket.assignee_worker_code,
+        load,
+    )

@@ -211,6 +211,10 @@
         <translation>值班员：%1 · %2</translation>
     </message>
     <message>
+        <source>At risk within the hour: %1</source>
+        <translation>1小时内将超期：%1</translation>
+    </message>
+    <message>
         <source>%1: %2 → %3</source>
         <translation>%1：%2 → %3</translation>
     </message>
@@ -336,7 +340,7 @@
     <name>Queues</name>
     <message>
         <source>New reports</source>
-        <extracomment>How often the countdowns follow the clock, and how fast emergencies flash. English source text, marked for lupdate; shown through ``_tr``.</extracomment>
+        <extracomment>How often the countdowns follow the clock, and how fast emergencies flash. English source text, marked for lupdate; shown through ``_tr``. Membership set from outside (the overdue forecast's marks), not by a rule.</extracomment>
         <translation>新上报</translation>
     </message>
     <message>
@@ -358,6 +362,10 @@
     <message>
         <source>Overdue</source>
         <translation>已超时</translation>
+    </message>
+    <message>
+        <source>At risk (next hour)</source>
+        <translation>超期预警（1小时内）</translation>
     </message>
     <message>
         <source>Closed today</source>
