@@ -162,8 +162,8 @@ class TicketDetailPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
         layout.addLayout(actions)
+        layout.addLayout(suggestions)  # beside the category it would change, always in view
         layout.addLayout(form)
-        layout.addLayout(suggestions)
         layout.addWidget(self.description)
         layout.addWidget(photo_scroll)
         layout.addWidget(trace_box, 1)
