@@ -11,8 +11,9 @@ current step:
 where ``R`` is the time from entering the current status (reported, registered,
 dispatched, accepted, handled, verified) to closing. "Similar" is the same status
 and the same item in the same street, or, with fewer than ``MIN_SAMPLES`` such
-cases, the same item, the same class, then every case. Whether the case was
-accepted is its status. The assignee's load (their open cases) scales ``R`` by the
+cases that had waited as long, the same item, the same class, then every case.
+Cases still open when the model learns count as censored (Kaplan–Meier). Whether
+the case was accepted is its status. The assignee's load (their open cases) scales ``R`` by the
 ratio the history shows between loaded and unloaded workers' times; on the demo's
 seeded history, where load does not slow anyone, that ratio is about 1.
 
@@ -104,47 +105,90 @@ class Risk:
     reason: str
 
 
+class Survival:
+    """Kaplan–Meier: the share of cases still open after a time, censored ones counted.
+
+    A case still open when the model learns has not shown how long it will take,
+    only that it took longer than it has so far; leaving it out would make every
+    step look quicker than it is (the slowest cases are the ones still open).
+    """
+
+    def __init__(self, observations: list[tuple[float, bool]]) -> None:
+        observations.sort()
+        self.cases = len(observations)
+        self.events = sum(1 for _, ended in observations if ended)
+        self.durations = [d for d, _ in observations]
+        self._times: list[float] = []
+        self._survival: list[float] = []
+        at_risk, share, i = len(observations), 1.0, 0
+        while i < len(observations):
+            moment, ended, leaving = observations[i][0], 0, 0
+            while i < len(observations) and observations[i][0] == moment:
+                ended += observations[i][1]
+                leaving += 1
+                i += 1
+            if ended:
+                share *= 1 - ended / at_risk
+                self._times.append(moment)
+                self._survival.append(share)
+            at_risk -= leaving
+
+    def still_open(self, minutes: float) -> float:
+        """S(minutes): the share of cases not yet closed after ``minutes``."""
+        index = bisect.bisect_right(self._times, minutes) - 1
+        return 1.0 if index < 0 else self._survival[index]
+
+    def waiting(self, minutes: float) -> int:
+        """How many cases were observed for longer than ``minutes``."""
+        return self.cases - bisect.bisect_right(self.durations, minutes)
+
+    def median(self) -> float:
+        index = bisect.bisect_left([-s for s in self._survival], -0.5)
+        return self._times[index] if index < len(self._times) else float("inf")
+
+
 class OverdueModel:
-    """Empirical distributions of the time from each status to closing."""
+    """Distributions of the time from each status to closing (Kaplan–Meier)."""
 
     def __init__(self) -> None:
-        self._remaining: dict[tuple[str, ...], list[float]] = defaultdict(list)
+        self._survival: dict[tuple[str, ...], Survival] = {}
         self.load_scale: dict[str, float] = {name: 1.0 for _, _, name in LOAD_BUCKETS}
         #: Accepted cases seen per load bucket (a factor needs ``MIN_SAMPLES``).
         self.load_samples: dict[str, int] = {name: 0 for _, _, name in LOAD_BUCKETS}
         self.trained_on = 0
 
     @classmethod
-    def fit(cls, cases: Iterable[CaseHistory], until: datetime | None = None) -> OverdueModel:
-        """Learn from the cases that ended (before ``until``, for a backtest)."""
+    def fit(cls, cases: Iterable[CaseHistory], until: datetime) -> OverdueModel:
+        """Learn from every step taken before ``until``: closed ones and still open ones."""
         model = cls()
         cases = list(cases)
         spans = assignment_spans(cases)
+        observed: dict[tuple[str, ...], list[tuple[float, bool]]] = defaultdict(list)
         accepted: list[tuple[tuple[str, ...], float, int]] = []
         for case in cases:
             end = case.ended_at
-            if end is None or (until is not None and end > until):
-                continue
-            model.trained_on += 1
+            ended = end is not None and end <= until
+            stop = end if ended and end is not None else until
+            learnt = False
             for status, entered in case.steps:
-                if status in END:
+                if status in END or entered > until:
                     break
-                minutes = (end - entered).total_seconds() / 60
+                learnt = True
+                minutes = (stop - entered).total_seconds() / 60
                 for key in _keys(status, case.category_code, case.class_code, case.street):
-                    model._remaining[key].append(minutes)
+                    observed[key].append((minutes, ended))
                 worker = case.assignee_at(entered)
-                if status == "in_progress" and worker is not None:
+                if ended and status == "in_progress" and worker is not None:
                     load = worker_load(spans[worker], entered)
                     accepted.append(((status, "item", case.category_code), minutes, load))
-        for values in model._remaining.values():
-            values.sort()
+            model.trained_on += learnt
+        model._survival = {key: Survival(values) for key, values in observed.items()}
         # Load: how much longer an accepted case took, by how many cases its worker
         # held when accepting it, against the median for its item; relative to 1–2.
         ratios: dict[str, list[float]] = defaultdict(list)
         for key, minutes, load in accepted:
-            values = model._remaining[key]
-            middle = values[len(values) // 2]
-            if middle > 0:
+            middle = model._survival[key].median()
+            if 0 < middle < float("inf"):
                 ratios[load_bucket(load)].append(minutes / middle)
         for bucket, found in ratios.items():
             model.load_samples[bucket] = len(found)
@@ -154,27 +198,31 @@ class OverdueModel:
         model.load_scale = {k: v / base for k, v in model.load_scale.items()}
         return model
 
-    def distribution(self, case: OpenCase) -> tuple[list[float], str]:
+    def distribution(self, case: OpenCase, waited: float) -> tuple[Survival, str]:
+        """The finest group with ``MIN_SAMPLES`` cases that had waited as long as this one."""
+        empty = Survival([])
         for key in _keys(case.status, case.category_code, case.class_code, case.street):
-            values = self._remaining.get(key, [])
-            if len(values) >= MIN_SAMPLES:
-                return values, key[1]
-        return self._remaining.get((case.status, "all"), []), "all"
+            survival = self._survival.get(key, empty)
+            if survival.waiting(waited) >= MIN_SAMPLES:
+                return survival, key[1]
+        return self._survival.get((case.status, "all"), empty), "all"
 
     def risk(self, case: OpenCase, now: datetime, horizon: timedelta) -> Risk:
         if not now < case.deadline <= now + horizon:
             return Risk(case.id, case.code, 0.0, case.deadline, "deadline outside the horizon")
-        values, level = self.distribution(case)
         scale = self.load_scale.get(load_bucket(case.load), 1.0) if case.assignee else 1.0
         waited = (now - case.entered_at).total_seconds() / 60 / scale
+        survival, level = self.distribution(case, waited)
         allowed = (case.deadline - case.entered_at).total_seconds() / 60 / scale
-        still = len(values) - bisect.bisect_right(values, waited)
-        late = len(values) - bisect.bisect_right(values, allowed)
-        risk = (late + 0.5) / (still + 1.0)  # smoothed: a few samples never say 0 or 1
+        still = survival.waiting(waited)
+        before = survival.still_open(waited)
+        share = survival.still_open(allowed) / before if before > 0 else 1.0
+        late = share * still
+        risk = (late + 0.5) / (still + 1.0)  # smoothed: a few cases never say 0 or 1
         left = (case.deadline - now).total_seconds() / 60
         reason = (
             f"{case.status} since {case.entered_at:%H:%M}, {left:.0f} min left; "
-            f"{late} of {still} such cases ({level}) took longer"
+            f"{late:.0f} of {still} such cases ({level}) took longer"
         )
         if case.assignee:
             reason += f"; {case.assignee} holds {case.load} open"

@@ -54,8 +54,9 @@ def forecast_section(grids: int, test_days: int, seconds: float, b: Backtest) ->
         "",
         f"Seeded district of {grids} grids, 30 days of history. Test window: the last"
         f" {test_days} days, one snapshot an hour ({b.snapshots}); the model"
-        f" (`db/insight/forecast.py`) learnt from the {b.trained_on} cases that had ended"
-        " before the window. At each snapshot every open case gets the chance it goes red"
+        f" (`db/insight/forecast.py`) learnt from the {b.trained_on} cases with a step"
+        " before the window (those still open then as censored). At each snapshot"
+        " every open case gets the chance it goes red"
         " (deadline passes while still open) within the next hour. Cases at stake (deadline"
         f" within the hour): {b.at_stake}, of which {b.went_red} went red.",
         "",
@@ -82,9 +83,12 @@ def forecast_section(grids: int, test_days: int, seconds: float, b: Backtest) ->
         " list is mostly wrong for the coming hour. In the seeded history most cases at"
         " stake do go red (closing waits for verification), so the horizon itself carries"
         " much of the forecast; what the distributions add is shown by the Brier score"
-        " against the sharper baseline and by the calibration table. The upper deciles"
-        " are under-predicted: the model learns only from cases that had ended, which"
-        " leaves out the slowest ones still open (censoring). The seeded history has no"
+        " against the sharper baseline and by the calibration table. Cases still open"
+        " when the model learns count as censored (Kaplan–Meier). The deciles from 0.6"
+        " to 0.9 are under-predicted: the model conditions only on the time a case has"
+        " spent in its current step, while the seeded handling time is drawn against the"
+        " whole time limit from the report, so a case late in its limit is later than its"
+        " step alone suggests. The seeded history has no"
         " effect of a worker's load on handling time; the factors learnt by load"
         " (open cases held when accepting; 1–2 = 1; fewer than 20 cases leave 1) are "
         + ", ".join(f"{name}: {scale:.2f} ({n} cases)" for name, scale, n in b.load_scale)

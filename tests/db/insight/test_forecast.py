@@ -32,8 +32,8 @@ def _ended(i: int, minutes: float) -> CaseHistory:
 
 def test_the_risk_is_the_share_of_similar_cases_that_took_longer() -> None:
     # Forty cases closed after 1..40 hours: half took longer than 20 h.
-    model = OverdueModel.fit([_ended(i, 60 * (i + 1)) for i in range(40)])
     now = T0 + timedelta(days=5)
+    model = OverdueModel.fit([_ended(i, 60 * (i + 1)) for i in range(40)], until=now)
     case = OpenCase(
         99,
         "T99",
@@ -55,6 +55,42 @@ def test_the_risk_is_the_share_of_similar_cases_that_took_longer() -> None:
     )
     assert model.risk(later, now, timedelta(hours=1)).risk == 0.0  # cannot go red this hour
     assert [r.code for r in model.forecast([later, case], now, timedelta(hours=1))] == ["T99"]
+
+
+def test_cases_still_open_count_as_taking_longer() -> None:
+    """Twenty closed within the hour, twenty still open after ten: the slow ones count."""
+    until = T0 + timedelta(days=3)
+    quick = [_ended(i, 60) for i in range(20)]
+    slow = [
+        CaseHistory(
+            100 + i,
+            f"S{i}",
+            "0201",
+            "02",
+            "s1",
+            until - timedelta(hours=10),
+            until + timedelta(hours=2),
+            (("reported", until - timedelta(hours=10)),),
+        )
+        for i in range(20)
+    ]
+    model = OverdueModel.fit(quick + slow, until=until)
+    assert model.trained_on == 40
+    now = until + timedelta(hours=1)
+    case = OpenCase(
+        1,
+        "T1",
+        "0201",
+        "02",
+        "s1",
+        "reported",
+        now - timedelta(hours=5),
+        now + timedelta(minutes=30),
+        None,
+        0,
+    )
+    # Learnt from the closed ones alone, nothing would ever take over an hour: risk ~0.
+    assert model.risk(case, now, timedelta(hours=1)).risk > 0.9
 
 
 @pytest.fixture
