@@ -13,7 +13,7 @@ import logging
 from collections import Counter
 from datetime import timedelta
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, QTimer, Signal
 from sqlalchemy import Engine
 
 from gridcommand.db.insight.case_history import learn_recent
@@ -31,6 +31,9 @@ LEARN_MS = 30 * 60_000
 
 
 class OverdueWatch(QObject):
+    #: The tickets at risk now, {id: risk} (the map rings them).
+    at_risk_changed = Signal(object)
+
     def __init__(
         self,
         window: MainWindow,
@@ -94,3 +97,4 @@ class OverdueWatch(QObject):
         self.risks = risks
         self._queues.set_at_risk(risks)
         self._window.set_at_risk_count(len(risks))
+        self.at_risk_changed.emit(dict(risks))

@@ -172,6 +172,7 @@ class WindowSession:
         self.actions.ticket_chosen.connect(map_panel.select_ticket)
         self.detail.fly_requested.connect(map_panel.select_ticket)
         self.workers.worker_selected.connect(map_panel.show_track)
+        self.overdue.at_risk_changed.connect(map_panel.set_at_risk)
 
     def _on_map_ticket_clicked(self, ticket_id: int) -> None:
         self.actions.choose(ticket_id)

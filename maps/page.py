@@ -51,6 +51,7 @@ SCRIPTS = (
     "workers.js",
     "aggregation.js",
     "halos.js",
+    "atrisk.js",
     "commands.js",
     "bridge.js",
     "main.js",

@@ -20,6 +20,8 @@ MAP: dict[str, Any] = {
     "alert_edge": "#2a0000",
     "emergency_edge": "#ffffff",
     "halo": "#ff2a2a",
+    # the dashed ring round an alert likely to go red within the hour (gridmap/atrisk.js)
+    "at_risk": "#ff8a00",
     # grids, by state (maps/features.py)
     "grid_edge": "#7f9cff",
     "grid_fill": {
