@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gridcommand.resources.palette import CONNECTION, HINT_TEXT
+from gridcommand.resources.palette import AT_RISK, CONNECTION, HINT_TEXT
 from gridcommand.resources.vocabulary import operator_role_name
 from gridcommand.widgets.connection_banner import ConnectionBanner
 
@@ -141,6 +141,19 @@ class MainWindow(QMainWindow):
         self._operator_label.setText(
             self.tr("Operator: %1 · %2").replace("%1", actor).replace("%2", role_text)
         )
+
+    def set_at_risk_count(self, count: int) -> None:
+        """How many open cases will likely go red within the hour (超期预警), on the wall."""
+        label = getattr(self, "_at_risk_label", None)
+        if label is None:
+            label = self._at_risk_label = QLabel()
+            self.statusBar().addPermanentWidget(label)
+        label.setText(self.tr("At risk within the hour: %1").replace("%1", str(count)))
+        label.setStyleSheet(f"font-weight:bold;color:{AT_RISK if count else HINT_TEXT};")
+
+    def at_risk_text(self) -> str:
+        label = getattr(self, "_at_risk_label", None)
+        return label.text() if label is not None else ""
 
     def connection_text(self) -> str:
         return self._connection_label.text()

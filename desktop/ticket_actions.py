@@ -166,6 +166,14 @@ class TicketActions(QObject):
             return
         self._submit(action, ticket_id, ticket.version, details)
 
+    def request_with(self, action: str, ticket_id: int, details: dict[str, Any]) -> None:
+        """An action whose details the caller already knows (a suggested category)."""
+        ticket = self._store.tickets.get(ticket_id)
+        if ticket is None:
+            self.action_failed.emit(self.tr("That ticket is no longer on the board."))
+            return
+        self._submit(action, ticket_id, ticket.version, details)
+
     def jump_to_emergency(self) -> None:
         """Select the oldest emergency nobody has acknowledged yet."""
         waiting = [t for t in self._store.open_tickets() if t.id in self._queues.unacknowledged]

@@ -26,10 +26,12 @@ from gridcommand.db.reports.grid_report import load_grid_report
 from gridcommand.db.reports.ticket_detail import TicketDetail, load_ticket_detail
 from gridcommand.desktop.alarm import Alarm
 from gridcommand.desktop.background import BackgroundRunner
+from gridcommand.desktop.category_suggest import CategorySuggester
 from gridcommand.desktop.fanout import DeltaFanout
 from gridcommand.desktop.live import LiveData
 from gridcommand.desktop.main_window import MainWindow
 from gridcommand.desktop.map_menu import MapItemMenu
+from gridcommand.desktop.overdue_watch import OverdueWatch
 from gridcommand.desktop.ticket_actions import TicketActions, fallback_operator, show_failure
 from gridcommand.maps.basemap import Basemap
 from gridcommand.maps.panel import MapPanel
@@ -141,6 +143,10 @@ class WindowSession:
         self.actions.ticket_chosen.connect(self.show_detail)
         self.actions.action_done.connect(self._on_action_done)
         self.actions.operator_changed.connect(window.set_operator)
+        self.categories = CategorySuggester(
+            window, self.engine, store, self.runner, self.detail, self.actions
+        )
+        self.overdue = OverdueWatch(window, self.engine, store, self.runner, self.queues)
         window.set_operator(self.actions.operator)
         self._login, self._role = operator_login, operator_role
         self.map: MapPanel | None = None
@@ -193,6 +199,7 @@ class WindowSession:
     def _show_worker(self, map_panel: MapPanel, code: str) -> None:
         map_panel.show_track(code)
         self.workers.select_worker(code)
+        self.overdue.at_risk_changed.connect(map_panel.set_at_risk)
 
     def _on_map_ticket_clicked(self, ticket_id: int) -> None:
         self.actions.choose(ticket_id)
@@ -207,10 +214,14 @@ class WindowSession:
         )
         self.live.start()
         self._chart_timer.start()
+        self.categories.start()
+        self.overdue.start()
         return self
 
     def stop(self) -> None:
         self._chart_timer.stop()
+        self.categories.stop()
+        self.overdue.stop()
         self.live.stop()
         self.runner.wait(5000)
         self.runner.shutdown()

@@ -59,6 +59,7 @@ SCRIPTS = (
     "workers.js",
     "aggregation.js",
     "halos.js",
+    "atrisk.js",
     "commands.js",
     "pointer.js",
     "bridge.js",

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import shiboken6
@@ -172,6 +172,10 @@ class MapPanel(QWidget):
         self.selected_worker = worker_code
         if worker_code:
             self.bridge.send_diffs([self.builder.track(worker_code)])
+
+    def set_at_risk(self, ids: Iterable[int]) -> None:
+        """Ring the alerts likely to go red within the hour (ids; a dict's keys will do)."""
+        self.bridge.send_command("at_risk", ids=sorted(int(i) for i in ids))
 
     def acknowledge(self, ids: set[int] | list[int]) -> None:
         self.bridge.send_diffs(self.builder.acknowledge(ids))

@@ -20,6 +20,8 @@ MAP: dict[str, Any] = {
     "alert_edge": "#2a0000",
     "emergency_edge": "#ffffff",
     "halo": "#ff2a2a",
+    # the dashed ring round an alert likely to go red within the hour (gridmap/atrisk.js)
+    "at_risk": "#ff8a00",
     # grids, by state (maps/features.py)
     "grid_edge": "#7f9cff",
     "grid_fill": {
@@ -61,6 +63,8 @@ ALARM_TEXT = "#ff5252"
 REJECTED_TEXT = "#ffb74d"
 #: Secondary text (key hints).
 HINT_TEXT = "#9e9e9e"
+#: The count of cases likely to go red within the hour (amber: not yet overdue).
+AT_RISK = "#ffb300"
 #: An unacknowledged emergency's row, flashing between the two.
 FLASH_ON, FLASH_OFF = "#b71c1c", "#4a0e0e"
 #: The database connection, in the status bar and the banner.

@@ -88,6 +88,7 @@ ACTIONS: dict[str, object] = {
     "acknowledge": QT_TRANSLATE_NOOP("Vocabulary", "Acknowledged"),
     "reopen": QT_TRANSLATE_NOOP("Vocabulary", "Reopened"),
     "return": QT_TRANSLATE_NOOP("Vocabulary", "Handed back by the field"),
+    "recategorize": QT_TRANSLATE_NOOP("Vocabulary", "Category changed"),
 }
 
 #: The map's own words (legend headings and entries, tooltip keys), by page key.

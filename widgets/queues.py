@@ -55,6 +55,8 @@ class Queue:
     #: English source text, marked for lupdate; shown through ``_tr``.
     title: object
     accepts: Callable[[QueueTicket, datetime], bool]
+    #: Membership set from outside (the overdue forecast's marks), not by a rule.
+    marked: bool = False
 
 
 QUEUES: tuple[Queue, ...] = (
@@ -92,6 +94,13 @@ QUEUES: tuple[Queue, ...] = (
             and t.closed_at is not None
             and t.closed_at >= _local_midnight(now)
         ),
+    ),
+    # Last, so that the tabs before it keep their places.
+    Queue(
+        "at_risk",
+        QT_TRANSLATE_NOOP("Queues", "At risk (next hour)"),
+        lambda t, now: t.status in OPEN and t.deadline >= now,
+        marked=True,
     ),
 )
 
@@ -139,9 +148,11 @@ class QueueProxy(QSortFilterProxyModel):
         filters: QueueFilters,
         clock: Callable[[], datetime],
         source: RecordTableModel[QueueTicket],
+        marks: dict[int, float] | None = None,
     ) -> None:
         super().__init__()
         self.queue, self._filters, self._clock = queue, filters, clock
+        self._marks = marks if marks is not None else {}
         # Records are read straight from the source model: going through
         # QModelIndex.data() for every comparison costs a city of tickets seconds.
         self._source = source
@@ -153,6 +164,8 @@ class QueueProxy(QSortFilterProxyModel):
         self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex
     ) -> bool:
         ticket = self._source.record(source_row)
+        if self.queue.marked and ticket.id not in self._marks:
+            return False
         return self.queue.accepts(ticket, self._clock()) and self._filters.accepts(ticket)
 
     def lessThan(
@@ -201,6 +214,8 @@ class QueuePanel(QTabWidget):
         self.unacknowledged: set[int] = set()
         self._flash = False
         self.filters = QueueFilters(regions_of=regions_of, grid_name=grid_name)
+        #: Tickets the overdue forecast marks at risk, with their risk (``set_at_risk``).
+        self.at_risk: dict[int, float] = {}
         self.model: RecordTableModel[QueueTicket] = RecordTableModel(
             ticket_columns(clock, time_state, grid_name, worker_name),
             key=lambda t: t.id,
@@ -209,7 +224,7 @@ class QueuePanel(QTabWidget):
         self.proxies: dict[str, QueueProxy] = {}
         self.views: dict[str, QTableView] = {}
         for queue in QUEUES:
-            proxy = QueueProxy(queue, self.filters, clock, self.model)
+            proxy = QueueProxy(queue, self.filters, clock, self.model, self.at_risk)
             proxy.sort(1, Qt.SortOrder.AscendingOrder)
             view = QTableView()
             view.setModel(proxy)
@@ -254,6 +269,15 @@ class QueuePanel(QTabWidget):
             setattr(self.filters, name, value)
         for proxy in self.proxies.values():
             proxy.refilter()
+        self._update_titles()
+
+    def set_at_risk(self, risks: dict[int, float]) -> None:
+        """The tickets likely to go red within the hour (the at-risk queue's members)."""
+        self.at_risk.clear()
+        self.at_risk.update(risks)
+        for queue in QUEUES:
+            if queue.marked:
+                self.proxies[queue.key].refilter()
         self._update_titles()
 
     # -- reading -------------------------------------------------------------------
@@ -315,6 +339,7 @@ class QueuePanel(QTabWidget):
             self._last_tick <= t.deadline < now for t in self.model.records() if t.status in OPEN
         ):
             self.proxies["overdue"].refilter()
+            self.proxies["at_risk"].refilter()  # overdue now: no longer "at risk"
         if _local_midnight(now) != _local_midnight(self._last_tick):
             self.proxies["closed_today"].refilter()
         self._last_tick = now

@@ -60,9 +60,17 @@ BUTTONS = (
 )
 
 
+#: How many suggested categories the panel offers (keys K, then 1, 2, 3).
+SUGGESTIONS = 3
+
+
 class TicketDetailPanel(QWidget):
     action_requested = Signal(str, int)
     fly_requested = Signal(int)
+    #: A ticket's detail is on screen (its id): suggestions may follow it.
+    detail_shown = Signal(int)
+    #: The officer took a suggested category: ticket id, item code.
+    category_chosen = Signal(int, str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -136,6 +144,18 @@ class TicketDetailPanel(QWidget):
             button.clicked.connect(lambda _=False, n=name: self._request(n))
             self.buttons[name] = button
             actions.addWidget(button)
+        self.suggested: list[tuple[str, str, float]] = []
+        self.suggestion_buttons: list[QPushButton] = []
+        suggestions = QHBoxLayout()
+        self.suggestion_label = QLabel(self.tr("Suggested category (K, then 1–3):"))
+        suggestions.addWidget(self.suggestion_label)
+        for index in range(SUGGESTIONS):
+            choice = QPushButton()
+            choice.clicked.connect(lambda _=False, i=index: self.choose_suggestion(i))
+            self.suggestion_buttons.append(choice)
+            suggestions.addWidget(choice)
+        suggestions.addStretch(1)
+        self.can_recategorize = False
         self.fly_button = QPushButton(self.tr("Show on map (F)"))
         self.fly_button.clicked.connect(self._on_fly)
         actions.addWidget(self.fly_button)
@@ -144,6 +164,7 @@ class TicketDetailPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
         layout.addLayout(actions)
+        layout.addLayout(suggestions)  # beside the category it would change, always in view
         layout.addLayout(form)
         layout.addWidget(self.description)
         layout.addWidget(photo_scroll)
@@ -187,7 +208,41 @@ class TicketDetailPanel(QWidget):
         self.description.setPlainText(f["description"] or "")
         self._show_photos(detail)
         self.trace_model.set_records(detail.trace)
+        self.suggested = []
         self._update_buttons()
+        self.detail_shown.emit(int(f["id"]))
+
+    def show_suggestions(
+        self, ticket_id: int, suggested: list[tuple[str, str, float]], can_change: bool
+    ) -> None:
+        """The likeliest items for the description: (code, name, score), best first.
+
+        ``can_change``: this officer may correct this ticket's category now.
+        """
+        if ticket_id != self.ticket_id:
+            return  # the officer has moved on to another ticket
+        self.suggested = suggested[:SUGGESTIONS]
+        self.can_recategorize = can_change
+        self._update_suggestions()
+
+    def choose_suggestion(self, index: int) -> None:
+        if self.ticket_id is None or index >= len(self.suggested):
+            return
+        if self.suggestion_buttons[index].isEnabled():
+            self.category_chosen.emit(self.ticket_id, self.suggested[index][0])
+
+    def _update_suggestions(self) -> None:
+        current = self.detail.fields["category_code"] if self.detail else None
+        for index, button in enumerate(self.suggestion_buttons):
+            if index < len(self.suggested):
+                code, name, _ = self.suggested[index]
+                mark = " ✓" if code == current else ""
+                button.setText(f"{index + 1} · {name}{mark}")
+                button.setEnabled(self.can_recategorize and code != current)
+                button.setVisible(True)
+            else:
+                button.setVisible(False)
+        self.suggestion_label.setVisible(bool(self.suggested))
 
     def action_enabled(self, name: str) -> bool:
         return self.buttons[name].isEnabled()
@@ -219,6 +274,7 @@ class TicketDetailPanel(QWidget):
             button.setEnabled(name in allowed)
             button.setVisible(name in ROLE_ACTIONS.get(self.role, frozenset()))
         self.fly_button.setEnabled(self.detail is not None)
+        self._update_suggestions()
 
     def _request(self, name: str) -> None:
         if self.ticket_id is not None and self.buttons[name].isEnabled():

@@ -24,6 +24,7 @@ from gridcommand.db.actions.core import (
     run,
     write_trace,
 )
+from gridcommand.db.actions.recategorize import recategorize
 from gridcommand.db.actions.types import (
     ActionRefused,
     ActionResult,
@@ -44,6 +45,7 @@ __all__ = [
     "dispatch",
     "escalate",
     "perform",
+    "recategorize",
     "redispatch",
     "register",
     "reject",
@@ -230,6 +232,7 @@ _BY_NAME: dict[str, Callable[..., ActionResult]] = {
     "verify": verify,
     "close": close,
     "send_back": send_back,
+    "recategorize": recategorize,
 }
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, insert
 
+from gridcommand.db.demo.wording import describe
 from gridcommand.db.schema.models import Ticket, TicketAction
 
 if TYPE_CHECKING:
@@ -64,13 +65,6 @@ TIME_COLUMN = {
     "verified": "verified_at",
     "closed": "closed_at",
 }
-PHRASES = (
-    "{grid}附近发现{item}，请尽快处理。",
-    "巡查发现：{item}。",
-    "市民反映{item}，地点在{grid}。",
-    "{item}，已拍照上报。",
-    "{grid}有{item}情况，影响居民出行。",
-)
 
 
 @dataclass(frozen=True)
@@ -117,7 +111,7 @@ def write_history(
             grid_code=None if source in ("hotline", "wechat") and not steps else grid.code,
             lon=lon,
             lat=lat,
-            description=rng.choice(PHRASES).format(grid=grid.name, item=item.name),
+            description=describe(item.name, item.class_code, grid.name, source, rng),
             reporter=worker
             if source == "patrol"
             else ("12345热线" if source == "hotline" else "市民"),

@@ -13,6 +13,7 @@ import random
 from datetime import datetime, timedelta
 
 from gridcommand.db.demo import names
+from gridcommand.db.demo.wording import describe
 from gridcommand.db.fieldsim import png
 from gridcommand.db.fieldsim.contract import NewReport
 from gridcommand.db.fieldsim.options import SimOptions
@@ -30,12 +31,6 @@ SEVERITY_WEIGHTS = {"small": 6, "big": 3, "hard": 1}
 REPEAT_WINDOW = timedelta(minutes=10)
 GCJ02_SHARE_WECHAT = 0.7
 PHOTO_SHARE_WECHAT = 0.6
-WORDING = {
-    "patrol": ("巡查发现：{item}，已拍照上报。", "{grid}{item}，请尽快处理。"),
-    "hotline": ("市民来电反映：{item}。", "12345转办：{item}，市民要求尽快处理。"),
-    "wechat": ("微信举报：{item}。", "随手拍：{item}，影响居民出行。"),
-    "sensor": ("传感器告警：{item}。", "监测设备报警：{item}，请现场核实。"),
-}
 
 
 def category_weights(categories: list[ItemType]) -> list[float]:
@@ -67,6 +62,8 @@ class ReportMaker:
         self.patrols = patrols
         self.options = options
         self.rng = rng
+        # Its own stream: how a report is worded never shifts when or what is reported.
+        self.wording_rng = random.Random(f"{run_tag}-wording")
         self.run_tag = run_tag
         self.seq = 0
         self.worker_names = {w.code: w.name for w in world.workers}
@@ -121,7 +118,6 @@ class ReportMaker:
         walker = rng.choice(on_duty) if source == "patrol" else None
         if walker is not None:
             item, emergency = self._fresh_item(walker.code, item, emergency, source)
-        wording = rng.choice(WORDING[source])
         crs = "WGS84"
         photo = None
         contact: str | None = None
@@ -160,7 +156,7 @@ class ReportMaker:
             lon=lon,
             lat=lat,
             crs=crs,
-            description=wording.format(item=item.name, grid=place),
+            description=describe(item.name, item.class_code, place, source, self.wording_rng),
             reporter=reporter,
             reporter_contact=contact,
             is_emergency=emergency,

@@ -10,6 +10,7 @@ from typing import Any
 from gridcommand.db.live.feed import POLL_BUSY_S, POLL_IDLE_S
 from gridcommand.desktop.bench.profile import Profile
 from gridcommand.desktop.bench.run import Figures, summarise
+from gridcommand.desktop.bench.sections import kept_sections
 
 TARGET_P95_MS = 300.0
 REPLICA_TARGET_P95_MS = 1000.0
@@ -94,7 +95,9 @@ def write(out: Path, data: dict[str, Any]) -> tuple[Path, Path]:
     as_json = out / "benchmarks.json"
     as_json.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     as_md = out / "BENCHMARKS.md"
-    as_md.write_text(markdown(data), encoding="utf-8")
+    # Sections other measurements wrote (the category model, the forecast) stay.
+    kept = kept_sections(as_md.read_text(encoding="utf-8")) if as_md.exists() else ""
+    as_md.write_text(markdown(data) + ("\n" + kept if kept else ""), encoding="utf-8")
     return as_md, as_json
 
 

@@ -13,6 +13,7 @@ from gridcommand.desktop.commands import (
     bench_cmd,
     db_cmd,
     demo_cmd,
+    forecast_cmd,
     import_cmd,
     seed_cmd,
     simulate_cmd,
@@ -28,4 +29,5 @@ COMMAND_MODULES: list[ModuleType] = [
     import_cmd,
     snapshot_cmd,
     bench_cmd,
+    forecast_cmd,
 ]

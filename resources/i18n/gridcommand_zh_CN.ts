@@ -284,6 +284,10 @@
         <translation>值班员：%1 · %2</translation>
     </message>
     <message>
+        <source>At risk within the hour: %1</source>
+        <translation>1小时内将超期：%1</translation>
+    </message>
+    <message>
         <source>%1: %2 → %3</source>
         <translation>%1：%2 → %3</translation>
     </message>
@@ -432,7 +436,7 @@
     <name>Queues</name>
     <message>
         <source>New reports</source>
-        <extracomment>How often the countdowns follow the clock, and how fast emergencies flash. English source text, marked for lupdate; shown through ``_tr``.</extracomment>
+        <extracomment>How often the countdowns follow the clock, and how fast emergencies flash. English source text, marked for lupdate; shown through ``_tr``. Membership set from outside (the overdue forecast's marks), not by a rule.</extracomment>
         <translation>新上报</translation>
     </message>
     <message>
@@ -454,6 +458,10 @@
     <message>
         <source>Overdue</source>
         <translation>已超时</translation>
+    </message>
+    <message>
+        <source>At risk (next hour)</source>
+        <translation>超期预警（1小时内）</translation>
     </message>
     <message>
         <source>Closed today</source>
@@ -613,6 +621,7 @@
     <name>TicketDetailPanel</name>
     <message>
         <source>Select a ticket in a queue or on the map.</source>
+        <extracomment>How many suggested categories the panel offers (keys K, then 1, 2, 3). A ticket's detail is on screen (its id): suggestions may follow it. The officer took a suggested category: ticket id, item code.</extracomment>
         <translation>请在队列或地图上选择案件。</translation>
     </message>
     <message>
@@ -678,6 +687,10 @@
     <message>
         <source>Trace (each step, who, when)</source>
         <translation>办理轨迹（环节、操作人、时间）</translation>
+    </message>
+    <message>
+        <source>Suggested category (K, then 1–3):</source>
+        <translation>建议类别（按 K 再按 1–3）：</translation>
     </message>
     <message>
         <source>Show on map (F)</source>
@@ -849,6 +862,10 @@
     <message>
         <source>Handed back by the field</source>
         <translation>网格员退回</translation>
+    </message>
+    <message>
+        <source>Category changed</source>
+        <translation>已改类别</translation>
     </message>
     <message>
         <source>Alerts</source>

@@ -131,3 +131,12 @@ def test_labels_replace_legend_and_tooltip_words(qtbot, panel, store):
     card = js(qtbot, panel, "gridmap.tooltipText('alerts', 1)")
     assert "状态已上报" in card["text"]
     assert js(qtbot, panel, "document.querySelectorAll('.gc-legend b').length") == 0
+
+
+def test_alerts_at_risk_are_ringed_and_unringed(qtbot, panel, store):
+    panel.on_store_updated(store.apply(city(grids=12, tickets=4)))
+    qtbot.waitUntil(lambda: counts(qtbot, panel)["alerts"] == 4, timeout=5000)
+    panel.set_at_risk({2: 0.9, 3: 0.7, 99: 0.8})  # 99: not on the map (closed meanwhile)
+    qtbot.waitUntil(lambda: counts(qtbot, panel)["at_risk"] == 2, timeout=5000)
+    panel.set_at_risk({})
+    qtbot.waitUntil(lambda: counts(qtbot, panel)["at_risk"] == 0, timeout=5000)

@@ -168,3 +168,20 @@ def test_filters_narrow_every_queue(qtbot: QtBot) -> None:
     selected = panel.selected_ticket()
     assert selected is not None  # select_ticket(3) succeeded
     assert selected.id == 3
+
+
+def test_the_at_risk_queue_holds_what_the_forecast_marks(qtbot: QtBot) -> None:
+    clock = Clock()
+    panel = _panel(qtbot, clock)
+    panel.upsert(
+        [
+            T(1, "T1", "dispatched", T0 + timedelta(minutes=30)),
+            T(2, "T2", "reported", T0 + timedelta(hours=5)),
+        ]
+    )
+    assert panel.visible_ids("at_risk") == []
+    panel.set_at_risk({1: 0.8})
+    assert panel.visible_ids("at_risk") == [1]
+    assert "(1)" in panel.tabText(len(panel.proxies) - 1)
+    panel.upsert([T(1, "T1", "closed", T0 + timedelta(minutes=30), closed_at=T0)])
+    assert panel.visible_ids("at_risk") == []  # closed in time: no longer at risk

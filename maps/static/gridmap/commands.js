@@ -51,7 +51,8 @@
     basemap: function (c) { basemap(c.basemap); },
     clear_highlight: function () { S.highlightLayer.clearLayers(); },
     fit: function () { fitAll(); },
-    labels: function (c) { gm.cards.setLabels(c.labels); }
+    labels: function (c) { gm.cards.setLabels(c.labels); },
+    at_risk: function (c) { gm.atRisk.set(c.ids); }
   };
 
   gm.commands = {

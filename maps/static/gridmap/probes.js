@@ -71,7 +71,7 @@
     reg.alerts.forEach(function (l) { if (l.gcProps.pulse) { pulsing += 1; } });
     return { grids: reg.grids.size, alerts: reg.alerts.size, alerts_pulsing: pulsing, workers: workers,
       outlines: reg.outlines.size, track_points: Array.from(reg.track.values()).reduce(function (n, l) { return n + l.getLatLngs().length; }, 0),
-      clusters: S.aggregateLayer.getLayers().length, halos: gm.halos.count(), aggregating: S.aggregating,
+      clusters: S.aggregateLayer.getLayers().length, halos: gm.halos.count(), at_risk: gm.atRisk.count(), aggregating: S.aggregating,
       batches_applied: gm.applied, last_apply_ms: gm.lastApplyMs };
   };
   gm.alert = function (id) { var l = S.reg.alerts.get(id); return l ? { lat: l.getLatLng().lat, lng: l.getLatLng().lng, props: l.gcProps } : null; };

@@ -310,3 +310,15 @@ def test_migration_0002_goes_down_and_up_where_the_roles_exist(empty_db_url: URL
         assert _count(engine, "SELECT count(*) FROM pg_policies") > 0
     finally:
         engine.dispose()
+
+
+def test_a_dispatcher_login_may_correct_a_category_in_scope(seeded: Engine, login: Login) -> None:
+    mine, version = _ticket_in(seeded, COMMUNITY)
+    name, eng = login("gc_dispatcher", COMMUNITY)
+    operator = Operator(name, "赵敏", "dispatcher", "community", COMMUNITY)
+    result = actions.perform(eng, operator, "recategorize", mine, version, category_code="0248")
+    assert result.action == "recategorize"
+    assert _count(seeded, "SELECT count(*) FROM tickets WHERE category_code = '0248'") >= 1
+    # The grant is for category_code, not for every column.
+    with pytest.raises(ProgrammingError, match="permission denied"), eng.begin() as conn:
+        conn.execute(text("UPDATE tickets SET description = 'x' WHERE id = :id"), {"id": mine})

@@ -1,0 +1,1 @@
+"""What the district's own history predicts: a category for a report's text, the overdue risk."""
