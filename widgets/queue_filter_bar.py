@@ -109,6 +109,29 @@ class QueueFilterBar(QWidget):
             "text": self.text.text().strip(),
         }
 
+    def clear(self) -> None:
+        """Everything shown again (an emergency must not stay hidden); one signal."""
+        widgets = (self.region, self.klass, self.item, self.source, self.priority, self.text)
+        for widget in widgets:
+            widget.blockSignals(True)
+        self.region.setCurrentIndex(0)
+        self.klass.setCurrentIndex(0)
+        self._on_class_change_quietly()
+        self.source.setCurrentIndex(0)
+        self.priority.setCurrentIndex(0)
+        self.text.clear()
+        self._debounce.stop()
+        for widget in widgets:
+            widget.blockSignals(False)
+        self._emit()
+
+    def _on_class_change_quietly(self) -> None:
+        self.item.blockSignals(True)
+        self.item.clear()
+        self.item.addItem(self.tr("All items"), "")
+        self.item.setEnabled(False)
+        self.item.blockSignals(False)
+
     def _on_class_change(self) -> None:
         klass = self.klass.currentData() or ""
         self.item.blockSignals(True)

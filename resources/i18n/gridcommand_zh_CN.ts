@@ -1,6 +1,25 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AlarmBanner</name>
+    <message>
+        <source>%1 emergencies not acknowledged — oldest %2 — click to show it</source>
+        <translation>%1 起紧急事件未确认 — 最早 %2 — 点击查看</translation>
+    </message>
+    <message>
+        <source>SOUND OFF: no audio device, the siren cannot be heard</source>
+        <translation>声音已关闭：没有音频设备，听不到警报</translation>
+    </message>
+    <message>
+        <source>Siren muted until %1 by %2</source>
+        <translation>警报已静音至 %1（%2）</translation>
+    </message>
+    <message>
+        <source>Click to show the oldest emergency (filters are cleared)</source>
+        <translation>点击查看最早的紧急事件（将清除筛选）</translation>
+    </message>
+</context>
+<context>
     <name>ChartsPanel</name>
     <message>
         <source>Reports per hour (last 24 h)</source>
@@ -164,6 +183,7 @@
     <name>MainWindow</name>
     <message>
         <source>gridcommand — Grid Command Centre</source>
+        <extracomment>The docks that go to the second screen with ``--screens map=1,queues=2``. Below these a dock gives way (scrolls, tabs) instead of squeezing the map. Minutes to mute the siren for (0: sound again), chosen by a supervisor.</extracomment>
         <translation>gridcommand — 网格化指挥中心</translation>
     </message>
     <message>
@@ -201,6 +221,82 @@
     <message>
         <source>Keys: E next emergency · A acknowledge · D dispatch (Enter sends) · R register · V verify · C close · B send back · F show on map</source>
         <translation>快捷键：E 下一紧急 · A 确认 · D 派遣（回车发送）· R 立案 · V 核查 · C 结案 · B 退回 · F 地图定位</translation>
+    </message>
+    <message>
+        <source>&amp;Console</source>
+        <translation>控制台(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>Wall mode (full screen, large text)</source>
+        <translation>大屏模式（全屏、大字）</translation>
+    </message>
+    <message>
+        <source>Panels</source>
+        <translation>面板</translation>
+    </message>
+    <message>
+        <source>Layouts</source>
+        <translation>布局</translation>
+    </message>
+    <message>
+        <source>Screens</source>
+        <translation>屏幕</translation>
+    </message>
+    <message>
+        <source>&amp;Alarm</source>
+        <translation>警报(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Mute the siren for %1 min</source>
+        <translation>警报静音 %1 分钟</translation>
+    </message>
+    <message>
+        <source>Sound the siren again</source>
+        <translation>恢复警报声音</translation>
+    </message>
+    <message>
+        <source>Save layout as…</source>
+        <translation>布局另存为…</translation>
+    </message>
+    <message>
+        <source>Reset to my role's layout</source>
+        <translation>恢复本角色默认布局</translation>
+    </message>
+    <message>
+        <source>Load “%1”</source>
+        <translation>载入“%1”</translation>
+    </message>
+    <message>
+        <source>Map on screen %1, queues and charts on screen %2</source>
+        <translation>地图在屏幕 %1，队列和图表在屏幕 %2</translation>
+    </message>
+    <message>
+        <source>Save layout</source>
+        <translation>保存布局</translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation>名称：</translation>
+    </message>
+    <message>
+        <source>There is no screen %1 (this PC has %2).</source>
+        <translation>没有屏幕 %1（本机共 %2 个屏幕）。</translation>
+    </message>
+    <message>
+        <source>SOUND OFF</source>
+        <translation>声音已关闭</translation>
+    </message>
+    <message>
+        <source>Siren muted until %1</source>
+        <translation>警报静音至 %1</translation>
     </message>
     <message>
         <source>● Live</source>
@@ -931,6 +1027,7 @@
     </message>
     <message>
         <source>Status</source>
+        <extracomment>The least time between two re-sorts of the workers table (see WorkersPanel.refresh).</extracomment>
         <translation>状态</translation>
     </message>
     <message>
