@@ -112,7 +112,10 @@ class MainWindow(QMainWindow):
 
         self._connection_label = QLabel()
         self._clock_label = QLabel()
-        self._location_label = QLabel(location)
+        # The embedded server's "(embedded)" is a code from the database layer: said in words.
+        self._location_label = QLabel(
+            self.tr("embedded database") if location == "(embedded)" else location
+        )
         self._operator_label = QLabel()
         self._keys_label = QLabel(
             self.tr(
@@ -265,6 +268,8 @@ class MainWindow(QMainWindow):
         if isinstance(app, QApplication):
             sizes = theme.apply(app, self.screen(), on)
         self.alarm_banner.set_text_size(sizes.banner)
+        for dock in self.docks.values():
+            self._size_text(dock.widget(), sizes.text)
         self._menu_bar.setVisible(not on)
         self.setWindowFlag(Qt.WindowType.FramelessWindowHint, on)
         if on:
@@ -315,6 +320,17 @@ class MainWindow(QMainWindow):
 
     def set_panel(self, name: str, widget: QWidget) -> None:
         self.docks[name].setWidget(widget)
+        app = QApplication.instance()
+        pixels = app.property("gridcommand_text_px") if app is not None else None
+        if isinstance(pixels, int):
+            self._size_text(widget, pixels)
+
+    @staticmethod
+    def _size_text(widget: QWidget, pixels: int) -> None:
+        """Panels that draw their own text (the charts) follow the theme's size."""
+        set_size = getattr(widget, "set_text_size", None)
+        if callable(set_size):
+            set_size(pixels)
 
     def show_panel(self, name: str) -> None:
         """Bring a dock to the front (a drill-down the manager just asked for)."""

@@ -36,10 +36,13 @@ class AlarmBanner(QFrame):
         self._sound.setTextFormat(Qt.TextFormat.PlainText)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(12, 4, 12, 4)
+        layout.addStretch(1)
         layout.addWidget(self._icon)
-        layout.addWidget(self._label, 1)
+        layout.addWidget(self._label)
+        layout.addSpacing(40)
         layout.addWidget(self._sound_icon)
         layout.addWidget(self._sound)
+        layout.addStretch(1)
         self.count = 0
         self.oldest = ""
         self.sound_state = "on"  # "on" | "off" (no device) | "muted"

@@ -7,7 +7,9 @@ charts never flicker or rebuild, whatever the update rate.
 from __future__ import annotations
 
 import pyqtgraph as pg
-from PySide6.QtWidgets import QGridLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QGridLayout, QLabel, QStackedLayout, QWidget
 
 from gridcommand.db.live.figures import DashboardFigures
 
@@ -18,7 +20,15 @@ class ChartsPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         pg.setConfigOptions(antialias=True)
-        layout = QGridLayout(self)
+        # Until the first figures arrive the panel says so, instead of empty axes
+        # that read as "nothing happened today".
+        self._stack = QStackedLayout(self)
+        self.waiting = QLabel(self.tr("Waiting for the first figures…"))
+        self.waiting.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._stack.addWidget(self.waiting)
+        plots = QWidget()
+        self._stack.addWidget(plots)
+        layout = QGridLayout(plots)
         layout.setContentsMargins(4, 4, 4, 4)
 
         self.hourly = pg.PlotWidget(axisItems={"bottom": pg.DateAxisItem()})
@@ -72,9 +82,32 @@ class ChartsPanel(QWidget):
         layout.setColumnStretch(2, 2)
         layout.setColumnStretch(3, 1)
         self.figures: DashboardFigures | None = None
+        self._titles = {
+            self.hourly: self.tr("Reports per hour (last 24 h)"),
+            self.deadlines: self.tr("Open cases against deadline"),
+            self.classes: self.tr("Open cases by class"),
+            self.workers: self.tr("Workers"),
+        }
+
+    def set_text_size(self, pixels: int) -> None:
+        """Titles and axis labels as large as the tables' text (readable on the wall)."""
+        font = QFont(self.font())
+        font.setPixelSize(pixels)
+        for plot, title in self._titles.items():
+            plot.setTitle(title, size=f"{pixels}px")
+            for side in ("left", "bottom"):
+                axis = plot.getAxis(side)
+                axis.setStyle(tickFont=font)
+                axis.setTextPen(pg.mkPen("#f1f5f9"))
+        legend = self.hourly.getPlotItem().legend
+        if legend is not None:
+            legend.setLabelTextSize(f"{pixels}px")
+            for _, label in legend.items:
+                label.setText(label.text, size=f"{pixels}px")
 
     def show_figures(self, figures: DashboardFigures) -> None:
         self.figures = figures
+        self._stack.setCurrentIndex(1)
         xs = [t + 1800 for t in figures.hour_starts]
         self._reports.setOpts(x=xs, height=list(figures.reports_per_hour), width=3000)
         self._emergencies.setOpts(x=xs, height=list(figures.emergencies_per_hour), width=1500)

@@ -8,7 +8,7 @@ proxies do the filtering, so the same rules serve the keyboard and the mouse.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QComboBox, QCompleter, QHBoxLayout, QLineEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QCompleter, QGridLayout, QLineEdit, QWidget
 
 from gridcommand.db.live.reference import Reference
 from gridcommand.widgets.ticket_columns import (
@@ -62,11 +62,25 @@ class QueueFilterBar(QWidget):
         self._debounce.setInterval(250)
         self._debounce.timeout.connect(self._emit)
 
-        layout = QHBoxLayout(self)
+        # Two rows of lists that may shrink (their full text is in the tooltip): on a
+        # wall's large text or a 1280-pixel desk one row would push the map aside.
+        layout = QGridLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
-        for widget in (self.region, self.klass, self.item, self.source, self.priority):
-            layout.addWidget(widget)
-        layout.addWidget(self.text, 1)
+        layout.setSpacing(2)
+        lists = (self.region, self.klass, self.item, self.source, self.priority)
+        for n, combo in enumerate(lists):
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(4)
+            if combo is not self.region:  # the region's tooltip explains the list
+                combo.currentIndexChanged.connect(
+                    lambda _=0, c=combo: c.setToolTip(c.currentText().strip())
+                )
+            layout.addWidget(combo, n // 3, n % 3)
+        layout.addWidget(self.text, 1, 2)
+        for column in range(3):
+            layout.setColumnStretch(column, 1)
         self.region.currentIndexChanged.connect(self._emit)
         self.klass.currentIndexChanged.connect(self._on_class_change)
         self.item.currentIndexChanged.connect(self._emit)

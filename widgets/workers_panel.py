@@ -122,9 +122,11 @@ class WorkersPanel(QWidget):
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self.proxy.setFilterFixedString)
         self.summary = QLabel()
+        self.summary.setWordWrap(True)  # the dock may be narrow: wrap, do not push the map
         top = QHBoxLayout()
         top.addWidget(self.summary, 1)
         top.addWidget(self.search, 2)
+        self.search.setMinimumWidth(60)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)

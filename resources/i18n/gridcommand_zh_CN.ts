@@ -22,6 +22,10 @@
 <context>
     <name>ChartsPanel</name>
     <message>
+        <source>Waiting for the first figures…</source>
+        <translation>正在等待首批统计数据…</translation>
+    </message>
+    <message>
         <source>Reports per hour (last 24 h)</source>
         <translation>每小时上报量（近24小时）</translation>
     </message>
@@ -217,6 +221,10 @@
     <message>
         <source>Nothing to show yet.</source>
         <translation>暂无内容。</translation>
+    </message>
+    <message>
+        <source>embedded database</source>
+        <translation>内置数据库</translation>
     </message>
     <message>
         <source>Keys: E next emergency · A acknowledge · D dispatch (Enter sends) · R register · V verify · C close · B send back · F show on map</source>
