@@ -70,6 +70,22 @@ BUTTONS = (
 )
 
 
+#: Who wrote a trace row: the operator roles and the systems that write too.
+TRACE_ROLES = {
+    "viewer": QT_TRANSLATE_NOOP("TicketDetail", "viewer"),
+    "dispatcher": QT_TRANSLATE_NOOP("TicketDetail", "dispatcher"),
+    "supervisor": QT_TRANSLATE_NOOP("TicketDetail", "supervisor"),
+    "manager": QT_TRANSLATE_NOOP("TicketDetail", "manager"),
+    "field": QT_TRANSLATE_NOOP("TicketDetail", "field system"),
+    "system": QT_TRANSLATE_NOOP("TicketDetail", "system"),
+}
+
+
+def trace_role_name(role: str) -> str:
+    source = TRACE_ROLES.get(role)
+    return QCoreApplication.translate("TicketDetail", str(source)) if source else role
+
+
 class TicketDetailPanel(QWidget):
     action_requested = Signal(str, int)
     fly_requested = Signal(int)
@@ -125,7 +141,7 @@ class TicketDetailPanel(QWidget):
                     lambda s: _tr(ACTION_NAMES[s.action]) if s.action in ACTION_NAMES else s.action,
                 ),
                 Column(self.tr("Who"), lambda s: s.actor),
-                Column(self.tr("Role"), lambda s: s.actor_role),
+                Column(self.tr("Role"), lambda s: trace_role_name(s.actor_role)),
                 Column(self.tr("Note"), lambda s: s.note),
             ],
             key=lambda s: s.id,

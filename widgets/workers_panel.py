@@ -46,10 +46,14 @@ def _tr(text: object) -> str:
     return QCoreApplication.translate("WorkersPanel", str(text))
 
 
+NEVER = QT_TRANSLATE_NOOP("WorkersPanel", "never")
+AGO = QT_TRANSLATE_NOOP("WorkersPanel", "%1 ago")
+
+
 def last_fix_text(state: WorkerState, now: datetime) -> str:
     if state.position is None:
-        return _tr("never")
-    return _tr("%1 ago").replace("%1", span(now - state.position.recorded_at))
+        return _tr(NEVER)
+    return _tr(AGO).replace("%1", span(now - state.position.recorded_at))
 
 
 #: The least time between two re-sorts of the workers table (see WorkersPanel.refresh).

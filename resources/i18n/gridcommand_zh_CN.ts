@@ -92,6 +92,30 @@
 <context>
     <name>DispatchDialog</name>
     <message>
+        <source>online</source>
+        <translation>在线</translation>
+    </message>
+    <message>
+        <source>position stale</source>
+        <translation>定位滞后</translation>
+    </message>
+    <message>
+        <source>offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <source>no position ever received</source>
+        <translation>从未收到定位</translation>
+    </message>
+    <message>
+        <source>last fix %1 min ago</source>
+        <translation>最后定位 %1 分钟前</translation>
+    </message>
+    <message>
+        <source>last fix %1 h %2 min ago</source>
+        <translation>最后定位 %1 小时 %2 分钟前</translation>
+    </message>
+    <message>
         <source>Dispatch %1</source>
         <translation>派遣 %1</translation>
     </message>
@@ -496,6 +520,47 @@
     <message>
         <source>broken grid boundary</source>
         <translation>网格边界数据损坏</translation>
+    </message>
+    <message>
+        <source>The point lies in the district only with the two numbers swapped.</source>
+        <extracomment>What the field system should check, per problem: the sentence the Reason column shows. (The database keeps its own English detail in ``rejected_input.reason`` for auditors; the view says it in the operator's language, with the row as written in the tooltip.)</extracomment>
+        <translation>纬度和经度互换后点才落在辖区内：两个数写反了。</translation>
+    </message>
+    <message>
+        <source>The point is far outside the district: check the device's position.</source>
+        <translation>点远在辖区之外：请检查设备定位。</translation>
+    </message>
+    <message>
+        <source>A coordinate is missing, not a number or out of range.</source>
+        <translation>坐标缺失、不是数字或超出范围。</translation>
+    </message>
+    <message>
+        <source>The report has neither a point nor a grid: it cannot be placed.</source>
+        <translation>上报既无坐标也无网格，无法定位。</translation>
+    </message>
+    <message>
+        <source>The grid code is not in the grid layer.</source>
+        <translation>网格编码不在网格图层中。</translation>
+    </message>
+    <message>
+        <source>The item code is not in the catalogue of items.</source>
+        <translation>事项编码不在事项目录中。</translation>
+    </message>
+    <message>
+        <source>The report says nothing.</source>
+        <translation>上报内容为空。</translation>
+    </message>
+    <message>
+        <source>The description is longer than a report can be.</source>
+        <translation>描述超出上报允许的长度。</translation>
+    </message>
+    <message>
+        <source>The same report arrived again from the same source.</source>
+        <translation>同一来源重复上报了同一事件。</translation>
+    </message>
+    <message>
+        <source>The grid boundary is not a valid polygon.</source>
+        <translation>网格边界不是有效的多边形。</translation>
     </message>
     <message>
         <source>report</source>
@@ -908,6 +973,31 @@
         <translation>退回返工… (B)</translation>
     </message>
     <message>
+        <source>viewer</source>
+        <extracomment>Who wrote a trace row: the operator roles and the systems that write too.</extracomment>
+        <translation>只读</translation>
+    </message>
+    <message>
+        <source>dispatcher</source>
+        <translation>调度员</translation>
+    </message>
+    <message>
+        <source>supervisor</source>
+        <translation>核查督办员</translation>
+    </message>
+    <message>
+        <source>manager</source>
+        <translation>管理人员</translation>
+    </message>
+    <message>
+        <source>field system</source>
+        <translation>现场系统</translation>
+    </message>
+    <message>
+        <source>system</source>
+        <translation>系统</translation>
+    </message>
+    <message>
         <source>%1 (by its location)</source>
         <translation>%1（按位置判定）</translation>
     </message>
@@ -1032,6 +1122,14 @@
     <message>
         <source>volunteer</source>
         <translation>志愿者</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>从未</translation>
+    </message>
+    <message>
+        <source>%1 ago</source>
+        <translation>%1前</translation>
     </message>
     <message>
         <source>Status</source>
