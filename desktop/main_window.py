@@ -12,12 +12,14 @@ from PySide6.QtCore import (
     QCoreApplication,
     QDateTime,
     QSettings,
+    QSize,
     Qt,
     QTimer,
     Signal,
 )
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QApplication,
     QDockWidget,
     QInputDialog,
@@ -270,6 +272,7 @@ class MainWindow(QMainWindow):
         self.alarm_banner.set_text_size(sizes.banner)
         for dock in self.docks.values():
             self._size_text(dock.widget(), sizes.text)
+        self._zoom_map(theme.screen_scale(self.screen()) if on else 1.0)
         self._menu_bar.setVisible(not on)
         self.setWindowFlag(Qt.WindowType.FramelessWindowHint, on)
         if on:
@@ -325,12 +328,21 @@ class MainWindow(QMainWindow):
         if isinstance(pixels, int):
             self._size_text(widget, pixels)
 
+    def _zoom_map(self, factor: float) -> None:
+        """The page grows with the screen as the docks do: a 4K wall draws it at 200 %."""
+        for view in self._map_stack.findChildren(QWidget):
+            set_zoom = getattr(view, "setZoomFactor", None)
+            if callable(set_zoom):
+                set_zoom(factor)
+
     @staticmethod
     def _size_text(widget: QWidget, pixels: int) -> None:
-        """Panels that draw their own text (the charts) follow the theme's size."""
+        """Panels that draw their own text (the charts) and tables' icons follow the theme."""
         set_size = getattr(widget, "set_text_size", None)
         if callable(set_size):
             set_size(pixels)
+        for view in widget.findChildren(QAbstractItemView):
+            view.setIconSize(QSize(pixels, pixels))
 
     def show_panel(self, name: str) -> None:
         """Bring a dock to the front (a drill-down the manager just asked for)."""

@@ -6,6 +6,8 @@ charts never flicker or rebuild, whatever the update rate.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
@@ -14,6 +16,22 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QStackedLayout, QWidget
 from gridcommand.db.live.figures import DashboardFigures
 
 GREEN, YELLOW, RED, GREY, BLUE = "#43a047", "#fdd835", "#e53935", "#78909c", "#42a5f5"
+
+
+class HourAxis(pg.DateAxisItem):
+    """Hours as 18:00, midnight as the date (12-01): no English weekday on a Chinese wall."""
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+        out = []
+        for value in values:
+            try:
+                moment = datetime.fromtimestamp(value)
+            except (OverflowError, OSError, ValueError):
+                out.append("")
+                continue
+            midnight = moment.hour == 0 and moment.minute == 0
+            out.append(moment.strftime("%m-%d" if midnight else "%H:%M"))
+        return out
 
 
 class ChartsPanel(QWidget):
@@ -31,7 +49,7 @@ class ChartsPanel(QWidget):
         layout = QGridLayout(plots)
         layout.setContentsMargins(4, 4, 4, 4)
 
-        self.hourly = pg.PlotWidget(axisItems={"bottom": pg.DateAxisItem()})
+        self.hourly = pg.PlotWidget(axisItems={"bottom": HourAxis()})
         self.hourly.setTitle(self.tr("Reports per hour (last 24 h)"))
         self.hourly.showGrid(y=True, alpha=0.3)
         self.hourly.setMouseEnabled(x=False, y=False)

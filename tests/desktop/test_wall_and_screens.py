@@ -10,7 +10,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QRect, QSettings
 from PySide6.QtWidgets import QApplication, QTableView
 from pytestqt.qtbot import QtBot
 
@@ -30,11 +30,9 @@ class _Screen:
     """A stand-in for QScreen's geometry (the offscreen screen is one size)."""
 
     def __init__(self, width: int, height: int) -> None:
-        from PySide6.QtCore import QRect
-
         self._rect = QRect(0, 0, width, height)
 
-    def geometry(self):  # type: ignore[no-untyped-def]
+    def geometry(self) -> QRect:
         return self._rect
 
 
@@ -125,7 +123,7 @@ def test_screens_spec() -> None:
 SCRIPT = textwrap.dedent(
     """
     import json, sys
-    from PySide6.QtCore import QSettings
+    from PySide6.QtCore import QRect, QSettings
     from PySide6.QtWidgets import QApplication
     from gridcommand.desktop.main_window import MainWindow, SECOND_SCREEN_DOCKS
     app = QApplication([])
