@@ -190,12 +190,15 @@ class WorkersPanel(QWidget):
         counts = {"online": 0, "stale": 0, "offline": 0}
         for state in self.model.records():
             counts[state.status] = counts.get(state.status, 0) + 1
-        self.summary.setText(
+        text = (
             self.tr("● %1 online   ◐ %2 stale   ○ %3 offline")
             .replace("%1", str(counts["online"]))
             .replace("%2", str(counts["stale"]))
             .replace("%3", str(counts["offline"]))
         )
+        # A narrow dock wraps between the three counts, never inside one.
+        items = [part.strip().replace(" ", "\u00a0") for part in text.split("   ")]
+        self.summary.setText("   ".join(items))
 
     def _on_current_change(self, current: object, previous: object) -> None:
         index = self.view.currentIndex()
