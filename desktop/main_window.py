@@ -164,7 +164,8 @@ class MainWindow(QMainWindow):
 
         console = bar.addMenu(self.tr("&Console"))
         self.quit_action = QAction(self.tr("Quit"), self)
-        self.quit_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Quit))
+        # Ctrl+Q itself: the platform's "Quit" key is empty on some (offscreen, plain X11).
+        self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         self.quit_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         self.quit_action.triggered.connect(self.close)
         console.addAction(self.quit_action)

@@ -10,7 +10,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QRect, QSettings
+from PySide6.QtCore import QRect, QSettings, Qt
 from PySide6.QtWidgets import QApplication, QTableView
 from pytestqt.qtbot import QtBot
 
@@ -54,7 +54,9 @@ def test_wall_mode_is_full_screen_dark_and_large(
     table = QTableView()
     window.set_panel("queues", table)
     try:
-        window.wall_action.trigger()  # the View menu's item (F11)
+        window.activateWindow()
+        qtbot.waitUntil(window.isActiveWindow)
+        qtbot.keyClick(window, Qt.Key.Key_F11)
         assert window.wall and window.isFullScreen()
         assert not window._menu_bar.isVisible()
         expected = theme.sizes_for(window.screen(), wall=True).text
@@ -104,8 +106,10 @@ def test_layouts_are_saved_by_name_and_per_role_on_close(qtbot: QtBot, tmp_path:
     window.reset_layout()
     assert not window.docks["charts"].isVisible()
     window.docks["quality"].show()
-    window.quit_action.trigger()  # Ctrl+Q
-    assert not window.isVisible()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)  # Ctrl+Q
+    qtbot.waitUntil(lambda: not window.isVisible())
     again = _window(qtbot, tmp_path)
     again.show()
     again.set_operator(Operator("u1", "u1", "dispatcher", "district", "district"))
@@ -123,7 +127,7 @@ def test_screens_spec() -> None:
 SCRIPT = textwrap.dedent(
     """
     import json, sys
-    from PySide6.QtCore import QRect, QSettings
+    from PySide6.QtCore import QRect, QSettings, Qt
     from PySide6.QtWidgets import QApplication
     from gridcommand.desktop.main_window import MainWindow, SECOND_SCREEN_DOCKS
     app = QApplication([])
