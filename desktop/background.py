@@ -64,6 +64,11 @@ class BackgroundRunner(QObject):
         self._outcomes.expect(1)
         return generation
 
+    @property
+    def pending(self) -> int:
+        """Results submitted and not yet delivered (or dropped) on the GUI thread."""
+        return self._outcomes.pending
+
     def wait(self, msecs: int = 30_000) -> bool:
         """Block until submitted work is done (shutdown and tests only, never in a slot).
 

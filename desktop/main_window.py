@@ -7,16 +7,7 @@ the layout between runs and shows whether the picture is live.
 
 from __future__ import annotations
 
-from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
-    QCoreApplication,
-    QDateTime,
-    QSettings,
-    QSize,
-    Qt,
-    QTimer,
-    Signal,
-)
+from PySide6.QtCore import QDateTime, QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -34,15 +25,10 @@ from PySide6.QtWidgets import (
 
 from gridcommand.desktop import layouts, theme
 from gridcommand.desktop.screens import place_docks
+from gridcommand.resources.palette import CONNECTION, HINT_TEXT, SOUND_OFF
+from gridcommand.resources.vocabulary import operator_role_name
 from gridcommand.widgets.alarm_banner import AlarmBanner
 from gridcommand.widgets.connection_banner import ConnectionBanner
-
-ROLE_NAMES = {
-    "viewer": QT_TRANSLATE_NOOP("Roles", "viewer (wall screen)"),
-    "dispatcher": QT_TRANSLATE_NOOP("Roles", "dispatcher"),
-    "supervisor": QT_TRANSLATE_NOOP("Roles", "supervisor"),
-    "manager": QT_TRANSLATE_NOOP("Roles", "manager"),
-}
 
 DOCK_AREAS = {
     "queues": Qt.DockWidgetArea.RightDockWidgetArea,
@@ -125,7 +111,7 @@ class MainWindow(QMainWindow):
                 "R register · V verify · C close · B send back · F show on map"
             )
         )
-        self._keys_label.setStyleSheet("color:#9e9e9e;")
+        self._keys_label.setStyleSheet(f"color:{HINT_TEXT};")
         status = self.statusBar()
         status.addWidget(self._connection_label)
         status.addWidget(self._location_label)
@@ -136,7 +122,8 @@ class MainWindow(QMainWindow):
         self._sound_label = QLabel()
         self._sound_label.setObjectName("soundOff")
         self._sound_label.setStyleSheet(
-            "#soundOff { background:#b00020; color:white; font-weight:bold; padding:2px 10px; }"
+            f"#soundOff {{ background:{SOUND_OFF}; color:white; font-weight:bold;"
+            " padding:2px 10px; }"
         )
         self._sound_label.hide()
         status.addPermanentWidget(self._sound_label)
@@ -360,14 +347,15 @@ class MainWindow(QMainWindow):
             "lost": self.tr("✕ Connection lost"),
         }.get(state, state)
         self._connection_label.setText(text)
-        color = {"connected": "#2e7d32", "lost": "#b00020"}.get(state, "#b26a00")
+        # Amber for anything between live and lost.
+        color = CONNECTION[state] if state in ("connected", "lost") else CONNECTION["reconnecting"]
         self._connection_label.setStyleSheet(f"color:{color};font-weight:bold;")
 
     def set_operator(self, operator: object) -> None:
         """Who the trace will name, and what they may do, always in view."""
         actor = getattr(operator, "actor", "")
         role = str(getattr(operator, "role", ""))
-        role_text = QCoreApplication.translate("Roles", str(ROLE_NAMES.get(role, role)))
+        role_text = operator_role_name(role)
         self._operator_label.setText(
             self.tr("Operator: %1 · %2").replace("%1", actor).replace("%2", role_text)
         )

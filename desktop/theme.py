@@ -12,8 +12,7 @@ device-independent pixels: a 4K screen at 200 % reports 1080, one at 100 %
 reports 2160 and gets twice the pixels). At a desk (operator mode) the text is
 the desktop's usual size, scaled the same way.
 
-The colours are defined here (no shared palette module existed on this branch
-when this was written; ``maps/static/gridmap.css`` uses the same values).
+The colours come from the one palette, :data:`gridcommand.resources.palette.PANEL_THEME`.
 """
 
 from __future__ import annotations
@@ -23,19 +22,17 @@ from dataclasses import dataclass
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette, QScreen
 from PySide6.QtWidgets import QApplication
 
-#: The dark map's own colours (gridmap.css: the legend's background and text).
-BACKGROUND = "#080c18"
-PANEL = "#0f172a"
-ALTERNATE = "#16213a"
-RAISED = "#1e293b"
-BORDER = "#334155"
-TEXT = "#f1f5f9"
-MUTED = "#94a3b8"
-ACCENT = "#38bdf8"
-SELECTION = "#1d4ed8"
-EMERGENCY = "#d50000"
-EMERGENCY_TEXT = "#ffffff"
-WARNING = "#ffb300"
+from gridcommand.resources.palette import PANEL_THEME
+
+BACKGROUND = PANEL_THEME["background"]
+PANEL = PANEL_THEME["panel"]
+ALTERNATE = PANEL_THEME["alternate"]
+RAISED = PANEL_THEME["raised"]
+BORDER = PANEL_THEME["border"]
+TEXT = PANEL_THEME["text"]
+MUTED = PANEL_THEME["muted"]
+ACCENT = PANEL_THEME["accent"]
+SELECTION = PANEL_THEME["selection"]
 
 #: Table text at 1080p, in pixels: readable from 3 m on the wall, comfortable at a desk.
 WALL_TEXT_PX = 24

@@ -28,9 +28,10 @@ from gridcommand.db.actions.service import ActionResult, Operator, perform
 from gridcommand.db.actions.suggestions import load_suggestions
 from gridcommand.db.live.store import StateStore
 from gridcommand.desktop.background import BackgroundRunner
+from gridcommand.resources.vocabulary import action_name
 from gridcommand.widgets.dispatch_dialog import DispatchDialog
 from gridcommand.widgets.queues import QueuePanel
-from gridcommand.widgets.ticket_detail import ACTION_NAMES, TicketDetailPanel
+from gridcommand.widgets.ticket_detail import TicketDetailPanel
 
 log = logging.getLogger(__name__)
 
@@ -138,7 +139,7 @@ class TicketActions(QObject):
             return
         # The keys obey the same rules as the buttons: case loop and role.
         if action not in allowed_actions(ticket.status, self.operator.role):
-            step = QCoreApplication.translate("TicketDetail", str(ACTION_NAMES[action]))
+            step = action_name(action)
             text = self.tr("%1 cannot be done on %2 now.")
             self.notice.emit(text.replace("%1", step).replace("%2", ticket.code))
             return
@@ -151,7 +152,7 @@ class TicketActions(QObject):
             return
         details: dict[str, Any] = {}
         if action in NEEDS_REASON:
-            step = QCoreApplication.translate("TicketDetail", str(ACTION_NAMES[action]))
+            step = action_name(action)
             reason = self.ask_text(
                 self.tr("Reason"),
                 self.tr("Reason (%1 · %2):").replace("%1", ticket.code).replace("%2", step),
@@ -243,7 +244,9 @@ def show_failure(parent: QWidget, message: str) -> QMessageBox:
 
     ``open()``, not ``exec()``: no nested event loop, the wall keeps moving behind it.
     """
-    box = QMessageBox(QMessageBox.Icon.Warning, parent.tr("Not done"), message, parent=parent)
+    # Not parent.tr(): lupdate would file the string under a context named "parent".
+    title = QCoreApplication.translate("TicketActions", "Not done")
+    box = QMessageBox(QMessageBox.Icon.Warning, title, message, parent=parent)
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.open()
     return box

@@ -29,10 +29,10 @@ from gridcommand.desktop.background import BackgroundRunner
 from gridcommand.desktop.fanout import DeltaFanout
 from gridcommand.desktop.live import LiveData
 from gridcommand.desktop.main_window import MainWindow
-from gridcommand.desktop.map_labels import translated_labels
 from gridcommand.desktop.ticket_actions import TicketActions, fallback_operator, show_failure
 from gridcommand.maps.basemap import Basemap
 from gridcommand.maps.panel import MapPanel
+from gridcommand.resources.vocabulary import action_name, ticket_status_name
 from gridcommand.widgets.charts import ChartsPanel
 from gridcommand.widgets.grid_drilldown import GridDrilldown
 from gridcommand.widgets.quality_panel import QualityPanel
@@ -98,6 +98,7 @@ class WindowSession:
         with_map: bool = True,
         operator_login: str | None = None,
         operator_role: str | None = None,
+        map_probes: bool = False,
     ) -> None:
         self.window = window
         self.engine: Engine = db.engine
@@ -134,8 +135,8 @@ class WindowSession:
         self._login, self._role = operator_login, operator_role
         self.map: MapPanel | None = None
         if with_map:
-            self.map = MapPanel(store, basemap=basemap)
-            self.map.set_labels(translated_labels())
+            # Probes (page timings and counts) only for the bench and the snapshot.
+            self.map = MapPanel(store, basemap=basemap, probes=map_probes)
             window.set_map_widget(self.map)
             self._connect_map(self.map)
         self._chart_timer = QTimer(window)
@@ -307,11 +308,13 @@ class WindowSession:
         self.failure_box = show_failure(self.window, message)
 
     def _on_action_done(self, result: ActionResult) -> None:
+        # Not self.window.tr(): lupdate would file it under a context named "self.window".
+        text = QCoreApplication.translate("MainWindow", "%1: %2 → %3")
+        status = ticket_status_name(result.to_status) if result.to_status else ""
         self.window.statusBar().showMessage(
-            self.window.tr("%1: %2 → %3")
-            .replace("%1", result.ticket_code)
-            .replace("%2", result.action)
-            .replace("%3", result.to_status or ""),
+            text.replace("%1", result.ticket_code)
+            .replace("%2", action_name(result.action))
+            .replace("%3", status),
             8000,
         )
 
@@ -328,8 +331,13 @@ def wire_window(
     with_map: bool = True,
     operator_login: str | None = None,
     operator_role: str | None = None,
+    map_probes: bool = False,
 ) -> WindowSession:
-    """Build the panels, plug them into ``window`` and start the live feed."""
+    """Build the panels, plug them into ``window`` and start the live feed.
+
+    ``map_probes``: the map page also loads its test and bench probes (the page's
+    timings and counts), which the bench and ``gridcommand snapshot`` read back.
+    """
     session = WindowSession(
         window,
         db,
@@ -339,5 +347,6 @@ def wire_window(
         with_map,
         operator_login,
         operator_role,
+        map_probes,
     )
     return session.start()

@@ -15,6 +15,7 @@ from typing import Any
 from gridcommand.db.gis.coords import from_wgs84
 from gridcommand.db.live.records import GridRecord, PositionRecord, TicketRecord
 from gridcommand.db.live.store import OVERLOAD_HOUSEHOLDS, GridCounts, WorkerState, time_state
+from gridcommand.maps.labelspots import LabelSpot
 
 Feature = dict[str, Any]
 LatLng = list[float]
@@ -67,9 +68,26 @@ def grid_style(code: str, counts: GridCounts, households_per_worker: float) -> F
     }
 
 
+def label_props(spot: LabelSpot | None, project: Project) -> Feature:
+    """A label's anchor ``lp`` [lat, lng], the zoom ``lz`` it fits from, its box ``lw``×``lh`` px.
+
+    ``lz`` is None when the name never fits inside: the page then shows it only in
+    the tooltip.
+    """
+    if spot is None:
+        return {"lp": None, "lz": None}
+    return {
+        "lp": list(project(spot.lon, spot.lat)),
+        "lz": spot.min_zoom,
+        "lw": round(spot.width_px),
+        "lh": round(spot.height_px),
+    }
+
+
 def grid_feature(
     grid: GridRecord, counts: GridCounts, households_per_worker: float, project: Project
 ) -> Feature:
+    """A grid without its label spot: that comes from the outline thread (``maps.outlines``)."""
     feature = grid_style(grid.code, counts, households_per_worker)
     feature.update(
         name=grid.name,

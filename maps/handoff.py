@@ -46,6 +46,11 @@ class Handoff(QObject, Generic[T]):
         self._items.put(item)
 
     # -- GUI thread ------------------------------------------------------------------
+    @property
+    def pending(self) -> int:
+        """Items expected and not yet delivered."""
+        return self._expected
+
     def expect(self, count: int = 1) -> None:
         """``count`` more items will come (one per job): look until they have."""
         self._expected += count

@@ -4,6 +4,12 @@ The page is loaded from a file, not ``setHtml`` (limited to 2 MB), and is never
 rebuilt: rebuilding with 10,000 markers takes seconds and loses the operator's
 zoom, while updating them through the bridge takes tens of milliseconds. Every
 script and style is a local file, so the page works on a network with no internet.
+
+The page script is several plain files under ``static/gridmap/``, one concern each,
+loaded in the order of ``SCRIPTS``. ``probes.js`` (timings and read-backs for the
+tests, the bench and ``gridcommand snapshot``) is only in the page built with
+``probes=True``; the production page does not carry it. Its words and colours come
+from ``resources/vocabulary.py`` and ``resources/palette.py`` in the page's config.
 """
 
 from __future__ import annotations
@@ -20,9 +26,10 @@ import folium
 from branca.element import Element, Figure
 
 from gridcommand.maps.features import WORKER_SHARDS
-from gridcommand.maps.labels import LABELS, LEGEND
+from gridcommand.resources import palette
+from gridcommand.resources.vocabulary import map_labels
 
-#: Canvas panes bottom to top: each gets its own canvas renderer in gridmap.js.
+#: Canvas panes bottom to top: each gets its own canvas renderer (gridmap/main.js).
 PANES = {
     "grids": 401,
     "outlines": 402,
@@ -35,22 +42,68 @@ LAYERS = ("grids", "outlines", "alerts", "workers", "track")
 LEAFLET_FILES = ("leaflet.js", "leaflet.css", "images")
 QWEBCHANNEL_URL = "qrc:///qtwebchannel/qwebchannel.js"
 BUNDLED_FONTS = (("NotoSansSC-Regular-GB2312.otf", 400), ("NotoSansSC-Bold-GB2312.otf", 700))
+#: The page script, in load order: the namespace first, start-up last (static/gridmap/).
+SCRIPTS = (
+    "core.js",
+    "styles.js",
+    "cards.js",
+    "layers.js",
+    "workers.js",
+    "aggregation.js",
+    "halos.js",
+    "commands.js",
+    "bridge.js",
+    "main.js",
+)
+#: Loaded after ``main.js``, only by the page built with probes (tests, bench, snapshot).
+PROBES = "probes.js"
+SCRIPT_DIR = "gridmap"
+
+_ALERT = palette.MAP["alert_time"]
+_GRID = palette.MAP["grid_fill"]
+_ROLE = palette.MAP["worker_role"]
+#: The legend, top to bottom: (label key, swatch CSS class, swatch colour); None = heading.
+LEGEND: tuple[tuple[str, str | None, str], ...] = (
+    ("legend_alerts", None, ""),
+    ("on_time", "dot", _ALERT["green"]),
+    ("last_quarter", "dot", _ALERT["yellow"]),
+    ("overdue", "dot", _ALERT["red"]),
+    ("emergency", "dot big", _ALERT["red"]),
+    ("legend_grids", None, ""),
+    ("grid_overdue", "", _GRID["overdue"]),
+    ("grid_alerts", "", _GRID["alerts"]),
+    ("grid_overloaded", "", _GRID["overloaded"]),
+    ("legend_workers", None, ""),
+    ("full_time", "dot", _ROLE["full_time"]),
+    ("part_time", "dot", _ROLE["part_time"]),
+    ("volunteer", "dot", _ROLE["volunteer"]),
+    ("offline", "dot off", palette.MAP["worker_offline"]),
+)
 
 
-def legend_html() -> str:
-    """The legend's markup: fixed swatches, words from ``LABELS`` (replaceable by key)."""
+def legend_html(labels: dict[str, str]) -> str:
+    """The legend's markup: swatches from the palette, words by key (replaceable later)."""
     rows = ['<div class="gc-legend">']
     for key, swatch, colour in LEGEND:
-        text = escape(LABELS[key])
+        text = escape(labels.get(key, key))
         if swatch is None:
             rows.append(f'<h4 data-label="{key}">{text}</h4>')
         else:
+            style = f"background:{colour}"
+            if "off" in swatch.split():
+                style += f";border-color:{palette.MAP['worker_offline_edge']}"
             rows.append(
-                f'<div><i class="{swatch}" style="background:{colour}"></i>'
+                f'<div><i class="{swatch}" style="{style}"></i>'
                 f'<span data-label="{key}">{text}</span></div>'
             )
     rows.append("</div>")
     return "\n".join(rows)
+
+
+def script_urls(probes: bool = False) -> list[tuple[str, str]]:
+    """The page's own scripts as folium links (name, relative URL), in load order."""
+    names = [*SCRIPTS, PROBES] if probes else list(SCRIPTS)
+    return [(f"gridmap_{name[:-3]}", f"{SCRIPT_DIR}/{name}") for name in names]
 
 
 class _LocalMap(folium.Map):
@@ -59,7 +112,6 @@ class _LocalMap(folium.Map):
     default_js = [  # noqa: RUF012 - folium reads these class attributes
         ("leaflet", "leaflet.js"),
         ("qwebchannel", QWEBCHANNEL_URL),
-        ("gridmap", "gridmap.js"),
     ]
     default_css = [  # noqa: RUF012
         ("leaflet_css", "leaflet.css"),
@@ -68,8 +120,13 @@ class _LocalMap(folium.Map):
     ]
 
 
-def compose() -> str:
-    """The page's HTML: a dark map, empty layers, a legend and the names gridmap.js needs."""
+def compose(probes: bool = False) -> str:
+    """The page's HTML: a dark map, empty layers, a legend and the config the script needs.
+
+    The words are translated now, by whatever translator is installed; a panel sends
+    them again on every load (``MapPanel.set_labels``), so a page built earlier in
+    another language still reads right.
+    """
     m = _LocalMap(
         location=(0.0, 0.0),
         zoom_start=2,
@@ -78,6 +135,8 @@ def compose() -> str:
         control_scale=True,
         max_zoom=20,
     )
+    # Per instance: the class list is shared, and only the probed page has probes.js.
+    m.default_js = [*_LocalMap.default_js, *script_urls(probes)]
     panes = {}
     for name, z in PANES.items():
         pane = folium.map.CustomPane(f"gc-{name}", z_index=z)
@@ -88,18 +147,20 @@ def compose() -> str:
         group = folium.FeatureGroup(name=name, control=False)
         group.add_to(m)
         layers[name] = group.get_name()
+    labels = map_labels()
     config = {
         "map": m.get_name(),
         "layers": layers,
         "panes": panes,
-        "labels": LABELS,
+        "labels": labels,
+        "palette": palette.MAP,
         "worker_shards": WORKER_SHARDS,
     }
     data = json.dumps(config).replace("</", "<\\/")
     root = m.get_root()
     assert isinstance(root, Figure)
     root.html.add_child(Element(f'<script type="application/json" id="gc-config">{data}</script>'))
-    root.html.add_child(Element(legend_html()))
+    root.html.add_child(Element(legend_html(labels)))
     return root.render()
 
 
@@ -113,9 +174,12 @@ def _copy_static(directory: Path) -> None:
             else:
                 shutil.copyfile(src, dst)
     ours = files("gridcommand.maps") / "static"
-    for name in ("gridmap.js", "gridmap.css"):
-        with as_file(ours / name) as src:
-            shutil.copyfile(src, directory / name)
+    with as_file(ours / "gridmap.css") as src:
+        shutil.copyfile(src, directory / "gridmap.css")
+    (directory / SCRIPT_DIR).mkdir(exist_ok=True)
+    for name in (*SCRIPTS, PROBES):
+        with as_file(ours / SCRIPT_DIR / name) as src:
+            shutil.copyfile(src, directory / SCRIPT_DIR / name)
     _copy_fonts(directory)
 
 
@@ -133,17 +197,26 @@ def _copy_fonts(directory: Path) -> None:
     (directory / "fonts.css").write_text("\n".join(faces) + "\n", encoding="utf-8")
 
 
-_built: Path | None = None
+_directory: Path | None = None
+_built: dict[bool, Path] = {}
 
 
-def page_file() -> Path:
-    """The page on disk, built on first use and reused by every panel in the process."""
-    global _built
-    if _built is None or not _built.exists():
-        directory = Path(tempfile.mkdtemp(prefix="gridcommand-map-"))
-        atexit.register(shutil.rmtree, directory, ignore_errors=True)
-        _copy_static(directory)
-        index = directory / "index.html"
-        index.write_text(compose(), encoding="utf-8")
-        _built = index
-    return _built
+def page_file(probes: bool = False) -> Path:
+    """The page on disk, built on first use and reused by every panel in the process.
+
+    The page with probes is a second file beside the first (``index-probes.html``),
+    sharing its scripts, styles and fonts.
+    """
+    global _directory
+    index = _built.get(probes)
+    if index is not None and index.exists():
+        return index
+    if _directory is None or not _directory.exists():
+        _directory = Path(tempfile.mkdtemp(prefix="gridcommand-map-"))
+        atexit.register(shutil.rmtree, _directory, ignore_errors=True)
+        _copy_static(_directory)
+        _built.clear()
+    index = _directory / ("index-probes.html" if probes else "index.html")
+    index.write_text(compose(probes), encoding="utf-8")
+    _built[probes] = index
+    return index

@@ -5,6 +5,10 @@ JSON diffs applied in place, so the operator's zoom survives every update and
 nothing is ever reloaded. Heavy geometry (outlines) is computed in a thread and
 handed back through a ``Handoff`` (no Qt call from that thread); the newest
 request wins.
+
+The page is built with ``probes=True`` only for the tests, the bench and
+``gridcommand snapshot``: that page also loads ``gridmap/probes.js``, which times the
+page's work and answers ``request_counts``. The operator's window has no probes.
 """
 
 from __future__ import annotations
@@ -29,10 +33,12 @@ from gridcommand.maps.diffs import DiffBuilder
 from gridcommand.maps.emit import emit
 from gridcommand.maps.features import WORKER_SHARDS
 from gridcommand.maps.handoff import Handoff
-from gridcommand.maps.outlines import outlines_diff
+from gridcommand.maps.outlines import SpotCache, outlines_diff
 from gridcommand.maps.page import page_file
 from gridcommand.maps.tiles import handler_for
 from gridcommand.maps.worker_buffer import WorkerDiffBuffer
+from gridcommand.resources.palette import MAP as MAP_COLOURS
+from gridcommand.resources.vocabulary import map_labels
 
 Counts = dict[str, Any]
 COUNTS_JS = "JSON.stringify(window.gridmap && gridmap.ready ? gridmap.counts() : {})"
@@ -53,15 +59,20 @@ class MapPanel(QWidget):
         *,
         basemap: Basemap | None = None,
         interceptor: QWebEngineUrlRequestInterceptor | None = None,
+        probes: bool = False,
     ) -> None:
         super().__init__(parent)
         self.store = store
+        self.probes = probes
         self.basemap = basemap or Basemap.none()
         self.builder = DiffBuilder(store, self.basemap.data_crs)
         self.selected_worker: str | None = None
         self._released = False
-        self.labels: dict[str, str] = {}
+        # In the language installed now; sent on every load, replaced by set_labels.
+        self.labels: dict[str, str] = map_labels()
         self._outline_ids: set[str] = set()
+        #: Grid label spots, kept between outline runs (only the outline threads touch it).
+        self._label_spots: SpotCache = {}
         self._outline_generation = 0
         self._outline_results: Handoff[tuple[int, object, object]] = Handoff(
             self._on_outline_result, self, interval_ms=100
@@ -77,7 +88,7 @@ class MapPanel(QWidget):
         self.page = LoggingPage(self.view)
         if interceptor is not None:
             self.page.setUrlRequestInterceptor(interceptor)
-        self.page.setBackgroundColor("#05070d")
+        self.page.setBackgroundColor(MAP_COLOURS["background"])
         # The page is a local file; tiles come from an intranet server or our scheme.
         # Both set, in this order: on PySide6 6.12 setting the first clears the second.
         settings = self.page.settings()
@@ -99,7 +110,7 @@ class MapPanel(QWidget):
         self.bridge.grid_double_clicked.connect(self.grid_selected)
         self.page.loadStarted.connect(self._on_load_started)
         self.page.renderProcessTerminated.connect(self._on_render_process_terminated)
-        self.page.load(QUrl.fromLocalFile(str(page_file())))
+        self.page.load(QUrl.fromLocalFile(str(page_file(probes))))
 
     # -- public API ----------------------------------------------------------------------
     @property
@@ -169,13 +180,17 @@ class MapPanel(QWidget):
             self._start_outlines()
 
     def set_labels(self, labels: Mapping[str, str]) -> None:
-        """Translated words for the legend and tooltips, by key of ``maps.labels.LABELS``."""
+        """Words for the legend and tooltips, by key of ``vocabulary.map_labels()``."""
         self.labels.update(labels)
         self.bridge.send_command("labels", labels=self.labels)
 
     def request_counts(self, callback: Callable[[Counts], None]) -> None:
-        """What the page itself has drawn (not what was sent), for snapshot and tests."""
+        """What the page itself has drawn (not what was sent), for snapshot and tests.
 
+        Needs the page's probes (``probes=True``); ``{}`` until the page is ready.
+        """
+        if not self.probes:
+            raise RuntimeError("request_counts needs a MapPanel built with probes=True")
         if self._released:
             callback({})
             return
@@ -222,7 +237,7 @@ class MapPanel(QWidget):
         self._start_outlines()
 
     def _on_render_process_terminated(self, *_: object) -> None:
-        self.page.load(QUrl.fromLocalFile(str(page_file())))
+        self.page.load(QUrl.fromLocalFile(str(page_file(self.probes))))
 
     def _on_worker_clicked(self, code: str) -> None:
         self.show_track(code)
@@ -237,9 +252,10 @@ class MapPanel(QWidget):
         project = self.builder.project
         previous = set(self._outline_ids)
         put = self._outline_results.put
+        spots = self._label_spots  # in WGS-84: a change of basemap system reuses them
 
         def work() -> None:
-            put((generation, *outlines_diff(grids, project, previous)))
+            put((generation, *outlines_diff(grids, project, previous, spots)))
 
         self._outline_results.expect(1)
         threading.Thread(target=work, name="map-outlines", daemon=True).start()
@@ -249,7 +265,7 @@ class MapPanel(QWidget):
             self._on_outlines_computed(*outcome)
 
     def _on_outlines_computed(self, generation: int, result: object, ids: object) -> None:
-        if generation != self._outline_generation or not isinstance(result, dict):
+        if generation != self._outline_generation or not isinstance(result, list):
             return  # an older computation finished after a newer one started
         self._outline_ids = set(ids) if isinstance(ids, set) else set()
-        self.bridge.send_diffs([result])
+        self.bridge.send_diffs(result)

@@ -17,7 +17,7 @@ from xml.etree import ElementTree
 
 ROOT = Path(__file__).resolve().parent.parent
 I18N = Path(__file__).resolve().parent / "i18n"
-SOURCE_DIRS = ("desktop", "widgets", "maps")
+SOURCE_DIRS = ("desktop", "widgets", "maps", "resources")
 LANGUAGES = ("zh_CN",)
 
 
@@ -39,8 +39,10 @@ def tool(name: str) -> str:
 def update(ts_files: list[Path] | None = None) -> None:
     targets = ts_files or [ts_path(lang) for lang in LANGUAGES]
     for ts in targets:
+        # -no-obsolete: a string the code no longer has leaves the .ts; its Chinese stays
+        # in the glossary, which fills it again if it comes back (or moves context).
         subprocess.run(
-            [tool("lupdate"), "-locations", "none", *sources(), "-ts", str(ts)],
+            [tool("lupdate"), "-locations", "none", "-no-obsolete", *sources(), "-ts", str(ts)],
             check=True,
             capture_output=True,
         )

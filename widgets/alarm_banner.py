@@ -14,9 +14,16 @@ from PySide6.QtGui import QIcon, QMouseEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
 
 from gridcommand.resources.icons import icon_path
+from gridcommand.resources.palette import ALARM_BANNER
 
-EMERGENCY_STYLE = "#alarmBanner { background:#d50000; } QLabel { color:#ffffff; }"
-SOUND_ONLY_STYLE = "#alarmBanner { background:#7f0000; } QLabel { color:#ffffff; }"
+EMERGENCY_STYLE = (
+    f"#alarmBanner {{ background:{ALARM_BANNER['emergency']}; }}"
+    f" QLabel {{ color:{ALARM_BANNER['text']}; }}"
+)
+SOUND_ONLY_STYLE = (
+    f"#alarmBanner {{ background:{ALARM_BANNER['sound_only']}; }}"
+    f" QLabel {{ color:{ALARM_BANNER['text']}; }}"
+)
 
 
 class AlarmBanner(QFrame):

@@ -14,8 +14,11 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QGridLayout, QLabel, QStackedLayout, QWidget
 
 from gridcommand.db.live.figures import DashboardFigures
+from gridcommand.resources.palette import CHART_ACCENT, LIGHT, WORKER_STATUS
+from gridcommand.resources.vocabulary import worker_status_name
 
-GREEN, YELLOW, RED, GREY, BLUE = "#43a047", "#fdd835", "#e53935", "#78909c", "#42a5f5"
+# The workers chart's bars, left to right.
+WORKER_BARS = ("online", "stale", "offline")
 
 
 class HourAxis(pg.DateAxisItem):
@@ -55,10 +58,10 @@ class ChartsPanel(QWidget):
         self.hourly.setMouseEnabled(x=False, y=False)
         self.hourly.addLegend(offset=(5, 5))
         self._reports = pg.BarGraphItem(
-            x=[], height=[], width=3000, brush=BLUE, name=self.tr("reports")
+            x=[], height=[], width=3000, brush=CHART_ACCENT, name=self.tr("reports")
         )
         self._emergencies = pg.BarGraphItem(
-            x=[], height=[], width=3000, brush=RED, name=self.tr("emergencies")
+            x=[], height=[], width=3000, brush=LIGHT["red"], name=self.tr("emergencies")
         )
         self.hourly.addItem(self._reports)
         self.hourly.addItem(self._emergencies)
@@ -67,7 +70,10 @@ class ChartsPanel(QWidget):
         self.deadlines.setTitle(self.tr("Open cases against deadline"))
         self.deadlines.setMouseEnabled(x=False, y=False)
         self._deadline_bars = pg.BarGraphItem(
-            x=[0, 1, 2], height=[0, 0, 0], width=0.7, brushes=[GREEN, YELLOW, RED]
+            x=[0, 1, 2],
+            height=[0, 0, 0],
+            width=0.7,
+            brushes=[LIGHT["green"], LIGHT["yellow"], LIGHT["red"]],
         )
         self.deadlines.addItem(self._deadline_bars)
         self.deadlines.getAxis("bottom").setTicks(
@@ -77,18 +83,21 @@ class ChartsPanel(QWidget):
         self.classes = pg.PlotWidget()
         self.classes.setTitle(self.tr("Open cases by class"))
         self.classes.setMouseEnabled(x=False, y=False)
-        self._class_bars = pg.BarGraphItem(x0=[], y=[], width=[], height=0.7, brush=BLUE)
+        self._class_bars = pg.BarGraphItem(x0=[], y=[], width=[], height=0.7, brush=CHART_ACCENT)
         self.classes.addItem(self._class_bars)
 
         self.workers = pg.PlotWidget()
         self.workers.setTitle(self.tr("Workers"))
         self.workers.setMouseEnabled(x=False, y=False)
         self._worker_bars = pg.BarGraphItem(
-            x=[0, 1, 2], height=[0, 0, 0], width=0.7, brushes=[GREEN, YELLOW, GREY]
+            x=[0, 1, 2],
+            height=[0, 0, 0],
+            width=0.7,
+            brushes=[WORKER_STATUS[s] for s in WORKER_BARS],
         )
         self.workers.addItem(self._worker_bars)
         self.workers.getAxis("bottom").setTicks(
-            [[(0, self.tr("online")), (1, self.tr("stale")), (2, self.tr("offline"))]]
+            [[(i, worker_status_name(s)) for i, s in enumerate(WORKER_BARS)]]
         )
 
         layout.addWidget(self.hourly, 0, 0)

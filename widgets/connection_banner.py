@@ -9,10 +9,11 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
 
+from gridcommand.resources.palette import CONNECTION
+
 _STYLES = {
-    "reconnecting": "background:#b26a00;color:white;",
-    "lost": "background:#b00020;color:white;",
-    "connecting": "background:#37474f;color:white;",
+    state: f"background:{CONNECTION[state]};color:white;"
+    for state in ("reconnecting", "lost", "connecting")
 }
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QItemSelectionModel, Qt
+from PySide6.QtCore import QCoreApplication, QItemSelectionModel, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -26,9 +26,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gridcommand.resources.palette import WORKER_STATUS
+from gridcommand.resources.vocabulary import worker_status_name
 from gridcommand.widgets.record_table import Column, RecordTableModel
 
-STATUS_COLOURS = {"online": "#43a047", "stale": "#fdd835", "offline": "#78909c"}
 DEPARTMENTS = (
     "城管执法",
     "市政维修",
@@ -39,18 +40,6 @@ DEPARTMENTS = (
     "派出所",
     "消防救援",
 )
-
-
-STATUS_NAMES = {
-    "online": QT_TRANSLATE_NOOP("DispatchDialog", "online"),
-    "stale": QT_TRANSLATE_NOOP("DispatchDialog", "position stale"),
-    "offline": QT_TRANSLATE_NOOP("DispatchDialog", "offline"),
-}
-
-
-def status_text(status: str) -> str:
-    source = STATUS_NAMES.get(status)
-    return QCoreApplication.translate("DispatchDialog", str(source)) if source else status
 
 
 def warning_text(status: str, fix_age_s: float | None) -> str:
@@ -113,8 +102,8 @@ class DispatchDialog(QDialog):
                 Column(self.tr("Worker"), lambda s: f"{s.worker_name} ({s.worker_code})"),
                 Column(
                     self.tr("Status"),
-                    lambda s: status_text(s.status),
-                    foreground=lambda s: STATUS_COLOURS.get(s.status),
+                    lambda s: worker_status_name(s.status),
+                    foreground=lambda s: WORKER_STATUS.get(s.status),
                 ),
                 Column(
                     self.tr("Distance"),

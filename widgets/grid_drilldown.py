@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from gridcommand.db.reports.grid_report import GridReport
+from gridcommand.resources.palette import ALARM_TEXT, CASES_BAR
 from gridcommand.widgets.team_model import TeamModel
 
 OVERLOAD_HOUSEHOLDS = 500
@@ -66,7 +67,7 @@ class GridDrilldown(QWidget):
         self.plot.setTitle(self.tr("Cases reported per day"))
         self.plot.showGrid(y=True, alpha=0.3)
         self.plot.setMouseEnabled(x=False, y=False)
-        self._bars = pg.BarGraphItem(x=[], height=[], width=60_000, brush="#ef5350")
+        self._bars = pg.BarGraphItem(x=[], height=[], width=60_000, brush=CASES_BAR)
         self.plot.addItem(self._bars)
 
         top = QHBoxLayout()
@@ -84,11 +85,12 @@ class GridDrilldown(QWidget):
         load = report.households_per_worker
         f["load"].setText(f"{load:,.0f}")
         f["load"].setStyleSheet(
-            "color:#ff5252;font-weight:bold;" if load > OVERLOAD_HOUSEHOLDS else ""
+            f"color:{ALARM_TEXT};font-weight:bold;" if load > OVERLOAD_HOUSEHOLDS else ""
         )
         f["area"].setText(f"{report.area_km2:.2f} km²")
         f["cases"].setText(f"{report.open_cases} / {report.overdue_cases}")
-        f["cases"].setStyleSheet("color:#ff5252;font-weight:bold;" if report.overdue_cases else "")
+        alarm = f"color:{ALARM_TEXT};font-weight:bold;"
+        f["cases"].setStyleSheet(alarm if report.overdue_cases else "")
         share = report.closed_on_time_share
         f["on_time"].setText("—" if share is None else f"{share:.0%}")
         f["patrol"].setText(

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gridcommand.resources.palette import REJECTED_TEXT
 from gridcommand.widgets.record_table import Column, RecordTableModel, SortRole
 
 
@@ -136,7 +137,7 @@ class QualityPanel(QWidget):
             Column(
                 self.tr("Problem"),
                 lambda r: problem_name(r.reason_code),
-                foreground=lambda r: "#ffb74d",
+                foreground=lambda r: REJECTED_TEXT,
                 # Sorting and the problem filter work on the code, not on its translation.
                 sort_key=lambda r: r.reason_code,
             ),

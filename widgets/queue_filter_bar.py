@@ -11,12 +11,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QCompleter, QGridLayout, QLineEdit, QWidget
 
 from gridcommand.db.live.reference import Reference
-from gridcommand.widgets.ticket_columns import (
-    PRIORITY_NAMES,
-    SOURCE_NAMES,
-    priority_name,
-    source_name,
-)
+from gridcommand.resources.vocabulary import PRIORITIES, TICKET_SOURCES, priority_name, source_name
 
 #: How deep each level is indented in the jurisdiction list.
 INDENT = {"district": "", "street": "  ", "community": "    ", "grid": "      "}
@@ -46,11 +41,11 @@ class QueueFilterBar(QWidget):
         self.item.setMinimumContentsLength(8)
         self.source = QComboBox()
         self.source.addItem(self.tr("All sources"), "")
-        for code in SOURCE_NAMES:
-            self.source.addItem(source_name(code), code)
+        for code in TICKET_SOURCES:
+            self.source.addItem(source_name(code), str(code))
         self.priority = QComboBox()
         self.priority.addItem(self.tr("All priorities"), 0)
-        for level in sorted(PRIORITY_NAMES):
+        for level in sorted(PRIORITIES):
             self.priority.addItem(priority_name(level), level)
         self.text = QLineEdit()
         self.text.setPlaceholderText(self.tr("Search code, description, item, grid…"))

@@ -25,11 +25,13 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QTabWidget, QWidget
 
+from gridcommand.resources.palette import FLASH_OFF, FLASH_ON
 from gridcommand.widgets.record_table import RecordRole, RecordTableModel, SortRole
 from gridcommand.widgets.ticket_columns import TicketLike, ticket_columns
 
+#: How often the countdowns follow the clock, and how fast emergencies flash.
+TICK_MS, FLASH_MS = 1000, 500
 OPEN = frozenset({"reported", "registered", "dispatched", "in_progress", "handled", "verified"})
-FLASH_ON, FLASH_OFF = "#b71c1c", "#4a0e0e"
 
 
 class QueueTicket(TicketLike, Protocol):
@@ -230,11 +232,11 @@ class QueuePanel(QTabWidget):
         self.model.dataChanged.connect(self._update_titles)
         self._last_tick = clock()
         self._tick = QTimer(self)
-        self._tick.timeout.connect(self._on_tick)
-        self._tick.start(1000)
+        self._tick.timeout.connect(self.follow_clock)
+        self._tick.start(TICK_MS)
         self._flasher = QTimer(self)
-        self._flasher.timeout.connect(self._on_flash)
-        self._flasher.start(500)
+        self._flasher.timeout.connect(self.flash)
+        self._flasher.start(FLASH_MS)
         self._update_titles()
 
     # -- data in -------------------------------------------------------------------
@@ -284,13 +286,9 @@ class QueuePanel(QTabWidget):
                 return True
         return False
 
-    # -- internals -----------------------------------------------------------------
-    def _row_background(self, t: QueueTicket) -> str | None:
-        if t.is_emergency and t.id in self.unacknowledged:
-            return FLASH_ON if self._flash else FLASH_OFF
-        return None
-
-    def _on_flash(self) -> None:
+    # -- on the timers (public so that a test can step them without waiting) --------
+    def flash(self) -> None:
+        """One step of the unacknowledged emergencies' flashing (every ``FLASH_MS``)."""
         if self.unacknowledged:
             self._flash = not self._flash
             for ticket_id in self.unacknowledged:
@@ -302,8 +300,10 @@ class QueuePanel(QTabWidget):
                         [Qt.ItemDataRole.BackgroundRole],
                     )
 
-    def _on_tick(self) -> None:
+    def follow_clock(self) -> None:
         """Countdowns and the time-dependent queues (overdue, closed today) follow the clock.
+
+        The queue's timer calls this every ``TICK_MS``.
 
         Only what is on screen is repainted (its countdown text is computed when
         painted); the two time-dependent queues are re-filtered only when a
@@ -320,6 +320,12 @@ class QueuePanel(QTabWidget):
             self.proxies["closed_today"].refilter()
         self._last_tick = now
         self._update_titles()
+
+    # -- internals -----------------------------------------------------------------
+    def _row_background(self, t: QueueTicket) -> str | None:
+        if t.is_emergency and t.id in self.unacknowledged:
+            return FLASH_ON if self._flash else FLASH_OFF
+        return None
 
     def _update_titles(self, *args: object) -> None:
         for i, queue in enumerate(QUEUES):

@@ -7,21 +7,14 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
-    QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
 )
 
 from gridcommand.db.reports.grid_report import TeamMember
-
-ROLE_NAMES = {
-    "full_time": QT_TRANSLATE_NOOP("TeamModel", "Full-time"),
-    "part_time": QT_TRANSLATE_NOOP("TeamModel", "Part-time"),
-    "volunteer": QT_TRANSLATE_NOOP("TeamModel", "Volunteer"),
-}
+from gridcommand.resources.vocabulary import worker_role_name
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -59,8 +52,7 @@ class TeamModel(QAbstractTableModel):
         if column == "name":
             return member.name
         if column == "role":
-            name = ROLE_NAMES.get(member.role)
-            return QCoreApplication.translate("TeamModel", str(name)) if name else member.role
+            return worker_role_name(member.role)
         if column == "phone":
             return member.phone_masked
         return _when(member.last_seen)

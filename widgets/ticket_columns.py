@@ -12,13 +12,13 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import Protocol
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QIcon
 
 from gridcommand.resources.icons import icon_path
+from gridcommand.resources.palette import LIGHT, NO_LIGHT
+from gridcommand.resources.vocabulary import priority_name, source_name, ticket_status_name
 from gridcommand.widgets.record_table import Column
-
-LIGHT = {"green": "#43a047", "yellow": "#fdd835", "red": "#e53935"}
 
 
 class TicketLike(Protocol):
@@ -57,48 +57,6 @@ class TicketLike(Protocol):
     def assignee_department(self) -> str | None: ...
     @property
     def description(self) -> str: ...
-
-
-def _tr(text: object) -> str:
-    # ``text`` is a QT_TRANSLATE_NOOP source string (typed ``object`` in PySide6's stubs).
-    return QCoreApplication.translate("TicketColumns", str(text))
-
-
-SOURCE_NAMES = {
-    "patrol": QT_TRANSLATE_NOOP("TicketColumns", "Patrol"),
-    "hotline": QT_TRANSLATE_NOOP("TicketColumns", "Hotline 12345"),
-    "wechat": QT_TRANSLATE_NOOP("TicketColumns", "WeChat"),
-    "sensor": QT_TRANSLATE_NOOP("TicketColumns", "Sensor"),
-    "other": QT_TRANSLATE_NOOP("TicketColumns", "Other"),
-}
-PRIORITY_NAMES = {
-    1: QT_TRANSLATE_NOOP("TicketColumns", "Urgent"),
-    2: QT_TRANSLATE_NOOP("TicketColumns", "High"),
-    3: QT_TRANSLATE_NOOP("TicketColumns", "Normal"),
-    4: QT_TRANSLATE_NOOP("TicketColumns", "Low"),
-}
-STATUS_NAMES = {
-    "reported": QT_TRANSLATE_NOOP("TicketColumns", "Reported"),
-    "registered": QT_TRANSLATE_NOOP("TicketColumns", "Registered"),
-    "dispatched": QT_TRANSLATE_NOOP("TicketColumns", "Dispatched"),
-    "in_progress": QT_TRANSLATE_NOOP("TicketColumns", "In progress"),
-    "handled": QT_TRANSLATE_NOOP("TicketColumns", "Handled"),
-    "verified": QT_TRANSLATE_NOOP("TicketColumns", "Verified"),
-    "closed": QT_TRANSLATE_NOOP("TicketColumns", "Closed"),
-    "rejected": QT_TRANSLATE_NOOP("TicketColumns", "Rejected"),
-}
-
-
-def source_name(code: str) -> str:
-    return _tr(SOURCE_NAMES[code]) if code in SOURCE_NAMES else code
-
-
-def priority_name(priority: int) -> str:
-    return _tr(PRIORITY_NAMES[priority]) if priority in PRIORITY_NAMES else str(priority)
-
-
-def status_name(status: str) -> str:
-    return _tr(STATUS_NAMES[status]) if status in STATUS_NAMES else status
 
 
 def span(delta: timedelta) -> str:
@@ -143,7 +101,7 @@ def ticket_columns(
     worker_name: Callable[[str | None], str],
 ) -> list[Column[TicketLike]]:
     def light(t: TicketLike) -> str:
-        return LIGHT.get(time_state(t, clock()), "#78909c")
+        return LIGHT.get(time_state(t, clock()), NO_LIGHT)
 
     return [
         Column(
@@ -170,7 +128,8 @@ def ticket_columns(
             sort_key=lambda t: t.priority,
         ),
         Column(
-            QCoreApplication.translate("TicketColumns", "Status"), lambda t: status_name(t.status)
+            QCoreApplication.translate("TicketColumns", "Status"),
+            lambda t: ticket_status_name(t.status),
         ),
         Column(
             QCoreApplication.translate("TicketColumns", "Assignee"),

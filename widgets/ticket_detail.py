@@ -30,32 +30,21 @@ from PySide6.QtWidgets import (
 
 from gridcommand.db.actions.caseloop import ROLE_ACTIONS, allowed_actions
 from gridcommand.db.reports.ticket_detail import TicketDetail, TraceStep
+from gridcommand.resources.palette import ALARM_TEXT
+from gridcommand.resources.vocabulary import (
+    action_name,
+    operator_role_name,
+    priority_name,
+    source_name,
+    ticket_status_name,
+)
 from gridcommand.widgets.record_table import Column, RecordTableModel
-from gridcommand.widgets.ticket_columns import priority_name, source_name, status_name
 
 
 def _tr(text: object) -> str:
     # ``text`` is a QT_TRANSLATE_NOOP source string (typed ``object`` in PySide6's stubs).
     return QCoreApplication.translate("TicketDetail", str(text))
 
-
-ACTION_NAMES = {
-    "report": QT_TRANSLATE_NOOP("TicketDetail", "Reported"),
-    "register": QT_TRANSLATE_NOOP("TicketDetail", "Registered"),
-    "reject": QT_TRANSLATE_NOOP("TicketDetail", "Rejected"),
-    "dispatch": QT_TRANSLATE_NOOP("TicketDetail", "Dispatched"),
-    "redispatch": QT_TRANSLATE_NOOP("TicketDetail", "Re-dispatched"),
-    "accept": QT_TRANSLATE_NOOP("TicketDetail", "Accepted"),
-    "progress": QT_TRANSLATE_NOOP("TicketDetail", "Progress"),
-    "handle": QT_TRANSLATE_NOOP("TicketDetail", "Handled"),
-    "verify": QT_TRANSLATE_NOOP("TicketDetail", "Verified"),
-    "close": QT_TRANSLATE_NOOP("TicketDetail", "Closed"),
-    "send_back": QT_TRANSLATE_NOOP("TicketDetail", "Sent back"),
-    "escalate": QT_TRANSLATE_NOOP("TicketDetail", "Escalated"),
-    "acknowledge": QT_TRANSLATE_NOOP("TicketDetail", "Acknowledged"),
-    "reopen": QT_TRANSLATE_NOOP("TicketDetail", "Reopened"),
-    "return": QT_TRANSLATE_NOOP("TicketDetail", "Handed back by the field"),
-}
 
 BUTTONS = (
     ("acknowledge", QT_TRANSLATE_NOOP("TicketDetail", "Acknowledge (A)")),
@@ -70,20 +59,18 @@ BUTTONS = (
 )
 
 
-#: Who wrote a trace row: the operator roles and the systems that write too.
-TRACE_ROLES = {
-    "viewer": QT_TRANSLATE_NOOP("TicketDetail", "viewer"),
-    "dispatcher": QT_TRANSLATE_NOOP("TicketDetail", "dispatcher"),
-    "supervisor": QT_TRANSLATE_NOOP("TicketDetail", "supervisor"),
-    "manager": QT_TRANSLATE_NOOP("TicketDetail", "manager"),
+#: Who wrote a trace row, besides the console's roles: the systems that write too.
+TRACE_WRITERS = {
     "field": QT_TRANSLATE_NOOP("TicketDetail", "field system"),
     "system": QT_TRANSLATE_NOOP("TicketDetail", "system"),
 }
 
 
 def trace_role_name(role: str) -> str:
-    source = TRACE_ROLES.get(role)
-    return QCoreApplication.translate("TicketDetail", str(source)) if source else role
+    source = TRACE_WRITERS.get(role)
+    if source is None:
+        return operator_role_name(role)
+    return QCoreApplication.translate("TicketDetail", str(source))
 
 
 class TicketDetailPanel(QWidget):
@@ -138,7 +125,7 @@ class TicketDetailPanel(QWidget):
                 Column(self.tr("Time"), lambda s: _local(s.at)),
                 Column(
                     self.tr("Step"),
-                    lambda s: _tr(ACTION_NAMES[s.action]) if s.action in ACTION_NAMES else s.action,
+                    lambda s: action_name(s.action),
                 ),
                 Column(self.tr("Who"), lambda s: s.actor),
                 Column(self.tr("Role"), lambda s: trace_role_name(s.actor_role)),
@@ -187,8 +174,8 @@ class TicketDetailPanel(QWidget):
         self.detail = detail
         f = detail.fields
         badge = self.tr("EMERGENCY") + " · " if f["is_emergency"] else ""
-        self.header.setText(f"{badge}{f['code']} · {status_name(f['status'])}")
-        self.header.setStyleSheet("color:#ff5252;" if f["is_emergency"] else "")
+        self.header.setText(f"{badge}{f['code']} · {ticket_status_name(f['status'])}")
+        self.header.setStyleSheet(f"color:{ALARM_TEXT};" if f["is_emergency"] else "")
         v = self._values
         v["category"].setText(f"{detail.category_class} / {detail.category}")
         v["source"].setText(source_name(f["source"]))

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Hashable, Iterable
 from datetime import datetime
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -25,35 +25,20 @@ from PySide6.QtWidgets import (
 )
 
 from gridcommand.db.live.store import WorkerState
+from gridcommand.resources.palette import WORKER_STATUS
+from gridcommand.resources.vocabulary import worker_role_name, worker_status_name
 from gridcommand.widgets.record_table import Column, RecordRole, RecordTableModel, SortRole
 from gridcommand.widgets.ticket_columns import span
 
-STATUS_COLOURS = {"online": "#43a047", "stale": "#fdd835", "offline": "#90a4ae"}
 STATUS_ORDER = {"stale": 0, "offline": 1, "online": 2}
-STATUS_NAMES = {
-    "online": QT_TRANSLATE_NOOP("WorkersPanel", "online"),
-    "stale": QT_TRANSLATE_NOOP("WorkersPanel", "stale"),
-    "offline": QT_TRANSLATE_NOOP("WorkersPanel", "offline"),
-}
-ROLE_NAMES = {
-    "full_time": QT_TRANSLATE_NOOP("WorkersPanel", "full-time"),
-    "part_time": QT_TRANSLATE_NOOP("WorkersPanel", "part-time"),
-    "volunteer": QT_TRANSLATE_NOOP("WorkersPanel", "volunteer"),
-}
-
-
-def _tr(text: object) -> str:
-    return QCoreApplication.translate("WorkersPanel", str(text))
-
-
-NEVER = QT_TRANSLATE_NOOP("WorkersPanel", "never")
-AGO = QT_TRANSLATE_NOOP("WorkersPanel", "%1 ago")
 
 
 def last_fix_text(state: WorkerState, now: datetime) -> str:
+    # Spelled out (not through a helper) so that lupdate sees the strings.
     if state.position is None:
-        return _tr(NEVER)
-    return _tr(AGO).replace("%1", span(now - state.position.recorded_at))
+        return QCoreApplication.translate("WorkersPanel", "never")
+    ago = QCoreApplication.translate("WorkersPanel", "%1 ago")
+    return ago.replace("%1", span(now - state.position.recorded_at))
 
 
 #: The least time between two re-sorts of the workers table (see WorkersPanel.refresh).
@@ -89,12 +74,12 @@ class WorkersPanel(QWidget):
         columns: list[Column[WorkerState]] = [
             Column(
                 self.tr("Status"),
-                lambda s: _tr(STATUS_NAMES.get(s.status, s.status)),
-                foreground=lambda s: STATUS_COLOURS.get(s.status),
+                lambda s: worker_status_name(s.status),
+                foreground=lambda s: WORKER_STATUS.get(s.status),
                 sort_key=lambda s: STATUS_ORDER.get(s.status, 3),
             ),
             Column(self.tr("Worker"), lambda s: f"{s.record.name} ({s.record.code})"),
-            Column(self.tr("Role"), lambda s: _tr(ROLE_NAMES.get(s.record.role, s.record.role))),
+            Column(self.tr("Role"), lambda s: worker_role_name(s.record.role)),
             Column(self.tr("Grid"), lambda s: grid_name(s.record.grid_code)),
             Column(
                 self.tr("Last fix"),

@@ -28,8 +28,11 @@ XMIN = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin"
 
 GRIDS = (
     "SELECT g.code, g.name, g.community_code, c.parent_code AS street_code, g.boundary,"
-    " g.households, g.population, g.txid FROM grids g"
-    " LEFT JOIN regions c ON c.code = g.community_code WHERE g.txid >= %(x)s OR %(initial)s"
+    " g.households, g.population, c.name AS community_name, s.name AS street_name,"
+    " s.parent_code AS district_code, d.name AS district_name, g.txid"
+    " FROM grids g LEFT JOIN regions c ON c.code = g.community_code"
+    " LEFT JOIN regions s ON s.code = c.parent_code LEFT JOIN regions d ON d.code = s.parent_code"
+    " WHERE g.txid >= %(x)s OR %(initial)s"
 )
 WORKERS = (
     "SELECT code, name, role, grid_code, phone, active, txid FROM workers"
@@ -97,6 +100,10 @@ def grid(row: dict[str, Any]) -> GridRecord:
         boundary=boundary,
         households=row["households"],
         population=row["population"],
+        community_name=row.get("community_name") or "",
+        street_name=row.get("street_name") or "",
+        district_code=row.get("district_code"),
+        district_name=row.get("district_name") or "",
     )
 
 

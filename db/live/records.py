@@ -27,6 +27,11 @@ class GridRecord:
     boundary: dict[str, Any] = field(repr=False)
     households: int
     population: int
+    #: The regions' names, for the map's labels ("" where the region has none or is unknown).
+    community_name: str = ""
+    street_name: str = ""
+    district_code: str | None = None
+    district_name: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -84,7 +84,7 @@ class Bench:
         self.meter = StallMeter(self.window)
         self.meter.start()
         started = time.monotonic()
-        session = wire_window(self.window, Database(url=self.city.url))
+        session = wire_window(self.window, Database(url=self.city.url), map_probes=True)
         assert session.map is not None
         session.map.bridge.diffs_sent.connect(self._count_diffs)
         session.live.store_updated.connect(self._note_store)

@@ -96,7 +96,12 @@ def _snapshot(db: object, args: argparse.Namespace) -> int:
         layout = QSettings(str(Path(scratch) / "layout.ini"), QSettings.Format.IniFormat)
         window = MainWindow(layout, getattr(db, "where", ""))
         session = wire_window(
-            window, db, basemap=basemap, operator_login=args.operator, operator_role=args.role
+            window,
+            db,
+            basemap=basemap,
+            operator_login=args.operator,
+            operator_role=args.role,
+            map_probes=True,  # the page's own counts are what the snapshot waits for
         )
         width, height = args.size
         window.resize(width, height)

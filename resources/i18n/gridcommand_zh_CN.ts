@@ -61,18 +61,6 @@
         <source>Workers</source>
         <translation>网格员</translation>
     </message>
-    <message>
-        <source>online</source>
-        <translation>在线</translation>
-    </message>
-    <message>
-        <source>stale</source>
-        <translation>信号滞后</translation>
-    </message>
-    <message>
-        <source>offline</source>
-        <translation>离线</translation>
-    </message>
 </context>
 <context>
     <name>ConnectionBanner</name>
@@ -91,18 +79,6 @@
 </context>
 <context>
     <name>DispatchDialog</name>
-    <message>
-        <source>online</source>
-        <translation>在线</translation>
-    </message>
-    <message>
-        <source>position stale</source>
-        <translation>定位滞后</translation>
-    </message>
-    <message>
-        <source>offline</source>
-        <translation>离线</translation>
-    </message>
     <message>
         <source>no position ever received</source>
         <translation>从未收到定位</translation>
@@ -350,133 +326,9 @@
         <source>Operator: %1 · %2</source>
         <translation>值班员：%1 · %2</translation>
     </message>
-</context>
-<context>
-    <name>MapLabels</name>
     <message>
-        <source>Alerts</source>
-        <extracomment>The English source of every label, marked for lupdate (context "MapLabels").</extracomment>
-        <translation>告警</translation>
-    </message>
-    <message>
-        <source>on time</source>
-        <translation>正常</translation>
-    </message>
-    <message>
-        <source>last quarter of time</source>
-        <translation>临期（最后四分之一时限）</translation>
-    </message>
-    <message>
-        <source>overdue</source>
-        <translation>超时</translation>
-    </message>
-    <message>
-        <source>emergency</source>
-        <translation>紧急</translation>
-    </message>
-    <message>
-        <source>Grids</source>
-        <translation>网格</translation>
-    </message>
-    <message>
-        <source>overdue cases</source>
-        <translation>有超时案件</translation>
-    </message>
-    <message>
-        <source>open alerts</source>
-        <translation>有在办告警</translation>
-    </message>
-    <message>
-        <source>&gt; 500 households / full-timer</source>
-        <translation>专职人均 &gt; 500 户</translation>
-    </message>
-    <message>
-        <source>Workers</source>
-        <translation>网格员</translation>
-    </message>
-    <message>
-        <source>full-time</source>
-        <translation>专职</translation>
-    </message>
-    <message>
-        <source>part-time</source>
-        <translation>兼职</translation>
-    </message>
-    <message>
-        <source>volunteer</source>
-        <translation>志愿者</translation>
-    </message>
-    <message>
-        <source>online</source>
-        <translation>在线</translation>
-    </message>
-    <message>
-        <source>stale</source>
-        <translation>信号滞后</translation>
-    </message>
-    <message>
-        <source>offline</source>
-        <translation>离线</translation>
-    </message>
-    <message>
-        <source>open</source>
-        <translation>在办</translation>
-    </message>
-    <message>
-        <source>households</source>
-        <translation>户数</translation>
-    </message>
-    <message>
-        <source>households / full-timer</source>
-        <translation>专职人均户数</translation>
-    </message>
-    <message>
-        <source>code</source>
-        <translation>编号</translation>
-    </message>
-    <message>
-        <source>status</source>
-        <translation>状态</translation>
-    </message>
-    <message>
-        <source>deadline</source>
-        <translation>办理时限</translation>
-    </message>
-    <message>
-        <source>grid</source>
-        <translation>网格</translation>
-    </message>
-    <message>
-        <source>role</source>
-        <translation>角色</translation>
-    </message>
-    <message>
-        <source>last fix</source>
-        <translation>最后定位</translation>
-    </message>
-    <message>
-        <source>reported</source>
-        <translation>已上报</translation>
-    </message>
-    <message>
-        <source>registered</source>
-        <translation>已立案</translation>
-    </message>
-    <message>
-        <source>dispatched</source>
-        <translation>已派遣</translation>
-    </message>
-    <message>
-        <source>in progress</source>
-        <translation>处置中</translation>
-    </message>
-    <message>
-        <source>handled</source>
-        <translation>已处置</translation>
-    </message>
-    <message>
-        <source>verified</source>
-        <translation>已核查</translation>
+        <source>%1: %2 → %3</source>
+        <translation>%1：%2 → %3</translation>
     </message>
 </context>
 <context>
@@ -641,7 +493,7 @@
     <name>Queues</name>
     <message>
         <source>New reports</source>
-        <extracomment>English source text, marked for lupdate; shown through ``_tr``.</extracomment>
+        <extracomment>How often the countdowns follow the clock, and how fast emergencies flash. English source text, marked for lupdate; shown through ``_tr``.</extracomment>
         <translation>新上报</translation>
     </message>
     <message>
@@ -670,38 +522,7 @@
     </message>
 </context>
 <context>
-    <name>Roles</name>
-    <message>
-        <source>viewer (wall screen)</source>
-        <translation>只读（大屏）</translation>
-    </message>
-    <message>
-        <source>dispatcher</source>
-        <translation>调度员</translation>
-    </message>
-    <message>
-        <source>supervisor</source>
-        <translation>核查督办员</translation>
-    </message>
-    <message>
-        <source>manager</source>
-        <translation>管理人员</translation>
-    </message>
-</context>
-<context>
     <name>TeamModel</name>
-    <message>
-        <source>Full-time</source>
-        <translation>专职</translation>
-    </message>
-    <message>
-        <source>Part-time</source>
-        <translation>兼职</translation>
-    </message>
-    <message>
-        <source>Volunteer</source>
-        <translation>志愿者</translation>
-    </message>
     <message>
         <source>Name</source>
         <translation>姓名</translation>
@@ -739,84 +560,16 @@
         <translation>原因（%1 · %2）：</translation>
     </message>
     <message>
-        <source>Why is %1 being %2?</source>
-        <translation type="vanished">%1 %2 的原因？</translation>
-    </message>
-    <message>
         <source>Choose a worker or a department.</source>
         <translation>请选择网格员或职能部门。</translation>
+    </message>
+    <message>
+        <source>Not done</source>
+        <translation>未完成</translation>
     </message>
 </context>
 <context>
     <name>TicketColumns</name>
-    <message>
-        <source>Patrol</source>
-        <translation>巡查上报</translation>
-    </message>
-    <message>
-        <source>Hotline 12345</source>
-        <translation>12345热线</translation>
-    </message>
-    <message>
-        <source>WeChat</source>
-        <translation>微信</translation>
-    </message>
-    <message>
-        <source>Sensor</source>
-        <translation>感知设备</translation>
-    </message>
-    <message>
-        <source>Other</source>
-        <translation>其他</translation>
-    </message>
-    <message>
-        <source>Urgent</source>
-        <translation>特急</translation>
-    </message>
-    <message>
-        <source>High</source>
-        <translation>紧急</translation>
-    </message>
-    <message>
-        <source>Normal</source>
-        <translation>一般</translation>
-    </message>
-    <message>
-        <source>Low</source>
-        <translation>低</translation>
-    </message>
-    <message>
-        <source>Reported</source>
-        <translation>已上报</translation>
-    </message>
-    <message>
-        <source>Registered</source>
-        <translation>已立案</translation>
-    </message>
-    <message>
-        <source>Dispatched</source>
-        <translation>已派遣</translation>
-    </message>
-    <message>
-        <source>In progress</source>
-        <translation>处置中</translation>
-    </message>
-    <message>
-        <source>Handled</source>
-        <translation>已处置</translation>
-    </message>
-    <message>
-        <source>Verified</source>
-        <translation>已核查</translation>
-    </message>
-    <message>
-        <source>Closed</source>
-        <translation>已结案</translation>
-    </message>
-    <message>
-        <source>Rejected</source>
-        <translation>不予立案</translation>
-    </message>
     <message>
         <source>%1 d %2 h</source>
         <translation>%1天%2小时</translation>
@@ -877,66 +630,6 @@
 <context>
     <name>TicketDetail</name>
     <message>
-        <source>Reported</source>
-        <translation>已上报</translation>
-    </message>
-    <message>
-        <source>Registered</source>
-        <translation>已立案</translation>
-    </message>
-    <message>
-        <source>Rejected</source>
-        <translation>不予立案</translation>
-    </message>
-    <message>
-        <source>Dispatched</source>
-        <translation>已派遣</translation>
-    </message>
-    <message>
-        <source>Re-dispatched</source>
-        <translation>已改派</translation>
-    </message>
-    <message>
-        <source>Accepted</source>
-        <translation>已接单</translation>
-    </message>
-    <message>
-        <source>Progress</source>
-        <translation>进展反馈</translation>
-    </message>
-    <message>
-        <source>Handled</source>
-        <translation>已处置</translation>
-    </message>
-    <message>
-        <source>Verified</source>
-        <translation>已核查</translation>
-    </message>
-    <message>
-        <source>Closed</source>
-        <translation>已结案</translation>
-    </message>
-    <message>
-        <source>Sent back</source>
-        <translation>已退回返工</translation>
-    </message>
-    <message>
-        <source>Escalated</source>
-        <translation>已上报街道</translation>
-    </message>
-    <message>
-        <source>Acknowledged</source>
-        <translation>已确认</translation>
-    </message>
-    <message>
-        <source>Reopened</source>
-        <translation>已重新打开</translation>
-    </message>
-    <message>
-        <source>Handed back by the field</source>
-        <translation>网格员退回</translation>
-    </message>
-    <message>
         <source>Acknowledge (A)</source>
         <translation>确认警报 (A)</translation>
     </message>
@@ -973,24 +666,8 @@
         <translation>退回返工… (B)</translation>
     </message>
     <message>
-        <source>viewer</source>
-        <extracomment>Who wrote a trace row: the operator roles and the systems that write too.</extracomment>
-        <translation>只读</translation>
-    </message>
-    <message>
-        <source>dispatcher</source>
-        <translation>调度员</translation>
-    </message>
-    <message>
-        <source>supervisor</source>
-        <translation>核查督办员</translation>
-    </message>
-    <message>
-        <source>manager</source>
-        <translation>管理人员</translation>
-    </message>
-    <message>
         <source>field system</source>
+        <extracomment>Who wrote a trace row, besides the console's roles: the systems that write too.</extracomment>
         <translation>现场系统</translation>
     </message>
     <message>
@@ -1098,9 +775,92 @@
     </message>
 </context>
 <context>
-    <name>WorkersPanel</name>
+    <name>Vocabulary</name>
+    <message>
+        <source>Reported</source>
+        <extracomment>A step of a ticket's trace, named by what was done (``ticket_actions.action``).</extracomment>
+        <translation>已上报</translation>
+    </message>
+    <message>
+        <source>Registered</source>
+        <translation>已立案</translation>
+    </message>
+    <message>
+        <source>Dispatched</source>
+        <translation>已派遣</translation>
+    </message>
+    <message>
+        <source>In progress</source>
+        <translation>处置中</translation>
+    </message>
+    <message>
+        <source>Handled</source>
+        <translation>已处置</translation>
+    </message>
+    <message>
+        <source>Verified</source>
+        <translation>已核查</translation>
+    </message>
+    <message>
+        <source>Closed</source>
+        <translation>已结案</translation>
+    </message>
+    <message>
+        <source>Rejected</source>
+        <translation>不予立案</translation>
+    </message>
+    <message>
+        <source>Patrol</source>
+        <translation>巡查上报</translation>
+    </message>
+    <message>
+        <source>Hotline 12345</source>
+        <translation>12345热线</translation>
+    </message>
+    <message>
+        <source>WeChat</source>
+        <translation>微信</translation>
+    </message>
+    <message>
+        <source>Sensor</source>
+        <translation>感知设备</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <source>Urgent</source>
+        <translation>特急</translation>
+    </message>
+    <message>
+        <source>High</source>
+        <translation>紧急</translation>
+    </message>
+    <message>
+        <source>Normal</source>
+        <translation>一般</translation>
+    </message>
+    <message>
+        <source>Low</source>
+        <translation>低</translation>
+    </message>
+    <message>
+        <source>Full-time</source>
+        <extracomment>A worker's role in the grid team ("1 + X + Y").</extracomment>
+        <translation>专职</translation>
+    </message>
+    <message>
+        <source>Part-time</source>
+        <translation>兼职</translation>
+    </message>
+    <message>
+        <source>Volunteer</source>
+        <translation>志愿者</translation>
+    </message>
     <message>
         <source>online</source>
+        <extracomment>A worker's position feed, as the state store judges it (``WorkerState.status``).</extracomment>
         <translation>在线</translation>
     </message>
     <message>
@@ -1112,17 +872,134 @@
         <translation>离线</translation>
     </message>
     <message>
-        <source>full-time</source>
-        <translation>专职</translation>
+        <source>viewer (wall screen)</source>
+        <extracomment>The console operator's role (``gridcommand.db.actions.caseloop.ROLES``).</extracomment>
+        <translation>只读（大屏）</translation>
     </message>
     <message>
-        <source>part-time</source>
-        <translation>兼职</translation>
+        <source>dispatcher</source>
+        <translation>调度员</translation>
     </message>
     <message>
-        <source>volunteer</source>
-        <translation>志愿者</translation>
+        <source>supervisor</source>
+        <translation>核查督办员</translation>
     </message>
+    <message>
+        <source>manager</source>
+        <translation>管理人员</translation>
+    </message>
+    <message>
+        <source>Re-dispatched</source>
+        <translation>已改派</translation>
+    </message>
+    <message>
+        <source>Accepted</source>
+        <translation>已接单</translation>
+    </message>
+    <message>
+        <source>Progress</source>
+        <translation>进展反馈</translation>
+    </message>
+    <message>
+        <source>Sent back</source>
+        <translation>已退回返工</translation>
+    </message>
+    <message>
+        <source>Escalated</source>
+        <translation>已上报街道</translation>
+    </message>
+    <message>
+        <source>Acknowledged</source>
+        <translation>已确认</translation>
+    </message>
+    <message>
+        <source>Reopened</source>
+        <translation>已重新打开</translation>
+    </message>
+    <message>
+        <source>Handed back by the field</source>
+        <translation>网格员退回</translation>
+    </message>
+    <message>
+        <source>Alerts</source>
+        <extracomment>The map's own words (legend headings and entries, tooltip keys), by page key.</extracomment>
+        <translation>告警</translation>
+    </message>
+    <message>
+        <source>on time</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <source>last quarter of time</source>
+        <translation>临期（最后四分之一时限）</translation>
+    </message>
+    <message>
+        <source>overdue</source>
+        <translation>超时</translation>
+    </message>
+    <message>
+        <source>emergency</source>
+        <translation>紧急</translation>
+    </message>
+    <message>
+        <source>Grids</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <source>overdue cases</source>
+        <translation>有超时案件</translation>
+    </message>
+    <message>
+        <source>open alerts</source>
+        <translation>有在办告警</translation>
+    </message>
+    <message>
+        <source>&gt; 500 households / full-timer</source>
+        <translation>专职人均 &gt; 500 户</translation>
+    </message>
+    <message>
+        <source>Workers</source>
+        <translation>网格员</translation>
+    </message>
+    <message>
+        <source>open</source>
+        <translation>在办</translation>
+    </message>
+    <message>
+        <source>households</source>
+        <translation>户数</translation>
+    </message>
+    <message>
+        <source>households / full-timer</source>
+        <translation>专职人均户数</translation>
+    </message>
+    <message>
+        <source>code</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <source>status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>deadline</source>
+        <translation>办理时限</translation>
+    </message>
+    <message>
+        <source>grid</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <source>role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>last fix</source>
+        <translation>最后定位</translation>
+    </message>
+</context>
+<context>
+    <name>WorkersPanel</name>
     <message>
         <source>never</source>
         <translation>从未</translation>
@@ -1159,20 +1036,6 @@
     <message>
         <source>● %1 online   ◐ %2 stale   ○ %3 offline</source>
         <translation>● 在线 %1   ◐ 信号滞后 %2   ○ 离线 %3</translation>
-    </message>
-</context>
-<context>
-    <name>parent</name>
-    <message>
-        <source>Not done</source>
-        <translation>未完成</translation>
-    </message>
-</context>
-<context>
-    <name>self.window</name>
-    <message>
-        <source>%1: %2 → %3</source>
-        <translation>%1：%2 → %3</translation>
     </message>
 </context>
 </TS>

@@ -44,7 +44,7 @@ def test_latest_request_wins(qtbot: QtBot) -> None:
     assert blocker.args == ["report", "new"]
     gate.set()
     runner.wait(5000)
-    qtbot.wait(50)
+    qtbot.waitUntil(lambda: runner.pending == 0, timeout=5000)  # the old result came back
     assert results == ["new"]
 
 

@@ -49,7 +49,7 @@ def interceptor() -> RecordingInterceptor:
 
 @pytest.fixture
 def panel(qtbot, store: StateStore, interceptor: RecordingInterceptor) -> Iterator[MapPanel]:
-    widget = MapPanel(store, interceptor=interceptor)
+    widget = MapPanel(store, interceptor=interceptor, probes=True)
     qtbot.addWidget(widget)
     widget.resize(1000, 700)
     widget.show()

@@ -19,7 +19,7 @@ def test_seeded_city_is_drawn_as_the_store_holds_it(qtbot, engine: Engine, db_ur
     with FeedHarness(db_url) as harness:
         harness.wait_until(lambda s: s.loaded and bool(s.grids))
     store = harness.store
-    panel = MapPanel(store)
+    panel = MapPanel(store, probes=True)
     qtbot.addWidget(panel)
     panel.show()
     with qtbot.waitSignal(panel.ready, timeout=20000):

@@ -10,8 +10,10 @@ from xml.etree import ElementTree
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication
 
+from gridcommand.db.actions.caseloop import ACTIONS, ROLES
+from gridcommand.db.schema.models import TicketSource, TicketStatus, WorkerRole
 from gridcommand.desktop import i18n
-from gridcommand.resources import i18n_tool
+from gridcommand.resources import i18n_tool, vocabulary
 
 
 def _unfinished(ts: Path) -> list[str]:
@@ -53,10 +55,29 @@ def test_chinese_is_installed_and_used(qapp: QApplication) -> None:
     try:
         assert QCoreApplication.translate("Queues", "Overdue") == "已超时"
         assert QCoreApplication.translate("MainWindow", "Data quality") == "数据质量"
+        # One vocabulary for every view and the map, in the language installed now.
+        assert vocabulary.ticket_status_name("reported") == "已上报"
+        assert vocabulary.worker_role_name("full_time") == "专职"
+        assert vocabulary.worker_status_name("stale") == "信号滞后"
+        assert vocabulary.action_name("send_back") == "已退回返工"
+        assert vocabulary.operator_role_name("dispatcher") == "调度员"
+        labels = vocabulary.map_labels()
+        assert labels["legend_alerts"] == "告警" and labels["closed"] == "已结案"
+        assert QCoreApplication.translate("WorkersPanel", "%1 ago") == "%1前"
     finally:
         for translator in translators:
             qapp.removeTranslator(translator)
     assert QCoreApplication.translate("Queues", "Overdue") == "Overdue"
+    assert vocabulary.ticket_status_name("reported") == "Reported"
+    assert vocabulary.ticket_status_name("no_such_status") == "no_such_status"
+
+
+def test_every_code_has_a_name() -> None:
+    assert set(vocabulary.TICKET_STATUSES) == set(TicketStatus)
+    assert set(vocabulary.TICKET_SOURCES) == set(TicketSource)
+    assert set(vocabulary.WORKER_ROLES) == set(WorkerRole)
+    assert set(vocabulary.OPERATOR_ROLES) == set(ROLES)
+    assert set(ACTIONS) <= set(vocabulary.ACTIONS)
 
 
 def test_language_choice() -> None:

@@ -8,8 +8,9 @@ from datetime import UTC, datetime, timedelta
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from gridcommand.resources.palette import LIGHT
 from gridcommand.widgets.queues import QueuePanel
-from gridcommand.widgets.ticket_columns import LIGHT, TicketLike
+from gridcommand.widgets.ticket_columns import TicketLike
 
 T0 = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)
 
@@ -100,7 +101,7 @@ def test_countdown_turns_yellow_then_red_and_enters_overdue(qtbot: QtBot) -> Non
     assert cell.data(Qt.ItemDataRole.ForegroundRole).color().name() == LIGHT["yellow"]
     assert panel.visible_ids("overdue") == []
     clock.now = T0 + timedelta(hours=13, minutes=5)
-    qtbot.wait(1100)  # one tick of the queue's own timer re-reads the clock
+    panel.follow_clock()  # what the queue's one-second timer does: re-read the clock
     assert cell.data(Qt.ItemDataRole.ForegroundRole).color().name() == LIGHT["red"]
     assert "overdue by 1 h 05 min" in cell.data()
     assert panel.visible_ids("overdue") == [1]
@@ -122,7 +123,7 @@ def test_emergencies_lead_and_flash_until_acknowledged(qtbot: QtBot) -> None:
     assert panel.visible_ids("new")[0] == 2
     colours = set()
     for _ in range(3):
-        qtbot.wait(550)
+        panel.flash()  # one step of the flashing timer
         colours.add(
             panel.model.index(panel.model.row_of(2) or 0, 0)
             .data(Qt.ItemDataRole.BackgroundRole)

@@ -18,7 +18,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.engine import URL
 
 from gridcommand.db.gis.coords import wgs84_to_gcj02
-from gridcommand.db.gis.grid_import import import_grids
+from gridcommand.db.gis.gridimport import import_grids
 from gridcommand.db.schema.errors import UserFacingError
 from gridcommand.desktop.cli import main
 
@@ -62,15 +62,15 @@ def test_geojson_import_and_reimport_update_in_place(engine: Engine, tmp_path: P
         ],
     )
     report = import_grids(engine, path)
-    assert sorted(report.inserted) == ["G0", "G1", "G2"]
-    assert report.created_communities == ["IMP-grids"]
+    assert sorted(report.codes("added")) == ["G0", "G1", "G2"]
+    assert [r.code for r in report.regions] == ["IMP-grids"]
     stored = grids(engine)
     assert stored["G1"]["households"] == 301 and stored["G1"]["name"] == "第1网格"
     assert shape(stored["G2"]["boundary"]).equals(cell(2))
 
     write_geojson(path, [({"code": "G1", "name": "改名", "households": 450}, cell(1))])
     again = import_grids(engine, path)
-    assert again.updated == ["G1"] and not again.inserted
+    assert again.codes("changed") == ["G1"] and not again.codes("added")
     stored = grids(engine)
     assert len(stored) == 3
     assert stored["G1"]["households"] == 450 and stored["G1"]["name"] == "改名"
@@ -97,7 +97,7 @@ def test_shapefile_with_mapping_and_projected_crs(engine: Engine, tmp_path: Path
         mapping_text="code=GRID_ID,name=MC,households=HH,population=RK",
         crs="EPSG:3857",
     )
-    assert sorted(report.inserted) == ["S0", "S1"]
+    assert sorted(report.codes("added")) == ["S0", "S1"]
     stored = grids(engine)
     assert stored["S0"]["name"] == "沙湾第0网格" and stored["S0"]["population"] == 1200
     # Back in WGS-84, to well under a metre.
@@ -113,9 +113,12 @@ def test_self_intersecting_polygon_is_repaired_and_reported(engine: Engine, tmp_
     data["features"].append({"type": "Feature", "properties": {"code": "LINE"}, "geometry": line})
     path.write_text(json.dumps(data))
     report = import_grids(engine, path)
-    assert [code for code, _ in report.repaired] == ["BOW"]
-    assert "Self-intersection" in report.repaired[0][1]
-    assert report.refused == [("LINE", "the geometry is a LineString, not a polygon")]
+    repaired = [(p.grid.code, p.grid.repaired) for p in report.planned if p.grid.repaired]
+    assert [code for code, _ in repaired] == ["BOW"]
+    assert "Self-intersection" in repaired[0][1] and "2 polygons" in repaired[0][1]
+    assert [(r.ref, r.reason) for r in report.refused] == [
+        ("LINE", "the geometry is a LineString, not a polygon")
+    ]
     stored = shape(grids(engine)["BOW"]["boundary"])
     assert stored.is_valid and stored.geom_type == "MultiPolygon"  # two triangles
     assert stored.area == pytest.approx(STEP * STEP / 2)
@@ -129,8 +132,9 @@ def test_overlaps_and_gaps_are_reported(engine: Engine, tmp_path: Path) -> None:
     # The hole is the middle cell less the corner that OVER's buffer reaches into.
     middle_m2 = (STEP * 111_320) ** 2 * math.cos(math.radians(Y0 + 1.5 * STEP))
     assert len(report.gaps) == 1
-    assert report.gaps[0][0] == pytest.approx(middle_m2 * 15 / 16, rel=0.01)
-    assert any("OVER" in (a, b) for a, b, _ in report.overlaps)
+    assert report.gaps[0].area_m2 == pytest.approx(middle_m2 * 15 / 16, rel=0.01)
+    assert not report.gaps[0].existing
+    assert any("OVER" in (o.a, o.b) and not o.existing for o in report.overlaps)
 
 
 def test_gcj02_file_is_brought_to_wgs84(engine: Engine, tmp_path: Path) -> None:
@@ -169,7 +173,7 @@ def test_geopackage_without_gdal(engine: Engine, tmp_path: Path) -> None:
     con.commit()
     con.close()
     report = import_grids(engine, path, mapping_text="code=bm,households=hs")
-    assert sorted(report.inserted) == ["P0", "P1"]
+    assert sorted(report.codes("added")) == ["P0", "P1"]
     assert shape(grids(engine)["P0"]["boundary"]).equals(cell(0))
 
 
