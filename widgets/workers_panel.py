@@ -8,7 +8,9 @@ out. It is fed deltas from the state store, so a city of workers costs one
 
 from __future__ import annotations
 
+import html
 import math
+import re
 import time
 from collections.abc import Callable, Hashable, Iterable
 from datetime import datetime
@@ -111,6 +113,7 @@ class WorkersPanel(QWidget):
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self.proxy.setFilterFixedString)
         self.summary = QLabel()
+        self.summary.setTextFormat(Qt.TextFormat.RichText)  # our own words and counts only
         self.summary.setWordWrap(True)  # the dock may be narrow: wrap, do not push the map
         top = QHBoxLayout()
         top.addWidget(self.summary, 1)
@@ -181,9 +184,12 @@ class WorkersPanel(QWidget):
             .replace("%2", str(counts["stale"]))
             .replace("%3", str(counts["offline"]))
         )
-        # A narrow dock wraps between the three counts, never inside one.
-        items = [part.strip().replace(" ", "\u00a0") for part in text.split("   ")]
-        self.summary.setText("   ".join(items))
+        # A narrow dock wraps between the three counts, never inside one (Chinese text
+        # may break between any two characters, so a no-break space is not enough).
+        items = [html.escape(part.strip()) for part in re.split(r"\s{2,}", text) if part.strip()]
+        self.summary.setText(
+            " &nbsp; ".join(f'<span style="white-space:nowrap">{item}</span>' for item in items)
+        )
 
     def _on_current_change(self, current: object, previous: object) -> None:
         index = self.view.currentIndex()

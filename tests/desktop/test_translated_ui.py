@@ -18,6 +18,7 @@ from pathlib import Path
 import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QTextDocumentFragment
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -78,7 +79,8 @@ def _widget_texts(root: QWidget) -> Iterator[tuple[str, str]]:
         name = f"{type(w).__name__}:{w.objectName()}"
         yield name, w.toolTip()
         if isinstance(w, QLabel):
-            yield name, w.text()
+            # What is shown, not the markup of a rich-text label.
+            yield name, QTextDocumentFragment.fromHtml(w.text()).toPlainText()
         if isinstance(w, QAbstractButton):
             yield name, w.text()
         if isinstance(w, QLineEdit):

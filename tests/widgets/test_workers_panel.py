@@ -48,4 +48,4 @@ def test_fixes_do_not_touch_the_model_but_status_changes_reorder(qtbot: QtBot) -
     panel.upsert([quiet])
     panel.refresh()
     assert panel.model.record(0).record.code == "W2"  # the phone that went quiet leads
-    assert "1 stale" in panel.summary.text().replace("\u00a0", " ").replace("◐ ", "")
+    assert "1 stale" in panel.summary.text().replace("◐ ", "")
