@@ -8,16 +8,13 @@ out. It is fed deltas from the state store, so a city of workers costs one
 
 from __future__ import annotations
 
-import html
 import math
-import re
 import time
 from collections.abc import Callable, Hashable, Iterable
 from datetime import datetime
 
 from PySide6.QtCore import QCoreApplication, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -113,12 +110,11 @@ class WorkersPanel(QWidget):
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self.proxy.setFilterFixedString)
         self.summary = QLabel()
-        self.summary.setTextFormat(Qt.TextFormat.RichText)  # our own words and counts only
-        self.summary.setWordWrap(True)  # the dock may be narrow: wrap, do not push the map
-        top = QHBoxLayout()
-        top.addWidget(self.summary, 1)
-        top.addWidget(self.search, 2)
-        self.search.setMinimumWidth(60)
+        # The counts above the search, not beside it: the dock may be narrow (wall text,
+        # a 1280-pixel desk), and a wrapped Chinese line breaks inside a word.
+        top = QVBoxLayout()
+        top.addWidget(self.summary)
+        top.addWidget(self.search)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
@@ -184,12 +180,7 @@ class WorkersPanel(QWidget):
             .replace("%2", str(counts["stale"]))
             .replace("%3", str(counts["offline"]))
         )
-        # A narrow dock wraps between the three counts, never inside one (Chinese text
-        # may break between any two characters, so a no-break space is not enough).
-        items = [html.escape(part.strip()) for part in re.split(r"\s{2,}", text) if part.strip()]
-        self.summary.setText(
-            " &nbsp; ".join(f'<span style="white-space:nowrap">{item}</span>' for item in items)
-        )
+        self.summary.setText(text)
 
     def _on_current_change(self, current: object, previous: object) -> None:
         index = self.view.currentIndex()
