@@ -48,6 +48,7 @@ def test_wall_text_is_24_px_at_1080p_and_scales_with_the_screen() -> None:
 def test_wall_mode_is_full_screen_dark_and_large(
     qtbot: QtBot, qapp: QApplication, tmp_path: Path
 ) -> None:
+    style, palette, font = qapp.style().name(), qapp.palette(), qapp.font()
     window = _window(qtbot, tmp_path)
     window.show()
     qtbot.waitExposed(window)
@@ -66,9 +67,11 @@ def test_wall_mode_is_full_screen_dark_and_large(
         assert base.lightness() < 60, "the docks are dark beside the dark map"
         window.wall_action.trigger()
         assert not window.wall and not window.isFullScreen()
-    finally:
-        theme.apply(qapp, qapp.primaryScreen(), wall=False)
+    finally:  # the other tests run on the application as it was
         qapp.setStyleSheet("")
+        qapp.setStyle(style)
+        qapp.setPalette(palette)
+        qapp.setFont(font)
 
 
 @pytest.mark.parametrize(
