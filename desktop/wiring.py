@@ -175,6 +175,7 @@ class WindowSession:
         self.window.alarm_banner.clicked.connect(self.show_oldest_emergency)
         self.window.mute_requested.connect(self.mute)
         self.alarm.mute_expired.connect(self._show_sound)
+        self.actions.reveal = self.reveal_ticket
         self._show_sound()
 
     def oldest_emergency(self) -> int | None:
@@ -194,9 +195,13 @@ class WindowSession:
         self.window.show_panel("queues")
         self.actions.choose(ticket_id)
         if not self.queues.select_ticket(ticket_id):
-            self.filter_bar.clear()
-            self.queues.select_ticket(ticket_id)
+            self.reveal_ticket(ticket_id)
         self.show_detail(ticket_id)
+
+    def reveal_ticket(self, ticket_id: int) -> bool:
+        """Clear the filters that hide ``ticket_id`` and select it; False if still hidden."""
+        self.filter_bar.clear()
+        return self.queues.select_ticket(ticket_id)
 
     def mute(self, minutes: int) -> None:
         """A supervisor mutes (or un-mutes) the siren; the trace is written first."""

@@ -56,6 +56,14 @@ def test_an_emergency_stays_on_the_banner_under_every_filter_search_and_tab(
     assert selected is not None and selected.id == oldest
     assert session.actions.current_id == oldest
 
+    # The E key does the same as the banner: hidden again, E clears and selects it.
+    bar.text.setText("无此内容-nothing-matches")
+    qtbot.waitUntil(lambda: not session.queues.visible_ids("new"), timeout=5000)
+    session.actions.jump_to_emergency()
+    assert bar.text.text() == ""
+    selected = session.queues.selected_ticket()
+    assert selected is not None and selected.id == oldest
+
 
 def test_no_sound_device_is_said_in_the_banner_and_the_status_bar(
     qtbot: QtBot, session: WindowSession
