@@ -13,7 +13,7 @@ import threading
 from collections import deque
 from dataclasses import replace
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 from sqlalchemy.engine import URL
 
 from gridcommand.db.live.feed import ChangeFeed
@@ -59,6 +59,8 @@ class LiveData(QObject):
         flush_ms: int = FLUSH_MS,
         clock_ms: int = CLOCK_MS,
         poll_interval: float = 2.0,
+        listen: bool = True,
+        write_url: URL | None = None,
     ) -> None:
         super().__init__(parent)
         self.store = store
@@ -67,7 +69,12 @@ class LiveData(QObject):
         self._state: FeedState | None = None
         self._state_shown: FeedState | None = None
         self.feed = ChangeFeed(
-            url, self._from_feed, self._state_from_feed, poll_interval=poll_interval
+            url,
+            self._from_feed,
+            self._state_from_feed,
+            poll_interval=poll_interval,
+            listen=listen,
+            write_url=write_url,
         )
         self.batches_applied = 0
         self._flush = QTimer(self)
@@ -139,7 +146,7 @@ class LiveData(QObject):
                     self._pending.appendleft(ChangeBatch(positions=fixes[now:]))
         if state is not None and state != self._state_shown:
             self._state_shown = state
-            self.connection_state_changed.emit(state.state, _describe(state))
+            self.connection_state_changed.emit(_shown_state(state), _describe(state))
         if not batches:
             return []
         first_load = not self.store.loaded
@@ -174,13 +181,34 @@ def _freeze_what_was_loaded() -> None:
     gc.set_threshold(young, middle, FULL_GC_EVERY)
 
 
+def _shown_state(state: FeedState) -> str:
+    """``lagging``: live, but from a replica far enough behind to say so."""
+    if state.state == "connected" and state.lag_s is not None:
+        return "lagging"
+    return state.state
+
+
 def _describe(state: FeedState) -> str:
-    if state.state == "connected" or state.since is None:
+    if state.state == "connected":
+        return _how_live(state)
+    if state.since is None:
         return state.detail
     since = state.since.astimezone().strftime("%H:%M:%S")
     if state.state == "lost":
         return f"since {since} — {state.detail}"
     return f"{state.detail} (since {since})"
+
+
+def _how_live(state: FeedState) -> str:
+    """Where the live picture comes from, when it is not the usual LISTEN on the primary."""
+    if state.lag_s is not None:
+        text = QCoreApplication.translate("LiveData", "replica %1 s behind")
+        return text.replace("%1", f"{state.lag_s:.1f}")
+    if state.replica:
+        return QCoreApplication.translate("LiveData", "replica, polling")
+    if state.mode == "poll":
+        return QCoreApplication.translate("LiveData", "polling, no LISTEN")
+    return state.detail
 
 
 __all__ = ["LiveData", "merge"]

@@ -112,6 +112,8 @@ class MainWindow(QMainWindow):
             )
         )
         self._keys_label.setStyleSheet(f"color:{HINT_TEXT};")
+        for label in (self._connection_label, self._location_label, self._operator_label):
+            label.setTextFormat(Qt.TextFormat.PlainText)  # logins and places are data
         status = self.statusBar()
         status.addWidget(self._connection_label)
         status.addWidget(self._location_label)
@@ -342,10 +344,14 @@ class MainWindow(QMainWindow):
         self.banner.set_state(state, detail)
         text = {
             "connected": self.tr("● Live"),
+            "lagging": self.tr("◐ Live, behind"),
             "connecting": self.tr("○ Connecting"),
             "reconnecting": self.tr("◐ Reconnecting"),
             "lost": self.tr("✕ Connection lost"),
         }.get(state, state)
+        if state in ("connected", "lagging") and detail:
+            # How it is live: "replica, polling", "polling, no LISTEN", "replica 1.2 s behind".
+            text = f"{text} · {detail}"
         self._connection_label.setText(text)
         # Amber for anything between live and lost.
         color = CONNECTION[state] if state in ("connected", "lost") else CONNECTION["reconnecting"]

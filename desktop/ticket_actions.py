@@ -19,7 +19,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QInputDialog, QLabel, QMessageBox, QWidget
 from sqlalchemy import Engine
 
 from gridcommand.db.actions.caseloop import allowed_actions
@@ -27,6 +27,7 @@ from gridcommand.db.actions.operator import current_operator
 from gridcommand.db.actions.service import ActionResult, Operator, perform
 from gridcommand.db.actions.suggestions import load_suggestions
 from gridcommand.db.live.store import StateStore
+from gridcommand.db.live.text import neutralise
 from gridcommand.desktop.background import BackgroundRunner
 from gridcommand.resources.vocabulary import action_name
 from gridcommand.widgets.dispatch_dialog import DispatchDialog
@@ -182,6 +183,8 @@ class TicketActions(QObject):
     # -- dispatch --------------------------------------------------------------------
     def _open_dispatch(self, action: str, ticket_id: int, code: str, version: int) -> None:
         engine, store = self._engine, self._store
+        known = store.tickets.get(ticket_id)
+        located = known.grid if known is not None else None  # a citizen report's, by its point
         self._runner.submit(
             f"suggestions-{ticket_id}",
             lambda: load_suggestions(
@@ -189,6 +192,7 @@ class TicketActions(QObject):
                 ticket_id,
                 stale_after=store.stale_after,
                 offline_after=store.offline_after,
+                located_grid=located,
             ),
             lambda suggestions: self._choose(action, ticket_id, code, version, suggestions),
             self.action_failed.emit,
@@ -240,8 +244,21 @@ class TicketActions(QObject):
             self._detail.fly_requested.emit(self._detail.ticket_id)
 
     def _ask_text(self, title: str, label: str) -> str | None:
-        text, ok = QInputDialog.getText(self._window, title, label)
-        return text.strip() if ok and text.strip() else None
+        dialog = reason_dialog(self._window, title, label)
+        ok = dialog.exec() == QDialog.DialogCode.Accepted
+        text = dialog.textValue().strip()
+        dialog.deleteLater()
+        return text if ok and text else None
+
+
+def reason_dialog(parent: QWidget, title: str, label: str) -> QInputDialog:
+    """``QInputDialog.getText``'s dialog, but its label (a ticket's code) is plain text."""
+    dialog = QInputDialog(parent)
+    dialog.setWindowTitle(title)
+    dialog.setLabelText(neutralise(label))
+    for child in dialog.findChildren(QLabel):
+        child.setTextFormat(Qt.TextFormat.PlainText)
+    return dialog
 
 
 def show_failure(parent: QWidget, message: str) -> QMessageBox:
@@ -251,7 +268,9 @@ def show_failure(parent: QWidget, message: str) -> QMessageBox:
     """
     # Not parent.tr(): lupdate would file the string under a context named "parent".
     title = QCoreApplication.translate("TicketActions", "Not done")
-    box = QMessageBox(QMessageBox.Icon.Warning, title, message, parent=parent)
+    box = QMessageBox(QMessageBox.Icon.Warning, title, "", parent=parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)  # the message names tickets and people
+    box.setText(neutralise(message))
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.open()
     return box

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QTimer
@@ -29,6 +30,7 @@ from gridcommand.desktop.background import BackgroundRunner
 from gridcommand.desktop.fanout import DeltaFanout
 from gridcommand.desktop.live import LiveData
 from gridcommand.desktop.main_window import MainWindow
+from gridcommand.desktop.map_menu import MapItemMenu
 from gridcommand.desktop.ticket_actions import TicketActions, fallback_operator, show_failure
 from gridcommand.maps.basemap import Basemap
 from gridcommand.maps.panel import MapPanel
@@ -102,11 +104,20 @@ class WindowSession:
     ) -> None:
         self.window = window
         self.engine: Engine = db.engine
-        self.url: URL = db.url
+        # Reads and the feed from a replica when there is one; writes (actions) to db.engine.
+        self.read_engine: Engine = getattr(db, "read_engine", db.engine)
+        self.url: URL = getattr(db, "read_url", db.url)
         self.store = store
         self.names = Names(store)
         self.runner = BackgroundRunner(window)
-        self.live = LiveData(self.url, store, parent=window, poll_interval=poll_interval)
+        self.live = LiveData(
+            self.url,
+            store,
+            parent=window,
+            poll_interval=poll_interval,
+            listen=getattr(db, "listen", True),
+            write_url=db.url if self.url != db.url else None,
+        )
         n = self.names
         self.queues = QueuePanel(store.clock, time_state, n.grid, n.worker, n.regions_of)
         self.detail = TicketDetailPanel()
@@ -153,6 +164,8 @@ class WindowSession:
         window.set_panel("grid", self.drilldown)
 
         self.queues.ticket_selected.connect(self.show_detail)
+        self.drilldown.case_activated.connect(self._on_drilldown_case)
+        self.drilldown.district_requested.connect(self._on_district_requested)
         self.live.store_updated.connect(self.fanout.on_store_updated)
         self.live.connection_state_changed.connect(window.set_connection_state)
         self.fanout.add_listener(self._refresh_detail)
@@ -168,6 +181,20 @@ class WindowSession:
         self.actions.ticket_chosen.connect(map_panel.select_ticket)
         self.detail.fly_requested.connect(map_panel.select_ticket)
         self.workers.worker_selected.connect(map_panel.show_track)
+        self.map_menu = MapItemMenu(
+            self.window,
+            self.store,
+            self.actions,
+            show_in_queue=self._on_map_ticket_clicked,
+            drill=map_panel.select_grid,
+            track=partial(self._show_worker, map_panel),
+            grid_name=self.names.grid,
+        )
+        map_panel.item_menu_requested.connect(self.map_menu.open)
+
+    def _show_worker(self, map_panel: MapPanel, code: str) -> None:
+        map_panel.show_track(code)
+        self.workers.select_worker(code)
 
     # -- the alarm no filter can hide ---------------------------------------------------
     def _wire_alarm_banner(self) -> None:
@@ -239,7 +266,7 @@ class WindowSession:
 
     def start(self) -> WindowSession:
         self.actions.resolve_operator(self._login, self._role)
-        engine = self.engine
+        engine = self.read_engine
         self.runner.submit(
             "reference", lambda: load_reference(engine), self.filter_bar.set_reference
         )
@@ -257,7 +284,7 @@ class WindowSession:
 
     # -- reports off the GUI thread ------------------------------------------------
     def show_detail(self, ticket_id: int) -> None:
-        engine = self.engine
+        engine = self.read_engine
         self.runner.submit(
             "ticket-detail",
             lambda: load_ticket_detail(engine, ticket_id),
@@ -274,7 +301,7 @@ class WindowSession:
         self.detail.show_detail(detail)
 
     def show_grid(self, code: str) -> None:
-        engine = self.engine
+        engine = self.read_engine
         self.window.show_panel("grid")
         self.runner.submit(
             "grid-report",
@@ -282,6 +309,20 @@ class WindowSession:
             self.drilldown.show_report,
             self._show_error,
         )
+
+    def _on_drilldown_case(self, ticket_id: int) -> None:
+        """A case double-clicked in the drill-down: its ticket, as a click on its point."""
+        self.actions.choose(ticket_id)
+        self.show_detail(ticket_id)
+        self.window.show_panel("detail")
+        if self.map is not None:
+            self.map.select_ticket(ticket_id)
+
+    def _on_district_requested(self) -> None:
+        """Back to the overview: the map fits the district, the drill-down closes."""
+        if self.map is not None:
+            self.map.show_district()
+        self.window.docks["grid"].hide()
 
     def refresh_charts(self) -> None:
         # A snapshot here, the counting off the GUI thread: a city's cases took a

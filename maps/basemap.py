@@ -60,10 +60,13 @@ class Basemap:
         return "WGS84" if self.kind == "none" else self.crs
 
     def to_page(self, mbtiles_key: str = "") -> dict[str, object]:
-        """The JSON the page's tile layer is made from; MBTiles go through our scheme."""
+        """The JSON the page's tile layer is made from; every tile goes through our scheme."""
         url = self.source
         if self.kind == "mbtiles":
             url = f"{MBTILES_SCHEME}://tiles/{mbtiles_key}/{{z}}/{{x}}/{{y}}"
+        elif self.kind == "xyz":
+            # The page loads images from its own schemes only: Qt fetches the server's tiles.
+            url = f"{MBTILES_SCHEME}://xyz/{mbtiles_key}/{{z}}/{{x}}/{{y}}"
         return {
             "kind": self.kind,
             "url": url if self.kind != "none" else "",

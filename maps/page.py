@@ -15,16 +15,22 @@ from ``resources/vocabulary.py`` and ``resources/palette.py`` in the page's conf
 from __future__ import annotations
 
 import atexit
+import base64
+import hashlib
 import json
+import re
 import shutil
 import tempfile
-from html import escape
+from html import escape, unescape
 from importlib.resources import as_file, files
 from pathlib import Path
 
 import folium
 from branca.element import Element, Figure
+from PySide6 import QtWebChannel  # noqa: F401 - its library holds the channel script
+from PySide6.QtCore import QFile, QIODevice
 
+from gridcommand.maps.basemap import MBTILES_SCHEME
 from gridcommand.maps.features import WORKER_SHARDS
 from gridcommand.resources import palette
 from gridcommand.resources.vocabulary import map_labels
@@ -40,7 +46,9 @@ PANES = {
 }
 LAYERS = ("grids", "outlines", "alerts", "workers", "track")
 LEAFLET_FILES = ("leaflet.js", "leaflet.css", "images")
-QWEBCHANNEL_URL = "qrc:///qtwebchannel/qwebchannel.js"
+#: Qt's channel script, copied beside the page so that it too comes from the page's own origin.
+QWEBCHANNEL_QRC = ":/qtwebchannel/qwebchannel.js"
+QWEBCHANNEL_URL = "qwebchannel.js"
 BUNDLED_FONTS = (("NotoSansSC-Regular-GB2312.otf", 400), ("NotoSansSC-Bold-GB2312.otf", 700))
 #: The page script, in load order: the namespace first, start-up last (static/gridmap/).
 SCRIPTS = (
@@ -52,6 +60,7 @@ SCRIPTS = (
     "aggregation.js",
     "halos.js",
     "commands.js",
+    "pointer.js",
     "bridge.js",
     "main.js",
 )
@@ -139,7 +148,10 @@ def compose(probes: bool = False) -> str:
     m.default_js = [*_LocalMap.default_js, *script_urls(probes)]
     panes = {}
     for name, z in PANES.items():
-        pane = folium.map.CustomPane(f"gc-{name}", z_index=z)
+        # The pointer passes through every pane to the map, which hit-tests the
+        # canvases itself, top first (gridmap.js): a pane that took it would hide
+        # the panes below it from the mouse.
+        pane = folium.map.CustomPane(f"gc-{name}", z_index=z, pointer_events=False)
         pane.add_to(m)
         panes[name] = f"gc-{name}"
     layers = {}
@@ -161,7 +173,60 @@ def compose(probes: bool = False) -> str:
     assert isinstance(root, Figure)
     root.html.add_child(Element(f'<script type="application/json" id="gc-config">{data}</script>'))
     root.html.add_child(Element(legend_html(labels)))
-    return root.render()
+    return with_policy(root.render())
+
+
+# -- Content-Security-Policy ----------------------------------------------------------------
+# The page runs only what it was built with: its own files, folium's inline blocks (by hash,
+# so a script slipped in later does not run), no network of any kind. Tiles come through our
+# own scheme (maps/tiles.py), which is the only other place an image may come from.
+_INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
+_INLINE_STYLE = re.compile(r"<style>(.*?)</style>", re.DOTALL)
+_STYLE_ATTRIBUTE = re.compile(r'\sstyle="([^"]*)"')
+
+
+def _sha256(text: str) -> str:
+    digest = hashlib.sha256(text.encode("utf-8")).digest()
+    return f"'sha256-{base64.b64encode(digest).decode()}'"
+
+
+def content_security_policy(html: str, image_schemes: tuple[str, ...] = ()) -> str:
+    """The policy for ``html``: 'self' plus the hashes of the inline blocks it holds."""
+    scripts = sorted({_sha256(s) for s in _INLINE_SCRIPT.findall(html)})
+    styles = sorted({_sha256(s) for s in _INLINE_STYLE.findall(html)})
+    attributes = sorted({_sha256(unescape(s)) for s in _STYLE_ATTRIBUTE.findall(html)})
+    style_src = ["'self'", *styles]
+    if attributes:
+        style_src += ["'unsafe-hashes'", *attributes]
+    images = ["'self'", *(f"{scheme}:" for scheme in image_schemes)]
+    directives = {
+        "default-src": ["'none'"],
+        "script-src": ["'self'", *scripts],
+        "style-src": style_src,
+        "img-src": images,
+        "font-src": ["'self'"],
+        # The page talks to Python over the channel's transport, never over the network.
+        "connect-src": ["'none'"],
+        "media-src": ["'none'"],
+        "object-src": ["'none'"],
+        "frame-src": ["'none'"],
+        "worker-src": ["'none'"],
+        "manifest-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'none'"],
+    }
+    return "; ".join(f"{name} {' '.join(values)}" for name, values in directives.items())
+
+
+def with_policy(html: str) -> str:
+    """``html`` with its Content-Security-Policy as the first element of its head."""
+    # data: for Leaflet's blank tile (an inline GIF it shows while a tile is dropped).
+    policy = escape(content_security_policy(html, (MBTILES_SCHEME, "data")), quote=True)
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
+    head, found, rest = html.partition("<head>")
+    if not found:
+        raise ValueError("the page has no <head> to hold its policy")
+    return f"{head}<head>\n    {meta}{rest}"
 
 
 def _copy_static(directory: Path) -> None:
@@ -180,7 +245,18 @@ def _copy_static(directory: Path) -> None:
     for name in (*SCRIPTS, PROBES):
         with as_file(ours / SCRIPT_DIR / name) as src:
             shutil.copyfile(src, directory / SCRIPT_DIR / name)
+    _copy_qwebchannel(directory)
     _copy_fonts(directory)
+
+
+def _copy_qwebchannel(directory: Path) -> None:
+    source = QFile(QWEBCHANNEL_QRC)
+    if not source.open(QIODevice.OpenModeFlag.ReadOnly):
+        raise FileNotFoundError(f"Qt's {QWEBCHANNEL_QRC} is missing")
+    try:
+        (directory / QWEBCHANNEL_URL).write_bytes(bytes(source.readAll().data()))
+    finally:
+        source.close()
 
 
 def _copy_fonts(directory: Path) -> None:

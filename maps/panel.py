@@ -19,22 +19,23 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QTimer, QUrl, Signal
+from PySide6.QtCore import QPoint, QTimer, Signal
 from PySide6.QtWebChannel import QWebChannel
-from PySide6.QtWebEngineCore import QWebEngineSettings, QWebEngineUrlRequestInterceptor
+from PySide6.QtWebEngineCore import QWebEngineUrlRequestInterceptor
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from gridcommand.db.live.store import Delta, StateStore
 from gridcommand.maps.basemap import Basemap
 from gridcommand.maps.bridge import MapBridge
-from gridcommand.maps.console import LoggingPage
 from gridcommand.maps.diffs import DiffBuilder
 from gridcommand.maps.emit import emit
 from gridcommand.maps.features import WORKER_SHARDS
 from gridcommand.maps.handoff import Handoff
+from gridcommand.maps.origin import serve_page
 from gridcommand.maps.outlines import SpotCache, outlines_diff
 from gridcommand.maps.page import page_file
+from gridcommand.maps.sealed import SealedPage
 from gridcommand.maps.tiles import handler_for
 from gridcommand.maps.worker_buffer import WorkerDiffBuffer
 from gridcommand.resources.palette import MAP as MAP_COLOURS
@@ -50,6 +51,8 @@ class MapPanel(QWidget):
     ticket_clicked = Signal(int)
     worker_clicked = Signal(str)
     grid_selected = Signal(str)
+    #: Right-click on an item: "alerts" / "grids" / "workers", its id, the global point.
+    item_menu_requested = Signal(str, str, QPoint)
     ready = Signal()
 
     def __init__(
@@ -85,20 +88,19 @@ class MapPanel(QWidget):
         self._worker_send.start()
 
         self.view = QWebEngineView(self)
-        self.page = LoggingPage(self.view)
+        # The page comes from its own origin and reaches nothing else; tiles come
+        # through our scheme.
+        self.page = SealedPage(self.view)
+        self.home = serve_page(self.page.profile(), page_file(probes))
+        self.page.home = self.home.toString()
         if interceptor is not None:
             self.page.setUrlRequestInterceptor(interceptor)
         self.page.setBackgroundColor(MAP_COLOURS["background"])
-        # The page is a local file; tiles come from an intranet server or our scheme.
-        # Both set, in this order: on PySide6 6.12 setting the first clears the second.
-        settings = self.page.settings()
-        settings.setAttribute(QWebEngineSettings.WebAttribute.LocalContentCanAccessRemoteUrls, True)
-        settings.setAttribute(QWebEngineSettings.WebAttribute.LocalContentCanAccessFileUrls, True)
         self.view.setPage(self.page)
         self.tiles = handler_for(self.page.profile())
-        self.bridge = MapBridge(self)
+        self.bridge = MapBridge(self, known=self._on_map)
         self.channel = QWebChannel(self.page)
-        self.channel.registerObject("bridge", self.bridge)
+        self.channel.registerObject("bridge", self.bridge.face)
         self.page.setWebChannel(self.channel)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -108,9 +110,10 @@ class MapPanel(QWidget):
         self.bridge.alert_clicked.connect(self.ticket_clicked)
         self.bridge.worker_clicked.connect(self._on_worker_clicked)
         self.bridge.grid_double_clicked.connect(self.grid_selected)
-        self.page.loadStarted.connect(self._on_load_started)
+        self.bridge.menu_requested.connect(self._on_menu_requested)
+        self.page.home_loading.connect(self._on_load_started)
         self.page.renderProcessTerminated.connect(self._on_render_process_terminated)
-        self.page.load(QUrl.fromLocalFile(str(page_file(probes))))
+        self.page.load(self.home)
 
     # -- public API ----------------------------------------------------------------------
     @property
@@ -154,6 +157,11 @@ class MapPanel(QWidget):
     def select_grid(self, grid_code: str) -> None:
         """Zoom to a grid and outline it, as a double-click does, without emitting."""
         self.bridge.send_command("drill", id=grid_code)
+
+    def show_district(self) -> None:
+        """The whole district again: no highlight, every grid in view."""
+        self.bridge.send_command("clear_highlight")
+        self.bridge.send_command("fit")
 
     def show_track(self, worker_code: str | None) -> None:
         """The last hour's track of one worker (``None`` hides it)."""
@@ -221,6 +229,9 @@ class MapPanel(QWidget):
         if self.basemap.kind == "mbtiles":
             key = f"m{abs(hash(self.basemap.source)):x}"
             self.tiles.files[key] = self.basemap.source
+        elif self.basemap.kind == "xyz":
+            key = f"x{abs(hash(self.basemap.source)):x}"
+            self.tiles.templates[key] = self.basemap.source
         self.bridge.send_command("basemap", basemap=self.basemap.to_page(key))
 
     def _on_load_started(self) -> None:
@@ -237,11 +248,24 @@ class MapPanel(QWidget):
         self._start_outlines()
 
     def _on_render_process_terminated(self, *_: object) -> None:
-        self.page.load(QUrl.fromLocalFile(str(page_file(self.probes))))
+        self.page.load(self.home)
+
+    def _on_map(self, layer: str, key: object) -> bool:
+        """Does the store hold what the page clicked (the page may only name what it shows)?"""
+        if layer == "alerts":
+            return key in self.store.tickets
+        if layer == "workers":
+            return key in self.store.workers
+        return layer == "grids" and key in self.store.grids
 
     def _on_worker_clicked(self, code: str) -> None:
         self.show_track(code)
         emit(self.worker_clicked, code)
+
+    def _on_menu_requested(self, layer: str, code: str, x: int, y: int) -> None:
+        zoom = self.view.zoomFactor()  # the page's CSS pixels to the view's pixels
+        at = self.view.mapToGlobal(QPoint(round(x * zoom), round(y * zoom)))
+        emit(self.item_menu_requested, layer, code, at)
 
     def _start_outlines(self) -> None:
         if not self.store.grids:

@@ -51,6 +51,10 @@ WORKER_STATUS = {"online": "#43a047", "stale": "#fdd835", "offline": "#90a4ae"}
 CHART_ACCENT = "#42a5f5"
 #: Cases reported per day in a grid's drill-down.
 CASES_BAR = "#ef5350"
+
+#: A grid's trend by class: the five busiest classes in their own colour, then "other".
+CLASS_STACK = ("#ef5350", "#ffa726", "#42a5f5", "#66bb6a", "#ab47bc")
+CLASS_OTHER = "#78909c"
 #: Text that needs the operator's eye (an emergency, an overloaded or overdue grid).
 ALARM_TEXT = "#ff5252"
 #: A row of rejected field input.

@@ -26,6 +26,7 @@ from sqlalchemy.engine import URL
 from gridcommand.db.schema import embedded
 from gridcommand.db.schema.engine import make_engine
 from gridcommand.db.schema.migrate import upgrade
+from gridcommand.db.schema.standby import Standby, start_standby
 
 TEMPLATE = "gc_template"
 
@@ -70,6 +71,30 @@ def _drop_database(server: embedded.EmbeddedServer, url: URL) -> None:
         server,
         sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(url.database)),
     )
+
+
+@pytest.fixture(scope="session")
+def pg_standby(
+    pg_server: embedded.EmbeddedServer, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Standby]:
+    """A real hot standby of ``pg_server``, streaming, made with its own pg_basebackup.
+
+    Every database a test makes on the primary appears on it by replication. Stopped
+    and deleted at the end of the run, whatever happened in between.
+    """
+    standby = start_standby(pg_server, tmp_path_factory.mktemp("standby"))
+    try:
+        yield standby
+    finally:
+        standby.stop()
+
+
+@pytest.fixture
+def replica_url(db_url: URL, pg_standby: Standby) -> URL:
+    """``db_url``'s database as the standby serves it (read-only, no LISTEN)."""
+    assert db_url.database is not None  # made by _fresh_database, which always names one
+    pg_standby.wait_for(db_url.database)
+    return pg_standby.url(db_url.database)
 
 
 @pytest.fixture

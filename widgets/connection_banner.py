@@ -10,11 +10,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
 
 from gridcommand.resources.palette import CONNECTION
+from gridcommand.widgets.plain import plain
 
 _STYLES = {
     state: f"background:{CONNECTION[state]};color:white;"
     for state in ("reconnecting", "lost", "connecting")
 }
+_STYLES["lagging"] = _STYLES["reconnecting"]
 
 
 class ConnectionBanner(QFrame):
@@ -23,6 +25,7 @@ class ConnectionBanner(QFrame):
         self.setObjectName("connectionBanner")
         self._label = QLabel(self)
         self._label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        plain(self._label)  # the detail is a server's message
         font = self._label.font()
         font.setPointSize(font.pointSize() + 4)
         font.setBold(True)
@@ -43,6 +46,7 @@ class ConnectionBanner(QFrame):
             "connecting": self.tr("Connecting to the database…"),
             "reconnecting": self.tr("Database connection interrupted — reconnecting"),
             "lost": self.tr("Database connection lost — the picture is NOT live"),
+            "lagging": self.tr("The picture is late —"),
         }.get(state, state)
         self._label.setText(f"{headline}  {detail}".strip())
         self.setStyleSheet(_STYLES.get(state, _STYLES["lost"]))

@@ -1,8 +1,10 @@
 """A manager's drill-down into one grid: its people, its team, its cases, its score.
 
 The panel shows a :class:`~gridcommand.db.reports.grid_report.GridReport` that was read
-on a worker thread; it never queries anything itself. The chart is created once
-and updated with ``setOpts`` when another grid is shown.
+on a worker thread; it never queries anything itself. The chart's bars (one stack a
+class, the busiest classes first) are created once and updated with ``setOpts`` when
+another grid is shown. Double-clicking a case asks for it in the detail panel; the
+"whole district" button asks for the overview back.
 """
 
 from __future__ import annotations
@@ -10,26 +12,65 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPushButton,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from gridcommand.db.reports.grid_cases import GridCase
 from gridcommand.db.reports.grid_report import GridReport
-from gridcommand.resources.palette import ALARM_TEXT, CASES_BAR
+from gridcommand.resources.palette import ALARM_TEXT, CLASS_OTHER, CLASS_STACK
+from gridcommand.resources.vocabulary import source_name, ticket_status_name
+from gridcommand.widgets.plain import plain
+from gridcommand.widgets.record_table import Column, RecordRole, RecordTableModel
 from gridcommand.widgets.team_model import TeamModel
 
 OVERLOAD_HOUSEHOLDS = 500
 
 
+def case_columns() -> list[Column[GridCase]]:
+    return [
+        Column(QCoreApplication.translate("GridDrilldown", "Case"), lambda c: c.code),
+        Column(
+            QCoreApplication.translate("GridDrilldown", "Category"),
+            lambda c: f"{c.class_name} · {c.category}",
+        ),
+        Column(
+            QCoreApplication.translate("GridDrilldown", "Source"), lambda c: source_name(c.source)
+        ),
+        Column(
+            QCoreApplication.translate("GridDrilldown", "Status"),
+            lambda c: ticket_status_name(c.status),
+            foreground=lambda c: ALARM_TEXT if c.is_open and c.is_emergency else None,
+        ),
+        Column(
+            QCoreApplication.translate("GridDrilldown", "Reported at"),
+            lambda c: c.reported_at.astimezone().strftime("%m-%d %H:%M"),
+        ),
+        Column(
+            QCoreApplication.translate("GridDrilldown", "Located"),
+            lambda c: (
+                QCoreApplication.translate("GridDrilldown", "by its point") if c.located else ""
+            ),
+        ),
+    ]
+
+
 class GridDrilldown(QWidget):
+    #: A case double-clicked in the list (its ticket id).
+    case_activated = Signal(int)
+    #: The manager asked for the whole district again.
+    district_requested = Signal()
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.title = QLabel(self.tr("Double-click a grid on the map to drill down."))
@@ -38,6 +79,7 @@ class GridDrilldown(QWidget):
         font.setBold(True)
         self.title.setFont(font)
         self.title.setWordWrap(True)
+        plain(self.title)
 
         self._figures: dict[str, QLabel] = {}
         figures = QFormLayout()
@@ -51,6 +93,7 @@ class GridDrilldown(QWidget):
             ("score", self.tr("System score")),
         ):
             value = QLabel("—")
+            plain(value)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self._figures[key] = value
             figures.addRow(label, value)
@@ -59,23 +102,50 @@ class GridDrilldown(QWidget):
         team_view = QTableView()
         team_view.setModel(self.team_model)
         team_view.verticalHeader().hide()
-        team_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        team_box = QGroupBox(self.tr("Team (1 + X + Y)"))
-        QVBoxLayout(team_box).addWidget(team_view)
+        # Full names and masked phones, never cut: the columns take what they need.
+        team_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        team_view.horizontalHeader().setStretchLastSection(True)
+
+        self.cases_model: RecordTableModel[GridCase] = RecordTableModel(
+            case_columns(), key=lambda c: c.id
+        )
+        self.cases_view = QTableView()
+        self.cases_view.setModel(self.cases_model)
+        self.cases_view.verticalHeader().hide()
+        self.cases_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.cases_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        header = self.cases_view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.cases_view.doubleClicked.connect(self._on_case_double_clicked)
+        # Cases and team share the panel's full width, one tab each, above the trend.
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.cases_view, self.tr("Open and recent cases"))
+        self.tabs.addTab(team_view, self.tr("Team (1 + X + Y)"))
 
         self.plot = pg.PlotWidget(axisItems={"bottom": pg.DateAxisItem()})
-        self.plot.setTitle(self.tr("Cases reported per day"))
+        self.plot.setTitle(self.tr("Cases reported per day, by class"))
         self.plot.showGrid(y=True, alpha=0.3)
         self.plot.setMouseEnabled(x=False, y=False)
-        self._bars = pg.BarGraphItem(x=[], height=[], width=60_000, brush=CASES_BAR)
-        self.plot.addItem(self._bars)
+        self.legend = self.plot.addLegend(offset=(10, 5))
+        self._stacks = [
+            pg.BarGraphItem(x=[], height=[], width=60_000, brush=colour, pen=None)
+            for colour in (*CLASS_STACK, CLASS_OTHER)
+        ]
+        for bars in self._stacks:
+            self.plot.addItem(bars)
 
-        top = QHBoxLayout()
-        top.addLayout(figures, 1)
-        top.addWidget(team_box, 1)
+        self.district_button = QPushButton(self.tr("Whole district"))
+        self.district_button.setToolTip(self.tr("Back to the whole district on the map"))
+        self.district_button.clicked.connect(self.district_requested)
+        heading = QHBoxLayout()
+        heading.addWidget(self.title, 1)
+        heading.addWidget(self.district_button, 0, Qt.AlignmentFlag.AlignTop)
+
         layout = QVBoxLayout(self)
-        layout.addWidget(self.title)
-        layout.addLayout(top)
+        layout.addLayout(heading)
+        layout.addLayout(figures)
+        layout.addWidget(self.tabs, 2)
         layout.addWidget(self.plot, 1)
 
     def show_report(self, report: GridReport) -> None:
@@ -98,17 +168,47 @@ class GridDrilldown(QWidget):
         )
         f["score"].setText(f"{report.score:.1f}")
         self.team_model.set_team(report.team)
-        self._show_cases(report.cases_per_day, report.days)
+        self.cases_model.set_records(report.cases)
+        self.tabs.setTabText(
+            0, self.tr("Open and recent cases (%1 open)").replace("%1", str(report.open_cases))
+        )
+        self._show_trend(report)
 
-    def _show_cases(self, per_day: tuple[tuple[date, int], ...], days: int) -> None:
-        counts = dict(per_day)
+    def _show_trend(self, report: GridReport) -> None:
+        """One stack a class, over the report's days; classes beyond the fifth are "other"."""
+        counts = dict(report.cases_per_day)
         last = max(counts) if counts else date.today()
-        xs, heights = [], []
-        for offset in range(days - 1, -1, -1):
-            day = last - timedelta(days=offset)
-            xs.append(_epoch(day))
-            heights.append(counts.get(day, 0))
-        self._bars.setOpts(x=xs, height=heights, width=86_400 * 0.8)
+        days = [last - timedelta(days=offset) for offset in range(report.days - 1, -1, -1)]
+        shown = list(report.cases_by_class[: len(CLASS_STACK)])
+        rest: dict[date, int] = {}
+        for _, per_day in report.cases_by_class[len(CLASS_STACK) :]:
+            for day, n in per_day:
+                rest[day] = rest.get(day, 0) + n
+        series = [(name, dict(per_day)) for name, per_day in shown]
+        series += [("", {})] * (len(CLASS_STACK) - len(shown))
+        series.append((self.tr("Other classes") if rest else "", rest))
+        xs = [_epoch(day) for day in days]
+        base = [0] * len(days)
+        self.legend.clear()
+        for bars, (name, by_day) in zip(self._stacks, series, strict=True):
+            heights = [by_day.get(day, 0) for day in days]
+            bars.setOpts(x=xs, y0=list(base), height=heights, width=86_400 * 0.8)
+            base = [b + h for b, h in zip(base, heights, strict=True)]
+            if name:
+                self.legend.addItem(bars, name)
+
+    def stacked_totals(self) -> list[int]:
+        """Cases per day over all classes, as drawn (oldest day first)."""
+        totals: list[int] = []
+        for bars in self._stacks:
+            heights = list(bars.opts["height"])
+            totals = [a + b for a, b in zip(totals, heights, strict=True)] if totals else heights
+        return totals
+
+    def _on_case_double_clicked(self, index: QModelIndex) -> None:
+        case = index.data(RecordRole)
+        if isinstance(case, GridCase):
+            self.case_activated.emit(case.id)
 
     def figure_text(self, key: str) -> str:
         return self._figures[key].text()

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from gridcommand.resources.palette import REJECTED_TEXT
+from gridcommand.widgets.plain import plain
 from gridcommand.widgets.record_table import Column, RecordTableModel, SortRole
 
 
@@ -164,6 +165,7 @@ class QualityPanel(QWidget):
         self.kind.addItem(self.tr("All problems"), "")
         self.kind.currentIndexChanged.connect(self._on_kind_change)
         self.summary = QLabel()
+        plain(self.summary)
         top = QHBoxLayout()
         top.addWidget(self.summary, 1)
         top.addWidget(self.kind)

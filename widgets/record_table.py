@@ -14,6 +14,9 @@ from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
+from gridcommand.db.live.text import neutralise
+from gridcommand.widgets.plain import tooltip
+
 R = TypeVar("R")
 #: A column only reads records: one for any record type serves its subtypes too.
 R_contra = TypeVar("R_contra", contravariant=True)
@@ -169,7 +172,7 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
         record = self._rows[index.row()]
         column = self._columns[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return column.text(record)
+            return neutralise(column.text(record))  # codes too: they are not cleaned upstream
         if role == RecordRole:
             return record
         if role == SortRole:
@@ -185,7 +188,7 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
                 return _brush(column.background(record))
         if role == Qt.ItemDataRole.ToolTipRole:
             # A column too narrow for its text elides it: the full text is a hover away.
-            return column.tooltip(record) if column.tooltip else column.text(record)
+            return tooltip(column.tooltip(record) if column.tooltip else column.text(record))
         if role == Qt.ItemDataRole.DecorationRole and column.decoration:
             return column.decoration(record)
         return None

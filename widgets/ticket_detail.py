@@ -38,6 +38,7 @@ from gridcommand.resources.vocabulary import (
     source_name,
     ticket_status_name,
 )
+from gridcommand.widgets.plain import plain, tooltip
 from gridcommand.widgets.record_table import Column, RecordTableModel
 
 
@@ -87,6 +88,7 @@ class TicketDetailPanel(QWidget):
         font.setBold(True)
         self.header.setFont(font)
         self.header.setWordWrap(True)
+        plain(self.header)
 
         self._values: dict[str, QLabel] = {}
         form = QFormLayout()
@@ -220,7 +222,7 @@ class TicketDetailPanel(QWidget):
                 )
             else:
                 label.setText(self.tr("(unreadable photo)"))
-            label.setToolTip(f"{photo.stage} · {_local(photo.taken_at)}")
+            label.setToolTip(tooltip(f"{photo.stage} · {_local(photo.taken_at)}"))
             self._photos.addWidget(label)
         self._photos.addStretch(1)
 

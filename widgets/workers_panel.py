@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from gridcommand.db.live.store import WorkerState
 from gridcommand.resources.palette import WORKER_STATUS
 from gridcommand.resources.vocabulary import worker_role_name, worker_status_name
+from gridcommand.widgets.plain import plain
 from gridcommand.widgets.record_table import Column, RecordRole, RecordTableModel, SortRole
 from gridcommand.widgets.ticket_columns import span
 
@@ -110,6 +111,7 @@ class WorkersPanel(QWidget):
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self.proxy.setFilterFixedString)
         self.summary = QLabel()
+        plain(self.summary)
         # The counts above the search, not beside it: the dock may be narrow (wall text,
         # a 1280-pixel desk), and a wrapped Chinese line breaks inside a word.
         top = QVBoxLayout()

@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Engine, and_, func, or_, select, true
 
 from gridcommand.db.actions.types import TicketNotFound
+from gridcommand.db.gis.locate import locate_grid
 from gridcommand.db.schema.models import Ticket, Worker, WorkerPosition
 
 EARTH_RADIUS_M = 6_371_008.8
@@ -143,15 +144,21 @@ def load_suggestions(
     stale_after: timedelta = STALE_AFTER,
     offline_after: timedelta = OFFLINE_AFTER,
     include_offline: bool = True,
+    located_grid: str | None = None,
 ) -> list[Suggestion]:
     """Suggestions for one ticket: its grid's team and every worker last seen nearby.
+
+    A citizen's report (hotline, WeChat, a sensor) names no grid: its grid is the one
+    its point lies in, ``located_grid`` when the caller already knows it (the live
+    store's), else located here by the feed's rule, so that grid's own team ranks
+    first as it does for a patrol report.
 
     Only workers within ``radius_m`` of the ticket (by their last fix) or of its own
     grid are read, so a city of thousands of workers stays one quick query.
     """
     with engine.connect() as conn:
         ticket = conn.execute(
-            select(Ticket.grid_code, Ticket.lon, Ticket.lat, func.now()).where(
+            select(Ticket.grid_code, Ticket.lon, Ticket.lat, Ticket.crs, func.now()).where(
                 Ticket.id == ticket_id
             )
         ).one_or_none()
@@ -174,7 +181,10 @@ def load_suggestions(
             )
             .scalar_subquery()
         )
-        nearby = [Worker.grid_code == ticket.grid_code]
+        grid = ticket.grid_code or located_grid
+        if grid is None and ticket.lon is not None and ticket.lat is not None:
+            grid = locate_grid(conn, ticket.lon, ticket.lat, ticket.crs)
+        nearby = [Worker.grid_code == grid]
         if ticket.lon is not None and ticket.lat is not None:
             dlat = math.degrees(radius_m / EARTH_RADIUS_M)
             dlon = dlat / max(math.cos(math.radians(ticket.lat)), 1e-6)
@@ -203,7 +213,7 @@ def load_suggestions(
     ranked = rank(
         (Candidate(*row) for row in rows),
         point,
-        ticket.grid_code,
+        grid,
         now or ticket.now or datetime.now(UTC),
         stale_after=stale_after,
         offline_after=offline_after,

@@ -7,6 +7,15 @@ whose notification was lost — during a disconnect, at start-up, or because a
 trigger was dropped — are still found. A burst of notifications costs one
 catch-up; a quiet database is still polled every ``poll_interval`` seconds.
 
+Where LISTEN cannot work — a hot standby refuses it (``cannot execute LISTEN
+during recovery``), and a pooler in transaction mode (PgBouncer) hands the session
+to another client after every transaction — the feed runs on the catch-up alone,
+polling every ``POLL_BUSY_S`` while changes arrive and backing off to
+``POLL_IDLE_S`` when the database is quiet. The mode is chosen on each connection
+(or forced with ``listen=False``); that path uses no session state and no prepared
+statements. On a standby the feed also reports how far it is behind its primary,
+and writes what it must (refused rows) through ``write_url``, the primary.
+
 When the connection fails the feed reports ``reconnecting``, then ``lost`` (with
 the time it was lost), retries with capped exponential backoff, and on return
 catches up from the watermark it had. It emits plain immutable batches.
@@ -38,6 +47,14 @@ BatchHandler = Callable[[ChangeBatch], None]
 StateHandler = Callable[[FeedState], None]
 #: After this long without a connection the feed says "lost" rather than "reconnecting".
 LOST_AFTER_S = 10.0
+#: Polling without LISTEN: this often while changes arrive ...
+POLL_BUSY_S = 0.1
+#: ... backing off by this factor a quiet round up to this (so a first change after a
+#: lull still reaches the map well within a second).
+POLL_BACKOFF = 1.5
+POLL_IDLE_S = 0.5
+#: A standby less far behind than this is shown as simply live.
+LAG_SHOWN_S = 1.0
 
 
 def libpq_conninfo(url: URL) -> str:
@@ -54,7 +71,11 @@ class ChangeFeed(threading.Thread):
         coalesce_s: float = 0.01,
         backoff: tuple[float, float] = (0.2, 5.0),
         record_rejections: bool = True,
+        listen: bool = True,
+        write_url: URL | None = None,
     ) -> None:
+        """``listen=False``: never LISTEN (poll only); ``write_url``: where refused rows
+        are recorded when ``url`` is a read-only standby (by default ``url`` itself)."""
         super().__init__(name="gridcommand-change-feed", daemon=True)
         self._conninfo = libpq_conninfo(url)
         self._on_batch = on_batch
@@ -71,7 +92,15 @@ class ChangeFeed(threading.Thread):
         self.validator = Validator()
         self.state = FeedState("connecting")
         self.catchups = 0
+        #: Seconds spent in catch-up reads (BEGIN to COMMIT), for the bench's cost per poll.
+        self.catchup_s = 0.0
         self._last_catchup = 0.0
+        self._listen_allowed = listen
+        self._write_conninfo = libpq_conninfo(write_url) if write_url is not None else None
+        self.mode = ""
+        self._standby = False
+        self._lag_s: float | None = None
+        self._delivered = False
 
     # -- control ---------------------------------------------------------------------
     def stop(self, timeout: float = 5.0) -> None:
@@ -96,22 +125,34 @@ class ChangeFeed(threading.Thread):
                     row_factory=dict_row,
                     connect_timeout=5,
                     application_name="gridcommand-feed",
+                    # Statements prepared on one server session are unknown to the next
+                    # one a pooler in transaction mode hands over.
+                    prepare_threshold=None if not self._listen_allowed else 5,
                 ) as conn:
-                    conn.execute(f"LISTEN {CHANGE_CHANNEL}")
+                    self.mode = self._choose_mode(conn)
                     self._load_reference(conn)
                     self._catch_up(conn)
-                    self._set_state(FeedState("connected"))
+                    self._set_state(self._connected())
                     delay, down_since = self._backoff[0], None
-                    self._listen(conn)
+                    if self.mode == "listen":
+                        self._listen(conn)
+                    else:
+                        self._poll(conn)
             except psycopg.Error as exc:
                 if self._stopping.is_set():
                     break
                 down_since = down_since or datetime.now(UTC)
                 lost = (datetime.now(UTC) - down_since).total_seconds() >= LOST_AFTER_S
-                detail = (
-                    str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+                detail = _first_line(exc)
+                self._set_state(
+                    FeedState(
+                        "lost" if lost else "reconnecting",
+                        down_since,
+                        detail,
+                        mode=self.mode,
+                        replica=self._standby,
+                    )
                 )
-                self._set_state(FeedState("lost" if lost else "reconnecting", down_since, detail))
                 log.warning("change feed: %s; retrying in %.1f s", detail, delay)
                 self._stopping.wait(delay)
                 delay = min(delay * 2, self._backoff[1])
@@ -120,6 +161,41 @@ class ChangeFeed(threading.Thread):
                 self._stopping.wait(delay)
                 delay = min(delay * 2, self._backoff[1])
         self._set_state(FeedState("stopped"))
+
+    def _choose_mode(self, conn: psycopg.Connection[Any]) -> str:
+        """LISTEN where it works; the catch-up alone on a standby or behind a pooler."""
+        server = conn.execute(q.SERVER).fetchone()
+        assert server is not None  # a SELECT of two functions always returns one row
+        self._standby = bool(server["standby"])
+        pooled = server["pid"] != conn.info.backend_pid
+        if pooled:
+            conn.prepare_threshold = None
+        if not self._listen_allowed or pooled:
+            return "poll"
+        try:
+            conn.execute(f"LISTEN {CHANGE_CHANNEL}")
+        except (psycopg.errors.ReadOnlySqlTransaction, psycopg.errors.FeatureNotSupported) as exc:
+            # "cannot execute LISTEN during recovery": a hot standby.
+            log.info("change feed: LISTEN refused (%s); polling instead", _first_line(exc))
+            return "poll"
+        return "listen"
+
+    def _connected(self) -> FeedState:
+        return FeedState("connected", mode=self.mode, replica=self._standby, lag_s=self._lag_s)
+
+    def _poll(self, conn: psycopg.Connection[Any]) -> None:
+        """Catch up on a timer: quickly while changes arrive, less often when quiet."""
+        interval = POLL_BUSY_S
+        while not self._stopping.is_set():
+            if self._wake.wait(interval):
+                self._wake.clear()
+                interval = POLL_BUSY_S
+            if self._stopping.is_set():
+                return
+            self._catch_up(conn)
+            self._set_state(self._connected())
+            quiet = min(interval * POLL_BACKOFF, POLL_IDLE_S)
+            interval = POLL_BUSY_S if self._delivered else quiet
 
     def _listen(self, conn: psycopg.Connection[Any]) -> None:
         while not self._stopping.is_set():
@@ -154,11 +230,13 @@ class ChangeFeed(threading.Thread):
         initial = self._xmin is None
         params = {"x": self._xmin or 0, "initial": initial}
         refused: list[RejectionRecord] = []
+        began = time.perf_counter()
         conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         try:
             # One round trip for the five small reads, not one each: on a busy server
             # every round trip is a wait for the scheduler, and a report waits on them.
             with conn.pipeline():
+                lag = conn.execute(q.STANDBY_LAG) if self._standby else None
                 reads = [
                     conn.execute(q.XMIN),
                     conn.execute(q.GRIDS, params),
@@ -170,6 +248,10 @@ class ChangeFeed(threading.Thread):
             mark = reads[0].fetchone()
             assert mark is not None  # the snapshot query always returns one row
             xmin = int(mark["xmin"])
+            if lag is not None:
+                behind = lag.fetchone()
+                lag_s = float(behind["lag_s"]) if behind is not None else 0.0
+                self._lag_s = round(lag_s, 1) if lag_s >= LAG_SHOWN_S else None
             grids, workers, tickets, actions, rejections = (c.fetchall() for c in reads[1:])
             first: ChangeBatch | None = None
             if not initial:
@@ -192,6 +274,7 @@ class ChangeFeed(threading.Thread):
             raise
         finally:
             conn.execute("COMMIT")
+        self.catchup_s += time.perf_counter() - began
         self._last_catchup = time.monotonic()
         self.catchups += 1
         batch, more = self._build(initial, grids, workers, positions, tickets, actions, rejections)
@@ -200,6 +283,7 @@ class ChangeFeed(threading.Thread):
         self._prune(xmin)
         if refused:
             self._record_rejections(conn, refused)
+        self._delivered = bool(len(batch)) or (first is not None and bool(len(first)))
         if len(batch) or initial:
             self._on_batch(batch)
 
@@ -288,26 +372,40 @@ class ChangeFeed(threading.Thread):
             log.info("refused %s %s: %s", r.source_table, r.row_ref, r.reason)
         if not self._record or not new:
             return
+        rows = [(r.source_table, r.row_ref, r.reason_code, r.reason, Jsonb(r.payload)) for r in new]
         try:
-            with conn.cursor() as cur:
-                cur.executemany(
-                    q.RECORD_REJECTION,
-                    [
-                        (r.source_table, r.row_ref, r.reason_code, r.reason, Jsonb(r.payload))
-                        for r in new
-                    ],
-                )
+            if self._write_conninfo is not None:
+                # A standby is read-only: refused rows are written on the primary and
+                # come back through the replica like any other change.
+                with psycopg.connect(
+                    self._write_conninfo,
+                    autocommit=True,
+                    connect_timeout=5,
+                    application_name="gridcommand-feed",
+                    prepare_threshold=None,
+                ) as primary:
+                    primary.cursor().executemany(q.RECORD_REJECTION, rows)
+            else:
+                with conn.cursor() as cur:
+                    cur.executemany(q.RECORD_REJECTION, rows)
         except psycopg.errors.InsufficientPrivilege:
             log.warning("this login may not record refused rows; they are only logged")
+            return
+        except psycopg.errors.ReadOnlySqlTransaction:
+            log.warning("a read-only standby cannot record refused rows; they are only logged")
             return
         self._known_rejections.update(r.key for r in new)
         # The recorded rows come back through the next catch-up, like any change.
         self._wake.set()
 
     def _set_state(self, state: FeedState) -> None:
-        if state.state != self.state.state or state.detail != self.state.detail:
+        if state != replace(self.state, since=state.since):
             self.state = state
             self._on_state(state)
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
 def _with_located(record: TicketRecord, grid: str | None) -> TicketRecord:

@@ -23,8 +23,22 @@ from gridcommand.db.live.records import (
     WorkerRecord,
     mask_phone,
 )
+from gridcommand.db.live.text import neutralise, neutralised
 
+#: Allowed during recovery, so the same watermark works on a hot standby (the rows'
+#: ``txid`` were written on the primary and replayed unchanged).
 XMIN = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin"
+#: What the feed's connection reaches: a standby, and the server's own backend pid (a
+#: pooler answers the client with a pid of its own; LISTEN cannot work through it).
+SERVER = "SELECT pg_is_in_recovery() AS standby, pg_backend_pid() AS pid"
+#: How far a standby is behind its primary, in seconds. Replayed everything it
+#: received while still streaming: not behind, however long the primary was quiet.
+STANDBY_LAG = (
+    "SELECT CASE WHEN pg_last_wal_receive_lsn() IS NOT DISTINCT FROM pg_last_wal_replay_lsn()"
+    " AND EXISTS (SELECT 1 FROM pg_stat_wal_receiver WHERE status = 'streaming') THEN 0.0"
+    " ELSE coalesce(extract(epoch FROM now() - pg_last_xact_replay_timestamp()), 0.0)"
+    " END::float8 AS lag_s"
+)
 
 GRIDS = (
     "SELECT g.code, g.name, g.community_code, c.parent_code AS street_code, g.boundary,"
@@ -88,13 +102,24 @@ RECORD_REJECTION = (
 )
 
 
+#: A ticket's free text, shown as written but with no bidirectional control (see text.py).
+TICKET_TEXT = (
+    "code",
+    "category_name",
+    "class_name",
+    "description",
+    "reporter",
+    "assignee_department",
+)
+
+
 def grid(row: dict[str, Any]) -> GridRecord:
     boundary = row["boundary"]
     if isinstance(boundary, str):
         boundary = json.loads(boundary)
     return GridRecord(
         code=row["code"],
-        name=row["name"],
+        name=neutralise(row["name"]),
         community_code=row["community_code"],
         street_code=row["street_code"],
         boundary=boundary,
@@ -110,7 +135,7 @@ def grid(row: dict[str, Any]) -> GridRecord:
 def worker(row: dict[str, Any]) -> WorkerRecord:
     return WorkerRecord(
         code=row["code"],
-        name=row["name"],
+        name=neutralise(row["name"]),
         role=row["role"],
         grid_code=row["grid_code"],
         phone_masked=mask_phone(row["phone"]),
@@ -132,14 +157,14 @@ def ticket(row: dict[str, Any]) -> TicketRecord:
             lon, lat = to_wgs84(lon, lat, row["crs"])
     fields = {k: row[k] for k in TicketRecord.__dataclass_fields__ if k in row}
     fields.update(lon=lon, lat=lat, description=row["description"] or "")
-    return TicketRecord(**fields)
+    return TicketRecord(**neutralised(fields, TICKET_TEXT))
 
 
 def action(row: dict[str, Any]) -> ActionRecord:
     fields = {k: row[k] for k in ActionRecord.__dataclass_fields__}
-    return ActionRecord(**fields)
+    return ActionRecord(**neutralised(fields, ("actor", "note")))
 
 
 def rejection(row: dict[str, Any]) -> RejectionRecord:
     fields = {k: row[k] for k in RejectionRecord.__dataclass_fields__}
-    return RejectionRecord(**fields)
+    return RejectionRecord(**neutralised(fields, ("reason",)))

@@ -151,8 +151,17 @@ class ChangeBatch:
 
 @dataclass(frozen=True, slots=True)
 class FeedState:
-    """The change feed's connection: ``connected``, ``reconnecting`` or ``lost``."""
+    """The change feed's connection: ``connected``, ``reconnecting`` or ``lost``.
+
+    ``mode`` says how changes are noticed once connected: ``listen`` (LISTEN/NOTIFY
+    wakes the catch-up) or ``poll`` (catch-up alone: a hot standby or a pooler in
+    transaction mode). ``replica`` is a hot standby; ``lag_s`` how far it is behind
+    its primary, set only when that is enough to tell the operator.
+    """
 
     state: str
     since: datetime | None = None
     detail: str = ""
+    mode: str = ""
+    replica: bool = False
+    lag_s: float | None = None

@@ -24,16 +24,15 @@ from shapely.geometry import Point, shape
 from shapely.geometry.base import BaseGeometry
 
 from gridcommand.db.gis.coords import to_wgs84
+from gridcommand.db.gis.geometry import M_PER_DEG as _M_PER_DEG
+from gridcommand.db.gis.geometry import GridLocator
 from gridcommand.db.live.records import GridRecord, PositionRecord, RejectionRecord, TicketRecord
 
 MAX_DESCRIPTION = 4000
 #: Positions this far outside the district are implausible for a worker on patrol.
 POSITION_MARGIN_M = 2000.0
-#: A point this close to a grid's edge counts as inside it (GPS error).
-GRID_TOLERANCE_M = 60.0
 DUPLICATE_RADIUS_M = 30.0
 DUPLICATE_WINDOW = timedelta(minutes=10)
-_M_PER_DEG = 111_320.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,8 +106,7 @@ class Validator:
         #: Every grid code seen, with or without a usable boundary: a grid whose boundary
         #: update was broken still exists, and its tickets must not vanish with it.
         self._known: set[str] = set()
-        self._codes: list[str] = []
-        self._tree: shapely.STRtree | None = None
+        self._locator: GridLocator | None = None
         self._district: BaseGeometry | None = None
         self._recent: deque[TicketRecord] = deque()
         self.known_categories: set[str] = set()
@@ -122,33 +120,26 @@ class Validator:
                 "grids", grid.code, "broken_geojson", problem, {"boundary": grid.boundary}
             )
         self._grids[grid.code] = geom
-        self._tree = None
+        self._locator = None
         return Verdict(True)
 
     def has_grid(self, code: str) -> bool:
         return code in self._known
 
-    def _index(self) -> shapely.STRtree:
-        if self._tree is None:
-            self._codes = list(self._grids)
-            geoms = [self._grids[c] for c in self._codes]
-            self._tree = shapely.STRtree(geoms)
+    def _index(self) -> GridLocator:
+        if self._locator is None:
+            self._locator = GridLocator(self._grids)
+            geoms = self._locator.geometries
             self._district = shapely.union_all(geoms) if geoms else None
             if self._district is not None:
                 shapely.prepare(self._district)
-        return self._tree
+        return self._locator
 
     def locate(self, lon: float, lat: float) -> str | None:
         """The grid containing a point, allowing for GPS error at the edges."""
         if not self._grids:
             return None
-        tree = self._index()
-        point = Point(lon, lat)
-        hits = tree.query(point, predicate="intersects")
-        if len(hits):
-            return self._codes[int(hits[0])]
-        nearest = tree.query_nearest(point, max_distance=GRID_TOLERANCE_M / _M_PER_DEG)
-        return self._codes[int(nearest[0])] if len(nearest) else None
+        return self._index().locate(lon, lat)
 
     def _distance_outside_m(self, lon: float, lat: float) -> float:
         self._index()

@@ -9,6 +9,7 @@ Residents' personal data never leaves the database here: only counts.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -23,6 +24,8 @@ from sqlalchemy import Engine, text
 from sqlalchemy.engine import Row
 
 from gridcommand.db.live.records import mask_phone
+from gridcommand.db.live.text import neutralise
+from gridcommand.db.reports.grid_cases import GridCase, listed, load_cases
 
 #: A patrolling worker sees about this far either side of the path.
 PATROL_SIGHT_M = 25.0
@@ -59,6 +62,10 @@ class GridReport:
     days: int
     worker_reports: int
     score: float
+    #: Open cases (most urgent first), then recent ones; citizens' reports located by point.
+    cases: tuple[GridCase, ...] = ()
+    #: Cases per day by class over ``days``, the busiest class first.
+    cases_by_class: tuple[tuple[str, tuple[tuple[date, int], ...]], ...] = ()
 
 
 def load_grid_report(
@@ -86,26 +93,7 @@ def load_grid_report(
             ),
             {"code": grid_code},
         ).all()
-        per_day = conn.execute(
-            text(
-                "SELECT (reported_at AT TIME ZONE 'Asia/Shanghai')::date AS day, count(*)"
-                " FROM tickets WHERE grid_code = :code AND reported_at >= :since"
-                " GROUP BY 1 ORDER BY 1"
-            ),
-            {"code": grid_code, "since": since},
-        ).all()
-        case_figures = conn.execute(
-            text(
-                "SELECT count(*) FILTER (WHERE status NOT IN ('closed','rejected')) AS open,"
-                " count(*) FILTER (WHERE status NOT IN ('closed','rejected')"
-                "   AND deadline < :now) AS overdue,"
-                " count(*) FILTER (WHERE status = 'closed' AND handled_at <= deadline) AS on_time,"
-                " count(*) FILTER (WHERE status = 'closed') AS closed,"
-                " count(*) FILTER (WHERE source = 'patrol') AS worker_reports"
-                " FROM tickets WHERE grid_code = :code AND reported_at >= :since"
-            ),
-            {"code": grid_code, "since": since, "now": clock},
-        ).one()
+        cases = load_cases(conn, grid_code, shape(grid.boundary), since)
         patrol_days = conn.execute(
             text(
                 "SELECT count(DISTINCT (p.recorded_at AT TIME ZONE 'Asia/Shanghai')::date)"
@@ -127,9 +115,12 @@ def load_grid_report(
     boundary = shape(grid.boundary)
     coverage = patrol_coverage(boundary, _tracks(track_rows))
     full_timers = sum(1 for m in team if m.role == "full_time") or 1
-    closed = case_figures.closed
-    on_time_share = case_figures.on_time / closed if closed else None
-    reporting = min(1.0, case_figures.worker_reports / max(days * 0.2, 1))
+    recent = [c for c in cases if c.reported_at >= since]
+    closed = [c for c in recent if c.status == "closed"]
+    on_time = sum(1 for c in closed if c.handled_at is not None and c.handled_at <= c.deadline)
+    on_time_share = on_time / len(closed) if closed else None
+    worker_reports = sum(1 for c in recent if c.source == "patrol")
+    reporting = min(1.0, worker_reports / max(days * 0.2, 1))
     patrol_share = min(1.0, patrol_days / days)
     score = 100 * (
         SCORE_WEIGHTS["patrol"] * patrol_share
@@ -138,26 +129,47 @@ def load_grid_report(
     )
     return GridReport(
         code=grid.code,
-        name=grid.name,
-        community=grid.community,
-        street=grid.street or "",
+        name=neutralise(grid.name),
+        community=neutralise(grid.community),
+        street=neutralise(grid.street or ""),
         households=grid.households,
         population=grid.population,
         area_km2=area_km2(boundary),
         team=tuple(
-            TeamMember(m.code, m.name, m.role, mask_phone(m.phone), m.last_seen) for m in team
+            TeamMember(m.code, neutralise(m.name), m.role, mask_phone(m.phone), m.last_seen)
+            for m in team
         ),
         households_per_worker=grid.households / full_timers,
-        cases_per_day=tuple((day, count) for day, count in per_day),
-        open_cases=case_figures.open,
-        overdue_cases=case_figures.overdue,
+        cases_per_day=_per_day(recent),
+        open_cases=sum(1 for c in cases if c.is_open),
+        overdue_cases=sum(1 for c in cases if c.is_open and c.deadline < clock),
         closed_on_time_share=on_time_share,
         patrol_coverage_today=coverage,
         patrol_days=patrol_days,
         days=days,
-        worker_reports=case_figures.worker_reports,
+        worker_reports=worker_reports,
         score=round(score, 1),
+        cases=listed(cases),
+        cases_by_class=_by_class(recent),
     )
+
+
+def _local_day(moment: datetime) -> date:
+    return (moment.astimezone(UTC) + timedelta(hours=8)).date()  # Asia/Shanghai, no DST
+
+
+def _per_day(cases: Iterable[GridCase]) -> tuple[tuple[date, int], ...]:
+    counts = Counter(_local_day(c.reported_at) for c in cases)
+    return tuple(sorted(counts.items()))
+
+
+def _by_class(cases: Iterable[GridCase]) -> tuple[tuple[str, tuple[tuple[date, int], ...]], ...]:
+    """Cases per day for each class, the busiest class first."""
+    by_class: dict[str, list[GridCase]] = {}
+    for case in cases:
+        by_class.setdefault(case.class_name, []).append(case)
+    ordered = sorted(by_class.items(), key=lambda item: (-len(item[1]), item[0]))
+    return tuple((name, _per_day(group)) for name, group in ordered)
 
 
 def _local_midnight(moment: datetime) -> datetime:

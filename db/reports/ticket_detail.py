@@ -13,7 +13,9 @@ from typing import Any
 
 from sqlalchemy import Engine, text
 
+from gridcommand.db.live.queries import TICKET_TEXT
 from gridcommand.db.live.records import mask_phone
+from gridcommand.db.live.text import neutralise, neutralised
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +60,12 @@ class TicketDetail:
     trace: tuple[TraceStep, ...]
     worker: WorkerBrief | None
     worker_is_assignee: bool
+
+
+def _trace_text(step: Any) -> tuple[Any, ...]:
+    """A trace row with its actor and note neutralised (columns as in the query below)."""
+    i, at, action, before, after, actor, role, note = step
+    return (i, at, action, before, after, neutralise(actor), role, neutralise(note))
 
 
 def load_ticket_detail(engine: Engine, ticket_id: int) -> TicketDetail:
@@ -112,16 +120,22 @@ def load_ticket_detail(engine: Engine, ticket_id: int) -> TicketDetail:
             ).one_or_none()
             if w is not None:
                 worker = WorkerBrief(
-                    w.code, w.name, w.role, mask_phone(w.phone), w.recorded_at, w.lon, w.lat
+                    w.code,
+                    neutralise(w.name),
+                    w.role,
+                    mask_phone(w.phone),
+                    w.recorded_at,
+                    w.lon,
+                    w.lat,
                 )
     fields = {k: v for k, v in row.items() if k not in ("category", "category_class", "grid_name")}
     return TicketDetail(
-        fields=fields,
-        category=row["category"],
-        category_class=row["category_class"],
-        grid_name=row["grid_name"] or "",
+        fields=neutralised(fields, (*TICKET_TEXT, "reporter_contact")),
+        category=neutralise(row["category"]),
+        category_class=neutralise(row["category_class"]),
+        grid_name=neutralise(row["grid_name"] or ""),
         photos=tuple(Photo(*p) for p in photos),
-        trace=tuple(TraceStep(*s) for s in trace),
+        trace=tuple(TraceStep(*_trace_text(s)) for s in trace),
         worker=worker,
         worker_is_assignee=is_assignee,
     )

@@ -13,7 +13,12 @@ from sqlalchemy.exc import DBAPIError
 
 from gridcommand.db.schema import embedded
 from gridcommand.db.schema.errors import UserFacingError, explain_connection_error
-from gridcommand.db.schema.urls import configured_url, describe
+from gridcommand.db.schema.urls import (
+    configured_replica_url,
+    configured_url,
+    describe,
+    no_listen_configured,
+)
 
 CONNECT_TIMEOUT_S = 5
 
@@ -37,31 +42,73 @@ def make_engine(
 
 @dataclass
 class Database:
-    """The database a command works on, and the embedded server behind it if any."""
+    """The database a command works on, and the embedded server behind it if any.
+
+    ``url``/``engine`` are the primary: every write (actions, the refused-row record)
+    goes there. ``read_url``/``read_engine`` are where reads and the live feed go: a
+    hot-standby replica when ``replica_url`` is set, else the primary itself.
+    ``listen=False`` keeps the feed from LISTENing (a pooler in transaction mode).
+    """
 
     url: URL
     server: embedded.EmbeddedServer | None = None
     _engine: Engine | None = field(default=None, repr=False)
+    replica_url: URL | None = None
+    listen: bool = True
+    _read_engine: Engine | None = field(default=None, repr=False)
 
     @property
     def engine(self) -> Engine:
+        """The write engine (the primary)."""
         if self._engine is None:
-            self._engine = make_engine(self.url)
+            # Told not to LISTEN: a pooler in transaction mode, where a statement prepared
+            # in one transaction's server session is unknown to the next one's.
+            unprepared = {} if self.listen else {"prepare_threshold": None}
+            self._engine = make_engine(self.url, connect_args=unprepared)
         return self._engine
 
     @property
+    def read_url(self) -> URL:
+        return self.replica_url if self.replica_url is not None else self.url
+
+    @property
+    def read_engine(self) -> Engine:
+        """Where reports and lists are read: the replica if there is one."""
+        if self.replica_url is None:
+            return self.engine
+        if self._read_engine is None:
+            # No prepared statements: the replica may sit behind a pooler too.
+            self._read_engine = make_engine(
+                self.replica_url, connect_args={"prepare_threshold": None}
+            )
+        return self._read_engine
+
+    @property
     def where(self) -> str:
-        return "(embedded)" if self.server is not None else describe(self.url)
+        primary = "(embedded)" if self.server is not None else describe(self.url)
+        if self.replica_url is None:
+            return primary
+        return f"{primary} · replica {describe(self.replica_url)}"
 
     def check_reachable(self) -> None:
-        """Connect once, turning any failure into a one-sentence error."""
+        """Connect once (to the replica too), turning any failure into one sentence."""
         try:
             with self.engine.connect() as conn:
                 conn.execute(text("SELECT 1"))
         except DBAPIError as exc:
             raise explain_connection_error(exc, describe(self.url)) from None
+        if self.replica_url is None:
+            return
+        try:
+            with self.read_engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except DBAPIError as exc:
+            raise explain_connection_error(exc, describe(self.replica_url)) from None
 
     def close(self) -> None:
+        if self._read_engine is not None:
+            self._read_engine.dispose()
+            self._read_engine = None
         if self._engine is not None:
             self._engine.dispose()
             self._engine = None
@@ -76,13 +123,25 @@ class Database:
         self.close()
 
 
-def open_database(cli_url: str | None = None, data_dir: Path | None = None) -> Database:
-    """The shared server the user named, else the embedded one (started on demand)."""
+def open_database(
+    cli_url: str | None = None,
+    data_dir: Path | None = None,
+    *,
+    replica_url: str | None = None,
+    no_listen: bool | None = None,
+) -> Database:
+    """The shared server the user named, else the embedded one (started on demand).
+
+    ``replica_url``/``no_listen``: the flags, else ``GRIDCOMMAND_READ_REPLICA_URL`` and
+    ``GRIDCOMMAND_NO_LISTEN``.
+    """
+    replica = configured_replica_url(replica_url)
+    listen = not (no_listen if no_listen is not None else no_listen_configured())
     url = configured_url(cli_url)
     if url is not None:
-        return Database(url=url)
+        return Database(url=url, replica_url=replica, listen=listen)
     server = embedded.start(data_dir)
-    return Database(url=server.url(), server=server)
+    return Database(url=server.url(), server=server, replica_url=replica, listen=listen)
 
 
 @contextmanager

@@ -33,4 +33,7 @@ def _first_line(exc: BaseException) -> str:
             text = line
             break
     text = re.sub(r"^connection failed:\s*", "", text)
-    return text.rstrip(".")
+    # A driver may quote the connection string it could not use, password and all.
+    from gridcommand.db.schema.urls import redact  # urls imports this module
+
+    return redact(text).rstrip(".")

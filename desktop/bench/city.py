@@ -22,6 +22,7 @@ from gridcommand.db.demo.seed import Progress, SeedSummary, seed_demo
 from gridcommand.db.schema import embedded
 from gridcommand.db.schema.engine import make_engine
 from gridcommand.db.schema.migrate import upgrade
+from gridcommand.db.schema.urls import child_environment
 
 
 @dataclass
@@ -50,16 +51,16 @@ class City:
             sys.executable,
             "-m",
             "gridcommand.desktop",
-            "--db",
-            self.url.render_as_string(hide_password=False),
-            "simulate",
+            "simulate",  # the database comes in the environment, not on a command line
             "--parent-pid",
             str(os.getpid()),
             "--random-seed",
             str(random_seed),
         ]
         with self.simulator_log.open("wb") as log:
-            self.simulator = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+            self.simulator = subprocess.Popen(
+                command, stdout=log, stderr=subprocess.STDOUT, env=child_environment(self.url)
+            )
 
     def simulator_tail(self, lines: int = 5) -> str:
         try:

@@ -65,6 +65,8 @@ class Figures:
     page_work_s: float = 0.0
     profile: Profile | None = None
     notes: list[str] = field(default_factory=list)
+    #: The replica path (``bench --replica``), see bench/replica.py.
+    replica: dict[str, Any] | None = None
 
 
 class Bench:

@@ -47,6 +47,18 @@ def add_window_options(parser: argparse.ArgumentParser) -> None:
         help="the map on screen N, the queues and charts on screen M (counted from 1)",
     )
     parser.add_argument(
+        "--read-replica",
+        metavar="URL",
+        help="a hot-standby replica to read from and follow live (actions still go to the "
+        "primary given by --db); default: $GRIDCOMMAND_READ_REPLICA_URL",
+    )
+    parser.add_argument(
+        "--no-listen",
+        action="store_true",
+        help="follow the database by polling alone, never LISTEN (behind PgBouncer in "
+        "transaction mode); chosen by itself on a replica. Default: $GRIDCOMMAND_NO_LISTEN",
+    )
+    parser.add_argument(
         "--basemap-crs",
         choices=("WGS84", "GCJ02", "BD09"),
         help="the basemap's coordinate system (AMap/Tencent tiles: GCJ02, Baidu: BD09)",
@@ -60,6 +72,15 @@ def screens_spec(text: str) -> tuple[int, int]:
         return parse_screens(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def open_window_database(args: argparse.Namespace) -> Database:
+    """The database of a window command: ``--db``, ``--read-replica``, ``--no-listen``."""
+    return open_database(
+        args.db,
+        replica_url=getattr(args, "read_replica", None),
+        no_listen=True if getattr(args, "no_listen", False) else None,
+    )
 
 
 def prepare_schema(db: Database) -> None:
@@ -80,6 +101,6 @@ def prepare_schema(db: Database) -> None:
 def run(args: argparse.Namespace) -> int:
     from gridcommand.desktop.app import run_window
 
-    with open_database(args.db) as db:
+    with open_window_database(args) as db:
         prepare_schema(db)
         return run_window(db, args)

@@ -54,6 +54,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         metavar="S",
         help="seconds of cProfile after the measurements, for the report (15; 0: none)",
     )
+    parser.add_argument(
+        "--replica",
+        action="store_true",
+        help="also start a streaming hot standby of the city and measure INSERT on the "
+        "primary → point on a window fed from the standby (replica_insert_to_point_ms)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -100,6 +106,16 @@ def run(args: argparse.Namespace) -> int:
         )
         _say(f"bench: opening the window{'' if args.no_simulator else ' with the simulator'}…")
         figures = Bench(city, options, _say).run()
+        if args.replica:
+            from gridcommand.desktop.bench.replica import measure_replica
+
+            _say("bench: starting a hot standby and a window fed from it…")
+            replica = measure_replica(city, args.inserts, options.size)
+            figures.replica = replica.summary()
+            if replica.error:
+                figures.notes.append(f"replica: {replica.error}")
+            p = figures.replica["insert_to_point_ms"]
+            _say(f"  replica: INSERT→point p50/p95/p99 {p['p50']}/{p['p95']}/{p['p99']} ms")
         if city.simulator is not None and city.simulator.poll() is not None:
             figures.notes.append(f"the simulator stopped early: {city.simulator_tail(2)}")
         data = results(

@@ -16,9 +16,13 @@ import time
 from sqlalchemy import func, select
 
 from gridcommand.db.demo.seed import seed_demo
-from gridcommand.db.schema.engine import open_database
 from gridcommand.db.schema.models import Grid
-from gridcommand.desktop.commands.app_cmd import add_window_options, prepare_schema
+from gridcommand.db.schema.urls import child_environment
+from gridcommand.desktop.commands.app_cmd import (
+    add_window_options,
+    open_window_database,
+    prepare_schema,
+)
 from gridcommand.desktop.commands.seed_cmd import ProgressLine
 
 
@@ -53,13 +57,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.set_defaults(func=run)
 
 
-def simulator_command(url: str, args: argparse.Namespace) -> list[str]:
+def simulator_command(args: argparse.Namespace) -> list[str]:
+    """The simulator's command line; its database comes in the environment (see below)."""
     return [
         sys.executable,
         "-m",
         "gridcommand.desktop",
-        "--db",
-        url,
         "simulate",
         "--parent-pid",
         str(os.getpid()),
@@ -77,7 +80,7 @@ def simulator_command(url: str, args: argparse.Namespace) -> list[str]:
 def run(args: argparse.Namespace) -> int:
     from gridcommand.desktop.app import run_window
 
-    with open_database(args.db) as db:
+    with open_window_database(args) as db:
         prepare_schema(db)
         with db.engine.connect() as conn:
             seeded = conn.execute(select(func.count()).select_from(Grid)).scalar_one()
@@ -89,8 +92,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"Seeded {summary.grids} grids and {summary.tickets} tickets.", file=sys.stderr)
         simulator = None
         if not args.no_simulator:
-            url = db.url.render_as_string(hide_password=False)
-            simulator = subprocess.Popen(simulator_command(url, args))
+            simulator = subprocess.Popen(simulator_command(args), env=child_environment(db.url))
         try:
             return run_window(db, args)
         finally:

@@ -14,9 +14,12 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from gridcommand.db.schema.engine import open_database
 from gridcommand.db.schema.errors import UserFacingError
-from gridcommand.desktop.commands.app_cmd import add_window_options, prepare_schema
+from gridcommand.desktop.commands.app_cmd import (
+    add_window_options,
+    open_window_database,
+    prepare_schema,
+)
 
 if TYPE_CHECKING:
     from gridcommand.desktop.wiring import WindowSession
@@ -74,7 +77,7 @@ def _settle(session: WindowSession) -> None:
 
 def run(args: argparse.Namespace) -> int:
     headless_environment()
-    with open_database(args.db) as db:
+    with open_window_database(args) as db:
         prepare_schema(db)
         return _snapshot(db, args)
 

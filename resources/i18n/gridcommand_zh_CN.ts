@@ -76,6 +76,10 @@
         <source>Database connection lost — the picture is NOT live</source>
         <translation>数据库连接已断开——画面不是实时的</translation>
     </message>
+    <message>
+        <source>The picture is late —</source>
+        <translation>画面有延迟——</translation>
+    </message>
 </context>
 <context>
     <name>DispatchDialog</name>
@@ -143,7 +147,36 @@
 <context>
     <name>GridDrilldown</name>
     <message>
+        <source>Case</source>
+        <translation>案件</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Reported at</source>
+        <translation>上报时间</translation>
+    </message>
+    <message>
+        <source>Located</source>
+        <translation>定位</translation>
+    </message>
+    <message>
+        <source>by its point</source>
+        <translation>按位置判定</translation>
+    </message>
+    <message>
         <source>Double-click a grid on the map to drill down.</source>
+        <extracomment>A case double-clicked in the list (its ticket id). The manager asked for the whole district again.</extracomment>
         <translation>在地图上双击网格查看详情。</translation>
     </message>
     <message>
@@ -175,12 +208,48 @@
         <translation>系统评分</translation>
     </message>
     <message>
+        <source>Open and recent cases</source>
+        <translation>在办及近期案件</translation>
+    </message>
+    <message>
         <source>Team (1 + X + Y)</source>
         <translation>网格团队（1 + X + Y）</translation>
     </message>
     <message>
-        <source>Cases reported per day</source>
-        <translation>每日上报案件</translation>
+        <source>Cases reported per day, by class</source>
+        <translation>每日上报案件（按大类）</translation>
+    </message>
+    <message>
+        <source>Whole district</source>
+        <translation>全区</translation>
+    </message>
+    <message>
+        <source>Back to the whole district on the map</source>
+        <translation>地图回到全区视图</translation>
+    </message>
+    <message>
+        <source>Open and recent cases (%1 open)</source>
+        <translation>在办及近期案件（在办 %1 件）</translation>
+    </message>
+    <message>
+        <source>Other classes</source>
+        <translation>其他大类</translation>
+    </message>
+</context>
+<context>
+    <name>LiveData</name>
+    <message>
+        <source>replica %1 s behind</source>
+        <extracomment>Worker fixes applied by one regular flush at most (a city sends ~5,000 a second, ~750 a tick); the rest wait for the next tick, in order. Middle-generation collections between two full ones, once the first load is in (CPython's default is 10; see _freeze_what_was_loaded).</extracomment>
+        <translation>只读副本落后 %1 秒</translation>
+    </message>
+    <message>
+        <source>replica, polling</source>
+        <translation>只读副本，轮询</translation>
+    </message>
+    <message>
+        <source>polling, no LISTEN</source>
+        <translation>轮询，未使用 LISTEN</translation>
     </message>
 </context>
 <context>
@@ -311,6 +380,10 @@
         <translation>● 实时</translation>
     </message>
     <message>
+        <source>◐ Live, behind</source>
+        <translation>◐ 实时（延迟）</translation>
+    </message>
+    <message>
         <source>○ Connecting</source>
         <translation>○ 连接中</translation>
     </message>
@@ -329,6 +402,29 @@
     <message>
         <source>%1: %2 → %3</source>
         <translation>%1：%2 → %3</translation>
+    </message>
+</context>
+<context>
+    <name>MapItemMenu</name>
+    <message>
+        <source>Drill down into this grid</source>
+        <translation>进入该网格详情</translation>
+    </message>
+    <message>
+        <source>Show the last hour's track</source>
+        <translation>显示近一小时轨迹</translation>
+    </message>
+    <message>
+        <source>Acknowledge</source>
+        <translation>确认警报</translation>
+    </message>
+    <message>
+        <source>Dispatch…</source>
+        <translation>派遣…</translation>
+    </message>
+    <message>
+        <source>Show in queue</source>
+        <translation>在队列中显示</translation>
     </message>
 </context>
 <context>
@@ -544,7 +640,7 @@
     <name>TicketActions</name>
     <message>
         <source>%1 cannot be done on %2 now.</source>
-        <extracomment>Key, action; the detail panel's buttons carry the same letters. Actions that need a reason typed by the officer. A short word for the status bar (a key that does not apply to this ticket). The officer's ticket could not be shown in the queues (a filter hides it). The ticket the officer last chose (queue, map or E), known at once, before its detail has come back from the database: the keys act on this one.</extracomment>
+        <extracomment>Key, action; the detail panel's buttons carry the same letters. Actions that need a reason typed by the officer. A short word for the status bar (a key that does not apply to this ticket). The officer's ticket could not be shown in the queues (a filter hides it). The ticket the officer last chose (queue, map or E), known at once, before its detail has come back from the database: the keys act on this one. Clears whatever hides a ticket from the queues and selects it (the filter bar lives with the window); E uses it as the alarm banner does.</extracomment>
         <translation>%2 当前不能执行：%1</translation>
     </message>
     <message>

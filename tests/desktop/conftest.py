@@ -17,7 +17,11 @@ from gridcommand.db.demo.seed import seed_demo
 from gridcommand.db.schema.engine import Database
 from gridcommand.desktop.main_window import MainWindow
 from gridcommand.desktop.wiring import WindowSession, wire_window
+from gridcommand.maps.tiles import register_scheme
 from tests.conftest import conninfo
+
+# The map page's own scheme and the tiles' must be declared before pytest-qt makes the app.
+register_scheme()
 
 NOW = datetime.now(UTC)
 
@@ -34,6 +38,7 @@ def session(qtbot: QtBot, engine: Engine, db_url: URL, tmp_path: Path) -> Iterat
         poll_interval=0.3,
         operator_login="duty1",
         operator_role="supervisor",
+        map_probes=True,  # the tests ask the page where an item is drawn, then click there
     )
     window.show()
     qtbot.waitUntil(lambda: running.store.loaded, timeout=20_000)

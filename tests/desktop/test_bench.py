@@ -19,12 +19,12 @@ def test_bench_writes_its_figures(tmp_path: Path) -> None:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path)}
     env.pop("DISPLAY", None)
     args = ["bench", "--grids", "12", "--inserts", "5", "--workers-moves", "200"]
-    args += ["--profile-seconds", "3"]
+    args += ["--profile-seconds", "3", "--replica"]
     done = subprocess.run(
         [sys.executable, "-m", "gridcommand.desktop", *args, "--out", str(out)],
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=180,
         env=env,
         check=False,
     )
@@ -42,7 +42,15 @@ def test_bench_writes_its_figures(tmp_path: Path) -> None:
     # The page timed its own work while the points arrived: applying diffs among it.
     assert "diffs" in {row["kind"] for row in figures["page_work"]["rows"]}
 
+    # The replica path: a real standby, a window fed from it by polling, every point seen.
+    replica = figures["replica_insert_to_point_ms"]
+    assert 0 < replica["p50"] <= replica["p95"] <= replica["p99"]
+    assert figures["replica"]["feed_mode"] == "poll"
+    assert figures["replica"]["inserts"] == 5 and figures["replica"]["inserts_missed"] == 0
+    assert figures["replica"]["connections"]["standby"]["gridcommand-feed"] == 1
+
     report = (out / "BENCHMARKS.md").read_text(encoding="utf-8")
+    assert "## Replica path" in report and f"{replica['p95']:g}" in report
     assert "## Machine" in report and "## Interpretation" in report
     assert f"{latency['p95']:g}" in report
     # The temporary city is gone: nothing of it is left beside the reports.

@@ -77,7 +77,7 @@ def chinese_session(
 def _widget_texts(root: QWidget) -> Iterator[tuple[str, str]]:
     for w in [root, *root.findChildren(QWidget)]:
         name = f"{type(w).__name__}:{w.objectName()}"
-        yield name, w.toolTip()
+        yield name, QTextDocumentFragment.fromHtml(w.toolTip()).toPlainText()
         if isinstance(w, QLabel):
             # What is shown, not the markup of a rich-text label.
             yield name, QTextDocumentFragment.fromHtml(w.text()).toPlainText()

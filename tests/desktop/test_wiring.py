@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import threading
 import time
+from typing import Any
 
 import psycopg
-from PySide6.QtCore import QElapsedTimer, QTimer
+import pytest
 from pytestqt.qtbot import QtBot
 from sqlalchemy import Engine
 from sqlalchemy.engine import URL
@@ -62,11 +63,39 @@ def test_selecting_a_ticket_loads_its_detail_off_the_gui_thread(
     qtbot.waitUntil(lambda: session.detail.ticket_id == tid, timeout=10_000)
 
 
-def test_the_gui_thread_never_stalls_while_the_feed_works_under_load(
-    qtbot: QtBot, session: WindowSession, engine: Engine, db_url: URL
+def test_the_gui_thread_never_touches_the_database_while_the_feed_works_under_load(
+    qtbot: QtBot,
+    session: WindowSession,
+    engine: Engine,
+    db_url: URL,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Thousands of rows arrive while a 10 ms timer measures the event loop's longest gap."""
+    """Thousands of rows arrive; every connect and query of the window runs off the GUI thread.
+
+    How long the GUI thread may stall is measured by ``gridcommand bench``
+    (``gui_max_stall_steady_ms``), not asserted here: a busy test machine would make a
+    timed assertion flaky. What must hold on any machine is that the GUI thread never
+    waits on the database, so it is never the thread that connects or executes.
+    """
     grid, lon, lat = grid_point(engine)
+    gui = threading.current_thread()
+    on_gui: list[str] = []
+    original_execute: Any = psycopg.Cursor.execute
+    original_connect: Any = psycopg.connect
+
+    def execute(self: psycopg.Cursor, query: object, *args: object, **kwargs: object) -> object:
+        if threading.current_thread() is gui:
+            on_gui.append(str(query)[:80])
+        return original_execute(self, query, *args, **kwargs)
+
+    def connect(*args: object, **kwargs: object) -> object:
+        if threading.current_thread() is gui:
+            on_gui.append("connect")
+        return original_connect(*args, **kwargs)
+
+    monkeypatch.setattr(psycopg.Cursor, "execute", execute)
+    monkeypatch.setattr(psycopg, "connect", connect)  # what SQLAlchemy's dialect calls
+
     done = threading.Event()
     written: list[int] = []
 
@@ -86,31 +115,18 @@ def test_the_gui_thread_never_stalls_while_the_feed_works_under_load(
                 time.sleep(0.05)
         done.set()
 
-    clock = QElapsedTimer()
-    clock.start()
-    gaps: list[int] = []
-    last = [clock.elapsed()]
-
-    def tick() -> None:
-        now = clock.elapsed()
-        gaps.append(now - last[0])
-        last[0] = now
-
-    timer = QTimer()
-    timer.setInterval(10)
-    timer.timeout.connect(tick)
-    timer.start()
     thread = threading.Thread(target=writer)
     thread.start()
     qtbot.waitUntil(done.is_set, timeout=60_000)
     qtbot.waitUntil(
         lambda: all(session.queues.model.row_of(t) is not None for t in written), timeout=30_000
     )
-    timer.stop()
+    # The officer opens one of them meanwhile: its detail is read off the GUI thread too.
+    session.show_detail(written[-1])
+    qtbot.waitUntil(lambda: session.detail.ticket_id == written[-1], timeout=10_000)
     thread.join()
     assert len(written) == 2000
-    # The GUI kept turning: no gap near a blocking query (a connect alone takes longer).
-    assert max(gaps) < 500, f"longest event-loop stall {max(gaps)} ms"
+    assert on_gui == [], f"the GUI thread waited on the database: {on_gui[:5]}"
 
 
 def test_a_citizen_report_shows_the_grid_its_point_lies_in(

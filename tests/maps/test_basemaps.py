@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import http.server
 import sqlite3
 import struct
+import threading
 import zlib
 from pathlib import Path
 
@@ -86,3 +88,36 @@ def test_basemap_config_is_checked():
         Basemap("xyz", "", "WGS84")
     with pytest.raises(ValueError):
         Basemap.xyz("http://t/{z}/{x}/{y}.png", crs="EPSG:3857")
+
+
+def test_tile_server_is_fetched_by_qt_not_by_the_page(qtbot, panel, interceptor):
+    """An intranet tile server still draws, though the page may load no remote image."""
+    tile = _png((0x55, 0x33, 0x77))
+    asked: list[str] = []
+
+    class Tiles(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            asked.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.send_header("Content-Length", str(len(tile)))
+            self.end_headers()
+            self.wfile.write(tile)
+
+        def log_message(self, *_: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Tiles)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        template = f"http://127.0.0.1:{server.server_address[1]}/{{z}}/{{x}}/{{y}}.png"
+        panel.set_basemap(Basemap.xyz(template, max_zoom=1))
+        js(qtbot, panel, "gridmap.map().setView([40, 90], 1, {animate: false}) && 1")
+        loaded = "document.querySelectorAll('.leaflet-tile-loaded').length"
+        qtbot.waitUntil(lambda: js(qtbot, panel, loaded) >= 1, timeout=10000)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert "/1/1/0.png" in asked and panel.tiles.fetched >= 1
+    assert not [u for u in interceptor.urls if u.startswith(("http:", "https:"))]
+    assert [u for u in interceptor.urls if u.startswith("gcmbtiles://xyz/")]

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QEvent, QMetaMethod
+
 from gridcommand.maps.bridge import MapBridge
 
 
@@ -41,3 +44,69 @@ def test_view_reports_and_bad_json_ignored(qtbot):
         bridge.report_view('{"south": 1, "west": 2, "north": 3, "east": 4, "zoom": 12}')
     bridge.report_view("not json")
     assert bridge.view["zoom"] == 12
+
+
+def test_what_the_page_sends_is_checked_before_anyone_hears_it(qtbot):
+    known = {("alerts", 5), ("workers", "W1"), ("grids", "G1")}
+    bridge = MapBridge(known=lambda layer, key: (layer, key) in known)
+    heard: list[object] = []
+    for signal in (bridge.alert_clicked, bridge.worker_clicked, bridge.grid_double_clicked):
+        signal.connect(heard.append)
+    for bad in ("5", 5.5, True, None, -5, 2**40, 6, [5]):
+        bridge.click_alert(bad)
+    for wrong in (5, "", "W" * 65, "W1\n", "W2", {"id": "W1"}):
+        bridge.click_worker(wrong)
+    bridge.double_click_grid("G2")
+    assert heard == [] and bridge.refused == 15
+    bridge.click_alert(5.0)  # a JavaScript number arrives as a float
+    bridge.click_worker("W1")
+    bridge.double_click_grid("G1")
+    assert heard == [5, "W1", "G1"]
+
+
+def test_only_a_sane_view_is_taken():
+    bridge = MapBridge()
+    good = '{"south": 1, "west": 2, "north": 3, "east": 4, "zoom": 12}'
+    for bad in (
+        '{"south": 1, "west": 2, "north": 3, "east": 4, "zoom": 1e999}',
+        '{"south": 1, "west": 2, "north": 3, "east": 4, "zoom": NaN}',
+        '{"south": 91, "west": 2, "north": 3, "east": 4, "zoom": 12}',
+        '{"south": 1, "west": 2, "north": 3, "east": 4, "zoom": 12, "extra": 1}',
+        '{"south": "1", "west": 2, "north": 3, "east": 4, "zoom": 12}',
+        good + " " * 2000,
+        42,
+    ):
+        bridge.report_view(bad)
+        assert bridge.view == {}
+    bridge.report_view(good)
+    assert bridge.view == {"south": 1, "west": 2, "north": 3, "east": 4, "zoom": 12}
+
+
+def test_the_face_shows_the_page_only_its_handlers_and_survives_delete_later(qtbot):
+    bridge = MapBridge()
+    face = bridge.face
+    meta = face.metaObject()
+    own = {
+        bytes(meta.method(i).name().data()).decode()
+        for i in range(meta.methodOffset(), meta.methodCount())
+    }
+    assert own == {
+        "diffs_sent",
+        "command_sent",
+        "report_ready",
+        "click_alert",
+        "click_worker",
+        "click_grid",
+        "double_click_grid",
+        "open_menu",
+        "report_view",
+    }
+    assert all(
+        meta.method(i).access() == QMetaMethod.Access.Public
+        for i in range(meta.methodOffset(), meta.methodCount())
+    )
+    face.deleteLater()
+    QCoreApplication.sendPostedEvents(face, QEvent.Type.DeferredDelete)
+    assert shiboken6.isValid(face)
+    face.setObjectName("renamed")
+    assert face.objectName() == "bridge"

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
+from gridcommand.db.reports.grid_cases import GridCase
 from gridcommand.db.reports.grid_report import GridReport, TeamMember
 from gridcommand.widgets.grid_drilldown import GridDrilldown
 
@@ -35,6 +38,31 @@ def _report(households_per_worker: float) -> GridReport:
         days=30,
         worker_reports=11,
         score=93.5,
+        cases=(
+            _case(7, "T7", "hotline", "reported", located=True),
+            _case(8, "T8", "patrol", "closed", located=False),
+        ),
+        cases_by_class=(
+            ("市容环境", ((date(2026, 11, 22), 2), (date(2026, 11, 24), 4))),
+            ("公共安全", ((date(2026, 11, 22), 1), (date(2026, 11, 24), 1))),
+        ),
+    )
+
+
+def _case(id: int, code: str, source: str, status: str, *, located: bool) -> GridCase:
+    at = datetime(2026, 11, 24, 6, 0, tzinfo=UTC)
+    return GridCase(
+        id=id,
+        code=code,
+        source=source,
+        category="乱堆乱放",
+        class_name="市容环境",
+        status=status,
+        is_emergency=False,
+        reported_at=at,
+        deadline=at + timedelta(hours=4),
+        handled_at=None,
+        located=located,
     )
 
 
@@ -49,7 +77,30 @@ def test_panel_shows_the_report(qtbot: QtBot) -> None:
     assert "ff5252" in panel._figures["load"].styleSheet()  # overloaded: over 500 per worker
     assert panel.team_model.rowCount() == 2
     assert panel.team_model.index(1, 3).data() == "—"
-    heights = list(panel._bars.opts["height"])
+    heights = panel.stacked_totals()
     assert len(heights) == 30 and heights[-1] == 5 and heights[-3] == 3 and sum(heights) == 8
     panel.show_report(_report(400))
     assert panel._figures["load"].styleSheet() == ""
+
+
+def test_the_cases_list_opens_a_case_and_the_button_brings_the_district_back(
+    qtbot: QtBot,
+) -> None:
+    panel = GridDrilldown()
+    qtbot.addWidget(panel)
+    panel.resize(900, 900)
+    panel.show()
+    panel.show_report(_report(400))
+    assert panel.cases_model.rowCount() == 2
+    assert panel.cases_model.index(0, 0).data() == "T7"
+    assert panel.cases_model.index(0, 5).data() == "by its point"
+    assert panel.cases_model.index(1, 5).data() == ""
+    assert "4 open" in panel.tabs.tabText(0)
+    view = panel.cases_view
+    rect = view.visualRect(panel.cases_model.index(1, 0))
+    with qtbot.waitSignal(panel.case_activated) as got:  # a hand's press, then its second
+        QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        QTest.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert got.args == [8]
+    with qtbot.waitSignal(panel.district_requested):
+        QTest.mouseClick(panel.district_button, Qt.MouseButton.LeftButton)

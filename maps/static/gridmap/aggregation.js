@@ -97,6 +97,7 @@
       var single = L.circleMarker(c.one.getLatLng(), L.extend({ renderer: S.renderers.alerts }, gm.styles.alert(p)));
       single.bindTooltip(function () { return gm.cards.alert(p); }, { className: 'gc-tip' });
       single.on('click', function () { gm.bridge.call('click_alert', p.id); });
+      single.on('contextmenu', function (e) { gm.pointer.menu('alerts', p.id, e); });
       S.aggregateLayer.addLayer(single);
       if (p.pulse) { pulse = [c.one.getLatLng(), gm.styles.alert(p).radius]; pulsingPoints.push(pulse); }
       return { sig: sig, layer: single, pulse: pulse };

@@ -21,6 +21,7 @@
         layer.bindTooltip(function () { return gm.cards.grid(layer.gcProps); }, { sticky: true, className: 'gc-tip' });
         layer.on('click', function () { call('click_grid', layer.gcProps.id); });
         layer.on('dblclick', function (e) { L.DomEvent.stop(e); gm.commands.drill(layer.gcProps.id); });
+        layer.on('contextmenu', function (e) { gm.pointer.menu('grids', layer.gcProps.id, e); });
         return layer;
       },
       update: function (layer, p) {
@@ -43,6 +44,7 @@
         var layer = L.circleMarker([p.lat, p.lng], L.extend({ renderer: S.renderers.alerts }, gm.styles.alert(p)));
         layer.bindTooltip(function () { return gm.cards.alert(layer.gcProps); }, { className: 'gc-tip' });
         layer.on('click', function () { call('click_alert', layer.gcProps.id); });
+        layer.on('contextmenu', function (e) { gm.pointer.menu('alerts', layer.gcProps.id, e); });
         return layer;
       },
       update: function (layer, p, old) {

@@ -23,6 +23,7 @@
     S.haloLayer = L.layerGroup().addTo(map);
     S.highlightLayer = L.layerGroup().addTo(map);
     map.doubleClickZoom.disable();
+    gm.pointer.attach(map);
     map.attributionControl.setPrefix('Leaflet');
     map.on('zoomend moveend', function () { gm.aggregation.schedule(); gm.bridge.reportView(); });
     requestAnimationFrame(gm.halos.animate);

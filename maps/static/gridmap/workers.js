@@ -16,6 +16,7 @@
       var layer = L.circleMarker([p.lat, p.lng], L.extend({ renderer: canvas }, gm.styles.worker(p)));
       layer.bindTooltip(function () { return gm.cards.worker(layer.gcProps); }, { className: 'gc-tip' });
       layer.on('click', function () { gm.bridge.call('click_worker', layer.gcProps.id); });
+      layer.on('contextmenu', function (e) { gm.pointer.menu('workers', layer.gcProps.id, e); });
       return layer;
     },
     update: function (layer, p, old) {
@@ -29,6 +30,8 @@
   };
 
   gm.workers = {
+    /** Every workers' canvas, bottom first (the pointer asks them top first). */
+    canvases: function () { return canvases; },
     /** The workers' canvases: the pane's own renderer first, then one per extra shard. */
     makeCanvases: function (shards) {
       canvases = [S.renderers.workers];

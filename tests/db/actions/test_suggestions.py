@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from shapely.geometry import shape
 from sqlalchemy import Engine, text
 
 from gridcommand.db.actions.suggestions import (
@@ -144,3 +145,50 @@ def test_loader_reads_team_positions_and_load(engine: Engine) -> None:
     assert by_code[own[0]].distance_m == pytest.approx(200, abs=2)
     assert by_code[own[1]].status == "stale"
     assert by_code[stranger].open_load == 1 and not by_code[stranger].same_grid
+
+
+def test_a_citizen_report_located_by_its_point_ranks_that_grids_team_first(
+    engine: Engine,
+) -> None:
+    """A hotline report names no grid; the grid its point lies in still answers for it."""
+    seed_demo(engine, grids=12, random_seed=2, days=1)
+    with engine.begin() as conn:
+        grid, boundary = conn.execute(
+            text("SELECT code, boundary FROM grids ORDER BY code LIMIT 1")
+        ).one()
+        own = conn.execute(
+            text("SELECT min(code) FROM workers WHERE grid_code = :g"), {"g": grid}
+        ).scalar_one()
+        neighbour = conn.execute(
+            text("SELECT min(code) FROM workers WHERE grid_code <> :g"), {"g": grid}
+        ).scalar_one()
+        point = shape(boundary).representative_point()
+        tid = conn.execute(
+            text(
+                "INSERT INTO tickets (source, category_code, grid_code, lon, lat)"
+                " VALUES ('hotline', (SELECT min(code) FROM categories), NULL, :lon, :lat)"
+                " RETURNING id"
+            ),
+            {"lon": point.x, "lat": point.y},
+        ).scalar_one()
+        conn.execute(
+            text("DELETE FROM worker_positions WHERE worker_code IN (:a, :b)"),
+            {"a": own, "b": neighbour},
+        )
+        # The neighbour's worker stands beside the report, the grid's own 300 m off.
+        for code, metres in ((neighbour, 10), (own, 300)):
+            conn.execute(
+                text(
+                    "INSERT INTO worker_positions (worker_code, recorded_at, lon, lat)"
+                    " VALUES (:w, now() - interval '1 minute', :lon, :lat + :d)"
+                ),
+                {"w": code, "lon": point.x, "lat": point.y, "d": metres / 111_320},
+            )
+    suggestions = load_suggestions(engine, tid, radius_m=1000)
+    assert suggestions[0].worker_code == own
+    assert suggestions[0].same_grid
+    by_code = {s.worker_code: s for s in suggestions}
+    assert not by_code[neighbour].same_grid
+    near, far = by_code[neighbour].distance_m, by_code[own].distance_m
+    assert near is not None and far is not None
+    assert near < far  # nearer, yet second

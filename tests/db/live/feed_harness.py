@@ -16,7 +16,13 @@ from gridcommand.db.live.store import StateStore
 class FeedHarness:
     """The feed thread fills a queue; the test thread drains it into the store."""
 
-    def __init__(self, url: URL, poll_interval: float = 0.3) -> None:
+    def __init__(
+        self,
+        url: URL,
+        poll_interval: float = 0.3,
+        listen: bool = True,
+        write_url: URL | None = None,
+    ) -> None:
         self.batches: queue.Queue[ChangeBatch] = queue.Queue()
         self.states: list[FeedState] = []
         self.store = StateStore()
@@ -27,6 +33,8 @@ class FeedHarness:
             self.states.append,
             poll_interval=poll_interval,
             backoff=(0.1, 1.0),
+            listen=listen,
+            write_url=write_url,
         )
 
     def __enter__(self) -> FeedHarness:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-from shapely.geometry import Polygon, box
+from shapely.geometry import Point, Polygon, box, shape
 from sqlalchemy import Engine, text
 
 from gridcommand.db.demo.seed import seed_demo
@@ -29,9 +29,22 @@ def test_report_matches_the_database(engine: Engine) -> None:
         team_size = conn.execute(
             text("SELECT count(*) FROM workers WHERE grid_code = :c"), {"c": code}
         ).scalar_one()
+        boundary = shape(
+            conn.execute(
+                text("SELECT boundary FROM grids WHERE code = :c"), {"c": code}
+            ).scalar_one()
+        )
+        citizens = conn.execute(  # hotline and WeChat reports name no grid: found by point
+            text("SELECT id, lon, lat FROM tickets WHERE grid_code IS NULL")
+        ).all()
+    located = {row.id for row in citizens if boundary.contains(Point(row.lon, row.lat))}
     report = load_grid_report(engine, code, now=NOW, days=30)
     assert report.code == code and report.households == households
-    assert sum(n for _, n in report.cases_per_day) == total
+    assert sum(n for _, n in report.cases_per_day) == total + len(located)
+    assert {c.id for c in report.cases if c.located} == located
+    assert sum(n for _, per_day in report.cases_by_class for _, n in per_day) == total + len(
+        located
+    )
     assert len(report.team) == team_size
     assert report.team[0].role == "full_time"
     assert all("****" in m.phone_masked for m in report.team)
@@ -67,3 +80,36 @@ def test_mask_phone() -> None:
     assert mask_phone("13800001234") == "138****1234"
     assert mask_phone(None) == ""
     assert mask_phone("12345") == "****"
+
+
+def test_an_open_hotline_report_counts_in_the_grid_its_point_lies_in(engine: Engine) -> None:
+    """A citizen's report names no grid; the grid it lies in still shows it as open."""
+    seed_demo(engine, grids=12, random_seed=4, days=1, now=NOW)
+    with engine.connect() as conn:
+        (code, boundary), (other, _) = conn.execute(
+            text("SELECT code, boundary FROM grids ORDER BY code LIMIT 2")
+        ).all()
+    before = load_grid_report(engine, code, now=NOW)
+    neighbour = load_grid_report(engine, other, now=NOW)
+    inside = shape(boundary).representative_point()
+    with engine.begin() as conn:
+        tid = conn.execute(
+            text(
+                "INSERT INTO tickets (source, category_code, grid_code, lon, lat, reported_at,"
+                " deadline) VALUES ('hotline', (SELECT min(code) FROM categories), NULL,"
+                " :lon, :lat, :at, :deadline) RETURNING id"
+            ),
+            {
+                "lon": inside.x,
+                "lat": inside.y,
+                "at": NOW - timedelta(hours=5),
+                "deadline": NOW - timedelta(hours=1),
+            },
+        ).scalar_one()
+    after = load_grid_report(engine, code, now=NOW)
+    assert after.open_cases == before.open_cases + 1
+    assert after.overdue_cases == before.overdue_cases + 1
+    case = next(c for c in after.cases if c.id == tid)
+    assert case.located and case.source == "hotline" and case.is_open
+    assert after.cases.index(case) <= after.open_cases  # open cases are listed first
+    assert load_grid_report(engine, other, now=NOW).open_cases == neighbour.open_cases
