@@ -12,10 +12,19 @@ import time
 from importlib.resources import as_file, files
 from typing import Any
 
-from PySide6.QtCore import QObject, QUrl, Signal
+from PySide6.QtCore import QObject, QTimer, QUrl, Signal
 
 log = logging.getLogger(__name__)
 CHIME_MIN_INTERVAL_S = 5.0
+
+
+def sound_device_available() -> bool:
+    """Whether any audio output exists; without one QSoundEffect plays into nothing."""
+    try:
+        from PySide6.QtMultimedia import QMediaDevices
+    except ImportError:
+        return False
+    return bool(QMediaDevices.audioOutputs())
 
 
 def _sound(name: str, parent: QObject, loop: bool = False) -> Any | None:
@@ -40,12 +49,22 @@ class Alarm(QObject):
     """Sounds while ``pending`` holds emergencies; ``state_changed`` tells the UI."""
 
     state_changed = Signal(bool)
+    #: Pending emergencies changed (their number); the banner follows it.
+    pending_changed = Signal(int)
+    #: The mute ended by itself (its time ran out).
+    mute_expired = Signal()
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, audible: bool | None = None) -> None:
         super().__init__(parent)
         self._siren = _sound("emergency.wav", self, loop=True)
         self._chime = _sound("new_alert.wav", self)
-        self.audible = self._siren is not None
+        #: False when no audio device works: the window must then say that sound is off.
+        self.audible = (
+            audible if audible is not None else self._siren is not None and sound_device_available()
+        )
+        self._unmute = QTimer(self)
+        self._unmute.setSingleShot(True)
+        self._unmute.timeout.connect(self._on_mute_expired)
         self._last_chime = 0.0
         self.pending: set[int] = set()
         self.muted = False
@@ -70,7 +89,18 @@ class Alarm(QObject):
     def set_muted(self, muted: bool) -> None:
         was = self.sounding
         self.muted = muted
+        if not muted:
+            self._unmute.stop()
         self._apply(was)
+
+    def mute_for(self, milliseconds: int) -> None:
+        """Silence the siren for a set time (a supervisor's decision, traced elsewhere)."""
+        self.set_muted(True)
+        self._unmute.start(milliseconds)
+
+    def _on_mute_expired(self) -> None:
+        self.set_muted(False)
+        self.mute_expired.emit()
 
     def chime(self) -> None:
         now = time.monotonic()
@@ -80,6 +110,7 @@ class Alarm(QObject):
                 self._chime.play()
 
     def _apply(self, was_sounding: bool) -> None:
+        self.pending_changed.emit(len(self.pending))
         if self._siren is not None:
             if self.sounding and not self._siren.isPlaying():
                 self._siren.play()

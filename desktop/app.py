@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from importlib.resources import as_file, files
 
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
-from gridcommand.desktop import i18n
+from gridcommand.desktop import i18n, theme
 from gridcommand.desktop.main_window import MainWindow
+from gridcommand.desktop.platform_check import check_platform
 from gridcommand.desktop.settings import APPLICATION, ORGANIZATION, settings
+from gridcommand.desktop.shutdown import SignalQuit
 
+log = logging.getLogger(__name__)
 CJK_FAMILIES = ("Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC")
 
 
@@ -36,6 +40,7 @@ def create_application(language: str | None = None) -> QApplication:
     """The QApplication, with translations and a font that renders Chinese."""
     existing = QApplication.instance()
     if not isinstance(existing, QApplication):
+        check_platform()
         # Qt wants the offline-tiles URL scheme known before the application exists.
         from gridcommand.maps.tiles import register_scheme
 
@@ -54,6 +59,7 @@ def create_application(language: str | None = None) -> QApplication:
             font.setPointSize(max(app.font().pointSize(), 11))
             app.setFont(font)
             break
+    theme.apply(app, app.primaryScreen(), wall=False)
     return app
 
 
@@ -80,7 +86,22 @@ def run_window(db: object, args: argparse.Namespace | None = None) -> int:
         operator_role=getattr(args, "role", None),
     )
     window.show_for_wall()
+    if getattr(args, "wall", False) or settings().value("ui/wall") in (True, "true"):
+        window.set_wall(True)
+    screens = getattr(args, "screens", None)
+    if screens is not None:
+        window.place_on_screens(*screens)
+
+    def close_on_signal(signum: int) -> None:
+        window.close()  # saves the layout and settings, as Ctrl+Q does
+        app.quit()
+
+    signals = SignalQuit(close_on_signal)
+    log.info("window open")
     try:
         return app.exec()
     finally:
+        if window.isVisible():  # the loop ended some other way: still save
+            window.save_settings()
         session.stop()
+        signals.restore()

@@ -75,6 +75,8 @@ class CategorySuggester(QObject):
         )
 
     def _on_trained(self, suggester: object) -> None:
+        if suggester is None:
+            log.info("no category suggestions yet: the district has no closed case to learn from")
         if isinstance(suggester, TrainedSuggester):
             self.suggester = suggester
             if self._detail.ticket_id is not None:

@@ -9,13 +9,24 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
 from collections.abc import Sequence
+from types import FrameType
 
 from gridcommand.db.schema.errors import UserFacingError
 
 EXIT_USER_ERROR = 2
 EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 143
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM: stop as Ctrl+C would, quietly (a parent or a service manager asked)."""
+
+
+def _terminate(signum: int, frame: FrameType | None) -> None:
+    raise Terminated
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -48,6 +59,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     # Our own progress and decisions at INFO; libraries only when something is wrong.
     logging.getLogger("gridcommand").setLevel(logging.DEBUG if args.debug else logging.INFO)
+    # SIGTERM unwinds like Ctrl+C (the window replaces this with its own handler while
+    # it runs), so the embedded server is released instead of left running.
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         return int(args.func(args) or 0)
     except UserFacingError as exc:
@@ -55,6 +69,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"gridcommand: {exc}", file=sys.stderr)
         return EXIT_USER_ERROR
+    except Terminated:
+        return EXIT_TERMINATED
     except KeyboardInterrupt:
         print("gridcommand: interrupted.", file=sys.stderr)
         return EXIT_INTERRUPTED

@@ -91,6 +91,9 @@ class TicketActions(QObject):
         self.current_id: int | None = None
         self._writes = itertools.count(1)
         self.ask_text: Callable[[str, str], str | None] = self._ask_text
+        #: Clears whatever hides a ticket from the queues and selects it (the filter bar
+        #: lives with the window); E uses it as the alarm banner does.
+        self.reveal: Callable[[int], bool] | None = None
         self.confirm_dispatch: Callable[[DispatchDialog], bool] = lambda dialog: (
             dialog.exec() == QDialog.DialogCode.Accepted
         )
@@ -180,7 +183,9 @@ class TicketActions(QObject):
         if waiting:
             first = min(waiting, key=lambda t: t.reported_at)
             self.choose(first.id)
-            if not self._queues.select_ticket(first.id):
+            if not self._queues.select_ticket(first.id) and not (
+                self.reveal is not None and self.reveal(first.id)
+            ):
                 self.ticket_chosen.emit(first.id)  # hidden by a filter: show it anyway
 
     # -- dispatch --------------------------------------------------------------------

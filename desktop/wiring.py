@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QScrollArea, QVBoxLayout, QWidget
 from sqlalchemy import Engine
 from sqlalchemy.engine import URL
 
+from gridcommand.db.actions.console import MuteRecord, mute_siren, unmute_siren
 from gridcommand.db.actions.service import ActionResult
 from gridcommand.db.live.figures import figures_from
 from gridcommand.db.live.reference import load_reference
@@ -174,6 +175,7 @@ class WindowSession:
         self.live.store_updated.connect(self.fanout.on_store_updated)
         self.live.connection_state_changed.connect(window.set_connection_state)
         self.fanout.add_listener(self._refresh_detail)
+        self._wire_alarm_banner()
 
     def _connect_map(self, map_panel: MapPanel) -> None:
         """Selection both ways: the map follows the queues, the queues follow the map."""
@@ -200,6 +202,69 @@ class WindowSession:
         map_panel.show_track(code)
         self.workers.select_worker(code)
         self.overdue.at_risk_changed.connect(map_panel.set_at_risk)
+
+    # -- the alarm no filter can hide ---------------------------------------------------
+    def _wire_alarm_banner(self) -> None:
+        self.alarm.pending_changed.connect(self._on_pending_changed)
+        self.window.alarm_banner.clicked.connect(self.show_oldest_emergency)
+        self.window.mute_requested.connect(self.mute)
+        self.alarm.mute_expired.connect(self._show_sound)
+        self.actions.reveal = self.reveal_ticket
+        self._show_sound()
+
+    def oldest_emergency(self) -> int | None:
+        waiting = [self.store.tickets[i] for i in self.alarm.pending if i in self.store.tickets]
+        return min(waiting, key=lambda t: (t.reported_at, t.id)).id if waiting else None
+
+    def _on_pending_changed(self, count: int) -> None:
+        oldest = self.oldest_emergency()
+        code = self.store.tickets[oldest].code if oldest is not None else ""
+        self.window.alarm_banner.set_emergencies(count, code)
+
+    def show_oldest_emergency(self) -> None:
+        """Select the oldest unacknowledged emergency, clearing whatever filter hides it."""
+        ticket_id = self.oldest_emergency()
+        if ticket_id is None:
+            return
+        self.window.show_panel("queues")
+        self.actions.choose(ticket_id)
+        if not self.queues.select_ticket(ticket_id):
+            self.reveal_ticket(ticket_id)
+        self.show_detail(ticket_id)
+
+    def reveal_ticket(self, ticket_id: int) -> bool:
+        """Clear the filters that hide ``ticket_id`` and select it; False if still hidden."""
+        self.filter_bar.clear()
+        return self.queues.select_ticket(ticket_id)
+
+    def mute(self, minutes: int) -> None:
+        """A supervisor mutes (or un-mutes) the siren; the trace is written first."""
+        engine, operator = self.engine, self.actions.operator
+        self.runner.submit(
+            f"mute-{minutes}",
+            lambda: (
+                mute_siren(engine, operator, minutes) if minutes else unmute_siren(engine, operator)
+            ),
+            self._on_muted,
+            self._on_action_failed,
+        )
+
+    def _on_muted(self, record: MuteRecord) -> None:
+        if record.until is None:
+            self.alarm.set_muted(False)
+        else:
+            remaining = (record.until - record.at).total_seconds()
+            self.alarm.mute_for(int(remaining * 1000))
+        self._show_sound(record)
+
+    def _show_sound(self, record: MuteRecord | None = None) -> None:
+        if not self.alarm.audible:
+            self.window.set_sound_state("off")
+        elif self.alarm.muted and record is not None and record.until is not None:
+            until = record.until.astimezone().strftime("%H:%M")
+            self.window.set_sound_state("muted", until, record.actor)
+        else:
+            self.window.set_sound_state("on")
 
     def _on_map_ticket_clicked(self, ticket_id: int) -> None:
         self.actions.choose(ticket_id)

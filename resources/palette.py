@@ -74,3 +74,23 @@ CONNECTION = {
     "reconnecting": "#b26a00",
     "lost": "#b00020",
 }
+
+# -- the panels' dark theme (desktop/theme.py) -----------------------------------------
+
+#: The docks beside the dark map: the page's near-black ground, light text, one accent.
+#: High contrast on purpose: read from 3 m on a wall screen.
+PANEL_THEME = {
+    "background": "#080c18",
+    "panel": "#0f172a",
+    "alternate": "#16213a",
+    "raised": "#1e293b",
+    "border": "#334155",
+    "text": "#f1f5f9",
+    "muted": "#94a3b8",
+    "accent": "#38bdf8",
+    "selection": "#1d4ed8",
+}
+#: The alarm banner: unacknowledged emergencies (bright) and "sound off" alone (deep red).
+ALARM_BANNER = {"emergency": "#d50000", "sound_only": "#7f0000", "text": "#ffffff"}
+#: "Sound off" in the status bar.
+SOUND_OFF = "#b00020"

@@ -6,8 +6,12 @@ charts never flicker or rebuild, whatever the update rate.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pyqtgraph as pg
-from PySide6.QtWidgets import QGridLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QGridLayout, QLabel, QStackedLayout, QWidget
 
 from gridcommand.db.live.figures import DashboardFigures
 from gridcommand.resources.palette import CHART_ACCENT, LIGHT, WORKER_STATUS
@@ -17,14 +21,38 @@ from gridcommand.resources.vocabulary import worker_status_name
 WORKER_BARS = ("online", "stale", "offline")
 
 
+class HourAxis(pg.DateAxisItem):
+    """Hours as 18:00, midnight as the date (12-01): no English weekday on a Chinese wall."""
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+        out = []
+        for value in values:
+            try:
+                moment = datetime.fromtimestamp(value)
+            except (OverflowError, OSError, ValueError):
+                out.append("")
+                continue
+            midnight = moment.hour == 0 and moment.minute == 0
+            out.append(moment.strftime("%m-%d" if midnight else "%H:%M"))
+        return out
+
+
 class ChartsPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         pg.setConfigOptions(antialias=True)
-        layout = QGridLayout(self)
+        # Until the first figures arrive the panel says so, instead of empty axes
+        # that read as "nothing happened today".
+        self._stack = QStackedLayout(self)
+        self.waiting = QLabel(self.tr("Waiting for the first figures…"))
+        self.waiting.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._stack.addWidget(self.waiting)
+        plots = QWidget()
+        self._stack.addWidget(plots)
+        layout = QGridLayout(plots)
         layout.setContentsMargins(4, 4, 4, 4)
 
-        self.hourly = pg.PlotWidget(axisItems={"bottom": pg.DateAxisItem()})
+        self.hourly = pg.PlotWidget(axisItems={"bottom": HourAxis()})
         self.hourly.setTitle(self.tr("Reports per hour (last 24 h)"))
         self.hourly.showGrid(y=True, alpha=0.3)
         self.hourly.setMouseEnabled(x=False, y=False)
@@ -81,9 +109,32 @@ class ChartsPanel(QWidget):
         layout.setColumnStretch(2, 2)
         layout.setColumnStretch(3, 1)
         self.figures: DashboardFigures | None = None
+        self._titles = {
+            self.hourly: self.tr("Reports per hour (last 24 h)"),
+            self.deadlines: self.tr("Open cases against deadline"),
+            self.classes: self.tr("Open cases by class"),
+            self.workers: self.tr("Workers"),
+        }
+
+    def set_text_size(self, pixels: int) -> None:
+        """Titles and axis labels as large as the tables' text (readable on the wall)."""
+        font = QFont(self.font())
+        font.setPixelSize(pixels)
+        for plot, title in self._titles.items():
+            plot.setTitle(title, size=f"{pixels}px")
+            for side in ("left", "bottom"):
+                axis = plot.getAxis(side)
+                axis.setStyle(tickFont=font)
+                axis.setTextPen(pg.mkPen("#f1f5f9"))
+        legend = self.hourly.getPlotItem().legend
+        if legend is not None:
+            legend.setLabelTextSize(f"{pixels}px")
+            for _, label in legend.items:
+                label.setText(label.text, size=f"{pixels}px")
 
     def show_figures(self, figures: DashboardFigures) -> None:
         self.figures = figures
+        self._stack.setCurrentIndex(1)
         xs = [t + 1800 for t in figures.hour_starts]
         self._reports.setOpts(x=xs, height=list(figures.reports_per_hour), width=3000)
         self._emergencies.setOpts(x=xs, height=list(figures.emergencies_per_hour), width=1500)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtCore import QCoreApplication, QItemSelectionModel, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -42,6 +42,23 @@ DEPARTMENTS = (
 )
 
 
+def warning_text(status: str, fix_age_s: float | None) -> str:
+    """The note, worded here in the operator's language (the database layer's is English)."""
+    translate = QCoreApplication.translate
+    if status == "online":
+        return ""
+    if fix_age_s is None:
+        return translate("DispatchDialog", "no position ever received")
+    minutes = int(fix_age_s // 60)
+    if minutes < 60:
+        return translate("DispatchDialog", "last fix %1 min ago").replace("%1", str(minutes))
+    return (
+        translate("DispatchDialog", "last fix %1 h %2 min ago")
+        .replace("%1", str(minutes // 60))
+        .replace("%2", str(minutes % 60))
+    )
+
+
 class SuggestionLike(Protocol):
     @property
     def worker_code(self) -> str: ...
@@ -59,6 +76,8 @@ class SuggestionLike(Protocol):
     def same_grid(self) -> bool: ...
     @property
     def warning(self) -> str: ...
+    @property
+    def fix_age_s(self) -> float | None: ...
 
 
 def distance_text(metres: float | None) -> str:
@@ -93,7 +112,7 @@ class DispatchDialog(QDialog):
                 ),
                 Column(self.tr("Open cases"), lambda s: str(s.open_load)),
                 Column(self.tr("Own grid"), lambda s: "✓" if s.same_grid else ""),
-                Column(self.tr("Note"), lambda s: s.warning),
+                Column(self.tr("Note"), lambda s: warning_text(s.status, s.fix_age_s)),
             ],
             key=lambda s: s.worker_code,
         )

@@ -69,11 +69,48 @@ PROBLEMS = {
     "duplicate_report": QT_TRANSLATE_NOOP("QualityPanel", "duplicate report"),
     "broken_geojson": QT_TRANSLATE_NOOP("QualityPanel", "broken grid boundary"),
 }
+#: What the field system should check, per problem: the sentence the Reason column shows.
+#: (The database keeps its own English detail in ``rejected_input.reason`` for auditors;
+#: the view says it in the operator's language, with the row as written in the tooltip.)
+HINTS = {
+    "swapped_lat_lon": QT_TRANSLATE_NOOP(
+        "QualityPanel", "The point lies in the district only with the two numbers swapped."
+    ),
+    "outside_district": QT_TRANSLATE_NOOP(
+        "QualityPanel", "The point is far outside the district: check the device's position."
+    ),
+    "bad_coordinates": QT_TRANSLATE_NOOP(
+        "QualityPanel", "A coordinate is missing, not a number or out of range."
+    ),
+    "no_location": QT_TRANSLATE_NOOP(
+        "QualityPanel", "The report has neither a point nor a grid: it cannot be placed."
+    ),
+    "unknown_grid": QT_TRANSLATE_NOOP("QualityPanel", "The grid code is not in the grid layer."),
+    "unknown_category": QT_TRANSLATE_NOOP(
+        "QualityPanel", "The item code is not in the catalogue of items."
+    ),
+    "empty_description": QT_TRANSLATE_NOOP("QualityPanel", "The report says nothing."),
+    "description_too_long": QT_TRANSLATE_NOOP(
+        "QualityPanel", "The description is longer than a report can be."
+    ),
+    "duplicate_report": QT_TRANSLATE_NOOP(
+        "QualityPanel", "The same report arrived again from the same source."
+    ),
+    "broken_geojson": QT_TRANSLATE_NOOP(
+        "QualityPanel", "The grid boundary is not a valid polygon."
+    ),
+}
 TABLES = {
     "tickets": QT_TRANSLATE_NOOP("QualityPanel", "report"),
     "worker_positions": QT_TRANSLATE_NOOP("QualityPanel", "worker position"),
     "grids": QT_TRANSLATE_NOOP("QualityPanel", "grid"),
 }
+
+
+def problem_hint(code: str) -> str:
+    """The Reason column's sentence, translated; the problem's name if it has none."""
+    source = HINTS.get(code)
+    return QCoreApplication.translate("QualityPanel", str(source)) if source else problem_name(code)
 
 
 def problem_name(code: str) -> str:
@@ -105,7 +142,9 @@ class QualityPanel(QWidget):
                 # Sorting and the problem filter work on the code, not on its translation.
                 sort_key=lambda r: r.reason_code,
             ),
-            Column(self.tr("Reason"), lambda r: r.reason, tooltip=_payload_preview),
+            Column(
+                self.tr("Reason"), lambda r: problem_hint(r.reason_code), tooltip=_payload_preview
+            ),
         ]
         self.model: RecordTableModel[Rejection] = RecordTableModel(columns, key=lambda r: r.id)
         self.proxy = QSortFilterProxyModel(self)

@@ -8,7 +8,7 @@ proxies do the filtering, so the same rules serve the keyboard and the mouse.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QComboBox, QCompleter, QHBoxLayout, QLineEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QCompleter, QGridLayout, QLineEdit, QWidget
 
 from gridcommand.db.live.reference import Reference
 from gridcommand.resources.vocabulary import PRIORITIES, TICKET_SOURCES, priority_name, source_name
@@ -57,11 +57,25 @@ class QueueFilterBar(QWidget):
         self._debounce.setInterval(250)
         self._debounce.timeout.connect(self._emit)
 
-        layout = QHBoxLayout(self)
+        # Two rows of lists that may shrink (their full text is in the tooltip): on a
+        # wall's large text or a 1280-pixel desk one row would push the map aside.
+        layout = QGridLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
-        for widget in (self.region, self.klass, self.item, self.source, self.priority):
-            layout.addWidget(widget)
-        layout.addWidget(self.text, 1)
+        layout.setSpacing(2)
+        lists = (self.region, self.klass, self.item, self.source, self.priority)
+        for n, combo in enumerate(lists):
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(4)
+            if combo is not self.region:  # the region's tooltip explains the list
+                combo.currentIndexChanged.connect(
+                    lambda _=0, c=combo: c.setToolTip(c.currentText().strip())
+                )
+            layout.addWidget(combo, n // 3, n % 3)
+        layout.addWidget(self.text, 1, 2)
+        for column in range(3):
+            layout.setColumnStretch(column, 1)
         self.region.currentIndexChanged.connect(self._emit)
         self.klass.currentIndexChanged.connect(self._on_class_change)
         self.item.currentIndexChanged.connect(self._emit)
@@ -103,6 +117,29 @@ class QueueFilterBar(QWidget):
             "priority": int(self.priority.currentData() or 0),
             "text": self.text.text().strip(),
         }
+
+    def clear(self) -> None:
+        """Everything shown again (an emergency must not stay hidden); one signal."""
+        widgets = (self.region, self.klass, self.item, self.source, self.priority, self.text)
+        for widget in widgets:
+            widget.blockSignals(True)
+        self.region.setCurrentIndex(0)
+        self.klass.setCurrentIndex(0)
+        self._on_class_change_quietly()
+        self.source.setCurrentIndex(0)
+        self.priority.setCurrentIndex(0)
+        self.text.clear()
+        self._debounce.stop()
+        for widget in widgets:
+            widget.blockSignals(False)
+        self._emit()
+
+    def _on_class_change_quietly(self) -> None:
+        self.item.blockSignals(True)
+        self.item.clear()
+        self.item.addItem(self.tr("All items"), "")
+        self.item.setEnabled(False)
+        self.item.blockSignals(False)
 
     def _on_class_change(self) -> None:
         klass = self.klass.currentData() or ""

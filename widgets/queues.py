@@ -233,6 +233,7 @@ class QueuePanel(QTabWidget):
             view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
             view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
             view.setAlternatingRowColors(True)
+            view.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # codes differ at the end
             view.verticalHeader().hide()
             view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
             view.horizontalHeader().setStretchLastSection(True)

@@ -38,6 +38,8 @@ class Column(Generic[R_contra]):
     foreground: Callable[[R_contra], str | None] | None = None
     background: Callable[[R_contra], str | None] | None = None
     tooltip: Callable[[R_contra], str] | None = None
+    #: An icon before the text (a QIcon), e.g. the emergency sign from the package's icons.
+    decoration: Callable[[R_contra], Any] | None = None
 
 
 class RecordTableModel(QAbstractTableModel, Generic[R]):
@@ -184,8 +186,11 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
                     return _brush(colour)
             if column.background:
                 return _brush(column.background(record))
-        if role == Qt.ItemDataRole.ToolTipRole and column.tooltip:
-            return tooltip(column.tooltip(record))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            # A column too narrow for its text elides it: the full text is a hover away.
+            return tooltip(column.tooltip(record) if column.tooltip else column.text(record))
+        if role == Qt.ItemDataRole.DecorationRole and column.decoration:
+            return column.decoration(record)
         return None
 
 

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Protocol
 
 from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QIcon
 
+from gridcommand.resources.icons import icon_path
 from gridcommand.resources.palette import LIGHT, NO_LIGHT
 from gridcommand.resources.vocabulary import priority_name, source_name, ticket_status_name
 from gridcommand.widgets.record_table import Column
@@ -85,6 +88,12 @@ def countdown(ticket: TicketLike, now: datetime) -> str:
     return QCoreApplication.translate("TicketColumns", "%1 left").replace("%1", span(left))
 
 
+@cache
+def emergency_icon() -> QIcon:
+    """The package's own emergency sign (an emoji needs a font the wall PC may lack)."""
+    return QIcon(icon_path("emergency"))
+
+
 def ticket_columns(
     clock: Callable[[], datetime],
     time_state: Callable[[TicketLike, datetime], str],
@@ -97,9 +106,10 @@ def ticket_columns(
     return [
         Column(
             QCoreApplication.translate("TicketColumns", "Code"),
-            lambda t: ("🚨 " if t.is_emergency else "") + t.code,
+            lambda t: t.code,
             sort_key=lambda t: t.id,
             tooltip=lambda t: t.description,
+            decoration=lambda t: emergency_icon() if t.is_emergency else None,
         ),
         Column(
             QCoreApplication.translate("TicketColumns", "Deadline"),

@@ -62,6 +62,18 @@ BUTTONS = (
 
 #: How many suggested categories the panel offers (keys K, then 1, 2, 3).
 SUGGESTIONS = 3
+#: Who wrote a trace row, besides the console's roles: the systems that write too.
+TRACE_WRITERS = {
+    "field": QT_TRANSLATE_NOOP("TicketDetail", "field system"),
+    "system": QT_TRANSLATE_NOOP("TicketDetail", "system"),
+}
+
+
+def trace_role_name(role: str) -> str:
+    source = TRACE_WRITERS.get(role)
+    if source is None:
+        return operator_role_name(role)
+    return QCoreApplication.translate("TicketDetail", str(source))
 
 
 class TicketDetailPanel(QWidget):
@@ -124,7 +136,7 @@ class TicketDetailPanel(QWidget):
                     lambda s: action_name(s.action),
                 ),
                 Column(self.tr("Who"), lambda s: s.actor),
-                Column(self.tr("Role"), lambda s: operator_role_name(s.actor_role)),
+                Column(self.tr("Role"), lambda s: trace_role_name(s.actor_role)),
                 Column(self.tr("Note"), lambda s: s.note),
             ],
             key=lambda s: s.id,

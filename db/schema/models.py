@@ -365,6 +365,27 @@ class OperatorScope(Base):
     display_name: Mapped[str] = mapped_column(String(100), server_default="")
 
 
+class ConsoleEvent(Base):
+    """What an operator did to the console itself (muting the siren): who, until when.
+
+    Append-only like the ticket trace (migration ``0006``); belongs to no ticket.
+    """
+
+    __tablename__ = "console_events"
+    __table_args__ = (
+        CheckConstraint("kind IN ('mute_siren', 'unmute_siren')", name="kind"),
+        Index("ix_console_events_at", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    actor: Mapped[str] = mapped_column(String(100))
+    actor_role: Mapped[str] = mapped_column(String(32))
+    at: Mapped[Timestamp] = mapped_column(server_default=func.now())
+    until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    note: Mapped[str] = mapped_column(Text, server_default="")
+
+
 #: Tables whose changes are announced on :data:`CHANGE_CHANNEL` and carry a ``txid``.
 WATCHED_TABLES: tuple[str, ...] = (
     "grids",

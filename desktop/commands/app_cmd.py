@@ -36,6 +36,17 @@ def add_window_options(parser: argparse.ArgumentParser) -> None:
         "http://tiles.intranet/{z}/{x}/{y}.png, or an offline .mbtiles file; remembered",
     )
     parser.add_argument(
+        "--wall",
+        action="store_true",
+        help="wall mode: full screen, no window frame, text sized for reading from 3 m (F11)",
+    )
+    parser.add_argument(
+        "--screens",
+        metavar="map=N,queues=M",
+        type=screens_spec,
+        help="the map on screen N, the queues and charts on screen M (counted from 1)",
+    )
+    parser.add_argument(
         "--read-replica",
         metavar="URL",
         help="a hot-standby replica to read from and follow live (actions still go to the "
@@ -52,6 +63,15 @@ def add_window_options(parser: argparse.ArgumentParser) -> None:
         choices=("WGS84", "GCJ02", "BD09"),
         help="the basemap's coordinate system (AMap/Tencent tiles: GCJ02, Baidu: BD09)",
     )
+
+
+def screens_spec(text: str) -> tuple[int, int]:
+    from gridcommand.desktop.screens import parse_screens
+
+    try:
+        return parse_screens(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def open_window_database(args: argparse.Namespace) -> Database:

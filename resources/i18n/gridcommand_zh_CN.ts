@@ -1,7 +1,30 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AlarmBanner</name>
+    <message>
+        <source>%1 emergencies not acknowledged — oldest %2 — click to show it</source>
+        <translation>%1 起紧急事件未确认 — 最早 %2 — 点击查看</translation>
+    </message>
+    <message>
+        <source>SOUND OFF: no audio device, the siren cannot be heard</source>
+        <translation>声音已关闭：没有音频设备，听不到警报</translation>
+    </message>
+    <message>
+        <source>Siren muted until %1 by %2</source>
+        <translation>警报已静音至 %1（%2）</translation>
+    </message>
+    <message>
+        <source>Click to show the oldest emergency (filters are cleared)</source>
+        <translation>点击查看最早的紧急事件（将清除筛选）</translation>
+    </message>
+</context>
+<context>
     <name>ChartsPanel</name>
+    <message>
+        <source>Waiting for the first figures…</source>
+        <translation>正在等待首批统计数据…</translation>
+    </message>
     <message>
         <source>Reports per hour (last 24 h)</source>
         <translation>每小时上报量（近24小时）</translation>
@@ -60,6 +83,18 @@
 </context>
 <context>
     <name>DispatchDialog</name>
+    <message>
+        <source>no position ever received</source>
+        <translation>从未收到定位</translation>
+    </message>
+    <message>
+        <source>last fix %1 min ago</source>
+        <translation>最后定位 %1 分钟前</translation>
+    </message>
+    <message>
+        <source>last fix %1 h %2 min ago</source>
+        <translation>最后定位 %1 小时 %2 分钟前</translation>
+    </message>
     <message>
         <source>Dispatch %1</source>
         <translation>派遣 %1</translation>
@@ -221,6 +256,7 @@
     <name>MainWindow</name>
     <message>
         <source>gridcommand — Grid Command Centre</source>
+        <extracomment>The docks that go to the second screen with ``--screens map=1,queues=2``. Below these a dock gives way (scrolls, tabs) instead of squeezing the map. Minutes to mute the siren for (0: sound again), chosen by a supervisor.</extracomment>
         <translation>gridcommand — 网格化指挥中心</translation>
     </message>
     <message>
@@ -256,8 +292,88 @@
         <translation>暂无内容。</translation>
     </message>
     <message>
+        <source>embedded database</source>
+        <translation>内置数据库</translation>
+    </message>
+    <message>
         <source>Keys: E next emergency · A acknowledge · D dispatch (Enter sends) · R register · V verify · C close · B send back · F show on map</source>
         <translation>快捷键：E 下一紧急 · A 确认 · D 派遣（回车发送）· R 立案 · V 核查 · C 结案 · B 退回 · F 地图定位</translation>
+    </message>
+    <message>
+        <source>&amp;Console</source>
+        <translation>控制台(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>Wall mode (full screen, large text)</source>
+        <translation>大屏模式（全屏、大字）</translation>
+    </message>
+    <message>
+        <source>Panels</source>
+        <translation>面板</translation>
+    </message>
+    <message>
+        <source>Layouts</source>
+        <translation>布局</translation>
+    </message>
+    <message>
+        <source>Screens</source>
+        <translation>屏幕</translation>
+    </message>
+    <message>
+        <source>&amp;Alarm</source>
+        <translation>警报(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Mute the siren for %1 min</source>
+        <translation>警报静音 %1 分钟</translation>
+    </message>
+    <message>
+        <source>Sound the siren again</source>
+        <translation>恢复警报声音</translation>
+    </message>
+    <message>
+        <source>Save layout as…</source>
+        <translation>布局另存为…</translation>
+    </message>
+    <message>
+        <source>Reset to my role's layout</source>
+        <translation>恢复本角色默认布局</translation>
+    </message>
+    <message>
+        <source>Load “%1”</source>
+        <translation>载入“%1”</translation>
+    </message>
+    <message>
+        <source>Map on screen %1, queues and charts on screen %2</source>
+        <translation>地图在屏幕 %1，队列和图表在屏幕 %2</translation>
+    </message>
+    <message>
+        <source>Save layout</source>
+        <translation>保存布局</translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation>名称：</translation>
+    </message>
+    <message>
+        <source>There is no screen %1 (this PC has %2).</source>
+        <translation>没有屏幕 %1（本机共 %2 个屏幕）。</translation>
+    </message>
+    <message>
+        <source>SOUND OFF</source>
+        <translation>声音已关闭</translation>
+    </message>
+    <message>
+        <source>Siren muted until %1</source>
+        <translation>警报静音至 %1</translation>
     </message>
     <message>
         <source>● Live</source>
@@ -356,6 +472,47 @@
     <message>
         <source>broken grid boundary</source>
         <translation>网格边界数据损坏</translation>
+    </message>
+    <message>
+        <source>The point lies in the district only with the two numbers swapped.</source>
+        <extracomment>What the field system should check, per problem: the sentence the Reason column shows. (The database keeps its own English detail in ``rejected_input.reason`` for auditors; the view says it in the operator's language, with the row as written in the tooltip.)</extracomment>
+        <translation>纬度和经度互换后点才落在辖区内：两个数写反了。</translation>
+    </message>
+    <message>
+        <source>The point is far outside the district: check the device's position.</source>
+        <translation>点远在辖区之外：请检查设备定位。</translation>
+    </message>
+    <message>
+        <source>A coordinate is missing, not a number or out of range.</source>
+        <translation>坐标缺失、不是数字或超出范围。</translation>
+    </message>
+    <message>
+        <source>The report has neither a point nor a grid: it cannot be placed.</source>
+        <translation>上报既无坐标也无网格，无法定位。</translation>
+    </message>
+    <message>
+        <source>The grid code is not in the grid layer.</source>
+        <translation>网格编码不在网格图层中。</translation>
+    </message>
+    <message>
+        <source>The item code is not in the catalogue of items.</source>
+        <translation>事项编码不在事项目录中。</translation>
+    </message>
+    <message>
+        <source>The report says nothing.</source>
+        <translation>上报内容为空。</translation>
+    </message>
+    <message>
+        <source>The description is longer than a report can be.</source>
+        <translation>描述超出上报允许的长度。</translation>
+    </message>
+    <message>
+        <source>The same report arrived again from the same source.</source>
+        <translation>同一来源重复上报了同一事件。</translation>
+    </message>
+    <message>
+        <source>The grid boundary is not a valid polygon.</source>
+        <translation>网格边界不是有效的多边形。</translation>
     </message>
     <message>
         <source>report</source>
@@ -491,7 +648,7 @@
     <name>TicketActions</name>
     <message>
         <source>%1 cannot be done on %2 now.</source>
-        <extracomment>Key, action; the detail panel's buttons carry the same letters. Actions that need a reason typed by the officer. A short word for the status bar (a key that does not apply to this ticket). The officer's ticket could not be shown in the queues (a filter hides it). The ticket the officer last chose (queue, map or E), known at once, before its detail has come back from the database: the keys act on this one.</extracomment>
+        <extracomment>Key, action; the detail panel's buttons carry the same letters. Actions that need a reason typed by the officer. A short word for the status bar (a key that does not apply to this ticket). The officer's ticket could not be shown in the queues (a filter hides it). The ticket the officer last chose (queue, map or E), known at once, before its detail has come back from the database: the keys act on this one. Clears whatever hides a ticket from the queues and selects it (the filter bar lives with the window); E uses it as the alarm banner does.</extracomment>
         <translation>%2 当前不能执行：%1</translation>
     </message>
     <message>
@@ -613,6 +770,15 @@
         <translation>退回返工… (B)</translation>
     </message>
     <message>
+        <source>field system</source>
+        <extracomment>How many suggested categories the panel offers (keys K, then 1, 2, 3). Who wrote a trace row, besides the console's roles: the systems that write too.</extracomment>
+        <translation>现场系统</translation>
+    </message>
+    <message>
+        <source>system</source>
+        <translation>系统</translation>
+    </message>
+    <message>
         <source>%1 (by its location)</source>
         <translation>%1（按位置判定）</translation>
     </message>
@@ -621,7 +787,7 @@
     <name>TicketDetailPanel</name>
     <message>
         <source>Select a ticket in a queue or on the map.</source>
-        <extracomment>How many suggested categories the panel offers (keys K, then 1, 2, 3). A ticket's detail is on screen (its id): suggestions may follow it. The officer took a suggested category: ticket id, item code.</extracomment>
+        <extracomment>A ticket's detail is on screen (its id): suggestions may follow it. The officer took a suggested category: ticket id, item code.</extracomment>
         <translation>请在队列或地图上选择案件。</translation>
     </message>
     <message>

@@ -34,3 +34,12 @@ def test_charts_show_the_figures_without_rebuilding(qtbot: QtBot) -> None:
     assert list(panel._deadline_bars.opts["height"]) == [80, 7, 3]
     assert list(panel._class_bars.opts["width"]) == [30, 9, 2]
     assert list(panel._worker_bars.opts["height"]) == [90, 6, 4]
+
+
+def test_charts_say_they_wait_until_the_first_figures(qtbot: QtBot) -> None:
+    panel = ChartsPanel()
+    qtbot.addWidget(panel)
+    panel.show()
+    assert panel.waiting.isVisible() and not panel.hourly.isVisible()
+    panel.show_figures(_figures(1))
+    assert not panel.waiting.isVisible() and panel.hourly.isVisible()

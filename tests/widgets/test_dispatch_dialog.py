@@ -20,11 +20,12 @@ class S:
     open_load: int
     same_grid: bool
     warning: str = ""
+    fix_age_s: float | None = None
 
 
 SUGGESTIONS = [
     S("W2", "李强", "full_time", "online", 180.0, 1, True),
-    S("W7", "陈静", "part_time", "stale", 90.0, 0, False, "position 14 min old"),
+    S("W7", "陈静", "part_time", "stale", 90.0, 0, False, "position 14 min old", 14 * 60.0),
 ]
 
 
@@ -44,7 +45,7 @@ def test_department_and_note(qtbot: QtBot) -> None:
     dialog.department.setCurrentIndex(dialog.department.findData("燃气抢修"))
     dialog.note.setText("带检测仪")
     assert dialog.choice() == (None, "燃气抢修", "带检测仪")
-    assert dialog.model.index(1, 5).data() == "position 14 min old"
+    assert dialog.model.index(1, 5).data() == "last fix 14 min ago"  # worded by the view
 
 
 def test_distance_text() -> None:

@@ -10,7 +10,13 @@ from sqlalchemy import Engine, text
 
 from gridcommand.db.demo.seed import seed_demo
 from gridcommand.db.demo.wording import describe
-from gridcommand.db.insight.category_history import closed_cases, measure, split, train
+from gridcommand.db.insight.category_history import (
+    closed_cases,
+    measure,
+    split,
+    train,
+    train_suggester,
+)
 from gridcommand.db.insight.textcat import CategoryModel, ngrams
 
 NOW = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
@@ -77,3 +83,8 @@ def test_the_console_model_learns_every_closed_case(history: Engine) -> None:
             text("SELECT code FROM categories WHERE name = '路灯不亮'")
         ).scalar_one()
     assert code in lamp
+
+
+def test_a_new_district_has_no_model_yet_and_no_error(engine: Engine) -> None:
+    """A fresh database has no closed case: no suggestions, and nothing logged as a failure."""
+    assert train_suggester(engine) is None
