@@ -93,6 +93,7 @@ class TicketDetailPanel(QWidget):
             ("grid", self.tr("Grid")),
             ("point", self.tr("Location")),
             ("reporter", self.tr("Reporter")),
+            ("contact", self.tr("Reporter's phone")),
             ("priority", self.tr("Priority")),
             ("reported_at", self.tr("Reported")),
             ("deadline", self.tr("Deadline")),
@@ -180,6 +181,12 @@ class TicketDetailPanel(QWidget):
         point = f"{f['lon']:.6f}, {f['lat']:.6f} ({f['crs']})" if f["lon"] is not None else "—"
         v["point"].setText(point)
         v["reporter"].setText(f["reporter"] or "—")
+        # The database masks the number for every role without the need to call back.
+        v["contact"].setText(
+            (f.get("reporter_contact_masked") or "—")
+            + " · "
+            + self.tr("full number: dispatchers and supervisors only")
+        )
         v["priority"].setText(priority_name(f["priority"]))
         v["reported_at"].setText(_local(f["reported_at"]))
         v["deadline"].setText(_local(f["deadline"]))

@@ -32,7 +32,7 @@ GRIDS = (
     " LEFT JOIN regions c ON c.code = g.community_code WHERE g.txid >= %(x)s OR %(initial)s"
 )
 WORKERS = (
-    "SELECT code, name, role, grid_code, phone, active, txid FROM workers"
+    "SELECT code, name, role, grid_code, phone_masked AS phone, active, txid FROM workers"
     " WHERE txid >= %(x)s OR %(initial)s"
 )
 POSITIONS = (

@@ -78,7 +78,7 @@ def load_grid_report(
         ).one()
         team = conn.execute(
             text(
-                "SELECT w.code, w.name, w.role, w.phone,"
+                "SELECT w.code, w.name, w.role, w.phone_masked AS phone,"
                 " (SELECT max(recorded_at) FROM worker_positions p WHERE p.worker_code = w.code)"
                 " AS last_seen FROM workers w WHERE w.grid_code = :code AND w.active"
                 " ORDER BY CASE w.role WHEN 'full_time' THEN 0 WHEN 'part_time' THEN 1 ELSE 2 END,"

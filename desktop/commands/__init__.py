@@ -14,6 +14,7 @@ from gridcommand.desktop.commands import (
     db_cmd,
     demo_cmd,
     import_cmd,
+    logins_cmd,
     seed_cmd,
     simulate_cmd,
     snapshot_cmd,
@@ -26,6 +27,7 @@ COMMAND_MODULES: list[ModuleType] = [
     seed_cmd,
     simulate_cmd,
     import_cmd,
+    logins_cmd,
     snapshot_cmd,
     bench_cmd,
 ]

@@ -835,6 +835,10 @@
         <translation>上报人</translation>
     </message>
     <message>
+        <source>Reporter's phone</source>
+        <translation>上报人电话</translation>
+    </message>
+    <message>
         <source>Priority</source>
         <translation>优先级</translation>
     </message>
@@ -891,6 +895,10 @@
         <translation>尚未归属网格</translation>
     </message>
     <message>
+        <source>full number: dispatchers and supervisors only</source>
+        <translation>完整号码仅调度员和主管可见</translation>
+    </message>
+    <message>
         <source>never</source>
         <translation>从未</translation>
     </message>
@@ -931,6 +939,7 @@
     </message>
     <message>
         <source>Status</source>
+        <extracomment>The least time between two re-sorts of the workers table (see WorkersPanel.refresh).</extracomment>
         <translation>状态</translation>
     </message>
     <message>
