@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -284,8 +285,14 @@ class ChangeFeed(threading.Thread):
         self, conn: psycopg.Connection[Any], refused: list[RejectionRecord]
     ) -> None:
         new = [r for r in refused if r.key not in self._known_rejections]
-        for r in new:
-            log.info("refused %s %s: %s", r.source_table, r.row_ref, r.reason)
+        if new:
+            # One line a batch: a broken tablet must not flood the log with a line a fix.
+            reasons = Counter(f"{r.source_table} {r.reason_code}" for r in new)
+            log.info(
+                "set aside %d rows: %s",
+                len(new),
+                ", ".join(f"{key} {count}" for key, count in sorted(reasons.items())),
+            )
         if not self._record or not new:
             return
         try:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -33,6 +33,10 @@ POSITION_MARGIN_M = 2000.0
 GRID_TOLERANCE_M = 60.0
 DUPLICATE_RADIUS_M = 30.0
 DUPLICATE_WINDOW = timedelta(minutes=10)
+#: A clock this far ahead is a wrong clock, not a fast one.
+FUTURE_TOLERANCE = timedelta(minutes=5)
+#: How far back a new report or fix may be dated (the command centre's retention).
+DEFAULT_RETENTION = timedelta(days=30)
 _M_PER_DEG = 111_320.0
 
 
@@ -102,7 +106,13 @@ def parse_boundary(geojson: object) -> tuple[BaseGeometry | None, str]:
 class Validator:
     """Holds the grid layer (an STRtree) and recent reports; checks rows against them."""
 
-    def __init__(self) -> None:
+    def __init__(
+        self,
+        retention: timedelta = DEFAULT_RETENTION,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.retention = retention
+        self._clock = clock
         self._grids: dict[str, BaseGeometry] = {}
         #: Every grid code seen, with or without a usable boundary: a grid whose boundary
         #: update was broken still exists, and its tickets must not vanish with it.
@@ -162,6 +172,18 @@ class Validator:
         return float(self._district.distance(point)) * _M_PER_DEG
 
     # -- rows ----------------------------------------------------------------------
+    def implausible_time(self, at: datetime, *, check_past: bool = True) -> str | None:
+        """Why ``at`` cannot be a real report or fix time now, or None if it can."""
+        now = self._clock()
+        if at > now + FUTURE_TOLERANCE:
+            return f"the time {at.isoformat()} is more than 5 minutes in the future"
+        if check_past and at < now - self.retention:
+            return (
+                f"the time {at.isoformat()} is older than the retention of "
+                f"{self.retention.days} days"
+            )
+        return None
+
     def check_ticket(self, t: TicketRecord, crs: str = "WGS84") -> Verdict:
         payload = {
             "code": t.code,
@@ -172,6 +194,11 @@ class Validator:
             "category": t.category_code,
             "description": t.description[:200],
         }
+        # A report still waiting to be registered must be recent; a case under way
+        # may be older than the retention, but never dated in the future.
+        wrong_time = self.implausible_time(t.reported_at, check_past=t.status == "reported")
+        if wrong_time is not None:
+            return _reject("tickets", t.id, "implausible_time", wrong_time, payload)
         if self.known_categories and t.category_code not in self.known_categories:
             return _reject(
                 "tickets",
@@ -273,6 +300,9 @@ class Validator:
         # for a refusal.
         if not (math.isfinite(p.lon) and math.isfinite(p.lat)):
             return _refuse_position(p, "bad_coordinates", "the position is not a number")
+        wrong_time = self.implausible_time(p.recorded_at)
+        if wrong_time is not None:
+            return _refuse_position(p, "implausible_time", wrong_time)
         if self._grids and self._distance_outside_m(p.lon, p.lat) > POSITION_MARGIN_M:
             if self._distance_outside_m(p.lat, p.lon) <= POSITION_MARGIN_M:
                 return _refuse_position(p, "swapped_lat_lon", "latitude and longitude are swapped")
@@ -292,6 +322,8 @@ class Validator:
         """
         if not positions:
             return [], []
+        now = self._clock()
+        earliest, latest = now - self.retention, now + FUTURE_TOLERANCE
         inside = np.zeros(len(positions), dtype=bool)
         self._index()
         if self._district is not None:
@@ -301,7 +333,7 @@ class Validator:
         accepted: list[PositionRecord] = []
         refused: list[RejectionRecord] = []
         for p, ok in zip(positions, inside.tolist(), strict=True):
-            if ok:
+            if ok and earliest <= p.recorded_at <= latest:
                 accepted.append(p)
                 continue
             verdict = self.check_position(p)

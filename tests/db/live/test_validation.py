@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from gridcommand.db.live.records import GridRecord
 from gridcommand.db.live.validation import Validator
-from tests.db.live.test_store import SQUARE, ticket
+from tests.db.live.test_store import SQUARE, T0, fix, ticket
 
 BROKEN = {"type": "Polygon", "coordinates": [[1, 2]]}
 
@@ -16,7 +17,7 @@ def _grid(code: str, boundary: dict[str, Any]) -> GridRecord:
 
 
 def _validator() -> Validator:
-    v = Validator()
+    v = Validator(clock=lambda: T0 + timedelta(hours=1))
     v.known_categories = {"0201"}
     assert v.check_grid(_grid("G1", SQUARE)).accepted
     return v
@@ -44,3 +45,22 @@ def test_swapped_coordinates_are_recognised() -> None:
     v = _validator()
     verdict = v.check_ticket(ticket(3, grid_code=None, lon=23.005, lat=113.005))
     assert verdict.rejection is not None and verdict.rejection.reason_code == "swapped_lat_lon"
+
+
+def test_reports_and_fixes_dated_by_a_broken_clock_are_set_aside() -> None:
+    v = _validator()
+    now = T0 + timedelta(hours=1)
+    for when in (datetime(1970, 1, 1, tzinfo=UTC), datetime(2099, 1, 1, tzinfo=UTC)):
+        refused = v.check_ticket(ticket(4, reported_at=when))
+        assert refused.rejection is not None
+        assert refused.rejection.reason_code == "implausible_time"
+        good, bad = v.check_positions([fix(5, "W1", when), fix(6, "W1", now)])
+        assert [p.id for p in good] == [6]
+        assert [(r.row_ref, r.reason_code) for r in bad] == [("5", "implausible_time")]
+    assert v.check_ticket(ticket(7, reported_at=now + timedelta(minutes=4))).accepted
+    # A case under way may be older than the retention; a new report may not.
+    old = now - timedelta(days=31)
+    assert v.check_ticket(ticket(8, status="dispatched", reported_at=old)).accepted
+    assert not v.check_ticket(ticket(9, reported_at=old)).accepted
+    longer = Validator(retention=timedelta(days=60), clock=lambda: now)
+    assert longer.check_ticket(ticket(9, reported_at=old)).accepted
