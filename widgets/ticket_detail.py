@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gridcommand.db.actions.caseloop import ROLE_ACTIONS, allowed_actions
+from gridcommand.db.actions.caseloop import ROLE_ACTIONS, CaseAction, allowed_actions
 from gridcommand.db.reports.ticket_detail import TicketDetail, TraceStep
 from gridcommand.widgets.record_table import Column, RecordTableModel
 from gridcommand.widgets.ticket_columns import priority_name, source_name, status_name
@@ -57,16 +57,16 @@ ACTION_NAMES = {
     "return": QT_TRANSLATE_NOOP("TicketDetail", "Handed back by the field"),
 }
 
-BUTTONS = (
-    ("acknowledge", QT_TRANSLATE_NOOP("TicketDetail", "Acknowledge (A)")),
-    ("register", QT_TRANSLATE_NOOP("TicketDetail", "Register (R)")),
-    ("dispatch", QT_TRANSLATE_NOOP("TicketDetail", "Dispatch… (D)")),
-    ("redispatch", QT_TRANSLATE_NOOP("TicketDetail", "Re-dispatch…")),
-    ("escalate", QT_TRANSLATE_NOOP("TicketDetail", "Escalate")),
-    ("reject", QT_TRANSLATE_NOOP("TicketDetail", "Reject…")),
-    ("verify", QT_TRANSLATE_NOOP("TicketDetail", "Verify (V)")),
-    ("close", QT_TRANSLATE_NOOP("TicketDetail", "Close (C)")),
-    ("send_back", QT_TRANSLATE_NOOP("TicketDetail", "Send back… (B)")),
+BUTTONS: tuple[tuple[CaseAction, object], ...] = (
+    (CaseAction.ACKNOWLEDGE, QT_TRANSLATE_NOOP("TicketDetail", "Acknowledge (A)")),
+    (CaseAction.REGISTER, QT_TRANSLATE_NOOP("TicketDetail", "Register (R)")),
+    (CaseAction.DISPATCH, QT_TRANSLATE_NOOP("TicketDetail", "Dispatch… (D)")),
+    (CaseAction.REDISPATCH, QT_TRANSLATE_NOOP("TicketDetail", "Re-dispatch…")),
+    (CaseAction.ESCALATE, QT_TRANSLATE_NOOP("TicketDetail", "Escalate")),
+    (CaseAction.REJECT, QT_TRANSLATE_NOOP("TicketDetail", "Reject…")),
+    (CaseAction.VERIFY, QT_TRANSLATE_NOOP("TicketDetail", "Verify (V)")),
+    (CaseAction.CLOSE, QT_TRANSLATE_NOOP("TicketDetail", "Close (C)")),
+    (CaseAction.SEND_BACK, QT_TRANSLATE_NOOP("TicketDetail", "Send back… (B)")),
 )
 
 

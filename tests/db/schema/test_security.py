@@ -498,8 +498,8 @@ def test_every_change_is_traced_with_its_login(seeded: Engine, people: dict[str,
     with people["console"].connect() as conn, conn.transaction():
         conn.execute("SELECT set_config('gridcommand.actor', '值班员 张三', true)")
         conn.execute("UPDATE tickets SET priority = 2 WHERE id = %s", (tid,))
-    with seeded.connect() as conn:
-        steps = conn.execute(
+    with seeded.connect() as owner:
+        steps = owner.execute(
             text(
                 "SELECT action, actor, actor_role, db_login, actor_verified FROM ticket_actions"
                 " WHERE ticket_id = :t ORDER BY id"
