@@ -236,8 +236,14 @@ class Validator:
                 )
             lon, lat = to_wgs84(t.lon, t.lat, crs)
             located = self.locate(lon, lat)
-            if located is None and t.grid_code is not None and t.grid_code not in self._grids:
-                # The named grid has no usable boundary to check against: trust the field.
+            # The named grid has no usable boundary to check against: trust the field,
+            # but only for a point near the district (never (0, 0) by way of a name).
+            if (
+                located is None
+                and t.grid_code is not None
+                and t.grid_code not in self._grids
+                and self._distance_outside_m(lon, lat) <= POSITION_MARGIN_M
+            ):
                 located = t.grid_code
             if located is None and self._grids:
                 if self.locate(lat, lon) is not None:

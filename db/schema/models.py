@@ -360,6 +360,8 @@ class RejectedInput(Base):
     reason_code: Mapped[str] = mapped_column(String(32))
     reason: Mapped[str] = mapped_column(Text)
     payload: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    #: Set when a later verdict accepted the row: the refusal is kept, no longer listed.
+    resolved_at: Mapped[Timestamp | None]
     txid: Mapped[int | None] = mapped_column(BigInteger, index=True)
 
 

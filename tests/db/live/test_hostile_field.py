@@ -253,3 +253,62 @@ def test_a_hostile_field_system_leaves_every_row_exactly_once(
             written.tickets
         )
         assert _verdicts(again.store)[0] >= _verdicts(store)[0]
+
+
+def test_a_repaired_grid_moves_its_report_from_the_list_to_the_map(
+    engine: Engine, db_url: URL, field_login: URL
+) -> None:
+    grid, lon, lat, _ = _inside(engine)
+    with engine.begin() as conn:  # the administration moves the grid 25 km away by mistake
+        conn.execute(
+            text(
+                "UPDATE grids SET boundary = jsonb_set(boundary, '{coordinates}',"
+                " (SELECT jsonb_agg((SELECT jsonb_agg(jsonb_build_array((p->>0)::float8 + 0.25,"
+                " (p->>1)::float8)) FROM jsonb_array_elements(ring) p))"
+                " FROM jsonb_array_elements(boundary->'coordinates') ring)) WHERE code = :g"
+            ),
+            {"g": grid},
+        )
+    with FeedHarness(db_url) as first:
+        first.wait_until(lambda s: s.loaded)
+        with psycopg.connect(conninfo(field_login), autocommit=True) as conn:
+            row = conn.execute(
+                "INSERT INTO tickets (source, category_code, lon, lat, description)"
+                " VALUES ('wechat', '0207', %s, %s, '随手拍：垃圾堆积。') RETURNING id",
+                (lon, lat),
+            ).fetchone()
+        assert row is not None
+        tid = str(row[0])
+        first.wait_until(lambda s: tid in _verdicts(s)[0])
+        assert int(tid) not in first.store.tickets
+    with engine.begin() as conn:  # repaired: moved back where it belongs
+        conn.execute(
+            text(
+                "UPDATE grids SET boundary = jsonb_set(boundary, '{coordinates}',"
+                " (SELECT jsonb_agg((SELECT jsonb_agg(jsonb_build_array((p->>0)::float8 - 0.25,"
+                " (p->>1)::float8)) FROM jsonb_array_elements(ring) p))"
+                " FROM jsonb_array_elements(boundary->'coordinates') ring)) WHERE code = :g"
+            ),
+            {"g": grid},
+        )
+    with FeedHarness(db_url) as again:
+        again.wait_until(lambda s: s.loaded and int(tid) in s.tickets)
+        assert again.store.tickets[int(tid)].located_grid == grid
+        assert tid not in _verdicts(again.store)[0]  # on the map, not in the list
+
+        def resolved() -> list[Any]:
+            with engine.connect() as conn:
+                return list(
+                    conn.execute(
+                        text(
+                            "SELECT reason_code, resolved_at IS NOT NULL FROM rejected_input"
+                            " WHERE source_table = 'tickets' AND row_ref = :t"
+                        ),
+                        {"t": tid},
+                    )
+                )
+
+        again.wait_until(lambda s: [tuple(r) for r in resolved()] == [("outside_district", True)])
+    with FeedHarness(db_url) as third:  # and it stays so: one verdict, kept, not listed
+        third.wait_until(lambda s: s.loaded and int(tid) in s.tickets)
+        assert tid not in _verdicts(third.store)[0]

@@ -28,10 +28,14 @@ def test_a_broken_boundary_is_refused_but_its_tickets_are_not_lost() -> None:
     verdict = v.check_grid(_grid("G2", BROKEN))
     assert not verdict.accepted
     assert verdict.rejection is not None and verdict.rejection.reason_code == "broken_geojson"
-    # A report that names G2 (whose shape is unusable) is trusted, not dropped.
-    far = ticket(1, grid_code="G2", lon=113.5, lat=23.5)
-    accepted = v.check_ticket(far)
+    # A report that names G2 (whose shape is unusable) near the district is trusted,
+    # not dropped; a point far away (or at (0, 0)) does not get in by the name alone.
+    near = ticket(1, grid_code="G2", lon=113.012, lat=23.005)
+    accepted = v.check_ticket(near)
     assert accepted.accepted and accepted.located_grid == "G2"
+    for lon, lat in ((113.5, 23.5), (0.0, 0.0)):
+        far = v.check_ticket(ticket(1, grid_code="G2", lon=lon, lat=lat))
+        assert far.rejection is not None and far.rejection.reason_code == "outside_district"
 
 
 def test_a_grid_that_does_not_exist_is_still_refused() -> None:

@@ -21,6 +21,7 @@
   region, never set status, code, version, deadline or step times on insert, and never
   write grids.
 * An empty or blank ``external_id`` is refused.
+* ``rejected_input.resolved_at``: a refusal a later verdict overturned (kept, not listed).
 * Phones are masked by the database: ``workers.phone_masked`` and
   ``tickets.reporter_contact_masked`` are generated columns every role may read; the
   full ``phone`` and ``reporter_contact`` only ``gc_dispatcher`` and ``gc_supervisor``.
@@ -460,6 +461,9 @@ def upgrade() -> None:
         )
     op.execute(f"GRANT SELECT ON case_actions TO {GROUPS}")
     op.execute("ALTER TABLE operator_scopes ADD COLUMN shared boolean NOT NULL DEFAULT false")
+    # A refusal is kept with its reason; when a later verdict accepts the row (a grid
+    # was repaired), it is marked resolved instead of listed beside the accepted row.
+    op.execute("ALTER TABLE rejected_input ADD COLUMN resolved_at timestamptz")
     op.execute("ALTER TABLE tickets ADD COLUMN acknowledged_at timestamptz")
     # Rows made before this revision: which login wrote them is not known ('').
     op.execute("ALTER TABLE ticket_actions ADD COLUMN db_login varchar(63) NOT NULL DEFAULT ''")
@@ -580,4 +584,5 @@ def downgrade() -> None:
     op.execute("ALTER TABLE ticket_actions DROP COLUMN db_login")
     op.execute("ALTER TABLE tickets DROP COLUMN acknowledged_at")
     op.execute("ALTER TABLE operator_scopes DROP COLUMN shared")
+    op.execute("ALTER TABLE rejected_input DROP COLUMN resolved_at")
     op.execute("DROP TABLE case_actions")
