@@ -54,11 +54,11 @@ def field_login(engine: Engine, db_url: URL) -> Iterator[URL]:
 
 
 def _inside(engine: Engine) -> tuple[str, float, float, list[str]]:
-    """A grid, a point well inside it, and three workers (from the administration's view)."""
+    """A grid, a point well inside it, and four workers (from the administration's view)."""
     with engine.connect() as conn:
         grid, boundary = conn.execute(
-            text("SELECT code, boundary FROM grids ORDER BY code")
-        ).first()
+            text("SELECT code, boundary FROM grids ORDER BY code LIMIT 1")
+        ).one()
         workers = conn.execute(text("SELECT code FROM workers ORDER BY code LIMIT 4")).scalars()
         point = shape(boundary).representative_point()
         return str(grid), point.x, point.y, list(workers)
@@ -236,7 +236,7 @@ def test_a_hostile_field_system_leaves_every_row_exactly_once(
     }
     # Text is kept as written, plain: neither the script nor the override is altered here.
     assert store.tickets[by_what["script"]].description.startswith("<script>")
-    assert BIDI in store.tickets[by_what["bidi"]].reporter
+    assert BIDI in (store.tickets[by_what["bidi"]].reporter or "")
     fixes = {what: pid for pid, what in written.positions.items()}
     for what in ("null island, not the latest", "2099", "1970"):
         assert str(fixes[what]) in reasons, what
@@ -271,8 +271,8 @@ def test_a_repaired_grid_moves_its_report_from_the_list_to_the_map(
         )
     with FeedHarness(db_url) as first:
         first.wait_until(lambda s: s.loaded)
-        with psycopg.connect(conninfo(field_login), autocommit=True) as conn:
-            row = conn.execute(
+        with psycopg.connect(conninfo(field_login), autocommit=True) as tablet:
+            row = tablet.execute(
                 "INSERT INTO tickets (source, category_code, lon, lat, description)"
                 " VALUES ('wechat', '0207', %s, %s, '随手拍：垃圾堆积。') RETURNING id",
                 (lon, lat),
