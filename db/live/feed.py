@@ -239,7 +239,8 @@ class ChangeFeed(threading.Thread):
             if not self._fresh("grids", row["code"], row["txid"]):
                 continue
             grid = q.grid(row)
-            verdict = v.check_grid(grid)
+            # A grid changed while the console runs is checked against the layer it joins.
+            verdict = v.check_grid(grid, against_layer=not initial)
             if verdict.accepted:
                 grids.append(grid)
                 self._accepted("grids", grid.code)

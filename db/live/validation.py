@@ -32,6 +32,8 @@ POSITION_MARGIN_M = 2000.0
 #: A point this close to a grid's edge counts as inside it (GPS error).
 GRID_TOLERANCE_M = 60.0
 DUPLICATE_RADIUS_M = 30.0
+#: The share of a changed boundary that may lie over its neighbours (digitising slack).
+GRID_OVERLAP_TOLERANCE = 0.10
 DUPLICATE_WINDOW = timedelta(minutes=10)
 #: A clock this far ahead is a wrong clock, not a fast one.
 FUTURE_TOLERANCE = timedelta(minutes=5)
@@ -124,16 +126,45 @@ class Validator:
         self.known_categories: set[str] = set()
 
     # -- the grid layer ----------------------------------------------------------
-    def check_grid(self, grid: GridRecord) -> Verdict:
+    def check_grid(self, grid: GridRecord, *, against_layer: bool = False) -> Verdict:
+        """A grid's boundary; a changed one (``against_layer``) also against its neighbours.
+
+        A boundary moved far from every other grid, or lying largely over its
+        neighbours, is refused and the grid keeps its last good shape: a grid dragged
+        25 km away would leave a hole in the district and stretch the map to the city.
+        """
         self._known.add(grid.code)
         geom, problem = parse_boundary(grid.boundary)
         if geom is None:
             return _reject(
                 "grids", grid.code, "broken_geojson", problem, {"boundary": grid.boundary}
             )
+        if against_layer:
+            misfit = self._misfit(grid.code, geom)
+            if misfit is not None:
+                code, reason = misfit
+                return _reject("grids", grid.code, code, reason, {"boundary": grid.boundary})
         self._grids[grid.code] = geom
         self._tree = None
         return Verdict(True)
+
+    def _misfit(self, code: str, geom: BaseGeometry) -> tuple[str, str] | None:
+        others = [c for c in self._grids if c != code]
+        if not others:
+            return None
+        tree = self._index()
+        near = [
+            self._codes[int(i)]
+            for i in tree.query(geom.buffer(POSITION_MARGIN_M / _M_PER_DEG))
+            if self._codes[int(i)] != code
+        ]
+        if not near:
+            return "outside_district", "the boundary lies far outside the district"
+        overlap = sum(geom.intersection(self._grids[c]).area for c in near)
+        if geom.area > 0 and overlap / geom.area > GRID_OVERLAP_TOLERANCE:
+            share = round(100 * overlap / geom.area)
+            return "overlapping_grids", f"{share} % of the boundary lies over other grids"
+        return None
 
     def has_grid(self, code: str) -> bool:
         return code in self._known

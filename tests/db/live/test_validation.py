@@ -68,3 +68,18 @@ def test_reports_and_fixes_dated_by_a_broken_clock_are_set_aside() -> None:
     assert not v.check_ticket(ticket(9, reported_at=old)).accepted
     longer = Validator(retention=timedelta(days=60), clock=lambda: now)
     assert longer.check_ticket(ticket(9, reported_at=old)).accepted
+
+
+def test_a_boundary_moved_far_away_or_over_its_neighbours_is_refused() -> None:
+    v = _validator()
+    beside = {"type": "Polygon", "coordinates": [[[113.01, 23], [113.02, 23], [113.02, 23.01],
+                                                  [113.01, 23]]]}  # fmt: skip
+    assert v.check_grid(_grid("G3", beside), against_layer=True).accepted
+    far = {"type": "Polygon", "coordinates": [[[113.3, 23], [113.31, 23], [113.31, 23.01],
+                                               [113.3, 23]]]}  # fmt: skip
+    moved = v.check_grid(_grid("G3", far), against_layer=True)
+    assert moved.rejection is not None and moved.rejection.reason_code == "outside_district"
+    over = v.check_grid(_grid("G3", SQUARE), against_layer=True)
+    assert over.rejection is not None and over.rejection.reason_code == "overlapping_grids"
+    # The grid keeps its last good shape: a report there is still located in it.
+    assert v.locate(113.015, 23.003) == "G3"
