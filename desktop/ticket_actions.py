@@ -22,7 +22,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QDialog, QInputDialog, QLabel, QMessageBox, QWidget
 from sqlalchemy import Engine
 
-from gridcommand.db.actions.caseloop import allowed_actions
+from gridcommand.db.actions.caseloop import NEEDS_REASON, SHORTCUTS, allowed_actions
 from gridcommand.db.actions.operator import current_operator
 from gridcommand.db.actions.service import ActionResult, Operator, perform
 from gridcommand.db.actions.suggestions import load_suggestions
@@ -35,18 +35,6 @@ from gridcommand.widgets.queues import QueuePanel
 from gridcommand.widgets.ticket_detail import TicketDetailPanel
 
 log = logging.getLogger(__name__)
-
-#: Key, action; the detail panel's buttons carry the same letters.
-SHORTCUTS: tuple[tuple[str, str], ...] = (
-    ("A", "acknowledge"),
-    ("R", "register"),
-    ("D", "dispatch"),
-    ("V", "verify"),
-    ("C", "close"),
-    ("B", "send_back"),
-)
-#: Actions that need a reason typed by the officer.
-NEEDS_REASON = frozenset({"reject", "send_back"})
 
 
 def fallback_operator(login: str | None, role: str | None) -> Operator:

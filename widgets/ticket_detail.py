@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gridcommand.db.actions.caseloop import ROLE_ACTIONS, allowed_actions
+from gridcommand.db.actions.caseloop import ROLE_ACTIONS, CaseAction, allowed_actions
 from gridcommand.db.reports.ticket_detail import TicketDetail, TraceStep
 from gridcommand.resources.palette import ALARM_TEXT
 from gridcommand.resources.vocabulary import (
@@ -47,16 +47,16 @@ def _tr(text: object) -> str:
     return QCoreApplication.translate("TicketDetail", str(text))
 
 
-BUTTONS = (
-    ("acknowledge", QT_TRANSLATE_NOOP("TicketDetail", "Acknowledge (A)")),
-    ("register", QT_TRANSLATE_NOOP("TicketDetail", "Register (R)")),
-    ("dispatch", QT_TRANSLATE_NOOP("TicketDetail", "Dispatch… (D)")),
-    ("redispatch", QT_TRANSLATE_NOOP("TicketDetail", "Re-dispatch…")),
-    ("escalate", QT_TRANSLATE_NOOP("TicketDetail", "Escalate")),
-    ("reject", QT_TRANSLATE_NOOP("TicketDetail", "Reject…")),
-    ("verify", QT_TRANSLATE_NOOP("TicketDetail", "Verify (V)")),
-    ("close", QT_TRANSLATE_NOOP("TicketDetail", "Close (C)")),
-    ("send_back", QT_TRANSLATE_NOOP("TicketDetail", "Send back… (B)")),
+BUTTONS: tuple[tuple[CaseAction, object], ...] = (
+    (CaseAction.ACKNOWLEDGE, QT_TRANSLATE_NOOP("TicketDetail", "Acknowledge (A)")),
+    (CaseAction.REGISTER, QT_TRANSLATE_NOOP("TicketDetail", "Register (R)")),
+    (CaseAction.DISPATCH, QT_TRANSLATE_NOOP("TicketDetail", "Dispatch… (D)")),
+    (CaseAction.REDISPATCH, QT_TRANSLATE_NOOP("TicketDetail", "Re-dispatch…")),
+    (CaseAction.ESCALATE, QT_TRANSLATE_NOOP("TicketDetail", "Escalate")),
+    (CaseAction.REJECT, QT_TRANSLATE_NOOP("TicketDetail", "Reject…")),
+    (CaseAction.VERIFY, QT_TRANSLATE_NOOP("TicketDetail", "Verify (V)")),
+    (CaseAction.CLOSE, QT_TRANSLATE_NOOP("TicketDetail", "Close (C)")),
+    (CaseAction.SEND_BACK, QT_TRANSLATE_NOOP("TicketDetail", "Send back… (B)")),
 )
 
 
@@ -104,6 +104,7 @@ class TicketDetailPanel(QWidget):
             ("grid", self.tr("Grid")),
             ("point", self.tr("Location")),
             ("reporter", self.tr("Reporter")),
+            ("contact", self.tr("Reporter's phone")),
             ("priority", self.tr("Priority")),
             ("reported_at", self.tr("Reported")),
             ("deadline", self.tr("Deadline")),
@@ -204,6 +205,12 @@ class TicketDetailPanel(QWidget):
         point = f"{f['lon']:.6f}, {f['lat']:.6f} ({f['crs']})" if f["lon"] is not None else "—"
         v["point"].setText(point)
         v["reporter"].setText(f["reporter"] or "—")
+        # The database masks the number for every role without the need to call back.
+        v["contact"].setText(
+            (f.get("reporter_contact_masked") or "—")
+            + " · "
+            + self.tr("full number: dispatchers and supervisors only")
+        )
         v["priority"].setText(priority_name(f["priority"]))
         v["reported_at"].setText(_local(f["reported_at"]))
         v["deadline"].setText(_local(f["deadline"]))

@@ -3,9 +3,11 @@
 Read the ticket, refuse what the role, the scope or the case loop forbids, then
 ``UPDATE ... WHERE id = :id AND version = :seen``: the version the operator saw is
 the lock, so of two officers acting at once exactly one wins and the other is
-told who did. The trace row is written in the same transaction (by the 0001
-trigger for a status change, named through ``gridcommand.*`` settings; here for
-an action that keeps the status), so a change never exists without its trace.
+told who did. The trace row is written in the same transaction by the database's
+trigger (migration 0004), which also checks the step against the case loop for the
+login's role, stamps the version and the step times, and records the login. The
+``gridcommand.*`` settings only name the action and the operator; the trigger checks
+that name against the login.
 """
 
 from __future__ import annotations
@@ -16,11 +18,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from psycopg import errors as pg_errors
-from sqlalchemy import BigInteger, Connection, Engine, Text, cast, func, insert, select, update
+from sqlalchemy import BigInteger, Connection, Engine, Text, cast, func, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import aliased
 
-from gridcommand.db.actions.caseloop import ROLE_ACTIONS, TARGET_STATUS, statuses_allowing
+from gridcommand.db.actions.caseloop import (
+    CASE_LOOP,
+    PAST,
+    ROLE_ACTIONS,
+    CaseAction,
+    statuses_allowing,
+)
 from gridcommand.db.actions.types import (
     ActionRefused,
     ActionResult,
@@ -32,19 +40,6 @@ from gridcommand.db.schema.models import Grid, Region, Ticket, TicketAction
 
 #: The first key of the advisory locks that serialise actions without a row lock.
 ADVISORY_CLASS = 0x6763  # "gc"
-
-#: How a refused action is named in a sentence: "cannot be dispatched".
-PAST = {
-    "acknowledge": "acknowledged",
-    "register": "registered",
-    "reject": "rejected",
-    "dispatch": "dispatched",
-    "redispatch": "re-dispatched",
-    "escalate": "escalated",
-    "verify": "verified",
-    "close": "closed",
-    "send_back": "sent back",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,26 +154,7 @@ def name_the_writer(conn: Connection, operator: Operator, action: str, note: str
         conn.execute(select(func.set_config(key, value, True)))
 
 
-def write_trace(
-    conn: Connection, operator: Operator, action: str, seen: Seen, note: str
-) -> tuple[int, Any]:
-    row = conn.execute(
-        insert(TicketAction)
-        .values(
-            ticket_id=seen.id,
-            action=action,
-            from_status=seen.status,
-            to_status=seen.status,
-            actor=operator.actor,
-            actor_role=operator.role,
-            note=note,
-        )
-        .returning(TicketAction.id, TicketAction.at)
-    ).one()
-    return row.id, row.at
-
-
-def _trace_of_this_transaction(conn: Connection, ticket_id: int) -> tuple[int, Any]:
+def trace_of_this_transaction(conn: Connection, ticket_id: int) -> tuple[int, Any]:
     this_txid = cast(cast(func.pg_current_xact_id(), Text), BigInteger)
     row = conn.execute(
         select(TicketAction.id, TicketAction.at)
@@ -209,17 +185,26 @@ def run(
                 f"Ticket {seen.code} is {seen.status}: it cannot be {PAST[action]} now."
             )
         values = plan(conn, seen)
-        target = TARGET_STATUS[action] or seen.status
+        target = CASE_LOOP[CaseAction(action)].target or seen.status
         text = note(seen) if callable(note) else note
+        version, status = seen_version, seen.status
+        if action == CaseAction.DISPATCH and status == "reported":
+            # An emergency skips the queue, not its registration: that step is traced too.
+            name_the_writer(conn, operator, CaseAction.REGISTER, "")
+            registered = conn.execute(
+                update(Ticket)
+                .where(Ticket.id == ticket_id, Ticket.version == version, Ticket.status == status)
+                .values(status="registered")
+                .returning(Ticket.version)
+            ).scalar_one_or_none()
+            if registered is None:
+                raise stale(conn, ticket_id)
+            version, status = registered, "registered"
         name_the_writer(conn, operator, action, text)
         row = conn.execute(
             update(Ticket)
-            .where(
-                Ticket.id == ticket_id,
-                Ticket.version == seen_version,
-                Ticket.status == seen.status,
-            )
-            .values(status=target, version=Ticket.version + 1, **values)
+            .where(Ticket.id == ticket_id, Ticket.version == version, Ticket.status == status)
+            .values(status=target, **values)
             .returning(
                 Ticket.version,
                 Ticket.assignee_worker_code,
@@ -229,10 +214,7 @@ def run(
         ).one_or_none()
         if row is None:  # another writer committed between our read and our update
             raise stale(conn, ticket_id)
-        if target == seen.status:
-            trace_id, at = write_trace(conn, operator, action, seen, text)
-        else:
-            trace_id, at = _trace_of_this_transaction(conn, ticket_id)
+        trace_id, at = trace_of_this_transaction(conn, ticket_id)
     return ActionResult(
         ticket_id=ticket_id,
         ticket_code=seen.code,

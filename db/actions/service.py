@@ -14,15 +14,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import Connection, Engine, func, select, update
 
+from gridcommand.db.actions.caseloop import CaseAction
 from gridcommand.db.actions.core import (
     Seen,
     check_role,
     database_refusals,
+    name_the_writer,
     read,
     run,
-    write_trace,
+    trace_of_this_transaction,
 )
 from gridcommand.db.actions.recategorize import recategorize
 from gridcommand.db.actions.types import (
@@ -98,13 +100,8 @@ def send_back(
 ) -> ActionResult:
     """返工: the handling was not good enough; the same assignee must do it again."""
     note = _reason(reason, "sent back")
-
-    def plan(conn: Connection, seen: Seen) -> dict[str, Any]:
-        # The old step times stay in the trace; on the ticket they would claim a
-        # handling and a verification that no longer stand.
-        return {"handled_at": None, "verified_at": None}
-
-    return run(engine, operator, "send_back", ticket_id, seen_version, note, plan)
+    # The database clears the handling and verification times: they no longer stand.
+    return run(engine, operator, "send_back", ticket_id, seen_version, note, _nothing)
 
 
 def _assignee(worker_code: str | None, department: str | None) -> Callable[..., dict[str, Any]]:
@@ -120,15 +117,11 @@ def _assignee(worker_code: str | None, department: str | None) -> Callable[..., 
             ).scalar_one_or_none()
             if not active:
                 raise ActionRefused(f"Worker {worker_code} is unknown or no longer active.")
-        values: dict[str, Any] = {
+        # The database stamps dispatched_at and clears accepted_at for the new assignee.
+        return {
             "assignee_worker_code": worker_code,
             "assignee_department": department.strip() if department else None,
-            "dispatched_at": func.now(),
-            "accepted_at": None,
         }
-        if seen.status == "reported":  # an emergency skips registration, not its time
-            values["registered_at"] = func.coalesce(Ticket.registered_at, func.now())
-        return values
 
     return plan
 
@@ -187,23 +180,35 @@ def acknowledge(
 ) -> ActionResult:
     """Silence an emergency's alarm: who heard it, and when.
 
-    Unlike the other actions this one does not change the ticket and so takes no
-    optimistic lock: an alarm must be silenceable whatever the field changed since
-    it rang. ``seen_version`` is accepted for a uniform call. A lock per ticket
-    makes a second acknowledgement return the first one (``changed=False``)
-    instead of writing another.
+    Unlike the other actions this one does not change the case (nor its version)
+    and so takes no optimistic lock: an alarm must be silenceable whatever the field
+    changed since it rang. ``seen_version`` is accepted for a uniform call. It sets
+    ``acknowledged_at``; the database's trigger checks the role and writes the trace.
+    A lock per ticket makes a second acknowledgement return the first one
+    (``changed=False``) instead of writing another.
     """
-    check_role(operator, "acknowledge")
+    check_role(operator, CaseAction.ACKNOWLEDGE)
     with database_refusals(), engine.begin() as conn:
         seen = read(conn, ticket_id, operator, lock=True)
         earlier = conn.execute(
             select(TicketAction.id, TicketAction.at)
-            .where(TicketAction.ticket_id == ticket_id, TicketAction.action == "acknowledge")
+            .where(
+                TicketAction.ticket_id == ticket_id,
+                TicketAction.action == CaseAction.ACKNOWLEDGE,
+            )
             .order_by(TicketAction.id)
             .limit(1)
         ).one_or_none()
         if earlier is None:
-            trace_id, at = write_trace(conn, operator, "acknowledge", seen, note)
+            name_the_writer(conn, operator, CaseAction.ACKNOWLEDGE, note)
+            done = conn.execute(
+                update(Ticket).where(Ticket.id == ticket_id).values(acknowledged_at=func.now())
+            )
+            if done.rowcount != 1:
+                raise ActionRefused(
+                    f"Ticket {seen.code} is {seen.status}: this login may not acknowledge it."
+                )
+            trace_id, at = trace_of_this_transaction(conn, ticket_id)
         else:
             trace_id, at = earlier.id, earlier.at
     return ActionResult(
@@ -222,17 +227,16 @@ def acknowledge(
     )
 
 
-_BY_NAME: dict[str, Callable[..., ActionResult]] = {
-    "acknowledge": acknowledge,
-    "register": register,
-    "reject": reject,
-    "dispatch": dispatch,
-    "redispatch": redispatch,
-    "escalate": escalate,
-    "verify": verify,
-    "close": close,
-    "send_back": send_back,
-    "recategorize": recategorize,
+_BY_NAME: dict[CaseAction, Callable[..., ActionResult]] = {
+    CaseAction.ACKNOWLEDGE: acknowledge,
+    CaseAction.REGISTER: register,
+    CaseAction.REJECT: reject,
+    CaseAction.DISPATCH: dispatch,
+    CaseAction.REDISPATCH: redispatch,
+    CaseAction.ESCALATE: escalate,
+    CaseAction.VERIFY: verify,
+    CaseAction.CLOSE: close,
+    CaseAction.SEND_BACK: send_back,
 }
 
 
@@ -246,7 +250,7 @@ def perform(
 ) -> ActionResult:
     """Route an action by the name the ticket panel emits (``reason=``, ``worker_code=`` …)."""
     try:
-        function = _BY_NAME[action]
-    except KeyError:
+        function = _BY_NAME[CaseAction(action)]
+    except (KeyError, ValueError):
         raise ActionRefused(f"There is no action called {action!r}.") from None
     return function(engine, operator, ticket_id, seen_version, **details)

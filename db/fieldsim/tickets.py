@@ -161,4 +161,5 @@ class ReportMaker:
             reporter_contact=contact,
             is_emergency=emergency,
             photo=photo,
+            worker_code=walker.code if walker is not None else None,
         )

@@ -26,6 +26,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -89,6 +90,10 @@ class ChangeFeed(threading.Thread):
         self._xmin: int | None = None
         self._seen: dict[tuple[str, str], int] = {}
         self._known_rejections: set[tuple[str, str, str]] = set()
+        #: Rows with a standing refusal: each is listed once, with its first reason.
+        self._refused_rows: set[tuple[str, str]] = set()
+        #: Rows refused before that a new verdict (a grid change) accepts.
+        self._resolved: list[tuple[str, str]] = []
         self.validator = Validator()
         self.state = FeedState("connecting")
         self.catchups = 0
@@ -219,6 +224,7 @@ class ChangeFeed(threading.Thread):
             (r["source_table"], r["row_ref"], r["reason_code"])
             for r in conn.execute(q.KNOWN_REJECTIONS)
         }
+        self._refused_rows = {(table, ref) for table, ref, _ in self._known_rejections}
 
     def _catch_up(self, conn: psycopg.Connection[Any]) -> None:
         """Read everything since the watermark in one snapshot; reports before positions.
@@ -281,7 +287,7 @@ class ChangeFeed(threading.Thread):
         refused += more
         self._xmin = xmin
         self._prune(xmin)
-        if refused:
+        if refused or self._resolved:
             self._record_rejections(conn, refused)
         self._delivered = bool(len(batch)) or (first is not None and bool(len(first)))
         if len(batch) or initial:
@@ -317,9 +323,11 @@ class ChangeFeed(threading.Thread):
             if not self._fresh("grids", row["code"], row["txid"]):
                 continue
             grid = q.grid(row)
-            verdict = v.check_grid(grid)
+            # A grid changed while the console runs is checked against the layer it joins.
+            verdict = v.check_grid(grid, against_layer=not initial)
             if verdict.accepted:
                 grids.append(grid)
+                self._accepted("grids", grid.code)
             elif verdict.rejection:
                 refused.append(verdict.rejection)
         workers = [q.worker(r) for r in worker_rows if self._fresh("workers", r["code"], r["txid"])]
@@ -331,6 +339,9 @@ class ChangeFeed(threading.Thread):
             ]
         )
         refused += refused_fixes
+        if self._refused_rows:
+            for p in positions:
+                self._accepted("worker_positions", p.id)
         tickets = []
         for row in ticket_rows:
             if not self._fresh("tickets", row["id"], row["txid"]):
@@ -341,6 +352,7 @@ class ChangeFeed(threading.Thread):
                 if verdict.located_grid != ticket.located_grid:
                     ticket = _with_located(ticket, verdict.located_grid)
                 tickets.append(ticket)
+                self._accepted("tickets", ticket.id)
                 if ticket.status == "reported":
                     v.remember(ticket)
             elif verdict.rejection:
@@ -353,6 +365,18 @@ class ChangeFeed(threading.Thread):
             for r in rejection_rows
             if self._fresh("rejected_input", r["id"], r["txid"])
         ]
+        if self._resolved:
+            # In the same batch as the row itself: the store never holds it twice.
+            moved = set(self._resolved)
+            now = datetime.now(UTC)
+            rejections = [
+                replace(r, resolved_at=now) if (r.source_table, r.row_ref) in moved else r
+                for r in rejections
+            ] + [
+                RejectionRecord(0, now, table, ref, reason, "", resolved_at=now)
+                for table, ref, reason in self._known_rejections
+                if (table, ref) in moved
+            ]
         batch = ChangeBatch(
             grids=tuple(grids),
             workers=tuple(workers),
@@ -367,9 +391,32 @@ class ChangeFeed(threading.Thread):
     def _record_rejections(
         self, conn: psycopg.Connection[Any], refused: list[RejectionRecord]
     ) -> None:
-        new = [r for r in refused if r.key not in self._known_rejections]
-        for r in new:
-            log.info("refused %s %s: %s", r.source_table, r.row_ref, r.reason)
+        # One verdict a row: a row already refused keeps its first reason, once.
+        new = [r for r in refused if (r.source_table, r.row_ref) not in self._refused_rows]
+        resolved, self._resolved = self._resolved, []
+        if resolved and self._record:
+            # A grid change made a refused row acceptable: it moves to the map, and its
+            # refusal is marked resolved (kept, with its reason), never listed beside it.
+            log.info("accepted %d rows refused before (the grid layer changed)", len(resolved))
+            try:
+                with conn.cursor() as cur:
+                    cur.executemany(q.RESOLVE_REJECTION, resolved)
+            except psycopg.errors.InsufficientPrivilege:
+                log.warning("this login may not resolve refused rows")
+            else:
+                self._refused_rows.difference_update(resolved)
+                self._known_rejections = {
+                    k for k in self._known_rejections if (k[0], k[1]) not in set(resolved)
+                }
+                self._wake.set()
+        if new:
+            # One line a batch: a broken tablet must not flood the log with a line a fix.
+            reasons = Counter(f"{r.source_table} {r.reason_code}" for r in new)
+            log.info(
+                "set aside %d rows: %s",
+                len(new),
+                ", ".join(f"{key} {count}" for key, count in sorted(reasons.items())),
+            )
         if not self._record or not new:
             return
         rows = [(r.source_table, r.row_ref, r.reason_code, r.reason, Jsonb(r.payload)) for r in new]
@@ -395,8 +442,15 @@ class ChangeFeed(threading.Thread):
             log.warning("a read-only standby cannot record refused rows; they are only logged")
             return
         self._known_rejections.update(r.key for r in new)
+        self._refused_rows.update((r.source_table, r.row_ref) for r in new)
         # The recorded rows come back through the next catch-up, like any change.
         self._wake.set()
+
+    def _accepted(self, table: str, key: object) -> None:
+        """Note a row accepted now that had a standing refusal."""
+        mark = (table, str(key))
+        if mark in self._refused_rows:
+            self._resolved.append(mark)
 
     def _set_state(self, state: FeedState) -> None:
         if state != replace(self.state, since=state.since):

@@ -49,7 +49,7 @@ GRIDS = (
     " WHERE g.txid >= %(x)s OR %(initial)s"
 )
 WORKERS = (
-    "SELECT code, name, role, grid_code, phone, active, txid FROM workers"
+    "SELECT code, name, role, grid_code, phone_masked AS phone, active, txid FROM workers"
     " WHERE txid >= %(x)s OR %(initial)s"
 )
 POSITIONS = (
@@ -90,15 +90,25 @@ OPEN_ACKNOWLEDGEMENTS = (
     " WHERE a.action = 'acknowledge' AND t.status NOT IN ('closed', 'rejected')"
 )
 REJECTIONS = (
-    "SELECT id, detected_at, source_table, row_ref, reason_code, reason, payload, txid"
-    " FROM rejected_input WHERE txid >= %(x)s OR (%(initial)s AND"
-    " detected_at >= now() - interval '7 days') ORDER BY id"
+    "SELECT id, detected_at, source_table, row_ref, reason_code, reason, payload, resolved_at,"
+    " txid FROM rejected_input WHERE (txid >= %(x)s AND NOT %(initial)s) OR (%(initial)s AND"
+    " resolved_at IS NULL) ORDER BY id"
 )
-KNOWN_REJECTIONS = "SELECT source_table, row_ref, reason_code FROM rejected_input"
+#: The verdicts standing: a row refused once is listed once, until a verdict accepts it.
+KNOWN_REJECTIONS = (
+    "SELECT source_table, row_ref, reason_code FROM rejected_input WHERE resolved_at IS NULL"
+)
+RESOLVE_REJECTION = (
+    "UPDATE rejected_input SET resolved_at = now()"
+    " WHERE source_table = %s AND row_ref = %s AND resolved_at IS NULL"
+)
 CATEGORIES = "SELECT code FROM categories"
 RECORD_REJECTION = (
     "INSERT INTO rejected_input (source_table, row_ref, reason_code, reason, payload)"
-    " VALUES (%s, %s, %s, %s, %s) ON CONFLICT (source_table, row_ref, reason_code) DO NOTHING"
+    " VALUES (%s, %s, %s, %s, %s) ON CONFLICT (source_table, row_ref, reason_code)"
+    # A refusal resolved before and true again (a grid broken anew) is listed again, once.
+    " DO UPDATE SET resolved_at = NULL, detected_at = now(), reason = EXCLUDED.reason,"
+    " payload = EXCLUDED.payload WHERE rejected_input.resolved_at IS NOT NULL"
 )
 
 

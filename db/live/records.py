@@ -119,6 +119,8 @@ class RejectionRecord:
     reason_code: str
     reason: str
     payload: dict[str, Any] | None = field(default=None, repr=False)
+    #: When a later verdict (after a grid change) accepted the row: it left the list.
+    resolved_at: datetime | None = None
 
     @property
     def key(self) -> tuple[str, str, str]:

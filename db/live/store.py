@@ -196,6 +196,11 @@ class StateStore:
             self.tickets[i] for i in sorted(newly_acknowledged) if i in self.tickets
         )
         for r in batch.rejections:
+            if r.resolved_at is not None:
+                # A later verdict accepted the row: it is on the map now, not in the list.
+                if self.rejections.pop(r.key, None) is not None:
+                    c.removed["rejections"].append(r.key)
+                continue
             (c.changed if r.key in self.rejections else c.added)["rejections"].append(r)
             self.rejections[r.key] = r
         if batch.initial:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -32,7 +32,13 @@ MAX_DESCRIPTION = 4000
 #: Positions this far outside the district are implausible for a worker on patrol.
 POSITION_MARGIN_M = 2000.0
 DUPLICATE_RADIUS_M = 30.0
+#: The share of a changed boundary that may lie over its neighbours (digitising slack).
+GRID_OVERLAP_TOLERANCE = 0.10
 DUPLICATE_WINDOW = timedelta(minutes=10)
+#: A clock this far ahead is a wrong clock, not a fast one.
+FUTURE_TOLERANCE = timedelta(minutes=5)
+#: How far back a new report or fix may be dated (the command centre's retention).
+DEFAULT_RETENTION = timedelta(days=30)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +107,13 @@ def parse_boundary(geojson: object) -> tuple[BaseGeometry | None, str]:
 class Validator:
     """Holds the grid layer (an STRtree) and recent reports; checks rows against them."""
 
-    def __init__(self) -> None:
+    def __init__(
+        self,
+        retention: timedelta = DEFAULT_RETENTION,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.retention = retention
+        self._clock = clock
         self._grids: dict[str, BaseGeometry] = {}
         #: Every grid code seen, with or without a usable boundary: a grid whose boundary
         #: update was broken still exists, and its tickets must not vanish with it.
@@ -112,16 +124,45 @@ class Validator:
         self.known_categories: set[str] = set()
 
     # -- the grid layer ----------------------------------------------------------
-    def check_grid(self, grid: GridRecord) -> Verdict:
+    def check_grid(self, grid: GridRecord, *, against_layer: bool = False) -> Verdict:
+        """A grid's boundary; a changed one (``against_layer``) also against its neighbours.
+
+        A boundary moved far from every other grid, or lying largely over its
+        neighbours, is refused and the grid keeps its last good shape: a grid dragged
+        25 km away would leave a hole in the district and stretch the map to the city.
+        """
         self._known.add(grid.code)
         geom, problem = parse_boundary(grid.boundary)
         if geom is None:
             return _reject(
                 "grids", grid.code, "broken_geojson", problem, {"boundary": grid.boundary}
             )
+        if against_layer:
+            misfit = self._misfit(grid.code, geom)
+            if misfit is not None:
+                code, reason = misfit
+                return _reject("grids", grid.code, code, reason, {"boundary": grid.boundary})
         self._grids[grid.code] = geom
         self._locator = None
         return Verdict(True)
+
+    def _misfit(self, code: str, geom: BaseGeometry) -> tuple[str, str] | None:
+        others = [c for c in self._grids if c != code]
+        if not others:
+            return None
+        locator = self._index()
+        near = [
+            locator.codes[int(i)]
+            for i in locator.tree.query(geom.buffer(POSITION_MARGIN_M / _M_PER_DEG))
+            if locator.codes[int(i)] != code
+        ]
+        if not near:
+            return "outside_district", "the boundary lies far outside the district"
+        overlap = sum(geom.intersection(self._grids[c]).area for c in near)
+        if geom.area > 0 and overlap / geom.area > GRID_OVERLAP_TOLERANCE:
+            share = round(100 * overlap / geom.area)
+            return "overlapping_grids", f"{share} % of the boundary lies over other grids"
+        return None
 
     def has_grid(self, code: str) -> bool:
         return code in self._known
@@ -153,6 +194,18 @@ class Validator:
         return float(self._district.distance(point)) * _M_PER_DEG
 
     # -- rows ----------------------------------------------------------------------
+    def implausible_time(self, at: datetime, *, check_past: bool = True) -> str | None:
+        """Why ``at`` cannot be a real report or fix time now, or None if it can."""
+        now = self._clock()
+        if at > now + FUTURE_TOLERANCE:
+            return f"the time {at.isoformat()} is more than 5 minutes in the future"
+        if check_past and at < now - self.retention:
+            return (
+                f"the time {at.isoformat()} is older than the retention of "
+                f"{self.retention.days} days"
+            )
+        return None
+
     def check_ticket(self, t: TicketRecord, crs: str = "WGS84") -> Verdict:
         payload = {
             "code": t.code,
@@ -163,6 +216,11 @@ class Validator:
             "category": t.category_code,
             "description": t.description[:200],
         }
+        # A report still waiting to be registered must be recent; a case under way
+        # may be older than the retention, but never dated in the future.
+        wrong_time = self.implausible_time(t.reported_at, check_past=t.status == "reported")
+        if wrong_time is not None:
+            return _reject("tickets", t.id, "implausible_time", wrong_time, payload)
         if self.known_categories and t.category_code not in self.known_categories:
             return _reject(
                 "tickets",
@@ -200,8 +258,14 @@ class Validator:
                 )
             lon, lat = to_wgs84(t.lon, t.lat, crs)
             located = self.locate(lon, lat)
-            if located is None and t.grid_code is not None and t.grid_code not in self._grids:
-                # The named grid has no usable boundary to check against: trust the field.
+            # The named grid has no usable boundary to check against: trust the field,
+            # but only for a point near the district (never (0, 0) by way of a name).
+            if (
+                located is None
+                and t.grid_code is not None
+                and t.grid_code not in self._grids
+                and self._distance_outside_m(lon, lat) <= POSITION_MARGIN_M
+            ):
                 located = t.grid_code
             if located is None and self._grids:
                 if self.locate(lat, lon) is not None:
@@ -264,6 +328,9 @@ class Validator:
         # for a refusal.
         if not (math.isfinite(p.lon) and math.isfinite(p.lat)):
             return _refuse_position(p, "bad_coordinates", "the position is not a number")
+        wrong_time = self.implausible_time(p.recorded_at)
+        if wrong_time is not None:
+            return _refuse_position(p, "implausible_time", wrong_time)
         if self._grids and self._distance_outside_m(p.lon, p.lat) > POSITION_MARGIN_M:
             if self._distance_outside_m(p.lat, p.lon) <= POSITION_MARGIN_M:
                 return _refuse_position(p, "swapped_lat_lon", "latitude and longitude are swapped")
@@ -283,6 +350,8 @@ class Validator:
         """
         if not positions:
             return [], []
+        now = self._clock()
+        earliest, latest = now - self.retention, now + FUTURE_TOLERANCE
         inside = np.zeros(len(positions), dtype=bool)
         self._index()
         if self._district is not None:
@@ -292,7 +361,7 @@ class Validator:
         accepted: list[PositionRecord] = []
         refused: list[RejectionRecord] = []
         for p, ok in zip(positions, inside.tolist(), strict=True):
-            if ok:
+            if ok and earliest <= p.recorded_at <= latest:
                 accepted.append(p)
                 continue
             verdict = self.check_position(p)

@@ -33,6 +33,17 @@ SCORE_WEIGHTS = {"patrol": 0.4, "on_time": 0.4, "reporting": 0.2}
 _GEOD = Geod(ellps="WGS84")
 
 
+#: A fix the command centre accepted: not set aside in ``rejected_input`` (NaN, swapped,
+#: far outside, a broken clock …) and not dated in the future. The drill-down counts
+#: patrols from these only, as the live map shows only these.
+ACCEPTED_FIX = (
+    "p.recorded_at <= now() + interval '5 minutes'"
+    " AND p.lon <> 'NaN'::float8 AND p.lat <> 'NaN'::float8"
+    " AND NOT EXISTS (SELECT FROM rejected_input r WHERE r.source_table = 'worker_positions'"
+    " AND r.row_ref = p.id::text)"
+)
+
+
 @dataclass(frozen=True, slots=True)
 class TeamMember:
     code: str
@@ -85,8 +96,9 @@ def load_grid_report(
         ).one()
         team = conn.execute(
             text(
-                "SELECT w.code, w.name, w.role, w.phone,"
-                " (SELECT max(recorded_at) FROM worker_positions p WHERE p.worker_code = w.code)"
+                "SELECT w.code, w.name, w.role, w.phone_masked AS phone,"
+                " (SELECT max(recorded_at) FROM worker_positions p WHERE p.worker_code = w.code"
+                f" AND {ACCEPTED_FIX})"
                 " AS last_seen FROM workers w WHERE w.grid_code = :code AND w.active"
                 " ORDER BY CASE w.role WHEN 'full_time' THEN 0 WHEN 'part_time' THEN 1 ELSE 2 END,"
                 " w.code"
@@ -98,7 +110,7 @@ def load_grid_report(
             text(
                 "SELECT count(DISTINCT (p.recorded_at AT TIME ZONE 'Asia/Shanghai')::date)"
                 " FROM worker_positions p JOIN workers w ON w.code = p.worker_code"
-                " WHERE w.grid_code = :code AND p.recorded_at >= :since"
+                f" WHERE w.grid_code = :code AND p.recorded_at >= :since AND {ACCEPTED_FIX}"
             ),
             {"code": grid_code, "since": since},
         ).scalar_one()
@@ -107,7 +119,7 @@ def load_grid_report(
             text(
                 "SELECT p.worker_code, p.lon, p.lat FROM worker_positions p"
                 " JOIN workers w ON w.code = p.worker_code"
-                " WHERE w.grid_code = :code AND p.recorded_at >= :start"
+                f" WHERE w.grid_code = :code AND p.recorded_at >= :start AND {ACCEPTED_FIX}"
                 " ORDER BY p.worker_code, p.recorded_at"
             ),
             {"code": grid_code, "start": today_start},

@@ -68,12 +68,51 @@ def _trace_text(step: Any) -> tuple[Any, ...]:
     return (i, at, action, before, after, neutralise(actor), role, neutralise(note))
 
 
+#: Every column a viewer may read: the database masks the reporter's phone for all but
+#: dispatchers and supervisors (migration 0004), so the panel reads the masked column.
+_TICKET_FIELDS = ", ".join(
+    f"t.{c}"
+    for c in (
+        "id",
+        "code",
+        "external_id",
+        "source",
+        "category_code",
+        "grid_code",
+        "lon",
+        "lat",
+        "crs",
+        "description",
+        "reporter",
+        "reporter_contact_masked",
+        "priority",
+        "is_emergency",
+        "status",
+        "reported_at",
+        "registered_at",
+        "dispatched_at",
+        "accepted_at",
+        "handled_at",
+        "verified_at",
+        "closed_at",
+        "acknowledged_at",
+        "deadline",
+        "assignee_worker_code",
+        "assignee_department",
+        "version",
+        "updated_at",
+        "txid",
+    )
+)
+
+
 def load_ticket_detail(engine: Engine, ticket_id: int) -> TicketDetail:
     with engine.connect() as conn:
         row = (
             conn.execute(
                 text(
-                    "SELECT t.*, c.name AS category, cc.name AS category_class, g.name AS grid_name"
+                    "SELECT " + _TICKET_FIELDS + ", c.name AS category, cc.name AS category_class,"
+                    " g.name AS grid_name"
                     " FROM tickets t JOIN categories c ON c.code = t.category_code"
                     " JOIN category_classes cc ON cc.code = c.class_code"
                     " LEFT JOIN grids g ON g.code = t.grid_code WHERE t.id = :id"
@@ -111,7 +150,8 @@ def load_ticket_detail(engine: Engine, ticket_id: int) -> TicketDetail:
         if worker_code is not None:
             w = conn.execute(
                 text(
-                    "SELECT w.code, w.name, w.role, w.phone, p.recorded_at, p.lon, p.lat"
+                    "SELECT w.code, w.name, w.role, w.phone_masked AS phone, p.recorded_at,"
+                    " p.lon, p.lat"
                     " FROM workers w LEFT JOIN LATERAL (SELECT recorded_at, lon, lat"
                     "   FROM worker_positions WHERE worker_code = w.code"
                     "   ORDER BY recorded_at DESC LIMIT 1) p ON true WHERE w.code = :c"
@@ -130,7 +170,7 @@ def load_ticket_detail(engine: Engine, ticket_id: int) -> TicketDetail:
                 )
     fields = {k: v for k, v in row.items() if k not in ("category", "category_class", "grid_name")}
     return TicketDetail(
-        fields=neutralised(fields, (*TICKET_TEXT, "reporter_contact")),
+        fields=neutralised(fields, (*TICKET_TEXT, "reporter_contact_masked")),
         category=neutralise(row["category"]),
         category_class=neutralise(row["category_class"]),
         grid_name=neutralise(row["grid_name"] or ""),

@@ -19,6 +19,7 @@ from typing import Annotated, Any
 from sqlalchemy import (
     BigInteger,
     CheckConstraint,
+    Computed,
     DateTime,
     Double,
     ForeignKey,
@@ -154,6 +155,10 @@ class Worker(Base):
         String(32), ForeignKey("grids.code", onupdate="CASCADE"), index=True
     )
     phone: Mapped[str | None] = mapped_column(String(32))
+    #: ``138****8000``, made by the database; viewers and field logins read only this.
+    phone_masked: Mapped[str | None] = mapped_column(
+        String(32), Computed("gc_mask_phone(phone)", persisted=True)
+    )
     active: Mapped[bool] = mapped_column(server_default=text("true"))
     updated_at: Mapped[Timestamp] = mapped_column(server_default=func.now())
     txid: Mapped[int | None] = mapped_column(BigInteger, index=True)
@@ -232,6 +237,9 @@ class Ticket(Base):
         CheckConstraint("lat IS NULL OR lat BETWEEN -90 AND 90", name="lat_range"),
         CheckConstraint("lon IS NULL OR lon BETWEEN -180 AND 180", name="lon_range"),
         CheckConstraint("(lon IS NULL) = (lat IS NULL)", name="point_complete"),
+        CheckConstraint(
+            "external_id IS NULL OR btrim(external_id) <> ''", name="external_id_not_blank"
+        ),
         CheckConstraint("version >= 1", name="version"),
         UniqueConstraint("source", "external_id", name="uq_tickets_source_external_id"),
         Index(
@@ -260,6 +268,9 @@ class Ticket(Base):
     description: Mapped[str] = mapped_column(Text, server_default="")
     reporter: Mapped[str | None] = mapped_column(String(100))
     reporter_contact: Mapped[str | None] = mapped_column(String(64))
+    reporter_contact_masked: Mapped[str | None] = mapped_column(
+        String(64), Computed("gc_mask_phone(reporter_contact)", persisted=True)
+    )
     priority: Mapped[int] = mapped_column(SmallInteger)
     is_emergency: Mapped[bool] = mapped_column(server_default=text("false"))
     status: Mapped[str] = mapped_column(String(16), server_default=TicketStatus.REPORTED.value)
@@ -270,6 +281,8 @@ class Ticket(Base):
     handled_at: Mapped[Timestamp | None]
     verified_at: Mapped[Timestamp | None]
     closed_at: Mapped[Timestamp | None]
+    #: When an operator first silenced the alarm (traced as ``acknowledge``).
+    acknowledged_at: Mapped[Timestamp | None]
     deadline: Mapped[Timestamp]
     assignee_worker_code: Mapped[str | None] = mapped_column(
         String(32), ForeignKey("workers.code", onupdate="CASCADE"), index=True
@@ -315,6 +328,10 @@ class TicketAction(Base):
     to_status: Mapped[str | None] = mapped_column(String(16))
     actor: Mapped[str] = mapped_column(String(100))
     actor_role: Mapped[str] = mapped_column(String(32))
+    #: The database login that made the change (``session_user``, set by a trigger).
+    db_login: Mapped[str] = mapped_column(String(63), server_default=text("session_user"))
+    #: False when ``actor`` was declared by a shared login rather than checked against it.
+    actor_verified: Mapped[bool] = mapped_column(server_default=text("false"))
     at: Mapped[Timestamp] = mapped_column(server_default=func.now())
     note: Mapped[str] = mapped_column(Text, server_default="")
     txid: Mapped[int | None] = mapped_column(BigInteger, index=True)
@@ -343,6 +360,8 @@ class RejectedInput(Base):
     reason_code: Mapped[str] = mapped_column(String(32))
     reason: Mapped[str] = mapped_column(Text)
     payload: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    #: Set when a later verdict accepted the row: the refusal is kept, no longer listed.
+    resolved_at: Mapped[Timestamp | None]
     txid: Mapped[int | None] = mapped_column(BigInteger, index=True)
 
 
@@ -357,6 +376,8 @@ class OperatorScope(Base):
     __tablename__ = "operator_scopes"
 
     login: Mapped[str] = mapped_column(String(63), primary_key=True)
+    #: A shared console login: the operator it names is recorded as declared, not verified.
+    shared: Mapped[bool] = mapped_column(server_default=text("false"))
     region_code: Mapped[str] = mapped_column(
         String(32),
         ForeignKey("regions.code", onupdate="CASCADE", ondelete="CASCADE"),

@@ -648,7 +648,7 @@
     <name>TicketActions</name>
     <message>
         <source>%1 cannot be done on %2 now.</source>
-        <extracomment>Key, action; the detail panel's buttons carry the same letters. Actions that need a reason typed by the officer. A short word for the status bar (a key that does not apply to this ticket). The officer's ticket could not be shown in the queues (a filter hides it). The ticket the officer last chose (queue, map or E), known at once, before its detail has come back from the database: the keys act on this one. Clears whatever hides a ticket from the queues and selects it (the filter bar lives with the window); E uses it as the alarm banner does.</extracomment>
+        <extracomment>A short word for the status bar (a key that does not apply to this ticket). The officer's ticket could not be shown in the queues (a filter hides it). The ticket the officer last chose (queue, map or E), known at once, before its detail has come back from the database: the keys act on this one. Clears whatever hides a ticket from the queues and selects it (the filter bar lives with the window); E uses it as the alarm banner does.</extracomment>
         <translation>%2 当前不能执行：%1</translation>
     </message>
     <message>
@@ -811,6 +811,10 @@
         <translation>上报人</translation>
     </message>
     <message>
+        <source>Reporter's phone</source>
+        <translation>上报人电话</translation>
+    </message>
+    <message>
         <source>Priority</source>
         <translation>优先级</translation>
     </message>
@@ -869,6 +873,10 @@
     <message>
         <source>not yet assigned</source>
         <translation>尚未归属网格</translation>
+    </message>
+    <message>
+        <source>full number: dispatchers and supervisors only</source>
+        <translation>完整号码仅调度员和主管可见</translation>
     </message>
     <message>
         <source>never</source>

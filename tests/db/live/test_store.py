@@ -41,6 +41,7 @@ class TicketOverrides(TypedDict, total=False):
     is_emergency: bool
     deadline: datetime
     closed_at: datetime | None
+    reported_at: datetime
 
 
 def ticket(
