@@ -7,6 +7,7 @@ side would then reject, nor the other way round. Plain data, no Qt.
 
 from __future__ import annotations
 
+from gridcommand.db.actions.evaluation_steps import DECIDERS, DECISIONS, EXTENSIBLE
 from gridcommand.db.schema.models import TicketStatus
 
 #: Which actions may follow a status. ``acknowledge`` (silencing an emergency's
@@ -58,6 +59,13 @@ TARGET_STATUS: dict[str, str | None] = {
     # 返工: the same worker does it again, so the case goes back to being handled.
     "send_back": TicketStatus.IN_PROGRESS.value,
 }
+
+# 延期: a supervisor's decision on an extension keeps the status (evaluation_steps).
+for _status in EXTENSIBLE:
+    NEXT_ACTIONS[_status] += tuple(DECISIONS)
+for _role in DECIDERS:
+    ROLE_ACTIONS[_role] |= frozenset(DECISIONS)
+TARGET_STATUS.update(dict.fromkeys(DECISIONS))
 
 ACTIONS: tuple[str, ...] = tuple(TARGET_STATUS)
 

@@ -21,6 +21,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import aliased
 
 from gridcommand.db.actions.caseloop import ROLE_ACTIONS, TARGET_STATUS, statuses_allowing
+from gridcommand.db.actions.evaluation_steps import DECISIONS
 from gridcommand.db.actions.types import (
     ActionRefused,
     ActionResult,
@@ -44,6 +45,7 @@ PAST = {
     "verify": "verified",
     "close": "closed",
     "send_back": "sent back",
+    **DECISIONS,
 }
 
 

@@ -24,6 +24,7 @@ from gridcommand.db.actions.core import (
     run,
     write_trace,
 )
+from gridcommand.db.actions.extensions import approve_extension, refuse_extension
 from gridcommand.db.actions.types import (
     ActionRefused,
     ActionResult,
@@ -40,11 +41,13 @@ __all__ = [
     "StaleTicket",
     "TicketNotFound",
     "acknowledge",
+    "approve_extension",
     "close",
     "dispatch",
     "escalate",
     "perform",
     "redispatch",
+    "refuse_extension",
     "register",
     "reject",
     "send_back",
@@ -230,6 +233,8 @@ _BY_NAME: dict[str, Callable[..., ActionResult]] = {
     "verify": verify,
     "close": close,
     "send_back": send_back,
+    "approve_extension": approve_extension,
+    "refuse_extension": refuse_extension,
 }
 
 

@@ -23,10 +23,10 @@ from sqlalchemy import Engine, text
 from sqlalchemy.engine import Row
 
 from gridcommand.db.live.records import mask_phone
+from gridcommand.db.reports.kpi import grid_score
 
 #: A patrolling worker sees about this far either side of the path.
 PATROL_SIGHT_M = 25.0
-SCORE_WEIGHTS = {"patrol": 0.4, "on_time": 0.4, "reporting": 0.2}
 _GEOD = Geod(ellps="WGS84")
 
 
@@ -129,13 +129,8 @@ def load_grid_report(
     full_timers = sum(1 for m in team if m.role == "full_time") or 1
     closed = case_figures.closed
     on_time_share = case_figures.on_time / closed if closed else None
-    reporting = min(1.0, case_figures.worker_reports / max(days * 0.2, 1))
-    patrol_share = min(1.0, patrol_days / days)
-    score = 100 * (
-        SCORE_WEIGHTS["patrol"] * patrol_share
-        + SCORE_WEIGHTS["on_time"] * (on_time_share if on_time_share is not None else 1.0)
-        + SCORE_WEIGHTS["reporting"] * reporting
-    )
+    # The same score as the rankings and the worker's card (docs/kpi.md).
+    score = grid_score(engine, grid_code, clock, days).score or 0.0
     return GridReport(
         code=grid.code,
         name=grid.name,
