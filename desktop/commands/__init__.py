@@ -14,6 +14,7 @@ from gridcommand.desktop.commands import (
     db_cmd,
     demo_cmd,
     import_cmd,
+    kpi_cmd,
     seed_cmd,
     simulate_cmd,
     snapshot_cmd,
@@ -28,4 +29,5 @@ COMMAND_MODULES: list[ModuleType] = [
     import_cmd,
     snapshot_cmd,
     bench_cmd,
+    kpi_cmd,
 ]
