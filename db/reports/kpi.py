@@ -359,6 +359,12 @@ def compute_kpis(
         answers = {r.unit: r for r in conn.execute(text(_SATISFACTION.format(**sql)), params)}
         units = _units(conn, by, level, params, place, figures)
         patrol, reporting = _field_parts(conn, by, level, params, period.days(clock), units)
+        if by is None:  # one row for the whole region, under the region's own code
+            whole = units[0][0]
+            figures = {whole: f for f in figures.values()}
+            answers = {whole: a for a in answers.values()}
+            patrol = {whole: p for p in patrol.values()}
+            reporting = {whole: r for r in reporting.values()}
         chosen = weights if weights is not None else load_weights(conn)
     rows = []
     for code, name in units:
