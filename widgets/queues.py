@@ -26,6 +26,7 @@ from PySide6.QtCore import (
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QTabWidget, QWidget
 
 from gridcommand.widgets.record_table import RecordRole, RecordTableModel, SortRole
+from gridcommand.widgets.table_export import add_export_menu
 from gridcommand.widgets.ticket_columns import TicketLike, ticket_columns
 
 OPEN = frozenset({"reported", "registered", "dispatched", "in_progress", "handled", "verified"})
@@ -221,6 +222,7 @@ class QueuePanel(QTabWidget):
             view.horizontalHeader().setStretchLastSection(True)
             view.selectionModel().currentRowChanged.connect(self._on_current_change)
             view.activated.connect(self._on_activated)
+            add_export_menu(view, queue.key)
             self.proxies[queue.key] = proxy
             self.views[queue.key] = view
             self.addTab(view, _tr(queue.title))

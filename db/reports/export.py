@@ -25,6 +25,7 @@ FORMATS = {
     "score": "0.0",
     "number": "0.00",
     "datetime": "yyyy-mm-dd hh:mm",
+    "date": "yyyy-mm-dd",
 }
 LOCAL = timezone(timedelta(hours=8))
 

@@ -167,6 +167,8 @@ _TICKET_UNIT = {
     "grid": "t.grid_code",
     "worker": "t.assignee_worker_code",
     "department": "t.assignee_department",
+    # Not a ranking unit: the trend groups by the local day of registration.
+    "day": "(t.registered_at AT TIME ZONE 'Asia/Shanghai')::date",
 }
 
 _FIGURES = """
@@ -361,10 +363,9 @@ def compute_kpis(
         patrol, reporting = _field_parts(conn, by, level, params, period.days(clock), units)
         if by is None:  # one row for the whole region, under the region's own code
             whole = units[0][0]
-            figures = {whole: f for f in figures.values()}
-            answers = {whole: a for a in answers.values()}
-            patrol = {whole: p for p in patrol.values()}
-            reporting = {whole: r for r in reporting.values()}
+            figures, answers, patrol, reporting = (
+                _as_whole(whole, parts) for parts in (figures, answers, patrol, reporting)
+            )
         chosen = weights if weights is not None else load_weights(conn)
     rows = []
     for code, name in units:
@@ -399,6 +400,11 @@ def compute_kpis(
         }
         rows.append(replace(row, score=composite_score(parts, chosen)))
     return rows
+
+
+def _as_whole(code: str, parts: Mapping[Any, Any]) -> dict[Any, Any]:
+    """The one group of a whole-region query (keyed ``''``), under the region's code."""
+    return {code: value for value in parts.values()}  # noqa: B035 (at most one group)
 
 
 def _units(
@@ -483,3 +489,54 @@ def worker_score(
             return None
         rows = compute_kpis(conn, period, region=grid, by="worker", now=now)
     return next((r for r in rows if r.code == worker_code), None)
+
+
+@dataclass(frozen=True, slots=True)
+class TrendPoint:
+    """One local day: the cases registered that day and how they fared by the cut-off."""
+
+    day: date
+    registered: int
+    handled_on_time_rate: float | None
+    overdue_rate: float | None
+    closed_rate: float | None
+
+
+def kpi_trend(
+    db: Engine | Connection,
+    end: datetime,
+    *,
+    days: int = 30,
+    region: str | None = None,
+    now: datetime | None = None,
+) -> list[TrendPoint]:
+    """The ``days`` local days before ``end``, one point each (days without cases too)."""
+    clock = now or datetime.now(UTC)
+    last = end.astimezone(LOCAL)
+    last_day = last.date() if last.time() != time() else last.date() - timedelta(days=1)
+    first_day = last_day - timedelta(days=days - 1)
+    period = Period.of_days(first_day, last_day + timedelta(days=1))
+    with _connected(db) as conn:
+        level = find_region(conn, region).level if region else None
+        sql = {"unit": _TICKET_UNIT["day"], "place": _TICKET_PLACE, "region": _IN_REGION[level]}
+        params = {
+            "start": period.start,
+            "end": period.end,
+            "cut": period.cut(clock),
+            "region": region,
+        }
+        rows = {r.unit: r for r in conn.execute(text(_FIGURES.format(**sql)), params)}
+    points = []
+    for n in range(days):
+        day = first_day + timedelta(days=n)
+        f = rows.get(day)
+        points.append(
+            TrendPoint(
+                day=day,
+                registered=f.registered if f else 0,
+                handled_on_time_rate=_share(f.handled_on_time, f.handled) if f else None,
+                overdue_rate=_share(f.overdue, f.registered) if f else None,
+                closed_rate=_share(f.closed, f.registered) if f else None,
+            )
+        )
+    return points

@@ -15,6 +15,7 @@ from gridcommand.desktop.commands import (
     demo_cmd,
     import_cmd,
     kpi_cmd,
+    report_cmd,
     seed_cmd,
     simulate_cmd,
     snapshot_cmd,
@@ -30,4 +31,5 @@ COMMAND_MODULES: list[ModuleType] = [
     snapshot_cmd,
     bench_cmd,
     kpi_cmd,
+    report_cmd,
 ]

@@ -520,6 +520,26 @@
     </message>
 </context>
 <context>
+    <name>TableExport</name>
+    <message>
+        <source>Export to XLSX…</source>
+        <extracomment>The exact value a cell is exported as, when a model knows better than its text. The kind of a column (``int``, ``rate``, …; see ``db/reports/export.py``), asked of the horizontal header with this role.</extracomment>
+        <translation>导出为 XLSX…</translation>
+    </message>
+    <message>
+        <source>Export to CSV…</source>
+        <translation>导出为 CSV…</translation>
+    </message>
+    <message>
+        <source>Export table</source>
+        <translation>导出表格</translation>
+    </message>
+    <message>
+        <source>Could not write {0}: {1}</source>
+        <translation>无法写入 {0}：{1}</translation>
+    </message>
+</context>
+<context>
     <name>TeamModel</name>
     <message>
         <source>Full-time</source>
@@ -931,6 +951,7 @@
     </message>
     <message>
         <source>Status</source>
+        <extracomment>The least time between two re-sorts of the workers table (see WorkersPanel.refresh).</extracomment>
         <translation>状态</translation>
     </message>
     <message>
