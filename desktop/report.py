@@ -30,19 +30,8 @@ from PySide6.QtGui import (
 )
 
 from gridcommand.db.reports.kpi import LOCAL, TrendPoint
-from gridcommand.db.reports.monthly import FIGURE_LABELS, GridShape, ReportData
+from gridcommand.db.reports.monthly import FIGURE_LABELS, GridShape, ReportData, change, shown
 
-RATE_KEYS = {
-    "handled_on_time_rate",
-    "closed_rate",
-    "closed_on_time_rate",
-    "rework_rate",
-    "extension_rate",
-    "overdue_rate",
-    "satisfaction_rate",
-}
-#: Figures where less is better: their rise is shown red.
-LOWER_IS_BETTER = {"rework_rate", "extension_rate", "overdue_rate", "mean_handling_hours"}
 UNIT_NAMES = {
     "street": "街道 streets",
     "community": "社区 communities",
@@ -52,28 +41,6 @@ UNIT_NAMES = {
 BAR = QColor("#4a7bd0")
 LINE = QColor("#d0582a")
 FONT = "Noto Sans CJK SC"
-
-
-def shown(key: str, value: float | int | None) -> str:
-    if value is None:
-        return "—"
-    if key in RATE_KEYS:
-        return f"{100 * value:.1f}%"
-    if isinstance(value, float):
-        return f"{value:.1f}"
-    return str(value)
-
-
-def change(key: str, now: float | int | None, before: float | int | None) -> tuple[str, str]:
-    """The change as text and its colour (green better, red worse)."""
-    if now is None or before is None:
-        return "—", "#666666"
-    delta = now - before
-    if abs(delta) < 1e-9:
-        return "±0", "#666666"
-    text = f"{100 * delta:+.1f} pt" if key in RATE_KEYS else f"{delta:+.1f}"
-    better = (delta < 0) if key in LOWER_IS_BETTER else (delta > 0)
-    return text, "#1b7f3a" if better else "#c0392b"
 
 
 def trend_image(points: Sequence[TrendPoint], width: int = 1600, height: int = 520) -> QImage:

@@ -22,6 +22,7 @@ from gridcommand.db.live.figures import figures_from
 from gridcommand.db.live.reference import load_reference
 from gridcommand.db.live.store import Delta, StateStore, count_workers, time_state
 from gridcommand.db.reports.grid_report import load_grid_report
+from gridcommand.db.reports.monthly import load_report
 from gridcommand.db.reports.ticket_detail import TicketDetail, load_ticket_detail
 from gridcommand.desktop.alarm import Alarm
 from gridcommand.desktop.background import BackgroundRunner
@@ -34,6 +35,7 @@ from gridcommand.maps.basemap import Basemap
 from gridcommand.maps.panel import MapPanel
 from gridcommand.widgets.charts import ChartsPanel
 from gridcommand.widgets.grid_drilldown import GridDrilldown
+from gridcommand.widgets.kpi_board import BoardQuery, KpiBoard
 from gridcommand.widgets.quality_panel import QualityPanel
 from gridcommand.widgets.queue_filter_bar import QueueFilterBar
 from gridcommand.widgets.queues import QueuePanel
@@ -112,6 +114,7 @@ class WindowSession:
         self.charts = ChartsPanel()
         self.quality = QualityPanel()
         self.drilldown = GridDrilldown()
+        self.kpi_board = KpiBoard(store.clock)
         self.alarm = Alarm(window)
         self.fanout = DeltaFanout(store, self.queues, self.workers, self.quality, self.alarm)
         self.actions = TicketActions(
@@ -149,6 +152,8 @@ class WindowSession:
         window.set_panel("charts", self.charts)
         window.set_panel("quality", self.quality)
         window.set_panel("grid", self.drilldown)
+        window.set_panel("kpi", self.kpi_board)
+        self.kpi_board.query_requested.connect(self.load_kpis)
 
         self.queues.ticket_selected.connect(self.show_detail)
         self.live.store_updated.connect(self.fanout.on_store_updated)
@@ -179,6 +184,7 @@ class WindowSession:
         )
         self.live.start()
         self._chart_timer.start()
+        self.kpi_board.refresh()
         return self
 
     def stop(self) -> None:
@@ -215,6 +221,16 @@ class WindowSession:
             lambda: load_grid_report(engine, code),
             self.drilldown.show_report,
             self._show_error,
+        )
+
+    def load_kpis(self, query: BoardQuery) -> None:
+        """The board's figures, computed by the database off the GUI thread."""
+        engine, now = self.engine, self.store.clock()
+        self.runner.submit(
+            "kpi-board",
+            lambda: load_report(engine, query.period, query.region, now),
+            self.kpi_board.show_data,
+            self.kpi_board.show_error,
         )
 
     def refresh_charts(self) -> None:

@@ -104,6 +104,49 @@ FIGURE_LABELS: tuple[tuple[str, str, str], ...] = (
 )
 
 
+RATE_KEYS = frozenset(
+    {
+        "handled_on_time_rate",
+        "closed_rate",
+        "closed_on_time_rate",
+        "rework_rate",
+        "extension_rate",
+        "overdue_rate",
+        "satisfaction_rate",
+        "patrol",
+        "reporting",
+    }
+)
+#: Figures where less is better: their rise is shown red.
+LOWER_IS_BETTER = frozenset(
+    {"rework_rate", "extension_rate", "overdue_rate", "mean_handling_hours"}
+)
+BETTER, WORSE, SAME = "#1b7f3a", "#c0392b", "#666666"
+
+
+def shown(key: str, value: float | int | None) -> str:
+    """A figure as a person reads it: rates in per cent, ``—`` for nothing to divide by."""
+    if value is None:
+        return "—"
+    if key in RATE_KEYS:
+        return f"{100 * value:.1f}%"
+    if isinstance(value, float):
+        return f"{value:.1f}"
+    return str(value)
+
+
+def change(key: str, now: float | int | None, before: float | int | None) -> tuple[str, str]:
+    """The change from the period before, as text and a colour (green better, red worse)."""
+    if now is None or before is None:
+        return "—", SAME
+    delta = now - before
+    if abs(delta) < 1e-9:
+        return "±0", SAME
+    text = f"{100 * delta:+.1f} pt" if key in RATE_KEYS else f"{delta:+.1f}"
+    better = (delta < 0) if key in LOWER_IS_BETTER else (delta > 0)
+    return text, BETTER if better else WORSE
+
+
 def report_sheets(data: ReportData) -> list[Any]:
     """The report as XLSX sheets: figures with the period before, the ranking, the trend."""
     from gridcommand.db.reports.export import KPI_COLUMNS, Column, Sheet

@@ -161,6 +161,135 @@
     </message>
 </context>
 <context>
+    <name>KpiBoard</name>
+    <message>
+        <source>Score</source>
+        <extracomment>The figures, in the order of docs/kpi.md, with their export kinds.</extracomment>
+        <translation>综合得分</translation>
+    </message>
+    <message>
+        <source>Cases registered</source>
+        <translation>立案数</translation>
+    </message>
+    <message>
+        <source>Handled on time</source>
+        <translation>按期处置率</translation>
+    </message>
+    <message>
+        <source>Closed share</source>
+        <translation>结案率</translation>
+    </message>
+    <message>
+        <source>Closed on time</source>
+        <translation>按期结案率</translation>
+    </message>
+    <message>
+        <source>Rework</source>
+        <translation>返工率</translation>
+    </message>
+    <message>
+        <source>Extended</source>
+        <translation>延期率</translation>
+    </message>
+    <message>
+        <source>Overdue share</source>
+        <translation>超期率</translation>
+    </message>
+    <message>
+        <source>Mean handling (h)</source>
+        <translation>平均处置时长(小时)</translation>
+    </message>
+    <message>
+        <source>Satisfaction</source>
+        <translation>满意率</translation>
+    </message>
+    <message>
+        <source>Patrol share</source>
+        <translation>巡查率</translation>
+    </message>
+    <message>
+        <source>Reporting share</source>
+        <translation>上报率</translation>
+    </message>
+    <message>
+        <source>Streets</source>
+        <translation>街道</translation>
+    </message>
+    <message>
+        <source>Communities</source>
+        <translation>社区</translation>
+    </message>
+    <message>
+        <source>Grids</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <source>Workers</source>
+        <translation>网格员</translation>
+    </message>
+    <message>
+        <source>Unit</source>
+        <extracomment>Which units of a ranking can be drilled into.</extracomment>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Figure</source>
+        <translation>指标</translation>
+    </message>
+    <message>
+        <source>This period</source>
+        <translation>本期</translation>
+    </message>
+    <message>
+        <source>Previous</source>
+        <translation>上期</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>变化</translation>
+    </message>
+    <message>
+        <source>Whole district</source>
+        <translation>全区</translation>
+    </message>
+    <message>
+        <source>This week</source>
+        <translation>本周</translation>
+    </message>
+    <message>
+        <source>This month</source>
+        <translation>本月</translation>
+    </message>
+    <message>
+        <source>Custom</source>
+        <translation>自定义</translation>
+    </message>
+    <message>
+        <source>▲ Up</source>
+        <translation>▲ 上一级</translation>
+    </message>
+    <message>
+        <source>Period:</source>
+        <translation>统计期：</translation>
+    </message>
+    <message>
+        <source>Registered a day (last 30 days)</source>
+        <translation>每日立案数（近30天）</translation>
+    </message>
+    <message>
+        <source>Handled on time, % (last 30 days)</source>
+        <translation>按期处置率 %（近30天）</translation>
+    </message>
+    <message>
+        <source>Computing…</source>
+        <translation>计算中…</translation>
+    </message>
+    <message>
+        <source>Ranking: %1 (click to drill down)</source>
+        <translation>排名：%1（点击下钻）</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>gridcommand — Grid Command Centre</source>
@@ -193,6 +322,10 @@
     <message>
         <source>Grid drill-down</source>
         <translation>网格详情</translation>
+    </message>
+    <message>
+        <source>Evaluation (KPI)</source>
+        <translation>综合评价</translation>
     </message>
     <message>
         <source>Nothing to show yet.</source>

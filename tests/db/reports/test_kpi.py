@@ -144,6 +144,7 @@ def _edges(engine: Engine) -> dict[str, Any]:
             conn.execute(
                 text(
                     "SELECT id FROM tickets WHERE status = 'closed' AND closed_at > now() - interval '9 days'"
+                    " AND id NOT IN (SELECT ticket_id FROM ticket_feedback)"
                     " ORDER BY id LIMIT 7"
                 )
             )
