@@ -121,6 +121,8 @@ RATE_KEYS = frozenset(
 LOWER_IS_BETTER = frozenset(
     {"rework_rate", "extension_rate", "overdue_rate", "mean_handling_hours"}
 )
+#: Figures that are neither better nor worse when they rise (more cases reported).
+NEUTRAL = frozenset({"registered"})
 BETTER, WORSE, SAME = "#1b7f3a", "#c0392b", "#666666"
 
 
@@ -140,9 +142,12 @@ def change(key: str, now: float | int | None, before: float | int | None) -> tup
     if now is None or before is None:
         return "—", SAME
     delta = now - before
-    if abs(delta) < 1e-9:
+    shown_delta = round(100 * delta if key in RATE_KEYS else delta, 1)
+    if shown_delta == 0:
         return "±0", SAME
-    text = f"{100 * delta:+.1f} pt" if key in RATE_KEYS else f"{delta:+.1f}"
+    text = f"{shown_delta:+.1f} pt" if key in RATE_KEYS else f"{shown_delta:+.1f}"
+    if key in NEUTRAL:
+        return text, SAME
     better = (delta < 0) if key in LOWER_IS_BETTER else (delta > 0)
     return text, BETTER if better else WORSE
 
