@@ -44,7 +44,7 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("B", "send_back"),
 )
 #: Actions that need a reason typed by the officer.
-NEEDS_REASON = frozenset({"reject", "send_back"})
+NEEDS_REASON = frozenset({"reject", "send_back", "refuse_extension"})
 
 
 def fallback_operator(login: str | None, role: str | None) -> Operator:

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from gridcommand.db.actions.caseloop import ROLE_ACTIONS, allowed_actions
+from gridcommand.db.actions.evaluation_steps import DECISIONS
 from gridcommand.db.reports.ticket_detail import TicketDetail, TraceStep
 from gridcommand.widgets.record_table import Column, RecordTableModel
 from gridcommand.widgets.ticket_columns import priority_name, source_name, status_name
@@ -55,6 +56,10 @@ ACTION_NAMES = {
     "acknowledge": QT_TRANSLATE_NOOP("TicketDetail", "Acknowledged"),
     "reopen": QT_TRANSLATE_NOOP("TicketDetail", "Reopened"),
     "return": QT_TRANSLATE_NOOP("TicketDetail", "Handed back by the field"),
+    "request_extension": QT_TRANSLATE_NOOP("TicketDetail", "Extension asked"),
+    "approve_extension": QT_TRANSLATE_NOOP("TicketDetail", "Extension approved"),
+    "refuse_extension": QT_TRANSLATE_NOOP("TicketDetail", "Extension refused"),
+    "feedback": QT_TRANSLATE_NOOP("TicketDetail", "Call-back"),
 }
 
 BUTTONS = (
@@ -67,6 +72,8 @@ BUTTONS = (
     ("verify", QT_TRANSLATE_NOOP("TicketDetail", "Verify (V)")),
     ("close", QT_TRANSLATE_NOOP("TicketDetail", "Close (C)")),
     ("send_back", QT_TRANSLATE_NOOP("TicketDetail", "Send back… (B)")),
+    ("approve_extension", QT_TRANSLATE_NOOP("TicketDetail", "Approve extension")),
+    ("refuse_extension", QT_TRANSLATE_NOOP("TicketDetail", "Refuse extension…")),
 )
 
 
@@ -182,7 +189,13 @@ class TicketDetailPanel(QWidget):
         v["reporter"].setText(f["reporter"] or "—")
         v["priority"].setText(priority_name(f["priority"]))
         v["reported_at"].setText(_local(f["reported_at"]))
-        v["deadline"].setText(_local(f["deadline"]))
+        deadline = _local(f["deadline"])
+        if detail.extension is not None:  # 延期: what the assignee asked for, and why
+            asked = self.tr("extension asked → %1: %2")
+            deadline += " · " + asked.replace("%1", _local(detail.extension.new_deadline)).replace(
+                "%2", detail.extension.reason
+            )
+        v["deadline"].setText(deadline)
         v["assignee"].setText(f["assignee_worker_code"] or f["assignee_department"] or "—")
         worker = detail.worker
         if worker is None:
@@ -224,6 +237,8 @@ class TicketDetailPanel(QWidget):
     def _update_buttons(self) -> None:
         status = self.detail.fields["status"] if self.detail else ""
         allowed = allowed_actions(status, self.role) if self.detail else set()
+        if self.detail is None or self.detail.extension is None:
+            allowed -= set(DECISIONS)  # nothing asked, nothing to decide
         for name, button in self.buttons.items():
             button.setEnabled(name in allowed)
             button.setVisible(name in ROLE_ACTIONS.get(self.role, frozenset()))

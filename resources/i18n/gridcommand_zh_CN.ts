@@ -921,6 +921,22 @@
         <translation>网格员退回</translation>
     </message>
     <message>
+        <source>Extension asked</source>
+        <translation>申请延期</translation>
+    </message>
+    <message>
+        <source>Extension approved</source>
+        <translation>批准延期</translation>
+    </message>
+    <message>
+        <source>Extension refused</source>
+        <translation>驳回延期</translation>
+    </message>
+    <message>
+        <source>Call-back</source>
+        <translation>回访</translation>
+    </message>
+    <message>
         <source>Acknowledge (A)</source>
         <translation>确认警报 (A)</translation>
     </message>
@@ -955,6 +971,14 @@
     <message>
         <source>Send back… (B)</source>
         <translation>退回返工… (B)</translation>
+    </message>
+    <message>
+        <source>Approve extension</source>
+        <translation>批准延期</translation>
+    </message>
+    <message>
+        <source>Refuse extension…</source>
+        <translation>驳回延期…</translation>
     </message>
     <message>
         <source>%1 (by its location)</source>
@@ -1042,6 +1066,10 @@
     <message>
         <source>not yet assigned</source>
         <translation>尚未归属网格</translation>
+    </message>
+    <message>
+        <source>extension asked → %1: %2</source>
+        <translation>申请延期至 %1：%2</translation>
     </message>
     <message>
         <source>never</source>
