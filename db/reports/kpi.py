@@ -177,17 +177,14 @@ WITH r AS (
       FROM tickets t {place}
      WHERE t.registered_at >= :start AND t.registered_at < :end AND {region}
 ), f AS (
+    -- The first of each step overall is the first before the cut-off, if it is before it.
     SELECT r.*,
-           (SELECT min(a.at) FROM ticket_actions a WHERE a.ticket_id = r.id
-               AND a.action = 'handle' AND a.at < :cut) AS first_handle,
-           (SELECT min(a.at) FROM ticket_actions a WHERE a.ticket_id = r.id
-               AND a.action IN ('dispatch', 'redispatch') AND a.at < :cut) AS first_dispatch,
-           EXISTS (SELECT FROM ticket_actions a WHERE a.ticket_id = r.id
-               AND a.action = 'send_back' AND a.at < :cut) AS sent_back,
-           EXISTS (SELECT FROM ticket_extensions e WHERE e.ticket_id = r.id
-               AND e.status = 'approved' AND e.decided_at < :cut) AS extended,
+           CASE WHEN k.first_handle_at < :cut THEN k.first_handle_at END AS first_handle,
+           CASE WHEN k.first_dispatch_at < :cut THEN k.first_dispatch_at END AS first_dispatch,
+           coalesce(k.first_send_back_at < :cut, false) AS sent_back,
+           coalesce(k.first_extension_at < :cut, false) AS extended,
            (r.status = 'closed' AND r.closed_at < :cut) AS closed
-      FROM r
+      FROM r LEFT JOIN ticket_kpi_facts k ON k.ticket_id = r.id
 )
 SELECT unit,
        count(*) AS registered,

@@ -307,16 +307,7 @@ class TicketAction(Base):
     """
 
     __tablename__ = "ticket_actions"
-    __table_args__ = (
-        Index("ix_ticket_actions_ticket_at", "ticket_id", "at"),
-        Index(
-            "ix_ticket_actions_loop_steps",
-            "ticket_id",
-            "action",
-            "at",
-            postgresql_where=text("action IN ('handle', 'send_back', 'dispatch', 'redispatch')"),
-        ),
-    )
+    __table_args__ = (Index("ix_ticket_actions_ticket_at", "ticket_id", "at"),)
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
     ticket_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("tickets.id"))
@@ -434,6 +425,18 @@ class TicketFeedback(Base):
     note: Mapped[str] = mapped_column(Text, server_default="")
     caller: Mapped[str | None] = mapped_column(String(100))
     recorded_at: Mapped[Timestamp] = mapped_column(server_default=func.now())
+
+
+class TicketKpiFacts(Base):
+    """A case's first dispatch, handling, send-back and approved extension (triggers, 0005)."""
+
+    __tablename__ = "ticket_kpi_facts"
+
+    ticket_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("tickets.id"), primary_key=True)
+    first_dispatch_at: Mapped[Timestamp | None]
+    first_handle_at: Mapped[Timestamp | None]
+    first_send_back_at: Mapped[Timestamp | None]
+    first_extension_at: Mapped[Timestamp | None]
 
 
 class KpiWeight(Base):

@@ -83,11 +83,18 @@ def _profile(profile: Profile | None) -> dict[str, Any] | None:
 
 
 def write(out: Path, data: dict[str, Any]) -> tuple[Path, Path]:
+    from gridcommand.desktop.bench.kpi_bench import kept_section
+
     out.mkdir(parents=True, exist_ok=True)
     as_json = out / "benchmarks.json"
-    as_json.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     as_md = out / "BENCHMARKS.md"
-    as_md.write_text(markdown(data), encoding="utf-8")
+    # The KPI board's figures come from `bench --kpi`, a run of its own: keep them.
+    before = json.loads(as_json.read_text(encoding="utf-8")) if as_json.exists() else {}
+    if "kpi" in before:
+        data = {**data, "kpi": before["kpi"]}
+    as_json.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    old_md = as_md.read_text(encoding="utf-8") if as_md.exists() else ""
+    as_md.write_text(markdown(data) + kept_section(old_md), encoding="utf-8")
     return as_md, as_json
 
 

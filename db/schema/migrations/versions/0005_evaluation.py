@@ -11,6 +11,9 @@
   ``loop_rules`` is on, an "unsatisfied" result sends the case back to its assignee
   (trace ``reopen``).
 - ``kpi_weights``: the composite score's weights, which a manager may change.
+- ``ticket_kpi_facts``: each case's first dispatch, first handling, first send-back and
+  first approved extension, kept by triggers on the (append-only) trace and on the
+  extensions, so the KPIs aggregate one row per case instead of searching its trace.
 
 See ``docs/kpi.md`` and ``docs/field-contract.md``.
 
@@ -148,6 +151,46 @@ _FUNCTIONS = [
         RETURN NULL;
     END $$
     """,
+    # Definer's rights: whoever writes the trace keeps the facts, without a grant on them.
+    # LEAST ignores NULLs, so each column keeps the earliest time it has seen.
+    """
+    CREATE FUNCTION gc_kpi_facts_from_trace() RETURNS trigger LANGUAGE plpgsql
+    SECURITY DEFINER SET search_path FROM CURRENT AS $$
+    BEGIN
+        IF NEW.action NOT IN ('dispatch', 'redispatch', 'handle', 'send_back') THEN
+            RETURN NULL;
+        END IF;
+        INSERT INTO ticket_kpi_facts AS f
+               (ticket_id, first_dispatch_at, first_handle_at, first_send_back_at)
+        VALUES (NEW.ticket_id,
+                CASE WHEN NEW.action IN ('dispatch', 'redispatch') THEN NEW.at END,
+                CASE WHEN NEW.action = 'handle' THEN NEW.at END,
+                CASE WHEN NEW.action = 'send_back' THEN NEW.at END)
+        ON CONFLICT (ticket_id) DO UPDATE SET
+            first_dispatch_at = least(f.first_dispatch_at, EXCLUDED.first_dispatch_at),
+            first_handle_at = least(f.first_handle_at, EXCLUDED.first_handle_at),
+            first_send_back_at = least(f.first_send_back_at, EXCLUDED.first_send_back_at);
+        RETURN NULL;
+    END $$
+    """,
+    """
+    CREATE FUNCTION gc_kpi_facts_from_extension() RETURNS trigger LANGUAGE plpgsql
+    SECURITY DEFINER SET search_path FROM CURRENT AS $$
+    BEGIN
+        IF NEW.status <> 'approved' OR NEW.decided_at IS NULL THEN
+            RETURN NULL;
+        END IF;
+        INSERT INTO ticket_kpi_facts AS f (ticket_id, first_extension_at)
+        VALUES (NEW.ticket_id, NEW.decided_at)
+        ON CONFLICT (ticket_id) DO UPDATE SET
+            first_extension_at = least(f.first_extension_at, EXCLUDED.first_extension_at);
+        RETURN NULL;
+    END $$
+    """,
+    "CREATE TRIGGER gc_kpi_facts AFTER INSERT ON ticket_actions"
+    " FOR EACH ROW EXECUTE FUNCTION gc_kpi_facts_from_trace()",
+    "CREATE TRIGGER gc_kpi_facts AFTER INSERT OR UPDATE OF status ON ticket_extensions"
+    " FOR EACH ROW EXECUTE FUNCTION gc_kpi_facts_from_extension()",
     "CREATE TRIGGER gc_extension_request BEFORE INSERT ON ticket_extensions"
     " FOR EACH ROW EXECUTE FUNCTION gc_extension_request()",
     "CREATE TRIGGER gc_extension_trace AFTER INSERT ON ticket_extensions"
@@ -158,8 +201,20 @@ _FUNCTIONS = [
     " FOR EACH ROW EXECUTE FUNCTION gc_feedback_apply()",
 ]
 
+_BACKFILL_FACTS = """
+INSERT INTO ticket_kpi_facts (ticket_id, first_dispatch_at, first_handle_at, first_send_back_at)
+SELECT ticket_id,
+       min(at) FILTER (WHERE action IN ('dispatch', 'redispatch')),
+       min(at) FILTER (WHERE action = 'handle'),
+       min(at) FILTER (WHERE action = 'send_back')
+  FROM ticket_actions
+ WHERE action IN ('dispatch', 'redispatch', 'handle', 'send_back')
+ GROUP BY ticket_id
+"""
+
 _GRANTS = [
-    f"GRANT SELECT ON ticket_extensions, ticket_feedback, kpi_weights, loop_rules TO {OPS}",
+    f"GRANT SELECT ON ticket_extensions, ticket_feedback, kpi_weights, loop_rules,"
+    f" ticket_kpi_facts TO {OPS}",
     "GRANT UPDATE (status, decided_by, decided_at, decision_note) ON ticket_extensions"
     " TO gc_supervisor",
     "GRANT UPDATE (deadline) ON tickets TO gc_supervisor",
@@ -183,7 +238,7 @@ _POLICIES = [
     *(
         f"CREATE POLICY gc_scope_read ON {table} FOR SELECT TO {OPS}"
         " USING (ticket_id IN (SELECT id FROM tickets))"
-        for table in ("ticket_extensions", "ticket_feedback")
+        for table in ("ticket_extensions", "ticket_feedback", "ticket_kpi_facts")
     ),
     "CREATE POLICY gc_supervise ON ticket_extensions FOR UPDATE TO gc_supervisor"
     " USING (ticket_id IN (SELECT id FROM tickets))",
@@ -283,33 +338,47 @@ def upgrade() -> None:
     )
     # The KPIs select by registration time and read each case's first handling.
     op.create_index("ix_tickets_registered_at", "tickets", ["registered_at"], unique=False)
-    op.create_index(
-        "ix_ticket_actions_loop_steps",
-        "ticket_actions",
-        ["ticket_id", "action", "at"],
-        unique=False,
-        postgresql_where=sa.text("action IN ('handle', 'send_back', 'dispatch', 'redispatch')"),
+    op.create_table(
+        "ticket_kpi_facts",
+        sa.Column("ticket_id", sa.BigInteger(), nullable=False),
+        sa.Column("first_dispatch_at", TZ, nullable=True),
+        sa.Column("first_handle_at", TZ, nullable=True),
+        sa.Column("first_send_back_at", TZ, nullable=True),
+        sa.Column("first_extension_at", TZ, nullable=True),
+        sa.ForeignKeyConstraint(
+            ["ticket_id"], ["tickets.id"], name=op.f("fk_ticket_kpi_facts_ticket_id_tickets")
+        ),
+        sa.PrimaryKeyConstraint("ticket_id", name=op.f("pk_ticket_kpi_facts")),
     )
+    op.execute(_BACKFILL_FACTS)
     for statement in _FUNCTIONS:
         op.execute(statement)
     for statement in _GRANTS:
         op.execute(statement)
-    for table in ("ticket_extensions", "ticket_feedback"):
+    for table in ("ticket_extensions", "ticket_feedback", "ticket_kpi_facts"):
         op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
     for statement in _POLICIES:
         op.execute(statement)
 
 
 def downgrade() -> None:
-    op.drop_index("ix_ticket_actions_loop_steps", table_name="ticket_actions")
     op.drop_index("ix_tickets_registered_at", table_name="tickets")
+    op.execute("DROP TRIGGER IF EXISTS gc_kpi_facts ON ticket_actions")
     op.execute("REVOKE UPDATE (deadline) ON tickets FROM gc_supervisor")
-    for table in ("loop_rules", "kpi_weights", "ticket_feedback", "ticket_extensions"):
+    for table in (
+        "ticket_kpi_facts",
+        "loop_rules",
+        "kpi_weights",
+        "ticket_feedback",
+        "ticket_extensions",
+    ):
         op.drop_table(table)
     for name in (
         "gc_extension_request",
         "gc_extension_trace",
         "gc_feedback_check",
         "gc_feedback_apply",
+        "gc_kpi_facts_from_trace",
+        "gc_kpi_facts_from_extension",
     ):
         op.execute(f"DROP FUNCTION IF EXISTS {name}()")
