@@ -228,7 +228,7 @@ class WindowSession:
         engine, now = self.engine, self.store.clock()
         self.runner.submit(
             "kpi-board",
-            lambda: load_report(engine, query.period, query.region, now),
+            lambda: load_report(engine, query.period, query.region, now, with_map=False),
             self.kpi_board.show_data,
             self.kpi_board.show_error,
         )

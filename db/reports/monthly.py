@@ -55,8 +55,14 @@ def ranked(rows: list[KpiRow]) -> list[KpiRow]:
 
 
 def load_report(
-    engine: Engine, period: Period, region: str | None = None, now: datetime | None = None
+    engine: Engine,
+    period: Period,
+    region: str | None = None,
+    now: datetime | None = None,
+    *,
+    with_map: bool = True,
 ) -> ReportData:
+    """The report's data; ``with_map=False`` leaves out the grid outlines (the board has none)."""
     clock = now or datetime.now(UTC)
     with engine.connect() as conn:
         place = find_region(conn, region) if region else None
@@ -66,16 +72,24 @@ def load_report(
         previous = compute_kpis(conn, period.previous(), region=region, now=clock)[0]
         ranking = compute_kpis(conn, period, region=region, by=by, now=clock)
         trend = kpi_trend(conn, period.cut(clock), days=30, region=region, now=clock)
-        grid_rows = (
-            ranking
-            if by == "grid"
-            else compute_kpis(conn, period, region=region, by="grid", now=clock)
-        )
-        scores = {r.code: r.score for r in grid_rows}
-        shapes = conn.execute(
-            text("SELECT code, name, boundary FROM grids WHERE code = ANY(:codes) ORDER BY code"),
-            {"codes": list(scores)},
-        ).all()
+        scores: dict[str, float | None] = {}
+        shapes: list[Any] = []
+        if with_map:
+            grid_rows = (
+                ranking
+                if by == "grid"
+                else compute_kpis(conn, period, region=region, by="grid", now=clock)
+            )
+            scores = {r.code: r.score for r in grid_rows}
+            shapes = list(
+                conn.execute(
+                    text(
+                        "SELECT code, name, boundary FROM grids WHERE code = ANY(:codes)"
+                        " ORDER BY code"
+                    ),
+                    {"codes": list(scores)},
+                )
+            )
     return ReportData(
         region=place,
         period=period,

@@ -33,10 +33,14 @@ def test_bulk_history_gives_the_board_its_figures(engine: Engine, tmp_path: Path
                 )
             ).all()
         )
+        days = conn.execute(
+            text("SELECT count(DISTINCT registered_at::date) FROM tickets WHERE code LIKE 'B%'")
+        ).scalar_one()
         late = conn.execute(
             text("SELECT count(*) FROM tickets WHERE code LIKE 'B%' AND handled_at > deadline")
         ).scalar_one()
     assert n == 3000 and steps["handle"] == steps["report"] == 3000
+    assert days > 300  # a year of cases, not one day
     assert 0 < steps["send_back"] < 200 and 0 < late < 600
     assert [line.split(":")[0].strip() for line in said] == [
         "cases",
