@@ -248,6 +248,7 @@ def measure(engine: Engine, samples: int, seed: int = 7) -> dict[str, Any]:
 def markdown_section(k: dict[str, Any]) -> str:
     q = k["kpi_query_ms"]
     verdict = "met" if q["p95"] <= k["target_p95_ms"] else "missed"
+    slow = k["slowest"]
     seeded = (
         f"written in {k['seed_s']:.0f} s"
         if k.get("seed_s") is not None
@@ -267,6 +268,13 @@ the period before, the ranking of the level below and the 30-day trend
 | board answer (`kpi_query_ms`), p50 / p95 / max | {q["p50"]} / {q["p95"]} / {q["max"]} ms |
 | samples | {k["samples"]} |
 | target p95 | ≤ {k["target_p95_ms"]:g} ms ({verdict}) |
+| slowest question | {slow["region"]}, {slow["from"][:10]} – {slow["to"][:10]}: {slow["ms"]} ms |
+| machine load (1-minute average) when measured | {k["load_average_1m"]} on {os.cpu_count()} cores |
+
+Each figure query aggregates one row per case of the period (a month of the district is
+about 83,000) joined to `ticket_kpi_facts`; the board asks four of them (the period, the
+period before, the ranking, the trend). Meeting the target would need per-day, per-grid
+counts kept by triggers, so that a month is a sum of a few thousand rows.
 
 Measured {k["measured_at"]}.
 {END}

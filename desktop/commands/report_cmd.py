@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -62,10 +63,15 @@ def run(args: argparse.Namespace) -> int:
     from gridcommand.desktop.commands.snapshot_cmd import headless_environment
 
     headless_environment()
-    from gridcommand.desktop.app import create_application
+    from PySide6.QtWidgets import QApplication
+
+    from gridcommand.desktop.app import load_bundled_fonts
     from gridcommand.desktop.report import write_pdf
 
-    create_application()
+    # Qt paints the PDF; the report's labels are in both languages, so no translator.
+    if QApplication.instance() is None:
+        app = QApplication(sys.argv[:1])  # noqa: F841 (kept alive while painting)
+    load_bundled_fonts()
     write_pdf(data, out)
     print(f"Wrote {out}.")
     return 0
