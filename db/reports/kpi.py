@@ -153,11 +153,13 @@ _TICKET_PLACE = (
     " LEFT JOIN regions c ON c.code = g.community_code"
     " LEFT JOIN regions s ON s.code = c.parent_code"
 )
+# A street's, community's or grid's cases are found through their grids' codes (resolved
+# first), so the index on (grid_code, registered_at) reads only that region's cases.
 _IN_REGION = {
     None: "true",
     "district": "(s.parent_code = :region OR t.grid_code IS NULL)",
-    "street": "s.code = :region",
-    "community": "c.code = :region",
+    "street": "t.grid_code = ANY(:region_grids)",
+    "community": "t.grid_code = ANY(:region_grids)",
     "grid": "t.grid_code = :region",
 }
 _TICKET_UNIT = {
@@ -312,6 +314,20 @@ def set_weight(engine: Engine, component: str, weight: float) -> None:
         )
 
 
+def _region_grids(conn: Connection, level: str | None, region: str | None) -> list[str]:
+    if level not in ("street", "community"):
+        return []
+    return list(
+        conn.execute(
+            text(
+                "SELECT g.code FROM grids g JOIN regions c ON c.code = g.community_code"
+                f" LEFT JOIN regions s ON s.code = c.parent_code WHERE {_LIST_IN_REGION[level]}"
+            ),
+            {"region": region},
+        ).scalars()
+    )
+
+
 def composite_score(
     components: Mapping[str, float | None], weights: Mapping[str, float]
 ) -> float | None:
@@ -352,6 +368,7 @@ def compute_kpis(
             "end": period.end,
             "cut": period.cut(clock),
             "region": region,
+            "region_grids": _region_grids(conn, level, region),
         }
         sql = {"unit": _TICKET_UNIT[by], "place": _TICKET_PLACE, "region": _IN_REGION[level]}
         figures = {r.unit: r for r in conn.execute(text(_FIGURES.format(**sql)), params)}
@@ -521,6 +538,7 @@ def kpi_trend(
             "end": period.end,
             "cut": period.cut(clock),
             "region": region,
+            "region_grids": _region_grids(conn, level, region),
         }
         rows = {r.unit: r for r in conn.execute(text(_FIGURES.format(**sql)), params)}
     points = []

@@ -243,6 +243,7 @@ class Ticket(Base):
         Index("ix_tickets_grid_reported", "grid_code", "reported_at"),
         Index("ix_tickets_reported_at", "reported_at"),
         Index("ix_tickets_registered_at", "registered_at"),
+        Index("ix_tickets_grid_registered", "grid_code", "registered_at"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)

@@ -280,14 +280,21 @@ def test_a_region_is_its_own_tickets_only(
     engine, url, facts = scenario
     first, last = _periods()["current"]
     with engine.connect() as conn:
-        street = conn.execute(
+        community, street = conn.execute(
             text(
-                "SELECT c.parent_code FROM grids g JOIN regions c ON c.code = g.community_code"
-                " WHERE g.code = :g"
+                "SELECT c.code, c.parent_code FROM grids g JOIN regions c"
+                " ON c.code = g.community_code WHERE g.code = :g"
             ),
             {"g": facts["grid"]},
-        ).scalar_one()
-    for region, by in ((street, None), (facts["grid"], None), (street, "grid")):
+        ).one()
+    cases = (
+        (street, None),
+        (community, None),
+        (facts["grid"], None),
+        (street, "grid"),
+        (community, "worker"),
+    )
+    for region, by in cases:
         args = ["--from", first.isoformat(), "--to", last.isoformat(), "--region", region]
         got = {r["code"]: r for r in _cli(url, capsys, *args, *(["--by", by] if by else []))}
         want = _expected(engine, first, last, datetime.now(UTC), region, by)

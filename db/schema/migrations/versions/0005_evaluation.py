@@ -338,6 +338,9 @@ def upgrade() -> None:
     )
     # The KPIs select by registration time and read each case's first handling.
     op.create_index("ix_tickets_registered_at", "tickets", ["registered_at"], unique=False)
+    op.create_index(
+        "ix_tickets_grid_registered", "tickets", ["grid_code", "registered_at"], unique=False
+    )
     op.create_table(
         "ticket_kpi_facts",
         sa.Column("ticket_id", sa.BigInteger(), nullable=False),
@@ -362,6 +365,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_tickets_grid_registered", table_name="tickets")
     op.drop_index("ix_tickets_registered_at", table_name="tickets")
     op.execute("DROP TRIGGER IF EXISTS gc_kpi_facts ON ticket_actions")
     op.execute("REVOKE UPDATE (deadline) ON tickets FROM gc_supervisor")
