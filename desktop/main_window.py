@@ -37,6 +37,7 @@ DOCK_AREAS = {
     "quality": Qt.DockWidgetArea.BottomDockWidgetArea,
     "detail": Qt.DockWidgetArea.RightDockWidgetArea,
     "grid": Qt.DockWidgetArea.LeftDockWidgetArea,
+    "kpi": Qt.DockWidgetArea.BottomDockWidgetArea,
 }
 
 
@@ -83,6 +84,7 @@ class MainWindow(QMainWindow):
             "quality": self.tr("Data quality"),
             "detail": self.tr("Ticket detail"),
             "grid": self.tr("Grid drill-down"),
+            "kpi": self.tr("Evaluation (KPI)"),
         }
         for name, title in titles.items():
             dock = QDockWidget(title, self)
@@ -94,6 +96,7 @@ class MainWindow(QMainWindow):
             self.addDockWidget(DOCK_AREAS[name], dock)
             self.docks[name] = dock
         self.tabifyDockWidget(self.docks["charts"], self.docks["quality"])
+        self.tabifyDockWidget(self.docks["charts"], self.docks["kpi"])
         self.tabifyDockWidget(self.docks["workers"], self.docks["grid"])
         self.docks["charts"].raise_()
         self.docks["workers"].raise_()

@@ -24,6 +24,7 @@ from gridcommand.db.live.figures import figures_from
 from gridcommand.db.live.reference import load_reference
 from gridcommand.db.live.store import Delta, StateStore, count_workers, time_state
 from gridcommand.db.reports.grid_report import load_grid_report
+from gridcommand.db.reports.monthly import load_report
 from gridcommand.db.reports.ticket_detail import TicketDetail, load_ticket_detail
 from gridcommand.desktop.alarm import Alarm
 from gridcommand.desktop.background import BackgroundRunner
@@ -39,6 +40,7 @@ from gridcommand.maps.panel import MapPanel
 from gridcommand.resources.vocabulary import action_name, ticket_status_name
 from gridcommand.widgets.charts import ChartsPanel
 from gridcommand.widgets.grid_drilldown import GridDrilldown
+from gridcommand.widgets.kpi_board import BoardQuery, KpiBoard
 from gridcommand.widgets.quality_panel import QualityPanel
 from gridcommand.widgets.queue_filter_bar import QueueFilterBar
 from gridcommand.widgets.queues import QueuePanel
@@ -127,6 +129,7 @@ class WindowSession:
         self.charts = ChartsPanel()
         self.quality = QualityPanel()
         self.drilldown = GridDrilldown()
+        self.kpi_board = KpiBoard(store.clock)
         self.alarm = Alarm(window)
         self.fanout = DeltaFanout(store, self.queues, self.workers, self.quality, self.alarm)
         self.actions = TicketActions(
@@ -168,6 +171,8 @@ class WindowSession:
         window.set_panel("charts", self.charts)
         window.set_panel("quality", self.quality)
         window.set_panel("grid", self.drilldown)
+        window.set_panel("kpi", self.kpi_board)
+        self.kpi_board.query_requested.connect(self.load_kpis)
 
         self.queues.ticket_selected.connect(self.show_detail)
         self.drilldown.case_activated.connect(self._on_drilldown_case)
@@ -281,6 +286,7 @@ class WindowSession:
         self._chart_timer.start()
         self.categories.start()
         self.overdue.start()
+        self.kpi_board.refresh()
         return self
 
     def stop(self) -> None:
@@ -334,6 +340,16 @@ class WindowSession:
         if self.map is not None:
             self.map.show_district()
         self.window.docks["grid"].hide()
+
+    def load_kpis(self, query: BoardQuery) -> None:
+        """The board's figures, computed by the database off the GUI thread."""
+        engine, now = self.engine, self.store.clock()
+        self.runner.submit(
+            "kpi-board",
+            lambda: load_report(engine, query.period, query.region, now, with_map=False),
+            self.kpi_board.show_data,
+            self.kpi_board.show_error,
+        )
 
     def refresh_charts(self) -> None:
         # A snapshot here, the counting off the GUI thread: a city's cases took a

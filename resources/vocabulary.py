@@ -89,6 +89,11 @@ ACTIONS: dict[str, object] = {
     "reopen": QT_TRANSLATE_NOOP("Vocabulary", "Reopened"),
     "return": QT_TRANSLATE_NOOP("Vocabulary", "Handed back by the field"),
     "recategorize": QT_TRANSLATE_NOOP("Vocabulary", "Category changed"),
+    "prioritise": QT_TRANSLATE_NOOP("Vocabulary", "Re-prioritised"),
+    "request_extension": QT_TRANSLATE_NOOP("Vocabulary", "Extension asked"),
+    "approve_extension": QT_TRANSLATE_NOOP("Vocabulary", "Extension approved"),
+    "refuse_extension": QT_TRANSLATE_NOOP("Vocabulary", "Extension refused"),
+    "feedback": QT_TRANSLATE_NOOP("Vocabulary", "Call-back"),
 }
 
 #: The map's own words (legend headings and entries, tooltip keys), by page key.

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QTabWi
 
 from gridcommand.resources.palette import FLASH_OFF, FLASH_ON
 from gridcommand.widgets.record_table import RecordRole, RecordTableModel, SortRole
+from gridcommand.widgets.table_export import add_export_menu
 from gridcommand.widgets.ticket_columns import TicketLike, ticket_columns
 
 #: How often the countdowns follow the clock, and how fast emergencies flash.
@@ -239,6 +240,7 @@ class QueuePanel(QTabWidget):
             view.horizontalHeader().setStretchLastSection(True)
             view.selectionModel().currentRowChanged.connect(self._on_current_change)
             view.activated.connect(self._on_activated)
+            add_export_menu(view, queue.key)
             self.proxies[queue.key] = proxy
             self.views[queue.key] = view
             self.addTab(view, _tr(queue.title))

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from gridcommand.db.actions.caseloop import ROLE_ACTIONS, CaseAction, allowed_actions
+from gridcommand.db.actions.evaluation_steps import DECISIONS
 from gridcommand.db.reports.ticket_detail import TicketDetail, TraceStep
 from gridcommand.resources.palette import ALARM_TEXT
 from gridcommand.resources.vocabulary import (
@@ -57,6 +58,8 @@ BUTTONS: tuple[tuple[CaseAction, object], ...] = (
     (CaseAction.VERIFY, QT_TRANSLATE_NOOP("TicketDetail", "Verify (V)")),
     (CaseAction.CLOSE, QT_TRANSLATE_NOOP("TicketDetail", "Close (C)")),
     (CaseAction.SEND_BACK, QT_TRANSLATE_NOOP("TicketDetail", "Send back… (B)")),
+    (CaseAction.APPROVE_EXTENSION, QT_TRANSLATE_NOOP("TicketDetail", "Approve extension")),
+    (CaseAction.REFUSE_EXTENSION, QT_TRANSLATE_NOOP("TicketDetail", "Refuse extension…")),
 )
 
 
@@ -213,7 +216,13 @@ class TicketDetailPanel(QWidget):
         )
         v["priority"].setText(priority_name(f["priority"]))
         v["reported_at"].setText(_local(f["reported_at"]))
-        v["deadline"].setText(_local(f["deadline"]))
+        deadline = _local(f["deadline"])
+        if detail.extension is not None:  # 延期: what the assignee asked for, and why
+            asked = self.tr("extension asked → %1: %2")
+            deadline += " · " + asked.replace("%1", _local(detail.extension.new_deadline)).replace(
+                "%2", detail.extension.reason
+            )
+        v["deadline"].setText(deadline)
         v["assignee"].setText(f["assignee_worker_code"] or f["assignee_department"] or "—")
         worker = detail.worker
         if worker is None:
@@ -289,6 +298,8 @@ class TicketDetailPanel(QWidget):
     def _update_buttons(self) -> None:
         status = self.detail.fields["status"] if self.detail else ""
         allowed = allowed_actions(status, self.role) if self.detail else set()
+        if self.detail is None or self.detail.extension is None:
+            allowed -= set(DECISIONS)  # nothing asked, nothing to decide
         for name, button in self.buttons.items():
             button.setEnabled(name in allowed)
             button.setVisible(name in ROLE_ACTIONS.get(self.role, frozenset()))

@@ -36,6 +36,12 @@ class CaseAction(enum.StrEnum):
     VERIFY = "verify"
     CLOSE = "close"
     SEND_BACK = "send_back"
+    RECATEGORIZE = "recategorize"
+    REQUEST_EXTENSION = "request_extension"
+    APPROVE_EXTENSION = "approve_extension"
+    REFUSE_EXTENSION = "refuse_extension"
+    FEEDBACK = "feedback"
+    REOPEN = "reopen"
 
 
 class Role(enum.StrEnum):
@@ -50,6 +56,8 @@ class Role(enum.StrEnum):
 
 S = TicketStatus
 _OPEN = (S.REPORTED, S.REGISTERED, S.DISPATCHED, S.IN_PROGRESS)
+#: A case being worked on: what an extension (延期) may be asked for and decided on.
+_WORKED_ON = (S.DISPATCHED, S.IN_PROGRESS)
 _ANY = tuple(TicketStatus)
 _DESK = frozenset({Role.DISPATCHER, Role.SUPERVISOR})
 _SUPERVISOR = frozenset({Role.SUPERVISOR})
@@ -118,6 +126,41 @@ CASE_LOOP: dict[CaseAction, Step] = {
             "B",
             "sent back",
         ),
+        # 改类: the category, while the case is still the command centre's to route.
+        Step(CaseAction.RECATEGORIZE, _OPEN, None, _DESK, False, "", "re-categorised"),
+        # 延期: the assignee asks through the field contract; a supervisor decides.
+        Step(
+            CaseAction.REQUEST_EXTENSION,
+            _WORKED_ON,
+            None,
+            _FIELD,
+            True,
+            "",
+            "asked for an extension",
+        ),
+        Step(
+            CaseAction.APPROVE_EXTENSION,
+            _WORKED_ON,
+            None,
+            _SUPERVISOR,
+            False,
+            "",
+            "given an extension",
+        ),
+        Step(
+            CaseAction.REFUSE_EXTENSION,
+            _WORKED_ON,
+            None,
+            _SUPERVISOR,
+            True,
+            "",
+            "refused an extension",
+        ),
+        # 回访: the hotline's back end (a field login) calls back on a closed case; an
+        # unsatisfied result reopens it when loop_rules.reopen_on_unsatisfied is on. The
+        # rule acts as the login that wrote the call-back.
+        Step(CaseAction.FEEDBACK, (S.CLOSED,), None, _FIELD, False, "", "called back"),
+        Step(CaseAction.REOPEN, (S.CLOSED,), S.DISPATCHED, _FIELD, False, "", "reopened"),
     )
 }
 

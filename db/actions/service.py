@@ -26,6 +26,7 @@ from gridcommand.db.actions.core import (
     run,
     trace_of_this_transaction,
 )
+from gridcommand.db.actions.extensions import approve_extension, refuse_extension
 from gridcommand.db.actions.recategorize import recategorize
 from gridcommand.db.actions.types import (
     ActionRefused,
@@ -43,12 +44,14 @@ __all__ = [
     "StaleTicket",
     "TicketNotFound",
     "acknowledge",
+    "approve_extension",
     "close",
     "dispatch",
     "escalate",
     "perform",
     "recategorize",
     "redispatch",
+    "refuse_extension",
     "register",
     "reject",
     "send_back",
@@ -237,6 +240,9 @@ _BY_NAME: dict[CaseAction, Callable[..., ActionResult]] = {
     CaseAction.VERIFY: verify,
     CaseAction.CLOSE: close,
     CaseAction.SEND_BACK: send_back,
+    CaseAction.RECATEGORIZE: recategorize,
+    CaseAction.APPROVE_EXTENSION: approve_extension,
+    CaseAction.REFUSE_EXTENSION: refuse_extension,
 }
 
 

@@ -22,6 +22,7 @@ from sqlalchemy import Connection, Engine, func, insert, select, text
 
 from gridcommand.db.demo import names, tiling
 from gridcommand.db.demo.catalogue import CatalogueItem, write_catalogue
+from gridcommand.db.demo.evaluation import write_evaluation_history
 from gridcommand.db.demo.history import HistoryPlan, write_history
 from gridcommand.db.gis.geometry import random_point_in
 from gridcommand.db.schema.errors import UserFacingError
@@ -77,6 +78,7 @@ def seed_demo(
     # instead of under 1 ms; a replica's polling feed pays that several times a second).
     with engine.begin() as conn:
         conn.execute(text("ANALYZE"))
+        write_evaluation_history(conn, plan, rng)
     return SeedSummary(
         streets=layout.streets,
         communities=layout.communities,

@@ -26,10 +26,10 @@ from sqlalchemy.engine import Row
 from gridcommand.db.live.records import mask_phone
 from gridcommand.db.live.text import neutralise
 from gridcommand.db.reports.grid_cases import GridCase, listed, load_cases
+from gridcommand.db.reports.kpi import grid_score
 
 #: A patrolling worker sees about this far either side of the path.
 PATROL_SIGHT_M = 25.0
-SCORE_WEIGHTS = {"patrol": 0.4, "on_time": 0.4, "reporting": 0.2}
 _GEOD = Geod(ellps="WGS84")
 
 
@@ -132,13 +132,8 @@ def load_grid_report(
     on_time = sum(1 for c in closed if c.handled_at is not None and c.handled_at <= c.deadline)
     on_time_share = on_time / len(closed) if closed else None
     worker_reports = sum(1 for c in recent if c.source == "patrol")
-    reporting = min(1.0, worker_reports / max(days * 0.2, 1))
-    patrol_share = min(1.0, patrol_days / days)
-    score = 100 * (
-        SCORE_WEIGHTS["patrol"] * patrol_share
-        + SCORE_WEIGHTS["on_time"] * (on_time_share if on_time_share is not None else 1.0)
-        + SCORE_WEIGHTS["reporting"] * reporting
-    )
+    # The same score as the rankings and the worker's card (docs/kpi.md).
+    score = grid_score(engine, grid_code, clock, days).score or 0.0
     return GridReport(
         code=grid.code,
         name=neutralise(grid.name),

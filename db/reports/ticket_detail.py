@@ -51,6 +51,16 @@ class WorkerBrief:
 
 
 @dataclass(frozen=True, slots=True)
+class PendingExtension:
+    """An extension (延期) the assignee asked for, waiting for a supervisor."""
+
+    requested_by: str
+    requested_at: datetime
+    reason: str
+    new_deadline: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class TicketDetail:
     fields: dict[str, Any]
     category: str
@@ -60,6 +70,7 @@ class TicketDetail:
     trace: tuple[TraceStep, ...]
     worker: WorkerBrief | None
     worker_is_assignee: bool
+    extension: PendingExtension | None = None
 
 
 def _trace_text(step: Any) -> tuple[Any, ...]:
@@ -136,6 +147,13 @@ def load_ticket_detail(engine: Engine, ticket_id: int) -> TicketDetail:
             ),
             {"id": ticket_id},
         ).all()
+        pending = conn.execute(
+            text(
+                "SELECT requested_by, requested_at, reason, new_deadline FROM ticket_extensions"
+                " WHERE ticket_id = :id AND status = 'pending'"
+            ),
+            {"id": ticket_id},
+        ).one_or_none()
         worker_code = row["assignee_worker_code"]
         is_assignee = worker_code is not None
         if worker_code is None and row["grid_code"] is not None:
@@ -178,4 +196,5 @@ def load_ticket_detail(engine: Engine, ticket_id: int) -> TicketDetail:
         trace=tuple(TraceStep(*_trace_text(s)) for s in trace),
         worker=worker,
         worker_is_assignee=is_assignee,
+        extension=PendingExtension(*pending) if pending is not None else None,
     )

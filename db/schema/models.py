@@ -250,6 +250,8 @@ class Ticket(Base):
         ),
         Index("ix_tickets_grid_reported", "grid_code", "reported_at"),
         Index("ix_tickets_reported_at", "reported_at"),
+        Index("ix_tickets_registered_at", "registered_at"),
+        Index("ix_tickets_grid_registered", "grid_code", "registered_at"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
@@ -405,6 +407,105 @@ class ConsoleEvent(Base):
     at: Mapped[Timestamp] = mapped_column(server_default=func.now())
     until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     note: Mapped[str] = mapped_column(Text, server_default="")
+
+
+class ExtensionStatus(enum.StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REFUSED = "refused"
+
+
+class FeedbackResult(enum.StrEnum):
+    """The hotline's call-back (回访): 满意 / 基本满意 / 不满意."""
+
+    SATISFIED = "satisfied"
+    BASICALLY_SATISFIED = "basically_satisfied"
+    UNSATISFIED = "unsatisfied"
+
+
+class TicketExtension(Base):
+    """延期: the assignee asks for a later deadline; a supervisor decides (migration 0005)."""
+
+    __tablename__ = "ticket_extensions"
+    __table_args__ = (
+        CheckConstraint(f"status IN ({_in(ExtensionStatus)})", name="status"),
+        CheckConstraint("length(btrim(reason)) BETWEEN 1 AND 1000", name="reason"),
+        Index(
+            "uq_ticket_extensions_one_pending",
+            "ticket_id",
+            unique=True,
+            postgresql_where=text("status = 'pending'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    ticket_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("tickets.id"), index=True)
+    requested_by: Mapped[str] = mapped_column(String(100))
+    requested_at: Mapped[Timestamp] = mapped_column(server_default=func.now())
+    reason: Mapped[str] = mapped_column(Text)
+    old_deadline: Mapped[Timestamp | None]
+    new_deadline: Mapped[Timestamp]
+    status: Mapped[str] = mapped_column(String(16), server_default=ExtensionStatus.PENDING.value)
+    decided_by: Mapped[str | None] = mapped_column(String(100))
+    decided_at: Mapped[Timestamp | None]
+    decision_note: Mapped[str] = mapped_column(Text, server_default="")
+
+
+class TicketFeedback(Base):
+    """回访: a resident's verdict on one closure of a case (migration 0005)."""
+
+    __tablename__ = "ticket_feedback"
+    __table_args__ = (
+        CheckConstraint(f"result IN ({_in(FeedbackResult)})", name="result"),
+        UniqueConstraint("ticket_id", "ticket_closed_at", name="uq_ticket_feedback_ticket_closure"),
+        Index("ix_ticket_feedback_closed_at", "ticket_closed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    ticket_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("tickets.id"))
+    ticket_closed_at: Mapped[Timestamp | None]
+    result: Mapped[str] = mapped_column(String(24))
+    note: Mapped[str] = mapped_column(Text, server_default="")
+    caller: Mapped[str | None] = mapped_column(String(100))
+    recorded_at: Mapped[Timestamp] = mapped_column(server_default=func.now())
+
+
+class TicketKpiFacts(Base):
+    """A case's first dispatch, handling, send-back and approved extension (triggers, 0005)."""
+
+    __tablename__ = "ticket_kpi_facts"
+
+    ticket_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("tickets.id"), primary_key=True)
+    first_dispatch_at: Mapped[Timestamp | None]
+    first_handle_at: Mapped[Timestamp | None]
+    first_send_back_at: Mapped[Timestamp | None]
+    first_extension_at: Mapped[Timestamp | None]
+
+
+class KpiWeight(Base):
+    """One component of the composite score and its weight; a manager may change it."""
+
+    __tablename__ = "kpi_weights"
+    __table_args__ = (
+        CheckConstraint(
+            "component IN ('patrol', 'on_time', 'reporting', 'satisfaction')", name="component"
+        ),
+        CheckConstraint("weight >= 0 AND weight <= 100", name="weight"),
+    )
+
+    component: Mapped[str] = mapped_column(String(16), primary_key=True)
+    weight: Mapped[float] = mapped_column(Double)
+    updated_at: Mapped[Timestamp] = mapped_column(server_default=func.now())
+
+
+class LoopRule(Base):
+    """A switchable rule of the case loop (``reopen_on_unsatisfied``)."""
+
+    __tablename__ = "loop_rules"
+
+    name: Mapped[str] = mapped_column(String(48), primary_key=True)
+    enabled: Mapped[bool]
+    description: Mapped[str] = mapped_column(Text, server_default="")
 
 
 #: Tables whose changes are announced on :data:`CHANGE_CHANNEL` and carry a ``txid``.

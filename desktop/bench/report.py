@@ -91,13 +91,22 @@ def _profile(profile: Profile | None) -> dict[str, Any] | None:
 
 
 def write(out: Path, data: dict[str, Any]) -> tuple[Path, Path]:
+    from gridcommand.desktop.bench.kpi_bench import kept_section
+
     out.mkdir(parents=True, exist_ok=True)
     as_json = out / "benchmarks.json"
-    as_json.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     as_md = out / "BENCHMARKS.md"
-    # Sections other measurements wrote (the category model, the forecast) stay.
-    kept = kept_sections(as_md.read_text(encoding="utf-8")) if as_md.exists() else ""
-    as_md.write_text(markdown(data) + ("\n" + kept if kept else ""), encoding="utf-8")
+    # Sections other measurements wrote (the category model, the forecast) stay, and
+    # the KPI board's figures come from `bench --kpi`, a run of its own: keep them.
+    before = json.loads(as_json.read_text(encoding="utf-8")) if as_json.exists() else {}
+    if "kpi" in before:
+        data = {**data, "kpi": before["kpi"]}
+    as_json.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    old_md = as_md.read_text(encoding="utf-8") if as_md.exists() else ""
+    kept = kept_sections(old_md)
+    as_md.write_text(
+        markdown(data) + ("\n" + kept if kept else "") + kept_section(old_md), encoding="utf-8"
+    )
     return as_md, as_json
 
 

@@ -16,6 +16,8 @@ from gridcommand.desktop.commands import (
     forecast_cmd,
     import_cmd,
     logins_cmd,
+    kpi_cmd,
+    report_cmd,
     seed_cmd,
     simulate_cmd,
     snapshot_cmd,
@@ -32,4 +34,6 @@ COMMAND_MODULES: list[ModuleType] = [
     snapshot_cmd,
     bench_cmd,
     forecast_cmd,
+    kpi_cmd,
+    report_cmd,
 ]

@@ -237,6 +237,135 @@
     </message>
 </context>
 <context>
+    <name>KpiBoard</name>
+    <message>
+        <source>Score</source>
+        <extracomment>The figures, in the order of docs/kpi.md, with their export kinds.</extracomment>
+        <translation>综合得分</translation>
+    </message>
+    <message>
+        <source>Cases registered</source>
+        <translation>立案数</translation>
+    </message>
+    <message>
+        <source>Handled on time</source>
+        <translation>按期处置率</translation>
+    </message>
+    <message>
+        <source>Closed share</source>
+        <translation>结案率</translation>
+    </message>
+    <message>
+        <source>Closed on time</source>
+        <translation>按期结案率</translation>
+    </message>
+    <message>
+        <source>Rework</source>
+        <translation>返工率</translation>
+    </message>
+    <message>
+        <source>Extended</source>
+        <translation>延期率</translation>
+    </message>
+    <message>
+        <source>Overdue share</source>
+        <translation>超期率</translation>
+    </message>
+    <message>
+        <source>Mean handling (h)</source>
+        <translation>平均处置时长(小时)</translation>
+    </message>
+    <message>
+        <source>Satisfaction</source>
+        <translation>满意率</translation>
+    </message>
+    <message>
+        <source>Patrol share</source>
+        <translation>巡查率</translation>
+    </message>
+    <message>
+        <source>Reporting share</source>
+        <translation>上报率</translation>
+    </message>
+    <message>
+        <source>Streets</source>
+        <translation>街道</translation>
+    </message>
+    <message>
+        <source>Communities</source>
+        <translation>社区</translation>
+    </message>
+    <message>
+        <source>Grids</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <source>Workers</source>
+        <translation>网格员</translation>
+    </message>
+    <message>
+        <source>Unit</source>
+        <extracomment>Which units of a ranking can be drilled into.</extracomment>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Figure</source>
+        <translation>指标</translation>
+    </message>
+    <message>
+        <source>This period</source>
+        <translation>本期</translation>
+    </message>
+    <message>
+        <source>Previous</source>
+        <translation>上期</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>变化</translation>
+    </message>
+    <message>
+        <source>Whole district</source>
+        <translation>全区</translation>
+    </message>
+    <message>
+        <source>This week</source>
+        <translation>本周</translation>
+    </message>
+    <message>
+        <source>This month</source>
+        <translation>本月</translation>
+    </message>
+    <message>
+        <source>Custom</source>
+        <translation>自定义</translation>
+    </message>
+    <message>
+        <source>▲ Up</source>
+        <translation>▲ 上一级</translation>
+    </message>
+    <message>
+        <source>Period:</source>
+        <translation>统计期：</translation>
+    </message>
+    <message>
+        <source>Registered a day (last 30 days)</source>
+        <translation>每日立案数（近30天）</translation>
+    </message>
+    <message>
+        <source>Handled on time, % (last 30 days)</source>
+        <translation>按期处置率 %（近30天）</translation>
+    </message>
+    <message>
+        <source>Computing…</source>
+        <translation>计算中…</translation>
+    </message>
+    <message>
+        <source>Ranking: %1 (click to drill down)</source>
+        <translation>排名：%1（点击下钻）</translation>
+    </message>
+</context>
+<context>
     <name>LiveData</name>
     <message>
         <source>replica %1 s behind</source>
@@ -286,6 +415,10 @@
     <message>
         <source>Grid drill-down</source>
         <translation>网格详情</translation>
+    </message>
+    <message>
+        <source>Evaluation (KPI)</source>
+        <translation>综合评价</translation>
     </message>
     <message>
         <source>Nothing to show yet.</source>
@@ -626,6 +759,26 @@
     </message>
 </context>
 <context>
+    <name>TableExport</name>
+    <message>
+        <source>Export to XLSX…</source>
+        <extracomment>The exact value a cell is exported as, when a model knows better than its text. The kind of a column (``int``, ``rate``, …; see ``db/reports/export.py``), asked of the horizontal header with this role.</extracomment>
+        <translation>导出为 XLSX…</translation>
+    </message>
+    <message>
+        <source>Export to CSV…</source>
+        <translation>导出为 CSV…</translation>
+    </message>
+    <message>
+        <source>Export table</source>
+        <translation>导出表格</translation>
+    </message>
+    <message>
+        <source>Could not write {0}: {1}</source>
+        <translation>无法写入 {0}：{1}</translation>
+    </message>
+</context>
+<context>
     <name>TeamModel</name>
     <message>
         <source>Name</source>
@@ -770,6 +923,14 @@
         <translation>退回返工… (B)</translation>
     </message>
     <message>
+        <source>Approve extension</source>
+        <translation>批准延期</translation>
+    </message>
+    <message>
+        <source>Refuse extension…</source>
+        <translation>驳回延期…</translation>
+    </message>
+    <message>
         <source>field system</source>
         <extracomment>How many suggested categories the panel offers (keys K, then 1, 2, 3). Who wrote a trace row, besides the console's roles: the systems that write too.</extracomment>
         <translation>现场系统</translation>
@@ -877,6 +1038,10 @@
     <message>
         <source>full number: dispatchers and supervisors only</source>
         <translation>完整号码仅调度员和主管可见</translation>
+    </message>
+    <message>
+        <source>extension asked → %1: %2</source>
+        <translation>申请延期至 %1：%2</translation>
     </message>
     <message>
         <source>never</source>
@@ -1040,6 +1205,26 @@
     <message>
         <source>Category changed</source>
         <translation>已改类别</translation>
+    </message>
+    <message>
+        <source>Re-prioritised</source>
+        <translation>已调整优先级</translation>
+    </message>
+    <message>
+        <source>Extension asked</source>
+        <translation>申请延期</translation>
+    </message>
+    <message>
+        <source>Extension approved</source>
+        <translation>批准延期</translation>
+    </message>
+    <message>
+        <source>Extension refused</source>
+        <translation>驳回延期</translation>
+    </message>
+    <message>
+        <source>Call-back</source>
+        <translation>回访</translation>
     </message>
     <message>
         <source>Alerts</source>

@@ -19,7 +19,7 @@ def test_window_opens_with_its_docks_and_state(qtbot: QtBot, tmp_path: Path) -> 
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
-    assert set(window.docks) == {"queues", "workers", "charts", "quality", "detail", "grid"}
+    assert set(window.docks) == {"queues", "workers", "charts", "quality", "detail", "grid", "kpi"}
     assert window.banner.isVisible()
     window.set_connection_state("connected", "")
     assert not window.banner.isVisible()

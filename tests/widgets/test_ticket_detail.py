@@ -104,3 +104,40 @@ def test_case_loop_decides_the_buttons() -> None:
     assert allowed_actions("verified", "dispatcher") == {"acknowledge"}
     assert allowed_actions("reported", "viewer") == set()
     assert "close" in allowed_actions("verified", "supervisor")
+
+
+def test_a_pending_extension_is_shown_and_only_then_decided(qtbot: QtBot, engine: Engine) -> None:
+    tid = _ticket(engine)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "UPDATE tickets SET status = 'dispatched', assignee_worker_code = 'W1' WHERE id = :t"
+            ),
+            {"t": tid},
+        )
+    panel = TicketDetailPanel()
+    qtbot.addWidget(panel)
+    panel.set_role("supervisor")
+    panel.show_detail(load_ticket_detail(engine, tid))
+    assert not panel.action_enabled("approve_extension")  # nothing asked
+    with engine.begin() as conn:
+        conn.execute(text("SELECT set_config('gridcommand.actor', 'W1', true)"))
+        conn.execute(
+            text(
+                "INSERT INTO ticket_extensions (ticket_id, requested_by, reason, new_deadline)"
+                " SELECT id, 'W1', '<b>等待配件</b>', deadline + interval '1 day'"
+                " FROM tickets WHERE id = :t"
+            ),
+            {"t": tid},
+        )
+    detail = load_ticket_detail(engine, tid)
+    assert detail.extension is not None and detail.trace[-1].action == "request_extension"
+    panel.show_detail(detail)
+    assert "<b>等待配件</b>" in panel._values["deadline"].text()  # plain text, as written
+    assert panel.action_enabled("approve_extension") and panel.action_enabled("refuse_extension")
+    panel.set_role("dispatcher")
+    assert panel.buttons["approve_extension"].isHidden()  # not a dispatcher's decision
+    panel.set_role("supervisor")
+    with qtbot.waitSignal(panel.action_requested) as blocker:
+        panel.buttons["refuse_extension"].click()
+    assert blocker.args == ["refuse_extension", tid]

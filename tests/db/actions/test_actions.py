@@ -11,6 +11,7 @@ from sqlalchemy import Engine, text
 
 from gridcommand.db.actions import service as actions
 from gridcommand.db.actions.caseloop import ACTIONS, ROLE_ACTIONS, TARGET_STATUS, statuses_allowing
+from gridcommand.db.actions.evaluation_steps import DECISIONS
 from gridcommand.db.actions.service import (
     ActionRefused,
     Operator,
@@ -87,9 +88,23 @@ def _trace(engine: Engine, ticket_id: int) -> list[Any]:
 def _details(action: str, worker: str) -> dict[str, Any]:
     if action in ("dispatch", "redispatch"):
         return {"worker_code": worker}
-    if action in ("reject", "send_back"):
+    if action in ("reject", "send_back", "refuse_extension"):
         return {"reason": "照片与现场不符"}
     return {}
+
+
+def _ask_extension(engine: Engine, ticket_id: int) -> None:
+    """A pending extension, written as history is (the field's own checks are tested apart)."""
+    with engine.begin() as conn:
+        conn.execute(text("SET LOCAL gridcommand.bulk_load = 'on'"))
+        conn.execute(
+            text(
+                "INSERT INTO ticket_extensions (ticket_id, requested_by, reason, new_deadline)"
+                " SELECT id, 'W', '需要更换配件', deadline + interval '2 days' FROM tickets"
+                " WHERE id = :id"
+            ),
+            {"id": ticket_id},
+        )
 
 
 def test_dispatch_writes_the_trace_and_the_new_status(seeded: Engine) -> None:
@@ -132,6 +147,8 @@ def test_every_action_follows_the_case_loop(seeded: Engine) -> None:
         for action in ACTIONS:
             tid, version = _ticket(seeded, status.value)
             details = _details(action, worker)
+            if action in DECISIONS:
+                _ask_extension(seeded, tid)
             if status.value not in statuses_allowing(action):
                 with pytest.raises(ActionRefused, match=f"is {status.value}"):
                     perform(seeded, CHEN, action, tid, version, **details)

@@ -35,6 +35,8 @@ def test_the_document_has_examples_for_each_field_step() -> None:
         "SET status = 'handled'",
         "INSERT INTO ticket_photos",
         "'GCJ02'",
+        "INSERT INTO ticket_extensions",
+        "INSERT INTO ticket_feedback",
     ):
         assert needle in text
 
@@ -79,9 +81,19 @@ def test_examples_run_through_psql(seeded: str, demo_logins: str, tmp_path: Path
         ).fetchall()
         crs = conn.execute("SELECT crs FROM tickets WHERE source = 'wechat'").fetchall()
         photos = conn.execute("SELECT count(*) FROM ticket_photos").fetchone()
+        extension = conn.execute(
+            "SELECT status, old_deadline < new_deadline FROM ticket_extensions"
+        ).fetchall()
+        feedback = conn.execute(
+            "SELECT f.result, a.action, t.status FROM ticket_feedback f"
+            " JOIN tickets t ON t.id = f.ticket_id"
+            " JOIN ticket_actions a ON a.ticket_id = f.ticket_id AND a.actor = '12345-seat-07'"
+        ).fetchall()
     actions = [s[0] for s in steps]
     assert actions[-4:] == ["accept", "progress", "handle", "return"]
     assert {s[2] for s in steps[-4:]} == {"pad.demo"}  # the login, recorded by the database
     assert dispatched == [("officer.demo", "dispatcher", "officer.demo")]
+    assert extension == [("pending", True)]
+    assert feedback == [("basically_satisfied", "feedback", "closed")]
     assert ("GCJ02",) in crs
     assert photos is not None and photos[0] == 2

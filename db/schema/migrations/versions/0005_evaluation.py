@@ -1,0 +1,388 @@
+"""Evaluation (综合评价): extensions, residents' call-backs, score weights, loop rules.
+
+- ``ticket_extensions`` (延期): the assignee asks through the field contract for a new
+  deadline with a reason; a supervisor approves or refuses it through the service
+  layer, and an approval moves ``tickets.deadline``, so the deadline lights follow it.
+  Both steps are traced (``request_extension`` by a trigger here,
+  ``approve_extension`` / ``refuse_extension`` by the service layer).
+- ``ticket_feedback`` (回访): the hotline's back end records the result of its call-back
+  on a closed ticket. The closure it judged is recorded with it, so a reopened case's
+  result still belongs to that closure. When the rule ``reopen_on_unsatisfied`` of
+  ``loop_rules`` is on, an "unsatisfied" result sends the case back to its assignee
+  (trace ``reopen``).
+- ``kpi_weights``: the composite score's weights, which a manager may change.
+- ``ticket_kpi_facts``: each case's first dispatch, first handling, first send-back and
+  first approved extension, kept by triggers on the (append-only) trace and on the
+  extensions, so the KPIs aggregate one row per case instead of searching its trace.
+
+See ``docs/kpi.md`` and ``docs/field-contract.md``.
+
+Revision ID: 0005
+Revises: 0003
+Create Date: 2026-12-01 15:10:00
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0005"
+down_revision: str | None = "0003"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+OPS = "gc_viewer, gc_dispatcher, gc_supervisor, gc_manager"
+TZ = sa.DateTime(timezone=True)
+
+_FUNCTIONS = [
+    # The field asks; the database checks that the asker is the assignee, that the case
+    # is being worked on and that the new deadline is later, and remembers the old one.
+    """
+    CREATE FUNCTION gc_extension_request() RETURNS trigger LANGUAGE plpgsql AS $$
+    DECLARE
+        t record;
+    BEGIN
+        IF gc_bulk_load(TG_RELID) THEN
+            RETURN NEW;
+        END IF;
+        SELECT code, status, deadline, assignee_worker_code, assignee_department INTO t
+          FROM tickets WHERE id = NEW.ticket_id;
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'ticket % does not exist', NEW.ticket_id
+                USING ERRCODE = 'foreign_key_violation';
+        END IF;
+        IF t.status NOT IN ('dispatched', 'in_progress') THEN
+            RAISE EXCEPTION 'ticket % is %: only a case being worked on can be extended',
+                t.code, t.status USING ERRCODE = 'check_violation';
+        END IF;
+        IF NEW.requested_by IS DISTINCT FROM t.assignee_worker_code
+           AND NEW.requested_by IS DISTINCT FROM t.assignee_department THEN
+            RAISE EXCEPTION 'only the assignee of ticket % may ask for an extension', t.code
+                USING ERRCODE = 'check_violation';
+        END IF;
+        IF NEW.new_deadline <= t.deadline THEN
+            RAISE EXCEPTION 'the new deadline of ticket % must be later than %', t.code,
+                t.deadline USING ERRCODE = 'check_violation';
+        END IF;
+        NEW.status := 'pending';
+        NEW.old_deadline := t.deadline;
+        NEW.requested_at := now();
+        NEW.decided_by := NULL;
+        NEW.decided_at := NULL;
+        RETURN NEW;
+    END $$
+    """,
+    """
+    CREATE FUNCTION gc_extension_trace() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF gc_bulk_load(TG_RELID) THEN
+            RETURN NULL;
+        END IF;
+        INSERT INTO ticket_actions (ticket_id, action, from_status, to_status, actor,
+                                    actor_role, note)
+        SELECT NEW.ticket_id, 'request_extension', t.status, t.status,
+               coalesce(nullif(current_setting('gridcommand.actor', true), ''),
+                        NEW.requested_by),
+               coalesce(nullif(current_setting('gridcommand.actor_role', true), ''), 'field'),
+               '→ ' || to_char(NEW.new_deadline AT TIME ZONE 'Asia/Shanghai',
+                               'YYYY-MM-DD HH24:MI') || ': ' || NEW.reason
+          FROM tickets t WHERE t.id = NEW.ticket_id;
+        RETURN NULL;
+    END $$
+    """,
+    """
+    CREATE FUNCTION gc_feedback_check() RETURNS trigger LANGUAGE plpgsql AS $$
+    DECLARE
+        t record;
+    BEGIN
+        SELECT code, status, closed_at INTO t FROM tickets WHERE id = NEW.ticket_id;
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'ticket % does not exist', NEW.ticket_id
+                USING ERRCODE = 'foreign_key_violation';
+        END IF;
+        IF gc_bulk_load(TG_RELID) AND NEW.ticket_closed_at IS NOT NULL THEN
+            RETURN NEW;
+        END IF;
+        IF t.status <> 'closed' THEN
+            RAISE EXCEPTION 'ticket % is %: only a closed case is called back', t.code,
+                t.status USING ERRCODE = 'check_violation';
+        END IF;
+        NEW.ticket_closed_at := t.closed_at;
+        RETURN NEW;
+    END $$
+    """,
+    # Definer's rights: the hotline may not reopen a case itself, but the rule may.
+    """
+    CREATE FUNCTION gc_feedback_apply() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path FROM CURRENT AS $$
+    DECLARE
+        actor text := coalesce(nullif(current_setting('gridcommand.actor', true), ''),
+                               NEW.caller, session_user);
+        saved_action text := current_setting('gridcommand.action', true);
+        saved_note text := current_setting('gridcommand.note', true);
+    BEGIN
+        IF gc_bulk_load(TG_RELID) THEN
+            RETURN NULL;
+        END IF;
+        INSERT INTO ticket_actions (ticket_id, action, from_status, to_status, actor,
+                                    actor_role, note)
+        SELECT NEW.ticket_id, 'feedback', t.status, t.status, actor, 'hotline',
+               NEW.result || CASE WHEN NEW.note <> '' THEN ': ' || NEW.note ELSE '' END
+          FROM tickets t WHERE t.id = NEW.ticket_id;
+        IF NEW.result = 'unsatisfied' AND coalesce(
+            (SELECT enabled FROM loop_rules WHERE name = 'reopen_on_unsatisfied'), false) THEN
+            PERFORM set_config('gridcommand.action', 'reopen', true);
+            PERFORM set_config('gridcommand.actor', actor, true);
+            PERFORM set_config('gridcommand.note', 'unsatisfied call-back'
+                || CASE WHEN NEW.note <> '' THEN ': ' || NEW.note ELSE '' END, true);
+            UPDATE tickets
+               SET status = CASE WHEN assignee_worker_code IS NULL
+                                  AND assignee_department IS NULL
+                                 THEN 'reported' ELSE 'dispatched' END,
+                   accepted_at = NULL, handled_at = NULL, verified_at = NULL,
+                   closed_at = NULL
+             WHERE id = NEW.ticket_id AND status = 'closed';
+            PERFORM set_config('gridcommand.action', coalesce(saved_action, ''), true);
+            PERFORM set_config('gridcommand.note', coalesce(saved_note, ''), true);
+        END IF;
+        RETURN NULL;
+    END $$
+    """,
+    # Definer's rights: whoever writes the trace keeps the facts, without a grant on them.
+    # LEAST ignores NULLs, so each column keeps the earliest time it has seen.
+    """
+    CREATE FUNCTION gc_kpi_facts_from_trace() RETURNS trigger LANGUAGE plpgsql
+    SECURITY DEFINER SET search_path FROM CURRENT AS $$
+    BEGIN
+        IF NEW.action NOT IN ('dispatch', 'redispatch', 'handle', 'send_back') THEN
+            RETURN NULL;
+        END IF;
+        INSERT INTO ticket_kpi_facts AS f
+               (ticket_id, first_dispatch_at, first_handle_at, first_send_back_at)
+        VALUES (NEW.ticket_id,
+                CASE WHEN NEW.action IN ('dispatch', 'redispatch') THEN NEW.at END,
+                CASE WHEN NEW.action = 'handle' THEN NEW.at END,
+                CASE WHEN NEW.action = 'send_back' THEN NEW.at END)
+        ON CONFLICT (ticket_id) DO UPDATE SET
+            first_dispatch_at = least(f.first_dispatch_at, EXCLUDED.first_dispatch_at),
+            first_handle_at = least(f.first_handle_at, EXCLUDED.first_handle_at),
+            first_send_back_at = least(f.first_send_back_at, EXCLUDED.first_send_back_at);
+        RETURN NULL;
+    END $$
+    """,
+    """
+    CREATE FUNCTION gc_kpi_facts_from_extension() RETURNS trigger LANGUAGE plpgsql
+    SECURITY DEFINER SET search_path FROM CURRENT AS $$
+    BEGIN
+        IF NEW.status <> 'approved' OR NEW.decided_at IS NULL THEN
+            RETURN NULL;
+        END IF;
+        INSERT INTO ticket_kpi_facts AS f (ticket_id, first_extension_at)
+        VALUES (NEW.ticket_id, NEW.decided_at)
+        ON CONFLICT (ticket_id) DO UPDATE SET
+            first_extension_at = least(f.first_extension_at, EXCLUDED.first_extension_at);
+        RETURN NULL;
+    END $$
+    """,
+    "CREATE TRIGGER gc_kpi_facts AFTER INSERT ON ticket_actions"
+    " FOR EACH ROW EXECUTE FUNCTION gc_kpi_facts_from_trace()",
+    "CREATE TRIGGER gc_kpi_facts AFTER INSERT OR UPDATE OF status ON ticket_extensions"
+    " FOR EACH ROW EXECUTE FUNCTION gc_kpi_facts_from_extension()",
+    "CREATE TRIGGER gc_extension_request BEFORE INSERT ON ticket_extensions"
+    " FOR EACH ROW EXECUTE FUNCTION gc_extension_request()",
+    "CREATE TRIGGER gc_extension_trace AFTER INSERT ON ticket_extensions"
+    " FOR EACH ROW EXECUTE FUNCTION gc_extension_trace()",
+    "CREATE TRIGGER gc_feedback_check BEFORE INSERT ON ticket_feedback"
+    " FOR EACH ROW EXECUTE FUNCTION gc_feedback_check()",
+    "CREATE TRIGGER gc_feedback_apply AFTER INSERT ON ticket_feedback"
+    " FOR EACH ROW EXECUTE FUNCTION gc_feedback_apply()",
+]
+
+_BACKFILL_FACTS = """
+INSERT INTO ticket_kpi_facts (ticket_id, first_dispatch_at, first_handle_at, first_send_back_at)
+SELECT ticket_id,
+       min(at) FILTER (WHERE action IN ('dispatch', 'redispatch')),
+       min(at) FILTER (WHERE action = 'handle'),
+       min(at) FILTER (WHERE action = 'send_back')
+  FROM ticket_actions
+ WHERE action IN ('dispatch', 'redispatch', 'handle', 'send_back')
+ GROUP BY ticket_id
+"""
+
+_GRANTS = [
+    f"GRANT SELECT ON ticket_extensions, ticket_feedback, kpi_weights, loop_rules,"
+    f" ticket_kpi_facts TO {OPS}",
+    "GRANT UPDATE (status, decided_by, decided_at, decision_note) ON ticket_extensions"
+    " TO gc_supervisor",
+    "GRANT UPDATE (deadline) ON tickets TO gc_supervisor",
+    "GRANT UPDATE (weight, updated_at) ON kpi_weights TO gc_manager",
+    "GRANT UPDATE (enabled) ON loop_rules TO gc_manager",
+    "GRANT SELECT, INSERT ON ticket_extensions, ticket_feedback TO gc_field",
+    "GRANT SELECT ON loop_rules TO gc_field",
+    *(
+        f"""
+        DO $$
+        BEGIN
+            EXECUTE format('GRANT USAGE ON SEQUENCE %s TO gc_field',
+                           pg_catalog.pg_get_serial_sequence('{table}', 'id'));
+        END $$
+        """
+        for table in ("ticket_extensions", "ticket_feedback")
+    ),
+]
+
+_POLICIES = [
+    *(
+        f"CREATE POLICY gc_scope_read ON {table} FOR SELECT TO {OPS}"
+        " USING (ticket_id IN (SELECT id FROM tickets))"
+        for table in ("ticket_extensions", "ticket_feedback", "ticket_kpi_facts")
+    ),
+    "CREATE POLICY gc_supervise ON ticket_extensions FOR UPDATE TO gc_supervisor"
+    " USING (ticket_id IN (SELECT id FROM tickets))",
+    *(
+        f"CREATE POLICY gc_field ON {table} FOR ALL TO gc_field USING (true) WITH CHECK (true)"
+        for table in ("ticket_extensions", "ticket_feedback")
+    ),
+]
+
+
+def upgrade() -> None:
+    op.create_table(
+        "ticket_extensions",
+        sa.Column("id", sa.BigInteger(), autoincrement=True, nullable=False),
+        sa.Column("ticket_id", sa.BigInteger(), nullable=False),
+        sa.Column("requested_by", sa.String(length=100), nullable=False),
+        sa.Column("requested_at", TZ, server_default=sa.text("now()"), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column("old_deadline", TZ, nullable=True),
+        sa.Column("new_deadline", TZ, nullable=False),
+        sa.Column("status", sa.String(length=16), server_default="pending", nullable=False),
+        sa.Column("decided_by", sa.String(length=100), nullable=True),
+        sa.Column("decided_at", TZ, nullable=True),
+        sa.Column("decision_note", sa.Text(), server_default="", nullable=False),
+        sa.CheckConstraint(
+            "status IN ('pending', 'approved', 'refused')",
+            name=op.f("ck_ticket_extensions_status"),
+        ),
+        sa.CheckConstraint(
+            "length(btrim(reason)) BETWEEN 1 AND 1000", name=op.f("ck_ticket_extensions_reason")
+        ),
+        sa.ForeignKeyConstraint(
+            ["ticket_id"], ["tickets.id"], name=op.f("fk_ticket_extensions_ticket_id_tickets")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_ticket_extensions")),
+    )
+    op.create_index(
+        op.f("ix_ticket_extensions_ticket_id"), "ticket_extensions", ["ticket_id"], unique=False
+    )
+    op.create_index(
+        "uq_ticket_extensions_one_pending",
+        "ticket_extensions",
+        ["ticket_id"],
+        unique=True,
+        postgresql_where=sa.text("status = 'pending'"),
+    )
+    op.create_table(
+        "ticket_feedback",
+        sa.Column("id", sa.BigInteger(), autoincrement=True, nullable=False),
+        sa.Column("ticket_id", sa.BigInteger(), nullable=False),
+        sa.Column("ticket_closed_at", TZ, nullable=True),
+        sa.Column("result", sa.String(length=24), nullable=False),
+        sa.Column("note", sa.Text(), server_default="", nullable=False),
+        sa.Column("caller", sa.String(length=100), nullable=True),
+        sa.Column("recorded_at", TZ, server_default=sa.text("now()"), nullable=False),
+        sa.CheckConstraint(
+            "result IN ('satisfied', 'basically_satisfied', 'unsatisfied')",
+            name=op.f("ck_ticket_feedback_result"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["ticket_id"], ["tickets.id"], name=op.f("fk_ticket_feedback_ticket_id_tickets")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_ticket_feedback")),
+        sa.UniqueConstraint(
+            "ticket_id", "ticket_closed_at", name="uq_ticket_feedback_ticket_closure"
+        ),
+    )
+    op.create_index(
+        "ix_ticket_feedback_closed_at", "ticket_feedback", ["ticket_closed_at"], unique=False
+    )
+    op.create_table(
+        "kpi_weights",
+        sa.Column("component", sa.String(length=16), nullable=False),
+        sa.Column("weight", sa.Double(), nullable=False),
+        sa.Column("updated_at", TZ, server_default=sa.text("now()"), nullable=False),
+        sa.CheckConstraint(
+            "component IN ('patrol', 'on_time', 'reporting', 'satisfaction')",
+            name=op.f("ck_kpi_weights_component"),
+        ),
+        sa.CheckConstraint("weight >= 0 AND weight <= 100", name=op.f("ck_kpi_weights_weight")),
+        sa.PrimaryKeyConstraint("component", name=op.f("pk_kpi_weights")),
+    )
+    op.execute(
+        "INSERT INTO kpi_weights (component, weight) VALUES"
+        " ('patrol', 0.4), ('on_time', 0.4), ('reporting', 0.2), ('satisfaction', 0.2)"
+    )
+    op.create_table(
+        "loop_rules",
+        sa.Column("name", sa.String(length=48), nullable=False),
+        sa.Column("enabled", sa.Boolean(), nullable=False),
+        sa.Column("description", sa.Text(), server_default="", nullable=False),
+        sa.PrimaryKeyConstraint("name", name=op.f("pk_loop_rules")),
+    )
+    op.execute(
+        "INSERT INTO loop_rules (name, enabled, description) VALUES ('reopen_on_unsatisfied',"
+        " true, 'An unsatisfied call-back sends the closed case back to its assignee.')"
+    )
+    # The KPIs select by registration time and read each case's first handling.
+    op.create_index("ix_tickets_registered_at", "tickets", ["registered_at"], unique=False)
+    op.create_index(
+        "ix_tickets_grid_registered", "tickets", ["grid_code", "registered_at"], unique=False
+    )
+    op.create_table(
+        "ticket_kpi_facts",
+        sa.Column("ticket_id", sa.BigInteger(), nullable=False),
+        sa.Column("first_dispatch_at", TZ, nullable=True),
+        sa.Column("first_handle_at", TZ, nullable=True),
+        sa.Column("first_send_back_at", TZ, nullable=True),
+        sa.Column("first_extension_at", TZ, nullable=True),
+        sa.ForeignKeyConstraint(
+            ["ticket_id"], ["tickets.id"], name=op.f("fk_ticket_kpi_facts_ticket_id_tickets")
+        ),
+        sa.PrimaryKeyConstraint("ticket_id", name=op.f("pk_ticket_kpi_facts")),
+    )
+    op.execute(_BACKFILL_FACTS)
+    for statement in _FUNCTIONS:
+        op.execute(statement)
+    for statement in _GRANTS:
+        op.execute(statement)
+    for table in ("ticket_extensions", "ticket_feedback", "ticket_kpi_facts"):
+        op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
+    for statement in _POLICIES:
+        op.execute(statement)
+
+
+def downgrade() -> None:
+    op.drop_index("ix_tickets_grid_registered", table_name="tickets")
+    op.drop_index("ix_tickets_registered_at", table_name="tickets")
+    op.execute("DROP TRIGGER IF EXISTS gc_kpi_facts ON ticket_actions")
+    op.execute("REVOKE UPDATE (deadline) ON tickets FROM gc_supervisor")
+    for table in (
+        "ticket_kpi_facts",
+        "loop_rules",
+        "kpi_weights",
+        "ticket_feedback",
+        "ticket_extensions",
+    ):
+        op.drop_table(table)
+    for name in (
+        "gc_extension_request",
+        "gc_extension_trace",
+        "gc_feedback_check",
+        "gc_feedback_apply",
+        "gc_kpi_facts_from_trace",
+        "gc_kpi_facts_from_extension",
+    ):
+        op.execute(f"DROP FUNCTION IF EXISTS {name}()")

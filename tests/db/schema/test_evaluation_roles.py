@@ -1,0 +1,103 @@
+"""Extensions, call-backs and score weights under real logins granted the roles."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import ProgrammingError
+
+from gridcommand.db.actions import service as actions
+from gridcommand.db.actions.operator import current_operator
+from gridcommand.db.reports.kpi import set_weight
+from tests.db.schema import test_roles as roles
+from tests.db.schema.test_roles import COMMUNITY, STREET, Login
+
+# The real logins of the roles tests, and their seeded district.
+login = roles.login
+seeded = roles.seeded
+
+
+def _assigned(engine: Engine, status: str) -> tuple[int, str]:
+    with engine.begin() as conn:
+        worker, grid = conn.execute(
+            text(
+                "SELECT code, grid_code FROM workers WHERE grid_code IN"
+                " (SELECT code FROM grids WHERE community_code = :c) ORDER BY code LIMIT 1"
+            ),
+            {"c": COMMUNITY},
+        ).one()
+        tid = conn.execute(
+            text(
+                "INSERT INTO tickets (source, category_code, grid_code, lon, lat, status,"
+                " assignee_worker_code) VALUES ('hotline', (SELECT min(code) FROM categories),"
+                " :g, 113.38, 22.93, :s, :w) RETURNING id"
+            ),
+            {"g": grid, "s": status, "w": worker},
+        ).scalar_one()
+    return tid, worker
+
+
+def test_the_field_asks_and_a_supervisor_login_approves(seeded: Engine, login: Login) -> None:
+    tid, worker = _assigned(seeded, "in_progress")
+    _, field = login("gc_field", None)
+    with field.begin() as conn:
+        conn.execute(text("SELECT set_config('gridcommand.actor', :w, true)"), {"w": worker})
+        conn.execute(
+            text(
+                "INSERT INTO ticket_extensions (ticket_id, requested_by, reason, new_deadline)"
+                " SELECT id, :w, '等待配件', deadline + interval '1 day' FROM tickets WHERE id = :t"
+            ),
+            {"w": worker, "t": tid},
+        )
+    with pytest.raises(ProgrammingError, match="permission denied"), field.begin() as conn:
+        conn.execute(text("UPDATE ticket_extensions SET status = 'approved'"))
+    _, supervisor = login("gc_supervisor", STREET)
+    operator = current_operator(supervisor)
+    assert operator is not None
+    with supervisor.connect() as conn:
+        version = conn.execute(
+            text("SELECT version FROM tickets WHERE id = :t"), {"t": tid}
+        ).scalar_one()
+    actions.perform(supervisor, operator, "approve_extension", tid, version)
+    with seeded.connect() as conn:
+        moved = conn.execute(
+            text(
+                "SELECT t.deadline = e.new_deadline FROM tickets t JOIN ticket_extensions e"
+                " ON e.ticket_id = t.id WHERE t.id = :t AND e.status = 'approved'"
+            ),
+            {"t": tid},
+        ).scalar_one()
+    assert moved
+    _, dispatcher = login("gc_dispatcher", STREET)
+    with pytest.raises(ProgrammingError, match="permission denied"), dispatcher.begin() as conn:
+        conn.execute(text("UPDATE tickets SET deadline = now() WHERE id = :t"), {"t": tid})
+
+
+def test_the_hotline_calls_back_and_the_rule_reopens(seeded: Engine, login: Login) -> None:
+    tid, _ = _assigned(seeded, "closed")
+    _, field = login("gc_field", None)
+    with field.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO ticket_feedback (ticket_id, result, caller)"
+                " VALUES (:t, 'unsatisfied', '12345-seat-03')"
+            ),
+            {"t": tid},
+        )
+    with seeded.connect() as conn:
+        status = conn.execute(text("SELECT status FROM tickets WHERE id = :t"), {"t": tid})
+        assert status.scalar_one() == "dispatched"
+    with pytest.raises(ProgrammingError, match="permission denied"), field.begin() as conn:
+        conn.execute(text("UPDATE loop_rules SET enabled = false"))
+
+
+def test_only_a_manager_changes_the_weights(seeded: Engine, login: Login) -> None:
+    _, viewer = login("gc_viewer", STREET)
+    with pytest.raises(ProgrammingError, match="permission denied"):
+        set_weight(viewer, "patrol", 0.5)
+    _, manager = login("gc_manager", STREET)
+    with manager.begin() as conn:
+        conn.execute(text("UPDATE kpi_weights SET weight = 0.5 WHERE component = 'patrol'"))
+    with viewer.connect() as conn:
+        weight = conn.execute(text("SELECT weight FROM kpi_weights WHERE component = 'patrol'"))
+        assert weight.scalar_one() == 0.5
