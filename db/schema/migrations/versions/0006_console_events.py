@@ -5,8 +5,8 @@ dispatch: during the mute an emergency is only seen, not heard. So the mute is a
 row here (who, their role, when, until when), append-only like the ticket trace.
 Kept apart from ``ticket_actions``: it belongs to no ticket.
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-01 15:20:00
 """
 
@@ -17,8 +17,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0005"
-down_revision: str | None = "0004"
+revision: str = "0006"
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,12 +1,12 @@
 """Dispatchers and supervisors may correct a report's category.
 
-``category_code`` joins the columns the routing roles may update (0002 grants them
+``category_code`` joins the columns the routing roles may update (0004 grants them
 column by column). The trace row comes from the service layer
 (``gridcommand.db.actions.recategorize``), in the same transaction; the row policies
 of 0002 already keep each login to its own scope and to open cases.
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-12-01 15:30:00
 """
 
@@ -16,9 +16,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0004"
-# Written beside h11a's 0004 and h12's 0005: re-chained after them when merged.
-down_revision: str | None = "0003"
+revision: str = "0005"
+down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
