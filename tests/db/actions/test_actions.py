@@ -85,7 +85,9 @@ def _trace(engine: Engine, ticket_id: int) -> list[Any]:
         )
 
 
-def _details(action: str, worker: str) -> dict[str, Any]:
+def _details(action: str, worker: str, category: str = "") -> dict[str, Any]:
+    if action == "recategorize":  # _ticket files every ticket under the first item
+        return {"category_code": category}
     if action in ("dispatch", "redispatch"):
         return {"worker_code": worker}
     if action in ("reject", "send_back", "refuse_extension"):
@@ -141,12 +143,18 @@ def test_dispatch_to_a_department_straight_from_reported(seeded: Engine) -> None
         actions.dispatch(seeded, LI, tid, result.version)
 
 
+def _last_category(engine: Engine) -> str:
+    with engine.connect() as conn:
+        return str(conn.execute(text("SELECT max(code) FROM categories")).scalar_one())
+
+
 def test_every_action_follows_the_case_loop(seeded: Engine) -> None:
     worker = _worker_of(seeded, _grid_in(seeded, COMMUNITY))
+    category = _last_category(seeded)
     for status in TicketStatus:
         for action in ACTIONS:
             tid, version = _ticket(seeded, status.value)
-            details = _details(action, worker)
+            details = _details(action, worker, category)
             if action in DECISIONS:
                 _ask_extension(seeded, tid)
             if status.value not in statuses_allowing(action):
@@ -174,6 +182,7 @@ def test_every_action_follows_the_case_loop(seeded: Engine) -> None:
 def test_roles_decide_who_may_act(seeded: Engine) -> None:
     worker = _worker_of(seeded, _grid_in(seeded, COMMUNITY))
     statuses = {a: sorted(statuses_allowing(a))[0] for a in ACTIONS}
+    category = _last_category(seeded)
     for role in ("viewer", "manager", "dispatcher"):
         operator = Operator("x", "X", role, "district", DISTRICT_CODE)
         for action in ACTIONS:
@@ -181,7 +190,9 @@ def test_roles_decide_who_may_act(seeded: Engine) -> None:
                 continue
             tid, version = _ticket(seeded, statuses[action])
             with pytest.raises(ActionRefused, match=f"A {role} may not"):
-                perform(seeded, operator, action, tid, version, **_details(action, worker))
+                perform(
+                    seeded, operator, action, tid, version, **_details(action, worker, category)
+                )
             assert len(_trace(seeded, tid)) == 1
 
 

@@ -327,3 +327,31 @@ def test_a_dispatcher_login_may_correct_a_category_in_scope(seeded: Engine, logi
     # The grant is for category_code, not for every column.
     with pytest.raises(ProgrammingError, match="permission denied"), eng.begin() as conn:
         conn.execute(text("UPDATE tickets SET description = 'x' WHERE id = :id"), {"id": mine})
+    # The database traced it (0004's trigger, under the login) and stamped the version.
+    assert result.version == version + 1
+    with seeded.connect() as conn:
+        trace = conn.execute(
+            text(
+                "SELECT action, from_status = to_status, db_login, actor_verified, note"
+                " FROM ticket_actions WHERE ticket_id = :id ORDER BY id DESC LIMIT 1"
+            ),
+            {"id": mine},
+        ).one()
+    assert trace[:4] == ("recategorize", True, name, True)
+    assert "(0248)" in trace.note
+    # A category changed by hand under no step's name would go untraced: refused.
+    with pytest.raises(ProgrammingError, match="changes only by recategorize"):
+        with eng.begin() as conn:
+            conn.execute(
+                text("UPDATE tickets SET category_code = '0201' WHERE id = :id"), {"id": mine}
+            )
+    # Nor can an operator write the trace row himself.
+    with pytest.raises(ProgrammingError, match="permission denied"), eng.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO ticket_actions (ticket_id, action, from_status, to_status, actor,"
+                " actor_role) VALUES (:id, 'recategorize', 'reported', 'reported', :n,"
+                " 'dispatcher')"
+            ),
+            {"id": mine, "n": name},
+        )
