@@ -1,23 +1,33 @@
 """延期: a supervisor's decision on the extension an assignee asked for.
 
 The request arrives through the field contract (a ``ticket_extensions`` row, traced
-``request_extension`` by the database). Approving it moves ``tickets.deadline`` to
-the new deadline in the same transaction as the decision and its trace, so the
-deadline lights and the KPIs follow the approved deadline; refusing it keeps the
-deadline. Both go through :func:`~gridcommand.db.actions.core.run`, so the role, the
-scope, the case loop and the optimistic lock are checked as for every action.
+``request_extension`` by the database). The decision is an UPDATE of that row; no
+operator may write ``tickets.deadline``, so the database's trigger (migration 0007)
+moves the deadline on an approval, in the same transaction, and touches the ticket
+under the decision's name: 0004's guard checks it for the login's role, stamps the
+version and writes the trace. The role, the scope, the case loop and the optimistic
+lock are checked here first, as for every action.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, func, select, update
+from sqlalchemy import Connection, Engine, select, update
 
-from gridcommand.db.actions.core import Seen, run
+from gridcommand.db.actions.caseloop import PAST, CaseAction
+from gridcommand.db.actions.core import (
+    Seen,
+    check_role,
+    database_refusals,
+    name_the_writer,
+    read,
+    stale,
+    statuses_allowing,
+    trace_of_this_transaction,
+)
 from gridcommand.db.actions.types import ActionRefused, ActionResult, Operator
-from gridcommand.db.schema.models import ExtensionStatus, TicketExtension
+from gridcommand.db.schema.models import ExtensionStatus, Ticket, TicketExtension
 
 
 def _pending(conn: Connection, seen: Seen) -> Any:
@@ -33,36 +43,74 @@ def _pending(conn: Connection, seen: Seen) -> Any:
 
 
 def _decide(
-    conn: Connection, extension_id: int, status: str, operator: Operator, note: str
-) -> None:
-    conn.execute(
-        update(TicketExtension)
-        .where(TicketExtension.id == extension_id)
-        .values(status=status, decided_by=operator.actor, decided_at=func.now(), decision_note=note)
+    engine: Engine,
+    operator: Operator,
+    action: CaseAction,
+    ticket_id: int,
+    seen_version: int,
+    status: ExtensionStatus,
+    note: str,
+) -> ActionResult:
+    check_role(operator, action)
+    with database_refusals(), engine.begin() as conn:
+        seen = read(conn, ticket_id, operator)
+        if seen.version != seen_version:
+            raise stale(conn, ticket_id)
+        if seen.status not in statuses_allowing(action):
+            raise ActionRefused(
+                f"Ticket {seen.code} is {seen.status}: it cannot be {PAST[action]} now."
+            )
+        pending = _pending(conn, seen)
+        name_the_writer(conn, operator, action, note)
+        decided = conn.execute(
+            update(TicketExtension)
+            .where(
+                TicketExtension.id == pending.id,
+                TicketExtension.status == ExtensionStatus.PENDING.value,
+            )
+            .values(status=status.value, decision_note=note)
+            .returning(TicketExtension.id)
+        ).one_or_none()
+        row = conn.execute(
+            select(
+                Ticket.version,
+                Ticket.assignee_worker_code,
+                Ticket.assignee_department,
+                Ticket.priority,
+            ).where(Ticket.id == ticket_id)
+        ).one()
+        # The trigger's touch is the only change this transaction may make to the ticket.
+        if decided is None or row.version != seen_version + 1:
+            raise stale(conn, ticket_id)
+        trace_id, at = trace_of_this_transaction(conn, ticket_id)
+    return ActionResult(
+        ticket_id=ticket_id,
+        ticket_code=seen.code,
+        action=action,
+        from_status=seen.status,
+        to_status=seen.status,
+        version=row.version,
+        at=at,
+        trace_id=trace_id,
+        assignee_worker_code=row.assignee_worker_code,
+        assignee_department=row.assignee_department,
+        priority=row.priority,
     )
-
-
-def _when(moment: datetime) -> str:
-    return f"{moment.astimezone():%Y-%m-%d %H:%M}"
 
 
 def approve_extension(
     engine: Engine, operator: Operator, ticket_id: int, seen_version: int, note: str = ""
 ) -> ActionResult:
-    """Grant the pending extension: the ticket's deadline becomes the one asked for."""
-    asked: dict[str, Any] = {}
-
-    def plan(conn: Connection, seen: Seen) -> dict[str, Any]:
-        pending = _pending(conn, seen)
-        asked["deadline"] = pending.new_deadline
-        _decide(conn, pending.id, ExtensionStatus.APPROVED.value, operator, note.strip())
-        return {"deadline": pending.new_deadline}
-
-    def noted(seen: Seen) -> str:
-        text = f"→ {_when(asked['deadline'])}"
-        return text + (f": {note.strip()}" if note.strip() else "")
-
-    return run(engine, operator, "approve_extension", ticket_id, seen_version, noted, plan)
+    """Grant the pending extension: the database moves the deadline to the one asked for."""
+    return _decide(
+        engine,
+        operator,
+        CaseAction.APPROVE_EXTENSION,
+        ticket_id,
+        seen_version,
+        ExtensionStatus.APPROVED,
+        note.strip(),
+    )
 
 
 def refuse_extension(
@@ -72,10 +120,12 @@ def refuse_extension(
     text = reason.strip()
     if not text:
         raise ActionRefused("Say why the extension is refused: a reason is required.")
-
-    def plan(conn: Connection, seen: Seen) -> dict[str, Any]:
-        pending = _pending(conn, seen)
-        _decide(conn, pending.id, ExtensionStatus.REFUSED.value, operator, text)
-        return {}
-
-    return run(engine, operator, "refuse_extension", ticket_id, seen_version, text, plan)
+    return _decide(
+        engine,
+        operator,
+        CaseAction.REFUSE_EXTENSION,
+        ticket_id,
+        seen_version,
+        ExtensionStatus.REFUSED,
+        text,
+    )

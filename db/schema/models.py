@@ -424,7 +424,7 @@ class FeedbackResult(enum.StrEnum):
 
 
 class TicketExtension(Base):
-    """延期: the assignee asks for a later deadline; a supervisor decides (migration 0005)."""
+    """延期: the assignee asks for a later deadline; a supervisor decides (migration 0007)."""
 
     __tablename__ = "ticket_extensions"
     __table_args__ = (
@@ -452,7 +452,7 @@ class TicketExtension(Base):
 
 
 class TicketFeedback(Base):
-    """回访: a resident's verdict on one closure of a case (migration 0005)."""
+    """回访: a resident's verdict on one closure of a case (migration 0007)."""
 
     __tablename__ = "ticket_feedback"
     __table_args__ = (
@@ -471,7 +471,7 @@ class TicketFeedback(Base):
 
 
 class TicketKpiFacts(Base):
-    """A case's first dispatch, handling, send-back and approved extension (triggers, 0005)."""
+    """A case's first dispatch, handling, send-back and approved extension (triggers, 0007)."""
 
     __tablename__ = "ticket_kpi_facts"
 

@@ -55,6 +55,7 @@ def test_the_keys_and_reasons_come_from_the_table() -> None:
         "C": CaseAction.CLOSE,
         "B": CaseAction.SEND_BACK,
     }
-    assert {CaseAction.REJECT, CaseAction.SEND_BACK} == NEEDS_REASON
+    # A refused extension must say why too (issue 12).
+    assert {CaseAction.REJECT, CaseAction.SEND_BACK, CaseAction.REFUSE_EXTENSION} == NEEDS_REASON
     # The field's steps are not the console's: no operator is offered them.
     assert not allowed_actions("dispatched", "supervisor") & {"accept", "return", "handle"}

@@ -45,11 +45,12 @@ def test_the_document_has_examples_for_each_field_step() -> None:
 def demo_logins(seeded: str, db_url: URL) -> Iterator[str]:
     """The page's two logins, made as the page says; the field login's conninfo."""
     db = conninfo(db_url)
-    for login, role in (("pad.demo", "field"), ("officer.demo", "dispatcher")):
+    logins = (("pad.demo", "field"), ("officer.demo", "dispatcher"), ("chief.demo", "supervisor"))
+    for login, role in logins:
         argv = ["--db", db, "logins", "add", login, "--role", role, "--region", DISTRICT_CODE]
         assert cli.main(argv) == 0
     yield conninfo(db_url.set(username="pad.demo"))
-    for login in ("pad.demo", "officer.demo"):
+    for login, _ in logins:
         assert cli.main(["--db", db, "logins", "remove", login]) == 0
 
 
@@ -57,6 +58,7 @@ def test_the_page_names_the_logins_it_uses() -> None:
     text = DOC.read_text(encoding="utf-8")
     assert "gridcommand logins add pad.demo --role field --region 440113" in text
     assert "gridcommand logins add officer.demo --role dispatcher --region 440113" in text
+    assert "gridcommand logins add chief.demo --role supervisor --region 440113" in text
 
 
 @pytest.mark.skipif(shutil.which("psql") is None, reason="needs the psql client")
@@ -87,11 +89,13 @@ def test_examples_run_through_psql(seeded: str, demo_logins: str, tmp_path: Path
         feedback = conn.execute(
             "SELECT f.result, a.action, t.status FROM ticket_feedback f"
             " JOIN tickets t ON t.id = f.ticket_id"
-            " JOIN ticket_actions a ON a.ticket_id = f.ticket_id AND a.actor = '12345-seat-07'"
+            " JOIN ticket_actions a ON a.ticket_id = f.ticket_id AND a.action = 'feedback'"
+            " AND a.db_login = 'pad.demo' AND f.caller = '12345-seat-07'"
         ).fetchall()
     actions = [s[0] for s in steps]
-    assert actions[-4:] == ["accept", "progress", "handle", "return"]
-    assert {s[2] for s in steps[-4:]} == {"pad.demo"}  # the login, recorded by the database
+    # The extension is asked after the case was given back and dispatched again.
+    assert actions[-5:] == ["accept", "progress", "handle", "return", "request_extension"]
+    assert {s[2] for s in steps[-5:]} == {"pad.demo"}  # the login, recorded by the database
     assert dispatched == [("officer.demo", "dispatcher", "officer.demo")]
     assert extension == [("pending", True)]
     assert feedback == [("basically_satisfied", "feedback", "closed")]

@@ -10,21 +10,21 @@ from gridcommand.db.actions import service as actions
 from gridcommand.db.actions.operator import current_operator
 from gridcommand.db.reports.kpi import set_weight
 from tests.db.schema import test_roles as roles
-from tests.db.schema.test_roles import COMMUNITY, STREET, Login
+from tests.db.schema.test_roles import COMMUNITY, OTHER_COMMUNITY, STREET, Login
 
 # The real logins of the roles tests, and their seeded district.
 login = roles.login
 seeded = roles.seeded
 
 
-def _assigned(engine: Engine, status: str) -> tuple[int, str]:
+def _assigned(engine: Engine, status: str, community: str = COMMUNITY) -> tuple[int, str]:
     with engine.begin() as conn:
         worker, grid = conn.execute(
             text(
                 "SELECT code, grid_code FROM workers WHERE grid_code IN"
                 " (SELECT code FROM grids WHERE community_code = :c) ORDER BY code LIMIT 1"
             ),
-            {"c": COMMUNITY},
+            {"c": community},
         ).one()
         tid = conn.execute(
             text(
@@ -39,7 +39,17 @@ def _assigned(engine: Engine, status: str) -> tuple[int, str]:
 
 def test_the_field_asks_and_a_supervisor_login_approves(seeded: Engine, login: Login) -> None:
     tid, worker = _assigned(seeded, "in_progress")
-    _, field = login("gc_field", None)
+    # A field login serves the workers of its region (issue 11), and asks only for them.
+    _, field = login("gc_field", COMMUNITY)
+    theirs, their_worker = _assigned(seeded, "in_progress", OTHER_COMMUNITY)
+    with pytest.raises(ProgrammingError, match="does not serve"), field.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO ticket_extensions (ticket_id, requested_by, reason, new_deadline)"
+                " SELECT id, :w, '等待配件', deadline + interval '1 day' FROM tickets WHERE id = :t"
+            ),
+            {"w": their_worker, "t": theirs},
+        )
     with field.begin() as conn:
         conn.execute(text("SELECT set_config('gridcommand.actor', :w, true)"), {"w": worker})
         conn.execute(
@@ -51,6 +61,13 @@ def test_the_field_asks_and_a_supervisor_login_approves(seeded: Engine, login: L
         )
     with pytest.raises(ProgrammingError, match="permission denied"), field.begin() as conn:
         conn.execute(text("UPDATE ticket_extensions SET status = 'approved'"))
+    _, dispatcher = login("gc_dispatcher", STREET)
+    desk = current_operator(dispatcher)
+    assert desk is not None
+    # Deciding is a supervisor's step: a dispatcher's login may not write the decision.
+    with pytest.raises(ProgrammingError, match="permission denied"):
+        with dispatcher.begin() as conn:
+            conn.execute(text("UPDATE ticket_extensions SET status = 'approved'"))
     _, supervisor = login("gc_supervisor", STREET)
     operator = current_operator(supervisor)
     assert operator is not None
@@ -68,14 +85,32 @@ def test_the_field_asks_and_a_supervisor_login_approves(seeded: Engine, login: L
             {"t": tid},
         ).scalar_one()
     assert moved
-    _, dispatcher = login("gc_dispatcher", STREET)
+    with seeded.connect() as conn:
+        trace = conn.execute(
+            text(
+                "SELECT action, actor_role, db_login = :f OR db_login = :s FROM ticket_actions"
+                " WHERE ticket_id = :t AND action LIKE '%extension' ORDER BY id"
+            ),
+            {"t": tid, "f": field.url.username, "s": supervisor.url.username},
+        ).all()
+    assert trace == [
+        ("request_extension", "field", True),
+        ("approve_extension", "supervisor", True),
+    ]
     with pytest.raises(ProgrammingError, match="permission denied"), dispatcher.begin() as conn:
         conn.execute(text("UPDATE tickets SET deadline = now() WHERE id = :t"), {"t": tid})
 
 
 def test_the_hotline_calls_back_and_the_rule_reopens(seeded: Engine, login: Login) -> None:
-    tid, _ = _assigned(seeded, "closed")
-    _, field = login("gc_field", None)
+    tid, worker = _assigned(seeded, "closed")
+    # The hotline's back end is a field login: it calls back on the cases of its region.
+    hotline, field = login("gc_field", COMMUNITY)
+    theirs, _ = _assigned(seeded, "closed", OTHER_COMMUNITY)
+    with pytest.raises(ProgrammingError, match="outside the region"), field.begin() as conn:
+        conn.execute(
+            text("INSERT INTO ticket_feedback (ticket_id, result) VALUES (:t, 'satisfied')"),
+            {"t": theirs},
+        )
     with field.begin() as conn:
         conn.execute(
             text(
@@ -85,8 +120,27 @@ def test_the_hotline_calls_back_and_the_rule_reopens(seeded: Engine, login: Logi
             {"t": tid},
         )
     with seeded.connect() as conn:
-        status = conn.execute(text("SELECT status FROM tickets WHERE id = :t"), {"t": tid})
-        assert status.scalar_one() == "dispatched"
+        row = conn.execute(
+            text(
+                "SELECT status, assignee_worker_code, handled_at, closed_at FROM tickets"
+                " WHERE id = :t"
+            ),
+            {"t": tid},
+        ).one()
+        trace = conn.execute(
+            text(
+                "SELECT action, from_status, to_status, actor, db_login FROM ticket_actions"
+                " WHERE ticket_id = :t AND action IN ('feedback', 'reopen') ORDER BY id"
+            ),
+            {"t": tid},
+        ).all()
+    assert (row.status, row.assignee_worker_code) == ("dispatched", worker)
+    assert row.handled_at is None and row.closed_at is None  # the old steps no longer stand
+    # Written by the triggers, as the hotline's login (the seat is in the note).
+    assert trace == [
+        ("feedback", "closed", "closed", hotline, hotline),
+        ("reopen", "closed", "dispatched", hotline, hotline),
+    ]
     with pytest.raises(ProgrammingError, match="permission denied"), field.begin() as conn:
         conn.execute(text("UPDATE loop_rules SET enabled = false"))
 

@@ -15,6 +15,14 @@
   first approved extension, kept by triggers on the (append-only) trace and on the
   extensions, so the KPIs aggregate one row per case instead of searching its trace.
 
+Under 0004's rules: each step is a ``case_actions`` row (``caseloop.CASE_LOOP``), and
+every trace row is written by 0004's trace trigger when a step touches the ticket
+(``gc_case_step``), so the guard checks the login's role, stamps the version and
+records the login. Operators have no UPDATE on ``deadline``: a supervisor's decision
+on ``ticket_extensions`` moves it through a definer's trigger, which the guard checks
+as the supervisor's login. A field login asks only for workers it serves and calls
+back only on cases of its region; the reopening acts as that login.
+
 See ``docs/kpi.md`` and ``docs/field-contract.md``.
 
 Revision ID: 0007
@@ -24,10 +32,13 @@ Create Date: 2026-12-01 15:10:00
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+
+_V4 = importlib.import_module("gridcommand.db.schema.migrations.versions.0004_unforgeable_trace")
 
 revision: str = "0007"
 down_revision: str | None = "0006"
@@ -37,14 +48,99 @@ depends_on: str | Sequence[str] | None = None
 OPS = "gc_viewer, gc_dispatcher, gc_supervisor, gc_manager"
 TZ = sa.DateTime(timezone=True)
 
+_STEPS = (
+    ("request_extension", "{dispatched,in_progress}", None, "{field}", True, "asked for an extension"),
+    ("approve_extension", "{dispatched,in_progress}", None, "{supervisor}", False, "given an extension"),
+    ("refuse_extension", "{dispatched,in_progress}", None, "{supervisor}", True, "refused an extension"),
+    ("feedback", "{closed}", None, "{field}", False, "called back"),
+    ("reopen", "{closed}", "dispatched", "{field}", False, "reopened"),
+)
+
+
+def _guard(original: str) -> str:
+    """0004's guard, with the call-back's steps judged by region and a reopening's times."""
+    guard = original.replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION", 1)
+    served = (
+        "            IF acting = 'field' AND login_role = 'field' THEN\n"
+        "                IF OLD.assignee_worker_code IS NULL\n"
+    )
+    assert served in guard
+    guard = guard.replace(
+        served,
+        "            IF acting = 'field' AND login_role = 'field'"
+        " AND verb IN ('feedback', 'reopen') THEN\n"
+        "                IF NOT gc_ticket_in_region(OLD.id, session_user) THEN\n"
+        "                    RAISE EXCEPTION 'gridcommand: ticket % is outside the region of"
+        " login %', OLD.code, session_user USING ERRCODE = 'insufficient_privilege';\n"
+        "                END IF;\n"
+        "            ELSIF acting = 'field' AND login_role = 'field' THEN\n"
+        "                IF OLD.assignee_worker_code IS NULL\n",
+    )
+    dispatched = (
+        "                WHEN 'dispatched' THEN\n"
+        "                    IF NEW.dispatched_at IS NOT DISTINCT FROM OLD.dispatched_at\n"
+        "                        THEN NEW.dispatched_at := now(); END IF;\n"
+    )
+    assert dispatched in guard
+    return guard.replace(
+        dispatched,
+        dispatched
+        + "                    IF OLD.status = 'closed' THEN  -- reopened: the old steps no longer stand\n"
+        "                        NEW.accepted_at := NULL; NEW.handled_at := NULL;\n"
+        "                        NEW.verified_at := NULL; NEW.closed_at := NULL;\n"
+        "                    END IF;\n",
+    )
+
+
+_GUARD_V4 = next(f for f in _V4.FUNCTIONS if "gc_ticket_guard()" in f)
+
 _FUNCTIONS = [
+    """
+    CREATE FUNCTION gc_ticket_in_region(ticket bigint, login name) RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $$
+        SELECT EXISTS (SELECT 1 FROM tickets t WHERE t.id = ticket
+                         AND (t.grid_code = ANY (gc_grids_of(login))
+                              OR t.assignee_worker_code = ANY (gc_served(login))))
+    $$
+    """,
+    # A step that changes nothing but is traced: the ticket is touched under the step's
+    # name, so 0004's guard checks it for the login and its trace trigger writes the row.
+    """
+    CREATE FUNCTION gc_case_step(ticket bigint, verb text, actor text, note text,
+                                 new_status text DEFAULT NULL, new_deadline timestamptz DEFAULT NULL)
+    RETURNS void LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $$
+    DECLARE
+        saved_action text := current_setting('gridcommand.action', true);
+        saved_actor text := current_setting('gridcommand.actor', true);
+        saved_note text := current_setting('gridcommand.note', true);
+    BEGIN
+        PERFORM set_config('gridcommand.action', verb, true);
+        IF actor IS NOT NULL THEN  -- else the writer's own declared actor, if any
+            PERFORM set_config('gridcommand.actor', actor, true);
+        END IF;
+        PERFORM set_config('gridcommand.note', left(note, 2000), true);
+        UPDATE tickets SET status = coalesce(new_status, status),
+                           deadline = coalesce(new_deadline, deadline)
+         WHERE id = ticket;
+        PERFORM set_config('gridcommand.action', coalesce(saved_action, ''), true);
+        PERFORM set_config('gridcommand.actor', coalesce(saved_actor, ''), true);
+        PERFORM set_config('gridcommand.note', coalesce(saved_note, ''), true);
+    END $$
+    """,
+    _guard(_GUARD_V4),
     # The field asks; the database checks that the asker is the assignee, that the case
     # is being worked on and that the new deadline is later, and remembers the old one.
     """
-    CREATE FUNCTION gc_extension_request() RETURNS trigger LANGUAGE plpgsql AS $$
+    CREATE FUNCTION gc_extension_request() RETURNS trigger LANGUAGE plpgsql
+    SECURITY DEFINER SET search_path FROM CURRENT AS $$
     DECLARE
         t record;
     BEGIN
+        IF gc_login_role(session_user) = 'field'
+           AND NOT NEW.requested_by = ANY (gc_served(session_user)) THEN
+            RAISE EXCEPTION 'gridcommand: login % does not serve %', session_user,
+                NEW.requested_by USING ERRCODE = 'insufficient_privilege';
+        END IF;
         IF gc_bulk_load(TG_RELID) THEN
             RETURN NEW;
         END IF;
@@ -76,28 +172,72 @@ _FUNCTIONS = [
     END $$
     """,
     """
-    CREATE FUNCTION gc_extension_trace() RETURNS trigger LANGUAGE plpgsql AS $$
+    CREATE FUNCTION gc_extension_trace() RETURNS trigger LANGUAGE plpgsql
+    SECURITY DEFINER SET search_path FROM CURRENT AS $$
     BEGIN
         IF gc_bulk_load(TG_RELID) THEN
             RETURN NULL;
         END IF;
-        INSERT INTO ticket_actions (ticket_id, action, from_status, to_status, actor,
-                                    actor_role, note)
-        SELECT NEW.ticket_id, 'request_extension', t.status, t.status,
-               coalesce(nullif(current_setting('gridcommand.actor', true), ''),
-                        NEW.requested_by),
-               coalesce(nullif(current_setting('gridcommand.actor_role', true), ''), 'field'),
-               '→ ' || to_char(NEW.new_deadline AT TIME ZONE 'Asia/Shanghai',
-                               'YYYY-MM-DD HH24:MI') || ': ' || NEW.reason
-          FROM tickets t WHERE t.id = NEW.ticket_id;
+        PERFORM gc_case_step(NEW.ticket_id, 'request_extension', NEW.requested_by,
+            '→ ' || to_char(NEW.new_deadline AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI')
+            || ': ' || NEW.reason);
+        RETURN NULL;
+    END $$
+    """,
+    # A decision is taken once, on a pending request, and stamped by the database.
+    """
+    CREATE FUNCTION gc_extension_decide() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF gc_bulk_load(TG_RELID) THEN
+            RETURN NEW;
+        END IF;
+        IF OLD.status <> 'pending' OR NEW.status NOT IN ('approved', 'refused')
+           OR NEW.ticket_id <> OLD.ticket_id OR NEW.new_deadline <> OLD.new_deadline
+           OR NEW.requested_by <> OLD.requested_by THEN
+            RAISE EXCEPTION 'gridcommand: an extension is decided once, approved or refused'
+                USING ERRCODE = 'insufficient_privilege';
+        END IF;
+        NEW.decided_at := now();
+        NEW.decided_by := left(coalesce(nullif(current_setting('gridcommand.actor', true), ''),
+                                        session_user), 100);
+        RETURN NEW;
+    END $$
+    """,
+    # Definer's rights: the deadline moves although no operator may write it; 0004's
+    # guard checks the step for the deciding login (a supervisor) and traces it.
+    """
+    CREATE FUNCTION gc_extension_decided() RETURNS trigger LANGUAGE plpgsql
+    SECURITY DEFINER SET search_path FROM CURRENT AS $$
+    DECLARE
+        approved boolean := NEW.status = 'approved';
+    BEGIN
+        IF gc_bulk_load(TG_RELID) THEN
+            RETURN NULL;
+        END IF;
+        PERFORM gc_case_step(
+            NEW.ticket_id,
+            CASE WHEN approved THEN 'approve_extension' ELSE 'refuse_extension' END,
+            nullif(current_setting('gridcommand.actor', true), ''),
+            CASE WHEN approved THEN '→ ' || to_char(NEW.new_deadline AT TIME ZONE
+                 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI')
+                 || CASE WHEN NEW.decision_note <> '' THEN ': ' || NEW.decision_note ELSE '' END
+                 ELSE NEW.decision_note END,
+            NULL,
+            CASE WHEN approved THEN NEW.new_deadline END);
         RETURN NULL;
     END $$
     """,
     """
-    CREATE FUNCTION gc_feedback_check() RETURNS trigger LANGUAGE plpgsql AS $$
+    CREATE FUNCTION gc_feedback_check() RETURNS trigger LANGUAGE plpgsql
+    SECURITY DEFINER SET search_path FROM CURRENT AS $$
     DECLARE
         t record;
     BEGIN
+        IF gc_login_role(session_user) = 'field'
+           AND NOT gc_ticket_in_region(NEW.ticket_id, session_user) THEN
+            RAISE EXCEPTION 'gridcommand: ticket % is outside the region of login %',
+                NEW.ticket_id, session_user USING ERRCODE = 'insufficient_privilege';
+        END IF;
         SELECT code, status, closed_at INTO t FROM tickets WHERE id = NEW.ticket_id;
         IF NOT FOUND THEN
             RAISE EXCEPTION 'ticket % does not exist', NEW.ticket_id
@@ -119,34 +259,20 @@ _FUNCTIONS = [
     CREATE FUNCTION gc_feedback_apply() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
     SET search_path FROM CURRENT AS $$
     DECLARE
-        actor text := coalesce(nullif(current_setting('gridcommand.actor', true), ''),
-                               NEW.caller, session_user);
-        saved_action text := current_setting('gridcommand.action', true);
-        saved_note text := current_setting('gridcommand.note', true);
+        said text := CASE WHEN NEW.note <> '' THEN ': ' || NEW.note ELSE '' END;
+        caller text := CASE WHEN coalesce(NEW.caller, '') <> ''
+                            THEN ' (' || NEW.caller || ')' ELSE '' END;
     BEGIN
         IF gc_bulk_load(TG_RELID) THEN
             RETURN NULL;
         END IF;
-        INSERT INTO ticket_actions (ticket_id, action, from_status, to_status, actor,
-                                    actor_role, note)
-        SELECT NEW.ticket_id, 'feedback', t.status, t.status, actor, 'hotline',
-               NEW.result || CASE WHEN NEW.note <> '' THEN ': ' || NEW.note ELSE '' END
-          FROM tickets t WHERE t.id = NEW.ticket_id;
+        -- The hotline's seat is no worker a field login may name: the seat goes in the note.
+        PERFORM gc_case_step(NEW.ticket_id, 'feedback', NULL, NEW.result || caller || said);
         IF NEW.result = 'unsatisfied' AND coalesce(
             (SELECT enabled FROM loop_rules WHERE name = 'reopen_on_unsatisfied'), false) THEN
-            PERFORM set_config('gridcommand.action', 'reopen', true);
-            PERFORM set_config('gridcommand.actor', actor, true);
-            PERFORM set_config('gridcommand.note', 'unsatisfied call-back'
-                || CASE WHEN NEW.note <> '' THEN ': ' || NEW.note ELSE '' END, true);
-            UPDATE tickets
-               SET status = CASE WHEN assignee_worker_code IS NULL
-                                  AND assignee_department IS NULL
-                                 THEN 'reported' ELSE 'dispatched' END,
-                   accepted_at = NULL, handled_at = NULL, verified_at = NULL,
-                   closed_at = NULL
-             WHERE id = NEW.ticket_id AND status = 'closed';
-            PERFORM set_config('gridcommand.action', coalesce(saved_action, ''), true);
-            PERFORM set_config('gridcommand.note', coalesce(saved_note, ''), true);
+            PERFORM gc_case_step(NEW.ticket_id, 'reopen', NULL, 'unsatisfied call-back' || said,
+                                 'dispatched')
+              FROM tickets WHERE id = NEW.ticket_id AND status = 'closed';
         END IF;
         RETURN NULL;
     END $$
@@ -193,6 +319,10 @@ _FUNCTIONS = [
     " FOR EACH ROW EXECUTE FUNCTION gc_kpi_facts_from_extension()",
     "CREATE TRIGGER gc_extension_request BEFORE INSERT ON ticket_extensions"
     " FOR EACH ROW EXECUTE FUNCTION gc_extension_request()",
+    "CREATE TRIGGER gc_extension_decide BEFORE UPDATE ON ticket_extensions"
+    " FOR EACH ROW EXECUTE FUNCTION gc_extension_decide()",
+    "CREATE TRIGGER gc_extension_decided AFTER UPDATE OF status ON ticket_extensions"
+    " FOR EACH ROW EXECUTE FUNCTION gc_extension_decided()",
     "CREATE TRIGGER gc_extension_trace AFTER INSERT ON ticket_extensions"
     " FOR EACH ROW EXECUTE FUNCTION gc_extension_trace()",
     "CREATE TRIGGER gc_feedback_check BEFORE INSERT ON ticket_feedback"
@@ -215,9 +345,8 @@ SELECT ticket_id,
 _GRANTS = [
     f"GRANT SELECT ON ticket_extensions, ticket_feedback, kpi_weights, loop_rules,"
     f" ticket_kpi_facts TO {OPS}",
-    "GRANT UPDATE (status, decided_by, decided_at, decision_note) ON ticket_extensions"
-    " TO gc_supervisor",
-    "GRANT UPDATE (deadline) ON tickets TO gc_supervisor",
+    # The decision's time and name are stamped by the database; the deadline moves by trigger.
+    "GRANT UPDATE (status, decision_note) ON ticket_extensions TO gc_supervisor",
     "GRANT UPDATE (weight, updated_at) ON kpi_weights TO gc_manager",
     "GRANT UPDATE (enabled) ON loop_rules TO gc_manager",
     "GRANT SELECT, INSERT ON ticket_extensions, ticket_feedback TO gc_field",
@@ -242,8 +371,14 @@ _POLICIES = [
     ),
     "CREATE POLICY gc_supervise ON ticket_extensions FOR UPDATE TO gc_supervisor"
     " USING (ticket_id IN (SELECT id FROM tickets))",
+    # The triggers check what a field login writes; it reads what concerns its region.
     *(
-        f"CREATE POLICY gc_field ON {table} FOR ALL TO gc_field USING (true) WITH CHECK (true)"
+        f"CREATE POLICY gc_field_write ON {table} FOR INSERT TO gc_field WITH CHECK (true)"
+        for table in ("ticket_extensions", "ticket_feedback")
+    ),
+    *(
+        f"CREATE POLICY gc_field_read ON {table} FOR SELECT TO gc_field"
+        " USING (gc_ticket_in_region(ticket_id, session_user))"
         for table in ("ticket_extensions", "ticket_feedback")
     ),
 ]
@@ -354,6 +489,12 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("ticket_id", name=op.f("pk_ticket_kpi_facts")),
     )
     op.execute(_BACKFILL_FACTS)
+    for action, starts, target, roles, reason, past in _STEPS:
+        target_sql = f"'{target}'" if target else "NULL"
+        op.execute(
+            "INSERT INTO case_actions VALUES"
+            f" ('{action}', '{starts}', {target_sql}, '{roles}', {reason}, '', '{past}')"
+        )
     for statement in _FUNCTIONS:
         op.execute(statement)
     for statement in _GRANTS:
@@ -368,7 +509,9 @@ def downgrade() -> None:
     op.drop_index("ix_tickets_grid_registered", table_name="tickets")
     op.drop_index("ix_tickets_registered_at", table_name="tickets")
     op.execute("DROP TRIGGER IF EXISTS gc_kpi_facts ON ticket_actions")
-    op.execute("REVOKE UPDATE (deadline) ON tickets FROM gc_supervisor")
+    op.execute(_GUARD_V4.replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION", 1))
+    op.execute("DELETE FROM case_actions WHERE action = ANY (%s)" % (
+        "ARRAY[" + ", ".join(f"'{s[0]}'" for s in _STEPS) + "]"))
     for table in (
         "ticket_kpi_facts",
         "loop_rules",
@@ -384,5 +527,9 @@ def downgrade() -> None:
         "gc_feedback_apply",
         "gc_kpi_facts_from_trace",
         "gc_kpi_facts_from_extension",
+        "gc_extension_decide",
+        "gc_extension_decided",
     ):
         op.execute(f"DROP FUNCTION IF EXISTS {name}()")
+    op.execute("DROP FUNCTION IF EXISTS gc_case_step(bigint, text, text, text, text, timestamptz)")
+    op.execute("DROP FUNCTION IF EXISTS gc_ticket_in_region(bigint, name)")
