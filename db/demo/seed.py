@@ -73,12 +73,12 @@ def seed_demo(
         workers = _write_workers(conn, layout, rng, clock, report)
         plan = HistoryPlan(days=days, now=clock)
         tickets = write_history(conn, plan, layout.grids, workers, items, rng, report)
+        write_evaluation_history(conn, plan, rng)
     # Statistics now, not whenever autovacuum gets round to it: without them the change
     # feed's watermark queries scanned whole tables (a 1,000-grid city: 33 ms a catch-up
     # instead of under 1 ms; a replica's polling feed pays that several times a second).
     with engine.begin() as conn:
         conn.execute(text("ANALYZE"))
-        write_evaluation_history(conn, plan, rng)
     return SeedSummary(
         streets=layout.streets,
         communities=layout.communities,
