@@ -17,7 +17,7 @@ ROLE_DOCKS: dict[str, tuple[str, ...]] = {
     "viewer": ("charts",),
     "dispatcher": ("queues", "detail", "workers"),
     "supervisor": ("queues", "detail", "workers", "charts"),
-    "manager": ("charts", "grid", "detail"),
+    "manager": ("charts", "grid", "detail", "kpi"),
 }
 Area = Qt.DockWidgetArea
 #: Where each dock goes in a role's default layout.
@@ -32,6 +32,7 @@ DEFAULT_AREAS = {
     "quality": Area.BottomDockWidgetArea,
     "detail": Area.RightDockWidgetArea,
     "grid": Area.LeftDockWidgetArea,
+    "kpi": Area.BottomDockWidgetArea,
 }
 
 
@@ -46,6 +47,8 @@ def apply_role_default(window: QMainWindow, docks: dict[str, QDockWidget], role:
     # Docks that share an area and are both hidden by default stay tabbed behind
     # the shown ones, so turning one on does not squeeze the map further.
     window.tabifyDockWidget(docks["charts"], docks["quality"])
+    if "kpi" in docks:  # the evaluation board shares the charts' room
+        window.tabifyDockWidget(docks["charts"], docks["kpi"])
     if "grid" not in shown:
         window.tabifyDockWidget(docks["workers"], docks["grid"])
     for name in shown:
