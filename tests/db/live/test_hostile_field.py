@@ -26,6 +26,7 @@ from sqlalchemy.engine import URL
 
 from gridcommand.db.demo.seed import DISTRICT_CODE, seed_demo
 from gridcommand.db.live.store import StateStore
+from gridcommand.db.live.text import MARKER
 from gridcommand.desktop import cli
 from tests.conftest import conninfo
 from tests.db.live.feed_harness import FeedHarness
@@ -234,9 +235,10 @@ def test_a_hostile_field_system_leaves_every_row_exactly_once(
         "no location": "no_location",
         "fine": None,
     }
-    # Text is kept as written, plain: neither the script nor the override is altered here.
+    # Text is kept as written, plain: the script is not altered; the override becomes a
+    # visible marker where records are made (h11b's ``neutralise``, on main), in place.
     assert store.tickets[by_what["script"]].description.startswith("<script>")
-    assert BIDI in (store.tickets[by_what["bidi"]].reporter or "")
+    assert store.tickets[by_what["bidi"]].reporter == f"陈{MARKER}女士"
     fixes = {what: pid for pid, what in written.positions.items()}
     for what in ("null island, not the latest", "2099", "1970"):
         assert str(fixes[what]) in reasons, what
