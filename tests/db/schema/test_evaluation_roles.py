@@ -65,9 +65,8 @@ def test_the_field_asks_and_a_supervisor_login_approves(seeded: Engine, login: L
     desk = current_operator(dispatcher)
     assert desk is not None
     # Deciding is a supervisor's step: a dispatcher's login may not write the decision.
-    with pytest.raises(ProgrammingError, match="permission denied"):
-        with dispatcher.begin() as conn:
-            conn.execute(text("UPDATE ticket_extensions SET status = 'approved'"))
+    with pytest.raises(ProgrammingError, match="permission denied"), dispatcher.begin() as conn:
+        conn.execute(text("UPDATE ticket_extensions SET status = 'approved'"))
     _, supervisor = login("gc_supervisor", STREET)
     operator = current_operator(supervisor)
     assert operator is not None

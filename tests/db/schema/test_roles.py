@@ -340,11 +340,9 @@ def test_a_dispatcher_login_may_correct_a_category_in_scope(seeded: Engine, logi
     assert trace[:4] == ("recategorize", True, name, True)
     assert "(0248)" in trace.note
     # A category changed by hand under no step's name would go untraced: refused.
-    with pytest.raises(ProgrammingError, match="changes only by recategorize"):
-        with eng.begin() as conn:
-            conn.execute(
-                text("UPDATE tickets SET category_code = '0201' WHERE id = :id"), {"id": mine}
-            )
+    refused = pytest.raises(ProgrammingError, match="changes only by recategorize")
+    with refused, eng.begin() as conn:
+        conn.execute(text("UPDATE tickets SET category_code = '0201' WHERE id = :id"), {"id": mine})
     # Nor can an operator write the trace row himself.
     with pytest.raises(ProgrammingError, match="permission denied"), eng.begin() as conn:
         conn.execute(

@@ -48,10 +48,13 @@ depends_on: str | Sequence[str] | None = None
 OPS = "gc_viewer, gc_dispatcher, gc_supervisor, gc_manager"
 TZ = sa.DateTime(timezone=True)
 
+_WORKED_ON = "{dispatched,in_progress}"
+#: The evaluation's steps in ``case_actions`` (``caseloop.CASE_LOOP``, row for row):
+#: action, from statuses, target status, roles, reason needed, past tense.
 _STEPS = (
-    ("request_extension", "{dispatched,in_progress}", None, "{field}", True, "asked for an extension"),
-    ("approve_extension", "{dispatched,in_progress}", None, "{supervisor}", False, "given an extension"),
-    ("refuse_extension", "{dispatched,in_progress}", None, "{supervisor}", True, "refused an extension"),
+    ("request_extension", _WORKED_ON, None, "{field}", True, "asked for an extension"),
+    ("approve_extension", _WORKED_ON, None, "{supervisor}", False, "given an extension"),
+    ("refuse_extension", _WORKED_ON, None, "{supervisor}", True, "refused an extension"),
     ("feedback", "{closed}", None, "{field}", False, "called back"),
     ("reopen", "{closed}", "dispatched", "{field}", False, "reopened"),
 )
@@ -510,8 +513,8 @@ def downgrade() -> None:
     op.drop_index("ix_tickets_registered_at", table_name="tickets")
     op.execute("DROP TRIGGER IF EXISTS gc_kpi_facts ON ticket_actions")
     op.execute(_GUARD_V4.replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION", 1))
-    op.execute("DELETE FROM case_actions WHERE action = ANY (%s)" % (
-        "ARRAY[" + ", ".join(f"'{s[0]}'" for s in _STEPS) + "]"))
+    steps = ", ".join(f"'{s[0]}'" for s in _STEPS)
+    op.execute(f"DELETE FROM case_actions WHERE action IN ({steps})")
     for table in (
         "ticket_kpi_facts",
         "loop_rules",
