@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import ProgrammingError
 
 from gridcommand.db.actions import service as actions
 from gridcommand.db.actions.operator import current_operator
-from gridcommand.db.reports.kpi import set_weight
+from gridcommand.db.reports.kpi import Period, set_weight
+from gridcommand.db.reports.monthly import load_report
 from tests.db.schema import test_roles as roles
 from tests.db.schema.test_roles import COMMUNITY, OTHER_COMMUNITY, STREET, Login
 
@@ -154,3 +157,37 @@ def test_only_a_manager_changes_the_weights(seeded: Engine, login: Login) -> Non
     with viewer.connect() as conn:
         weight = conn.execute(text("SELECT weight FROM kpi_weights WHERE component = 'patrol'"))
         assert weight.scalar_one() == 0.5
+
+
+def test_a_viewer_reads_the_board_and_a_field_login_its_region(
+    seeded: Engine, login: Login
+) -> None:
+    # 0004 grants SELECT on tickets and workers column by column (phones masked): the
+    # board's questions and the evaluation's tables must need no column it withholds.
+    tid, worker = _assigned(seeded, "in_progress")
+    with seeded.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO ticket_extensions (ticket_id, requested_by, reason, new_deadline)"
+                " SELECT id, :w, '等待配件', deadline + interval '1 day' FROM tickets WHERE id = :t"
+            ),
+            {"w": worker, "t": tid},
+        )
+    _, viewer = login("gc_viewer", STREET)
+    today = date.today()
+    data = load_report(
+        viewer, Period.of_days(today - timedelta(days=30), today + timedelta(days=1))
+    )
+    assert data.summary.registered >= 1 and data.ranking
+    with viewer.connect() as conn:
+        for table in ("ticket_extensions", "ticket_feedback", "ticket_kpi_facts", "kpi_weights"):
+            conn.execute(text(f"SELECT * FROM {table}")).all()
+    _, field = login("gc_field", COMMUNITY)
+    _, elsewhere = login("gc_field", OTHER_COMMUNITY)
+    with field.connect() as conn:
+        mine = conn.execute(text("SELECT ticket_id FROM ticket_extensions")).scalars().all()
+        conn.execute(text("SELECT * FROM ticket_feedback")).all()
+        conn.execute(text("SELECT * FROM loop_rules")).all()
+    with elsewhere.connect() as conn:
+        theirs = conn.execute(text("SELECT ticket_id FROM ticket_extensions")).scalars().all()
+    assert tid in mine and tid not in theirs
