@@ -1,10 +1,10 @@
 """Evaluation (综合评价): extensions, residents' call-backs, score weights, loop rules.
 
 - ``ticket_extensions`` (延期): the assignee asks through the field contract for a new
-  deadline with a reason; a supervisor approves or refuses it through the service
-  layer, and an approval moves ``tickets.deadline``, so the deadline lights follow it.
-  Both steps are traced (``request_extension`` by a trigger here,
-  ``approve_extension`` / ``refuse_extension`` by the service layer).
+  deadline with a reason; a supervisor approves or refuses it (an UPDATE of the
+  request), and an approval moves ``tickets.deadline`` by trigger, so the deadline
+  lights follow it. Each step is traced by the database (``request_extension``,
+  ``approve_extension``, ``refuse_extension``).
 - ``ticket_feedback`` (回访): the hotline's back end records the result of its call-back
   on a closed ticket. The closure it judged is recorded with it, so a reopened case's
   result still belongs to that closure. When the rule ``reopen_on_unsatisfied`` of
