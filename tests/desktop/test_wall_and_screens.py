@@ -79,7 +79,8 @@ def test_wall_mode_is_full_screen_dark_and_large(
     [
         ("viewer", {"charts"}),
         ("dispatcher", {"queues", "detail", "workers"}),
-        ("manager", {"charts", "grid", "detail"}),
+        # The evaluation board (issue 12) is the managers' view: shown from the start.
+        ("manager", {"charts", "grid", "detail", "kpi"}),
     ],
 )
 def test_each_role_starts_from_its_own_layout(
