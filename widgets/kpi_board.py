@@ -79,6 +79,13 @@ def _tr(text: object) -> str:
     return QCoreApplication.translate("KpiBoard", str(text))
 
 
+def _points(delta: str) -> str:
+    """A rate's change in percentage points, in the console's language ("+4.2 pt")."""
+    if not delta.endswith(" pt"):
+        return delta
+    return QCoreApplication.translate("KpiBoard", "%1 pt").replace("%1", delta[: -len(" pt")])
+
+
 @dataclass(frozen=True, slots=True)
 class BoardQuery:
     period: Period
@@ -188,6 +195,7 @@ class ComparisonModel(QAbstractTableModel):
         column = index.column()
         now, before = getattr(self.now, key), getattr(self.before, key)
         delta_text, colour = change(key, now, before)
+        delta_text = _points(delta_text)
         if role == Qt.ItemDataRole.DisplayRole:
             return (_tr(label), shown(key, now), shown(key, before), delta_text)[column]
         if role == ExportRole:

@@ -69,6 +69,8 @@ SUGGESTIONS = 3
 TRACE_WRITERS = {
     "field": QT_TRANSLATE_NOOP("TicketDetail", "field system"),
     "system": QT_TRANSLATE_NOOP("TicketDetail", "system"),
+    # The tables' owner acting without a declared role (a seed, the administration).
+    "admin": QT_TRANSLATE_NOOP("TicketDetail", "administration"),
 }
 
 

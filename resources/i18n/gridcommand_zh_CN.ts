@@ -304,8 +304,12 @@
         <translation>网格员</translation>
     </message>
     <message>
-        <source>Unit</source>
+        <source>%1 pt</source>
         <extracomment>Which units of a ranking can be drilled into.</extracomment>
+        <translation>%1 个百分点</translation>
+    </message>
+    <message>
+        <source>Unit</source>
         <translation>名称</translation>
     </message>
     <message>
@@ -938,6 +942,10 @@
     <message>
         <source>system</source>
         <translation>系统</translation>
+    </message>
+    <message>
+        <source>administration</source>
+        <translation>系统管理</translation>
     </message>
     <message>
         <source>%1 (by its location)</source>
