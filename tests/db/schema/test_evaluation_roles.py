@@ -99,6 +99,15 @@ def test_the_field_asks_and_a_supervisor_login_approves(seeded: Engine, login: L
         ("request_extension", "field", True),
         ("approve_extension", "supervisor", True),
     ]
+    # The KPI facts follow the decision made by a real login (0007's trigger on the requests).
+    with seeded.connect() as conn:
+        extended = conn.execute(
+            text(
+                "SELECT first_extension_at IS NOT NULL FROM ticket_kpi_facts WHERE ticket_id = :t"
+            ),
+            {"t": tid},
+        ).scalar_one()
+    assert extended
     with pytest.raises(ProgrammingError, match="permission denied"), dispatcher.begin() as conn:
         conn.execute(text("UPDATE tickets SET deadline = now() WHERE id = :t"), {"t": tid})
 
