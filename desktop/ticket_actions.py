@@ -89,6 +89,9 @@ class TicketActions(QObject):
         #: The ticket the officer last chose (queue, map or E), known at once, before
         #: its detail has come back from the database: the keys act on this one.
         self.current_id: int | None = None
+        #: The version of that ticket when it was chosen: a key acts on what was seen,
+        #: and the service layer says who changed it meanwhile.
+        self.seen_version: int | None = None
         self._writes = itertools.count(1)
         self.ask_text: Callable[[str, str], str | None] = self._ask_text
         #: Clears whatever hides a ticket from the queues and selects it (the filter bar
@@ -132,7 +135,11 @@ class TicketActions(QObject):
 
     # -- requests --------------------------------------------------------------------
     def choose(self, ticket_id: int) -> None:
+        ticket = self._store.tickets.get(ticket_id)
+        self.seen_version = ticket.version if ticket is not None else None
         self.current_id = ticket_id
+        if self._queues.chosen_id != ticket_id:
+            self._queues.set_chosen(ticket_id)
 
     def request_for_current(self, action: str) -> None:
         ticket_id = self.current_id if self.current_id is not None else self._detail.ticket_id
@@ -140,6 +147,12 @@ class TicketActions(QObject):
             return
         ticket = self._store.tickets.get(ticket_id)
         if ticket is None:
+            return
+        seen = self.seen_version if ticket_id == self.current_id else None
+        if seen is not None and seen != ticket.version:
+            # Changed since the officer chose it: try it as seen, the refusal names who.
+            self.seen_version = ticket.version
+            self.request(action, ticket_id, seen)
             return
         # The keys obey the same rules as the buttons: case loop and role.
         if action not in allowed_actions(ticket.status, self.operator.role):
@@ -149,11 +162,12 @@ class TicketActions(QObject):
             return
         self.request(action, ticket_id)
 
-    def request(self, action: str, ticket_id: int) -> None:
+    def request(self, action: str, ticket_id: int, version: int | None = None) -> None:
         ticket = self._store.tickets.get(ticket_id)
         if ticket is None:
             self.action_failed.emit(self.tr("That ticket is no longer on the board."))
             return
+        version = ticket.version if version is None else version
         details: dict[str, Any] = {}
         if action in NEEDS_REASON:
             step = action_name(action)
@@ -165,9 +179,9 @@ class TicketActions(QObject):
                 return
             details["reason"] = reason
         if action in ("dispatch", "redispatch"):
-            self._open_dispatch(action, ticket_id, ticket.code, ticket.version)
+            self._open_dispatch(action, ticket_id, ticket.code, version)
             return
-        self._submit(action, ticket_id, ticket.version, details)
+        self._submit(action, ticket_id, version, details)
 
     def request_with(self, action: str, ticket_id: int, details: dict[str, Any]) -> None:
         """An action whose details the caller already knows (a suggested category)."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from typing import Protocol
 
 from PySide6.QtCore import (
@@ -211,6 +212,10 @@ class QueuePanel(QTabWidget):
     ) -> None:
         super().__init__(parent)
         self._clock = clock
+        #: The ticket the officer chose (a click, a key, the map, E). Rows leaving or
+        #: re-sorting never change it: the highlight clears rather than slide to another.
+        self.chosen_id: int | None = None
+        self._settling = False
         self.unacknowledged: set[int] = set()
         self._flash = False
         self.filters = QueueFilters(regions_of=regions_of, grid_name=grid_name)
@@ -227,7 +232,16 @@ class QueuePanel(QTabWidget):
             proxy = QueueProxy(queue, self.filters, clock, self.model, self.at_risk)
             proxy.sort(1, Qt.SortOrder.AscendingOrder)
             view = QTableView()
+            # Before the view's own selection model hears of it: a removed current row
+            # moves Qt's current index to a neighbour, which is not the officer's choice.
+            proxy.rowsAboutToBeRemoved.connect(self._hold)
+            proxy.layoutAboutToBeChanged.connect(self._hold)
+            proxy.modelAboutToBeReset.connect(self._hold)
             view.setModel(proxy)
+            settle = partial(self._settle, queue.key)
+            proxy.rowsRemoved.connect(settle)
+            proxy.layoutChanged.connect(settle)
+            proxy.modelReset.connect(settle)
             view.setSortingEnabled(True)
             view.sortByColumn(1, Qt.SortOrder.AscendingOrder)
             view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -239,6 +253,7 @@ class QueuePanel(QTabWidget):
             view.horizontalHeader().setStretchLastSection(True)
             view.selectionModel().currentRowChanged.connect(self._on_current_change)
             view.activated.connect(self._on_activated)
+            view.pressed.connect(self._on_pressed)
             self.proxies[queue.key] = proxy
             self.views[queue.key] = view
             self.addTab(view, _tr(queue.title))
@@ -296,6 +311,7 @@ class QueuePanel(QTabWidget):
 
     def select_ticket(self, ticket_id: int) -> bool:
         """Show the ticket in the first queue that holds it; False if none does."""
+        self.set_chosen(ticket_id)
         for i, queue in enumerate(QUEUES):
             proxy = self.proxies[queue.key]
             source_row = self.model.row_of(ticket_id)
@@ -309,6 +325,12 @@ class QueuePanel(QTabWidget):
                 view.scrollTo(index)
                 return True
         return False
+
+    def set_chosen(self, ticket_id: int) -> None:
+        """The officer chose ``ticket_id`` elsewhere (map, drill-down): no other row stays lit."""
+        self.chosen_id = ticket_id
+        for key in self.views:
+            self._settle(key, follow=False)
 
     # -- on the timers (public so that a test can step them without waiting) --------
     def flash(self) -> None:
@@ -358,8 +380,37 @@ class QueuePanel(QTabWidget):
             self.setTabText(i, f"{_tr(queue.title)} ({count})")
 
     def _on_current_change(self, current: QModelIndex, previous: QModelIndex) -> None:
-        if current.isValid():
-            self.ticket_selected.emit(current.data(RecordRole).id)
+        if current.isValid() and not self._settling:
+            self.chosen_id = current.data(RecordRole).id
+            self.ticket_selected.emit(self.chosen_id)
+
+    def _on_pressed(self, index: QModelIndex) -> None:
+        """A click on the row already lit still chooses it (the detail may show another)."""
+        if index.isValid() and index.data(RecordRole).id != self.chosen_id:
+            self.chosen_id = index.data(RecordRole).id
+            self.ticket_selected.emit(self.chosen_id)
+
+    def _hold(self, *args: object) -> None:
+        self._settling = True
+
+    def _settle(self, key: str, *args: object, follow: bool = True) -> None:
+        """After rows moved or left: the chosen ticket stays lit, or nothing is."""
+        self._settling = key in self.views  # not yet while the tabs are being built
+        if not self._settling:
+            return
+        try:
+            view, proxy = self.views[key], self.proxies[key]
+            current = view.currentIndex()
+            if current.isValid() and current.data(RecordRole).id == self.chosen_id:
+                return
+            row = self.model.row_of(self.chosen_id) if self.chosen_id is not None else None
+            index = proxy.mapFromSource(self.model.index(row, 0)) if row is not None else None
+            if follow and index is not None and index.isValid():
+                view.setCurrentIndex(index)
+            else:
+                view.selectionModel().clear()
+        finally:
+            self._settling = False
 
     def _on_activated(self, index: QModelIndex) -> None:
         if index.isValid():

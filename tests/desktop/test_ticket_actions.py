@@ -12,6 +12,7 @@ from sqlalchemy.engine import URL
 
 from gridcommand.desktop.wiring import WindowSession
 from gridcommand.widgets.dispatch_dialog import DispatchDialog
+from gridcommand.widgets.queues import QUEUES
 from tests.conftest import conninfo
 from tests.desktop.conftest import grid_point, insert_ticket
 
@@ -123,3 +124,81 @@ def test_keys_act_on_the_chosen_ticket_at_once_and_obey_the_case_loop(
     session.actions.action_failed.connect(failures.append)
     _press(session, "V")  # a new report cannot be verified: said in the status bar
     assert notices and not failures
+
+
+def _click_row(session: WindowSession, queue: str, ticket_id: int) -> None:
+    """A real mouse click on the ticket's row in ``queue`` (its tab shown first)."""
+    panel = session.queues
+    panel.setCurrentIndex([q.key for q in QUEUES].index(queue))
+    view, proxy = panel.views[queue], panel.proxies[queue]
+    row = panel.model.row_of(ticket_id)
+    assert row is not None
+    index = proxy.mapFromSource(panel.model.index(row, 0))
+    assert index.isValid()
+    view.scrollTo(index)
+    QTest.mouseClick(
+        view.viewport(), Qt.MouseButton.LeftButton, pos=view.visualRect(index).center()
+    )
+
+
+def test_a_key_acts_on_the_chosen_ticket_after_it_leaves_the_queue(
+    qtbot: QtBot, session: WindowSession, engine: Engine, db_url: URL
+) -> None:
+    grid, lon, lat = grid_point(engine)
+    chosen, neighbour = (insert_ticket(db_url, grid, lon, lat, n) for n in (11, 12))
+    qtbot.waitUntil(lambda: neighbour in session.queues.visible_ids("new"), timeout=10_000)
+    _click_row(session, "new", chosen)
+    qtbot.waitUntil(lambda: session.detail.ticket_id == chosen, timeout=10_000)
+    # Another console (李四) registers it: it leaves this console's "new reports".
+    with psycopg.connect(conninfo(db_url), autocommit=True) as conn:
+        conn.execute("SELECT set_config('gridcommand.actor', '李四 (lisi)', false)")
+        conn.execute("SELECT set_config('gridcommand.actor_role', 'dispatcher', false)")
+        conn.execute(
+            "UPDATE tickets SET status = 'registered', registered_at = now() WHERE id = %s",
+            (chosen,),
+        )
+    qtbot.waitUntil(lambda: chosen not in session.queues.visible_ids("new"), timeout=10_000)
+    view = session.queues.views["new"]
+    assert not view.currentIndex().isValid()  # the highlight cleared, it did not slide
+    assert not view.selectionModel().hasSelection()
+    assert session.actions.current_id == chosen
+    qtbot.wait(300)
+    assert session.detail.ticket_id == chosen
+    failures: list[str] = []
+    session.actions.action_failed.connect(failures.append)
+    session.window.activateWindow()
+    _press(session, "R")
+    qtbot.waitUntil(lambda: bool(failures), timeout=10_000)
+    assert "lisi" in failures[0]
+    with engine.connect() as conn:
+        status = conn.execute(text("SELECT status FROM tickets WHERE id = :t"), {"t": neighbour})
+        assert status.scalar_one() == "reported"  # the neighbour was never touched
+    assert "register" not in [action for action, _ in _trace(engine, neighbour)]
+
+
+def test_clicking_the_highlighted_row_chooses_it_again(
+    qtbot: QtBot, session: WindowSession, engine: Engine, db_url: URL
+) -> None:
+    grid, lon, lat = grid_point(engine)
+    in_queue = insert_ticket(db_url, grid, lon, lat, 13)
+    elsewhere = insert_ticket(db_url, grid, lon, lat, 14)
+    qtbot.waitUntil(lambda: elsewhere in session.queues.visible_ids("new"), timeout=10_000)
+    _click_row(session, "new", in_queue)
+    qtbot.waitUntil(lambda: session.detail.ticket_id == in_queue, timeout=10_000)
+    # A case double-clicked in the grid's drill-down: the detail shows the other ticket.
+    session.show_grid(grid)
+    drill = session.drilldown
+    qtbot.waitUntil(lambda: drill.cases_model.row_of(elsewhere) is not None, timeout=10_000)
+    row = drill.cases_model.row_of(elsewhere)
+    assert row is not None
+    drill.cases_view.scrollTo(drill.cases_model.index(row, 0))
+    at = drill.cases_view.visualRect(drill.cases_model.index(row, 0)).center()
+    QTest.mouseClick(drill.cases_view.viewport(), Qt.MouseButton.LeftButton, pos=at)
+    QTest.mouseDClick(drill.cases_view.viewport(), Qt.MouseButton.LeftButton, pos=at)
+    qtbot.waitUntil(lambda: session.detail.ticket_id == elsewhere, timeout=10_000)
+    _click_row(session, "new", in_queue)  # the row the queue still showed lit
+    qtbot.waitUntil(lambda: session.detail.ticket_id == in_queue, timeout=10_000)
+    session.window.activateWindow()
+    _press(session, "R")
+    qtbot.waitUntil(lambda: session.store.tickets[in_queue].status == "registered", timeout=10_000)
+    assert session.store.tickets[elsewhere].status == "reported"
