@@ -19,6 +19,8 @@ MAP: dict[str, Any] = {
     "alert_time": {"green": "#22e06b", "yellow": "#ffd21f", "red": "#ff1f1f"},
     "alert_edge": "#2a0000",
     "emergency_edge": "#ffffff",
+    # an emergency's own fill, whatever its deadline light (the light rings it instead)
+    "emergency": "#ff1f1f",
     "halo": "#ff2a2a",
     # the dashed ring round an alert likely to go red within the hour (gridmap/atrisk.js)
     "at_risk": "#ff8a00",
