@@ -69,6 +69,8 @@ HINT_TEXT = "#9e9e9e"
 AT_RISK = "#ffb300"
 #: An unacknowledged emergency's row, flashing between the two.
 FLASH_ON, FLASH_OFF = "#b71c1c", "#4a0e0e"
+#: Its text in both phases (white reads on the bright and on the dark red alike).
+FLASH_TEXT = "#ffffff"
 #: The database connection, in the status bar and the banner.
 CONNECTION = {
     "connected": "#2e7d32",

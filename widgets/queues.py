@@ -17,6 +17,7 @@ from typing import Protocol
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
     QCoreApplication,
+    QEvent,
     QModelIndex,
     QPersistentModelIndex,
     QSortFilterProxyModel,
@@ -24,9 +25,16 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QTabWidget, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QStyle,
+    QTableView,
+    QTabWidget,
+    QWidget,
+)
 
-from gridcommand.resources.palette import FLASH_OFF, FLASH_ON
+from gridcommand.resources.palette import FLASH_OFF, FLASH_ON, FLASH_TEXT
 from gridcommand.widgets.record_table import RecordRole, RecordTableModel, SortRole
 from gridcommand.widgets.ticket_columns import TicketLike, ticket_columns
 
@@ -225,6 +233,7 @@ class QueuePanel(QTabWidget):
             ticket_columns(clock, time_state, grid_name, worker_name),
             key=lambda t: t.id,
             row_background=self._row_background,
+            row_foreground=self._row_foreground,
         )
         self.proxies: dict[str, QueueProxy] = {}
         self.views: dict[str, QTableView] = {}
@@ -251,6 +260,9 @@ class QueuePanel(QTabWidget):
             view.verticalHeader().hide()
             view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
             view.horizontalHeader().setStretchLastSection(True)
+            # The code column is as wide as the longest code (fit_code_column): sized from
+            # the rows on screen, a 4-digit code arriving later was elided to "…".
+            view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Fixed)
             view.selectionModel().currentRowChanged.connect(self._on_current_change)
             view.activated.connect(self._on_activated)
             view.pressed.connect(self._on_pressed)
@@ -268,10 +280,31 @@ class QueuePanel(QTabWidget):
         self._flasher.timeout.connect(self.flash)
         self._flasher.start(FLASH_MS)
         self._update_titles()
+        self._longest_code = "T20260101-0000"  # wide enough for a 4-digit day's count
+        self.fit_code_column()
 
     # -- data in -------------------------------------------------------------------
     def upsert(self, tickets: Iterable[QueueTicket]) -> None:
-        self.model.upsert(tickets)
+        batch = list(tickets)
+        self.model.upsert(batch)
+        longest = max((t.code for t in batch), key=len, default="")
+        if len(longest) > len(self._longest_code):
+            self._longest_code = longest
+            self.fit_code_column()
+
+    def fit_code_column(self) -> None:
+        """Every code whole: its width, the emergency sign's and the cell's margins."""
+        for view in self.views.values():
+            style = view.style()
+            icon = style.pixelMetric(QStyle.PixelMetric.PM_SmallIconSize, None, view)
+            margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view) + 1
+            text = view.fontMetrics().horizontalAdvance(self._longest_code)
+            view.setColumnWidth(0, text + icon + 4 * margin + view.fontMetrics().averageCharWidth())
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self.fit_code_column()
 
     def remove(self, ids: Iterable[int]) -> None:
         self.model.remove(ids)
@@ -343,7 +376,7 @@ class QueuePanel(QTabWidget):
                     self.model.dataChanged.emit(
                         self.model.index(row, 0),
                         self.model.index(row, self.model.columnCount() - 1),
-                        [Qt.ItemDataRole.BackgroundRole],
+                        [Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole],
                     )
 
     def follow_clock(self) -> None:
@@ -373,6 +406,9 @@ class QueuePanel(QTabWidget):
         if t.is_emergency and t.id in self.unacknowledged:
             return FLASH_ON if self._flash else FLASH_OFF
         return None
+
+    def _row_foreground(self, t: QueueTicket) -> str | None:
+        return FLASH_TEXT if self._row_background(t) else None
 
     def _update_titles(self, *args: object) -> None:
         for i, queue in enumerate(QUEUES):
