@@ -648,7 +648,7 @@
     <name>TicketActions</name>
     <message>
         <source>%1 cannot be done on %2 now.</source>
-        <extracomment>Key, action; the detail panel's buttons carry the same letters. Actions that need a reason typed by the officer. A short word for the status bar (a key that does not apply to this ticket). The officer's ticket could not be shown in the queues (a filter hides it). The ticket the officer last chose (queue, map or E), known at once, before its detail has come back from the database: the keys act on this one. Clears whatever hides a ticket from the queues and selects it (the filter bar lives with the window); E uses it as the alarm banner does.</extracomment>
+        <extracomment>Key, action; the detail panel's buttons carry the same letters. Actions that need a reason typed by the officer. A short word for the status bar (a key that does not apply to this ticket). The officer's ticket could not be shown in the queues (a filter hides it). The ticket the officer last chose (queue, map or E), known at once, before its detail has come back from the database: the keys act on this one. The version of that ticket when it was chosen: a key acts on what was seen, and the service layer says who changed it meanwhile. Clears whatever hides a ticket from the queues and selects it (the filter bar lives with the window); E uses it as the alarm banner does.</extracomment>
         <translation>%2 当前不能执行：%1</translation>
     </message>
     <message>
@@ -944,7 +944,7 @@
     </message>
     <message>
         <source>High</source>
-        <translation>紧急</translation>
+        <translation>较急</translation>
     </message>
     <message>
         <source>Normal</source>
@@ -952,7 +952,7 @@
     </message>
     <message>
         <source>Low</source>
-        <translation>低</translation>
+        <translation>较缓</translation>
     </message>
     <message>
         <source>Full-time</source>
