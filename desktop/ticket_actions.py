@@ -17,7 +17,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QDialog, QInputDialog, QLabel, QMessageBox, QWidget
 from sqlalchemy import Engine
@@ -154,6 +154,10 @@ class TicketActions(QObject):
             self.seen_version = ticket.version
             self.request(action, ticket_id, seen)
             return
+        if action == "acknowledge" and ticket_id in self._store.acknowledged:
+            text = self.tr("%1 is already acknowledged.")
+            self.notice.emit(text.replace("%1", ticket.code))
+            return
         # The keys obey the same rules as the buttons: case loop and role.
         if action not in allowed_actions(ticket.status, self.operator.role):
             step = action_name(action)
@@ -176,6 +180,8 @@ class TicketActions(QObject):
                 self.tr("Reason (%1 · %2):").replace("%1", ticket.code).replace("%2", step),
             )
             if not reason:
+                text = self.tr("No reason given: %1 is unchanged.")
+                self.notice.emit(text.replace("%1", ticket.code))
                 return
             details["reason"] = reason
         if action in ("dispatch", "redispatch"):
@@ -194,6 +200,8 @@ class TicketActions(QObject):
     def jump_to_emergency(self) -> None:
         """Select the oldest emergency nobody has acknowledged yet."""
         waiting = [t for t in self._store.open_tickets() if t.id in self._queues.unacknowledged]
+        if not waiting:
+            self.notice.emit(self.tr("No emergency is waiting to be acknowledged."))
         if waiting:
             first = min(waiting, key=lambda t: t.reported_at)
             self.choose(first.id)
@@ -270,6 +278,9 @@ class TicketActions(QObject):
         ok = dialog.exec() == QDialog.DialogCode.Accepted
         text = dialog.textValue().strip()
         dialog.deleteLater()
+        # The keys go on working without a click on the queue: the main window is active
+        # again once the dialog has gone (after it, so that its closing cannot undo it).
+        QTimer.singleShot(0, self._window.activateWindow)
         return text if ok and text else None
 
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import psycopg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import URL
@@ -202,3 +202,64 @@ def test_clicking_the_highlighted_row_chooses_it_again(
     _press(session, "R")
     qtbot.waitUntil(lambda: session.store.tickets[in_queue].status == "registered", timeout=10_000)
     assert session.store.tickets[elsewhere].status == "reported"
+
+
+def _answer_reason_with_enter(qtbot: QtBot, seen: list[str]) -> None:
+    """When the reason dialog opens (modal, inside the key's handler), press Enter on it."""
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, QInputDialog):
+            QTimer.singleShot(50, answer)
+            return
+        seen.append(dialog.labelText())
+        QTest.keyClick(dialog, Qt.Key.Key_Return)  # nothing typed
+
+    QTimer.singleShot(50, answer)
+
+
+def test_keys_that_do_nothing_say_so_and_keep_working(
+    qtbot: QtBot, session: WindowSession, engine: Engine, db_url: URL
+) -> None:
+    grid, lon, lat = grid_point(engine)
+    with engine.connect() as conn:
+        handled = conn.execute(text("SELECT id FROM tickets WHERE status = 'handled' LIMIT 1"))
+        done = handled.scalar_one()
+    qtbot.waitUntil(lambda: done in session.queues.visible_ids("verify"), timeout=10_000)
+    _click_row(session, "verify", done)
+    qtbot.waitUntil(lambda: session.detail.ticket_id == done, timeout=10_000)
+    notices: list[str] = []
+    session.actions.notice.connect(notices.append)
+    status = session.window.statusBar()
+    dialogs: list[str] = []
+    for attempt in (1, 2):  # the second B is not swallowed
+        _answer_reason_with_enter(qtbot, dialogs)
+        _press(session, "B")
+        qtbot.waitUntil(lambda: len(dialogs) == attempt, timeout=5000)  # noqa: B023
+        qtbot.waitUntil(lambda: len(notices) == attempt, timeout=5000)  # noqa: B023
+        assert "reason" in status.currentMessage().lower()
+        # No click needed: the window takes the keys again once the dialog has gone.
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is session.window, timeout=5000)
+    assert len(dialogs) == 2
+    assert session.store.tickets[done].status == "handled"
+    # An emergency, acknowledged: A again and E say there is nothing to do.
+    tid = insert_ticket(db_url, grid, lon, lat, 15, emergency=True)
+    qtbot.waitUntil(lambda: tid in session.alarm.pending, timeout=10_000)
+    while session.alarm.pending:  # E, A until none waits (the seed may hold some too)
+        waiting = len(session.alarm.pending)
+        _press(session, "E")
+        _press(session, "A")
+        qtbot.waitUntil(lambda: len(session.alarm.pending) < waiting, timeout=10_000)  # noqa: B023
+    _click_row(session, "new", tid)
+    qtbot.waitUntil(
+        lambda: (
+            session.detail.ticket_id == tid
+            and "acknowledge" in [s.action for s in session.detail.detail.trace]
+        ),  # type: ignore[union-attr]
+        timeout=10_000,
+    )
+    assert not session.detail.buttons["acknowledge"].isEnabled()
+    _press(session, "A")
+    assert "already acknowledged" in status.currentMessage()
+    _press(session, "E")
+    assert "no emergency" in status.currentMessage().lower()
