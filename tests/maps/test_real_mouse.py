@@ -143,5 +143,5 @@ def test_an_alerts_card_names_its_grid_and_dates_as_the_panels_do(qtbot, drawn: 
     qtbot.waitUntil(lambda: bool(run_js(qtbot, drawn, tip)), timeout=5000)
     card = run_js(qtbot, drawn, tip)[0]  # type: ignore[index]
     assert "网格0 G00" in card  # the name, its code after it
-    deadline = ticket(1).deadline.astimezone().strftime("%m-%d %H:%M")  # the drill-down.s format
+    deadline = ticket(1).deadline.astimezone().strftime("%m-%d %H:%M")  # the drill-down's format
     assert deadline in card
