@@ -263,12 +263,17 @@ class QueuePanel(QTabWidget):
             # The code column is as wide as the longest code (fit_code_column): sized from
             # the rows on screen, a 4-digit code arriving later was elided to "…".
             view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Fixed)
+            # The other columns follow the rows on screen (fit_view), as they arrive or
+            # scroll into view: Qt sizes them once, and a longer text later was elided.
+            view.horizontalHeader().setResizeContentsPrecision(0)
+            view.verticalScrollBar().valueChanged.connect(partial(self.fit_view, queue.key))
             view.selectionModel().currentRowChanged.connect(self._on_current_change)
             view.activated.connect(self._on_activated)
             view.pressed.connect(self._on_pressed)
             self.proxies[queue.key] = proxy
             self.views[queue.key] = view
             self.addTab(view, _tr(queue.title))
+        self.currentChanged.connect(self._on_tab_changed)
         self.model.rowsInserted.connect(self._update_titles)
         self.model.rowsRemoved.connect(self._update_titles)
         self.model.dataChanged.connect(self._update_titles)
@@ -287,10 +292,15 @@ class QueuePanel(QTabWidget):
     def upsert(self, tickets: Iterable[QueueTicket]) -> None:
         batch = list(tickets)
         self.model.upsert(batch)
+        self.fit_view(self.current_queue())
         longest = max((t.code for t in batch), key=len, default="")
         if len(longest) > len(self._longest_code):
             self._longest_code = longest
             self.fit_code_column()
+
+    def fit_view(self, key: str, *args: object) -> None:
+        """Size a queue's columns to the rows it shows (a screenful: cheap)."""
+        self.views[key].horizontalHeader().resizeSections()
 
     def fit_code_column(self) -> None:
         """Every code whole: its width, the emergency sign's and the cell's margins."""
@@ -425,6 +435,10 @@ class QueuePanel(QTabWidget):
         if index.isValid() and index.data(RecordRole).id != self.chosen_id:
             self.chosen_id = index.data(RecordRole).id
             self.ticket_selected.emit(self.chosen_id)
+
+    def _on_tab_changed(self, index: int) -> None:
+        if 0 <= index < len(QUEUES):
+            self.fit_view(QUEUES[index].key)
 
     def _hold(self, *args: object) -> None:
         self._settling = True

@@ -227,3 +227,17 @@ def test_a_flashing_emergency_reads_in_both_phases_and_keeps_its_whole_code(
     index = view.model().index(0, 0)
     assert index.data() == "T20261201-1038"
     assert view.columnWidth(0) >= view.sizeHintForIndex(index).width()
+    # A longer text arriving later widens its column too (Qt sized it once, then elided).
+    panel.upsert(
+        [
+            T(
+                3,
+                "T20261201-1039",
+                "reported",
+                T0 + timedelta(hours=4),
+                category_name="供水管道爆裂严重",
+            )
+        ]
+    )
+    row = view.model().mapFromSource(panel.model.index(panel.model.row_of(3) or 0, 2))
+    assert view.columnWidth(2) >= view.sizeHintForIndex(row).width()
