@@ -305,5 +305,8 @@ def show_failure(parent: QWidget, message: str) -> QMessageBox:
     box.setTextFormat(Qt.TextFormat.PlainText)  # the message names tickets and people
     box.setText(neutralise(message))
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    # Once read, the keys work again at once (no window manager may give focus back).
+    window = parent.window()
+    box.finished.connect(lambda _result: QTimer.singleShot(0, window.activateWindow))
     box.open()
     return box

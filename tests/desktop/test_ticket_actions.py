@@ -170,6 +170,11 @@ def test_a_key_acts_on_the_chosen_ticket_after_it_leaves_the_queue(
     _press(session, "R")
     qtbot.waitUntil(lambda: bool(failures), timeout=10_000)
     assert "lisi" in failures[0]
+    box = session.failure_box
+    assert isinstance(box, QMessageBox)
+    qtbot.waitUntil(box.isVisible, timeout=5000)
+    QTest.keyClick(box, Qt.Key.Key_Return)  # read: the keys go back to the window
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is session.window, timeout=5000)
     with engine.connect() as conn:
         status = conn.execute(text("SELECT status FROM tickets WHERE id = :t"), {"t": neighbour})
         assert status.scalar_one() == "reported"  # the neighbour was never touched
