@@ -100,7 +100,7 @@ def grid_feature(
 
 #: How long a plain report counts as new on the map (its pulsing ring); an emergency
 #: pulses until someone acknowledges it, however old.
-NEW_FOR = timedelta(minutes=15)
+NEW_FOR = timedelta(minutes=5)
 #: The statuses in which an unacknowledged emergency still waits for the centre (the siren's).
 AWAITING_ACTION = frozenset({"reported", "registered"})
 

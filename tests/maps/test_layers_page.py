@@ -167,3 +167,18 @@ def test_an_emergency_is_a_big_red_pulsing_point_at_every_zoom(qtbot, panel, sto
     ack = ActionRecord(1, 1, "acknowledge", "reported", "reported", "duty1", "supervisor", NOW, "")
     panel.on_store_updated(store.apply(ChangeBatch(actions=(ack,))))
     qtbot.waitUntil(lambda: counts(qtbot, panel)["alerts_pulsing"] == 0, timeout=5000)
+
+
+def test_a_plain_report_rings_only_while_it_is_new(qtbot, panel, store):
+    from gridcommand.maps.features import NEW_FOR
+
+    now = [NOW]
+    store.clock = lambda: now[0]
+    fresh = ticket(1, age=timedelta(minutes=1))
+    emergency = ticket(2, emergency=True, age=timedelta(minutes=1))
+    panel.on_store_updated(store.apply(ChangeBatch(tickets=(fresh, emergency))))
+    qtbot.waitUntil(lambda: counts(qtbot, panel)["alerts_pulsing"] == 2, timeout=5000)
+    now[0] = NOW + NEW_FOR
+    panel.expire_new()  # the panel's timer step
+    qtbot.waitUntil(lambda: counts(qtbot, panel)["alerts_pulsing"] == 1, timeout=5000)
+    assert js(qtbot, panel, "gridmap.alert(2).props.pulse") is True  # until acknowledged
