@@ -256,12 +256,13 @@ def test_keys_that_do_nothing_say_so_and_keep_working(
         _press(session, "A")
         qtbot.waitUntil(lambda: len(session.alarm.pending) < waiting, timeout=10_000)  # noqa: B023
     _click_row(session, "new", tid)
+
+    def acknowledged_shown() -> bool:
+        detail = session.detail.detail
+        return detail is not None and "acknowledge" in [s.action for s in detail.trace]
+
     qtbot.waitUntil(
-        lambda: (
-            session.detail.ticket_id == tid
-            and "acknowledge" in [s.action for s in session.detail.detail.trace]
-        ),  # type: ignore[union-attr]
-        timeout=10_000,
+        lambda: session.detail.ticket_id == tid and acknowledged_shown(), timeout=10_000
     )
     assert not session.detail.buttons["acknowledge"].isEnabled()
     _press(session, "A")

@@ -192,7 +192,7 @@ def _luminance(colour: QColor) -> float:
     def channel(c: float) -> float:
         return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
 
-    r, g, b = (channel(v) for v in colour.getRgbF()[:3])
+    r, g, b = (channel(v) for v in (colour.redF(), colour.greenF(), colour.blueF()))
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
 
@@ -239,5 +239,5 @@ def test_a_flashing_emergency_reads_in_both_phases_and_keeps_its_whole_code(
             )
         ]
     )
-    row = view.model().mapFromSource(panel.model.index(panel.model.row_of(3) or 0, 2))
-    assert view.columnWidth(2) >= view.sizeHintForIndex(row).width()
+    cell = panel.proxies["new"].mapFromSource(panel.model.index(panel.model.row_of(3) or 0, 2))
+    assert view.columnWidth(2) >= view.sizeHintForIndex(cell).width()
