@@ -148,23 +148,31 @@ class TicketActions(QObject):
         ticket = self._store.tickets.get(ticket_id)
         if ticket is None:
             return
-        seen = self.seen_version if ticket_id == self.current_id else None
-        if seen is not None and seen != ticket.version:
-            # Changed since the officer chose it: try it as seen, the refusal names who.
-            self.seen_version = ticket.version
-            self.request(action, ticket_id, seen)
-            return
+        chosen = self.seen_version if ticket_id == self.current_id else None
+        changed = chosen is not None and chosen != ticket.version
         if action == "acknowledge" and ticket_id in self._store.acknowledged:
             text = self.tr("%1 is already acknowledged.")
             self.notice.emit(text.replace("%1", ticket.code))
             return
         # The keys obey the same rules as the buttons: case loop and role.
         if action not in allowed_actions(ticket.status, self.operator.role):
+            if changed:
+                # Someone moved it on since the officer chose it: try it as it was when
+                # chosen, so that the refusal says who changed it and how.
+                self.seen_version = ticket.version
+                self.request(action, ticket_id, chosen)
+                return
             step = action_name(action)
             text = self.tr("%1 cannot be done on %2 now.")
             self.notice.emit(text.replace("%1", step).replace("%2", ticket.code))
             return
-        self.request(action, ticket_id)
+        # What the officer sees: the detail's version once it shows this ticket (a newer
+        # state in the store, not yet shown, is refused with who changed it).
+        detail = self._detail.detail
+        shown = (
+            detail.fields.get("version") if detail and detail.fields["id"] == ticket_id else None
+        )
+        self.request(action, ticket_id, shown if isinstance(shown, int) else chosen)
 
     def request(self, action: str, ticket_id: int, version: int | None = None) -> None:
         ticket = self._store.tickets.get(ticket_id)
