@@ -288,7 +288,7 @@ class TicketActions(QObject):
         dialog.deleteLater()
         # The keys go on working without a click on the queue: the main window is active
         # again once the dialog has gone (after it, so that its closing cannot undo it).
-        QTimer.singleShot(0, self._window.activateWindow)
+        QTimer.singleShot(0, self._window, self._window.activateWindow)
         return text if ok and text else None
 
 
@@ -315,6 +315,6 @@ def show_failure(parent: QWidget, message: str) -> QMessageBox:
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     # Once read, the keys work again at once (no window manager may give focus back).
     window = parent.window()
-    box.finished.connect(lambda _result: QTimer.singleShot(0, window.activateWindow))
+    box.finished.connect(window.activateWindow)
     box.open()
     return box
