@@ -11,6 +11,7 @@ import argparse
 import logging
 import signal
 import sys
+import traceback
 from collections.abc import Sequence
 from types import FrameType
 
@@ -44,7 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
         "$GRIDCOMMAND_DATABASE_URL, else the embedded server in the user's data directory.",
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks and debug logging")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    # Checked in main(), after unknown flags: "COMMAND required" must not hide "--bogus".
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in COMMAND_MODULES:
         module.register(sub)
     return parser
@@ -52,7 +54,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    # Unknown flags first: argparse would otherwise say "COMMAND required" for a lone
+    # "--bogus" instead of naming it.
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+    if args.command is None:
+        parser.error("a COMMAND is required (see gridcommand --help)")
     logging.basicConfig(
         level=logging.DEBUG if args.debug else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -66,7 +74,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except UserFacingError as exc:
         if args.debug:
-            raise
+            traceback.print_exc()  # and the same exit code as without --debug
         print(f"gridcommand: {exc}", file=sys.stderr)
         return EXIT_USER_ERROR
     except Terminated:
@@ -76,7 +84,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERRUPTED
     except Exception as exc:  # the last line of defence: one sentence, not a traceback
         if args.debug:
-            raise
+            traceback.print_exc()
+            return 1
         print(
             f"gridcommand: unexpected error ({type(exc).__name__}: {exc}); "
             "run again with --debug for details.",

@@ -74,7 +74,9 @@ class MapItemMenu(QObject):
         acknowledge = menu.addAction(
             self.tr("Acknowledge"), partial(self._request, "acknowledge", ticket_id)
         )
-        acknowledge.setEnabled("acknowledge" in allowed)
+        acknowledge.setEnabled(
+            "acknowledge" in allowed and ticket_id not in self._store.acknowledged
+        )
         step = "redispatch" if "redispatch" in allowed else "dispatch"
         dispatch = menu.addAction(self.tr("Dispatch…"), partial(self._request, step, ticket_id))
         dispatch.setEnabled(step in allowed)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QWidget
 
 from gridcommand.db.live.store import StateStore
 from gridcommand.desktop.wiring import WindowSession
+from gridcommand.maps.features import pulses
 from gridcommand.maps.panel import Counts
 
 PANELS = ("queues", "workers", "charts", "quality", "detail", "grid")
@@ -38,13 +39,12 @@ def expected_counts(store: StateStore, acknowledged: set[int]) -> Counts:
             workers[state.status] = workers.get(state.status, 0) + 1
     open_tickets = list(store.open_tickets())
     acked = store.acknowledged | acknowledged
+    now = store.clock()  # the page's rule: emergencies until acknowledged, reports while new
     return {
         "grids": len(store.grids),
         "alerts": sum(1 for t in open_tickets if _drawable(t.lon, t.lat, t.grid)),
         "alerts_pulsing": sum(
-            1
-            for t in open_tickets
-            if t.status == "reported" and t.id not in acked and _drawable(t.lon, t.lat, t.grid)
+            1 for t in open_tickets if pulses(t, acked, now) and _drawable(t.lon, t.lat, t.grid)
         ),
         "workers": workers,
     }

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QDialog, QInputDialog, QLabel, QMessageBox, QWidget
 from sqlalchemy import Engine
@@ -77,6 +77,9 @@ class TicketActions(QObject):
         #: The ticket the officer last chose (queue, map or E), known at once, before
         #: its detail has come back from the database: the keys act on this one.
         self.current_id: int | None = None
+        #: The version of that ticket when it was chosen: a key acts on what was seen,
+        #: and the service layer says who changed it meanwhile.
+        self.seen_version: int | None = None
         self._writes = itertools.count(1)
         self.ask_text: Callable[[str, str], str | None] = self._ask_text
         #: Clears whatever hides a ticket from the queues and selects it (the filter bar
@@ -120,7 +123,11 @@ class TicketActions(QObject):
 
     # -- requests --------------------------------------------------------------------
     def choose(self, ticket_id: int) -> None:
+        ticket = self._store.tickets.get(ticket_id)
+        self.seen_version = ticket.version if ticket is not None else None
         self.current_id = ticket_id
+        if self._queues.chosen_id != ticket_id:
+            self._queues.set_chosen(ticket_id)
 
     def request_for_current(self, action: str) -> None:
         ticket_id = self.current_id if self.current_id is not None else self._detail.ticket_id
@@ -129,19 +136,38 @@ class TicketActions(QObject):
         ticket = self._store.tickets.get(ticket_id)
         if ticket is None:
             return
+        chosen = self.seen_version if ticket_id == self.current_id else None
+        changed = chosen is not None and chosen != ticket.version
+        if action == "acknowledge" and ticket_id in self._store.acknowledged:
+            text = self.tr("%1 is already acknowledged.")
+            self.notice.emit(text.replace("%1", ticket.code))
+            return
         # The keys obey the same rules as the buttons: case loop and role.
         if action not in allowed_actions(ticket.status, self.operator.role):
+            if changed:
+                # Someone moved it on since the officer chose it: try it as it was when
+                # chosen, so that the refusal says who changed it and how.
+                self.seen_version = ticket.version
+                self.request(action, ticket_id, chosen)
+                return
             step = action_name(action)
             text = self.tr("%1 cannot be done on %2 now.")
             self.notice.emit(text.replace("%1", step).replace("%2", ticket.code))
             return
-        self.request(action, ticket_id)
+        # What the officer sees: the detail's version once it shows this ticket (a newer
+        # state in the store, not yet shown, is refused with who changed it).
+        detail = self._detail.detail
+        shown = (
+            detail.fields.get("version") if detail and detail.fields["id"] == ticket_id else None
+        )
+        self.request(action, ticket_id, shown if isinstance(shown, int) else chosen)
 
-    def request(self, action: str, ticket_id: int) -> None:
+    def request(self, action: str, ticket_id: int, version: int | None = None) -> None:
         ticket = self._store.tickets.get(ticket_id)
         if ticket is None:
             self.action_failed.emit(self.tr("That ticket is no longer on the board."))
             return
+        version = ticket.version if version is None else version
         details: dict[str, Any] = {}
         if action in NEEDS_REASON:
             step = action_name(action)
@@ -150,12 +176,14 @@ class TicketActions(QObject):
                 self.tr("Reason (%1 · %2):").replace("%1", ticket.code).replace("%2", step),
             )
             if not reason:
+                text = self.tr("No reason given: %1 is unchanged.")
+                self.notice.emit(text.replace("%1", ticket.code))
                 return
             details["reason"] = reason
         if action in ("dispatch", "redispatch"):
-            self._open_dispatch(action, ticket_id, ticket.code, ticket.version)
+            self._open_dispatch(action, ticket_id, ticket.code, version)
             return
-        self._submit(action, ticket_id, ticket.version, details)
+        self._submit(action, ticket_id, version, details)
 
     def request_with(self, action: str, ticket_id: int, details: dict[str, Any]) -> None:
         """An action whose details the caller already knows (a suggested category)."""
@@ -168,6 +196,8 @@ class TicketActions(QObject):
     def jump_to_emergency(self) -> None:
         """Select the oldest emergency nobody has acknowledged yet."""
         waiting = [t for t in self._store.open_tickets() if t.id in self._queues.unacknowledged]
+        if not waiting:
+            self.notice.emit(self.tr("No emergency is waiting to be acknowledged."))
         if waiting:
             first = min(waiting, key=lambda t: t.reported_at)
             self.choose(first.id)
@@ -244,6 +274,9 @@ class TicketActions(QObject):
         ok = dialog.exec() == QDialog.DialogCode.Accepted
         text = dialog.textValue().strip()
         dialog.deleteLater()
+        # The keys go on working without a click on the queue: the main window is active
+        # again once the dialog has gone (after it, so that its closing cannot undo it).
+        QTimer.singleShot(0, self._window, self._window.activateWindow)
         return text if ok and text else None
 
 
@@ -268,5 +301,8 @@ def show_failure(parent: QWidget, message: str) -> QMessageBox:
     box.setTextFormat(Qt.TextFormat.PlainText)  # the message names tickets and people
     box.setText(neutralise(message))
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    # Once read, the keys work again at once (no window manager may give focus back).
+    window = parent.window()
+    box.finished.connect(window.activateWindow)
     box.open()
     return box

@@ -52,6 +52,8 @@ class DiffBuilder:
         self.acknowledged: set[int] = set()
         self._styles: dict[str, Diff] = {}
         self._alerts: set[int] = set()
+        #: When each plain report's "new" ring ends (``features.NEW_FOR`` after it came in).
+        self._new_until: dict[int, datetime] = {}
         self._full_timer_grid: dict[str, str] = {}
         self._full_timers: Counter[str] = Counter()
         self._centres: dict[str, tuple[float, float]] = {}
@@ -122,6 +124,15 @@ class DiffBuilder:
         upsert = [{"id": i, "pulse": False} for i in ids if i in self._alerts]
         return [f.diff("alerts", upsert)] if upsert else []
 
+    def expire_new(self) -> list[Diff]:
+        """Reports no longer new stop ringing (the panel asks every ``NEW_CHECK_MS``)."""
+        now = self.store.clock()
+        done = [i for i, until in self._new_until.items() if until <= now]
+        for i in done:
+            del self._new_until[i]
+        upsert = [{"id": i, "pulse": False} for i in done if i in self._alerts]
+        return [f.diff("alerts", upsert)] if upsert else []
+
     def restyle(self, codes: Iterable[str] | None = None) -> Diff:
         """Grids whose fill changed since last sent, among ``codes`` (default: all)."""
         changed = []
@@ -188,6 +199,10 @@ class DiffBuilder:
         )
         if feature is not None:
             self._alerts.add(t.id)
+            if feature["pulse"] and not t.is_emergency:
+                self._new_until[t.id] = t.reported_at + f.NEW_FOR
+            else:
+                self._new_until.pop(t.id, None)
         return feature
 
     def _workers_delta(self, delta: Delta) -> Diff:

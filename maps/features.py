@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from gridcommand.db.gis.coords import from_wgs84
@@ -98,9 +98,21 @@ def grid_feature(
     return feature
 
 
-def pulses(ticket: TicketRecord, acknowledged: set[int]) -> bool:
-    """New means nobody at the centre has touched it yet: still ``reported``, not acknowledged."""
-    return ticket.is_open and ticket.status == "reported" and ticket.id not in acknowledged
+#: How long a plain report counts as new on the map (its pulsing ring); an emergency
+#: pulses until someone acknowledges it, however old.
+NEW_FOR = timedelta(minutes=5)
+#: The statuses in which an unacknowledged emergency still waits for the centre (the siren's).
+AWAITING_ACTION = frozenset({"reported", "registered"})
+
+
+def pulses(ticket: TicketRecord, acknowledged: set[int], now: datetime | None = None) -> bool:
+    """An unacknowledged emergency, or a report nobody has touched that came in just now."""
+    if not ticket.is_open or ticket.id in acknowledged:
+        return False
+    if ticket.is_emergency:
+        return ticket.status in AWAITING_ACTION
+    fresh = now is None or now - ticket.reported_at < NEW_FOR
+    return ticket.status == "reported" and fresh
 
 
 def alert_feature(
@@ -126,7 +138,7 @@ def alert_feature(
         "lng": lng,
         "time": time_state(ticket, now),
         "emergency": ticket.is_emergency,
-        "pulse": pulses(ticket, acknowledged),
+        "pulse": pulses(ticket, acknowledged, now),
         "code": ticket.code,
         "category": ticket.category_name,
         "description": description,

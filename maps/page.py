@@ -78,7 +78,7 @@ LEGEND: tuple[tuple[str, str | None, str], ...] = (
     ("on_time", "dot", _ALERT["green"]),
     ("last_quarter", "dot", _ALERT["yellow"]),
     ("overdue", "dot", _ALERT["red"]),
-    ("emergency", "dot big", _ALERT["red"]),
+    ("emergency", "dot big", palette.MAP["emergency"]),
     ("legend_grids", None, ""),
     ("grid_overdue", "", _GRID["overdue"]),
     ("grid_alerts", "", _GRID["alerts"]),

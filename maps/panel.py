@@ -45,6 +45,8 @@ Counts = dict[str, Any]
 COUNTS_JS = "JSON.stringify(window.gridmap && gridmap.ready ? gridmap.counts() : {})"
 #: How often each worker canvas's held moves go to the page (see maps/worker_buffer.py).
 WORKER_SEND_MS = 2000
+#: How often the rings of reports no longer new are taken off (DiffBuilder.expire_new).
+NEW_CHECK_MS = 30_000
 
 
 class MapPanel(QWidget):
@@ -86,6 +88,11 @@ class MapPanel(QWidget):
         self._worker_send.timeout.connect(self._send_next_worker_canvas)
         self._worker_shard = 0
         self._worker_send.start()
+        # A plain report rings while it is new; this ends the rings of those no longer new.
+        self._new_check = QTimer(self)
+        self._new_check.setInterval(NEW_CHECK_MS)
+        self._new_check.timeout.connect(self.expire_new)
+        self._new_check.start()
 
         self.view = QWebEngineView(self)
         # The page comes from its own origin and reaches nothing else; tiles come
@@ -176,6 +183,11 @@ class MapPanel(QWidget):
     def set_at_risk(self, ids: Iterable[int]) -> None:
         """Ring the alerts likely to go red within the hour (ids; a dict's keys will do)."""
         self.bridge.send_command("at_risk", ids=sorted(int(i) for i in ids))
+
+    def expire_new(self) -> None:
+        """Public so that a test can step it without waiting (the timer's slot)."""
+        if not self._released:
+            self.bridge.send_diffs(self.builder.expire_new())
 
     def acknowledge(self, ids: set[int] | list[int]) -> None:
         self.bridge.send_diffs(self.builder.acknowledge(ids))

@@ -19,6 +19,8 @@ MAP: dict[str, Any] = {
     "alert_time": {"green": "#22e06b", "yellow": "#ffd21f", "red": "#ff1f1f"},
     "alert_edge": "#2a0000",
     "emergency_edge": "#ffffff",
+    # an emergency's own fill, whatever its deadline light (the light rings it instead)
+    "emergency": "#ff1f1f",
     "halo": "#ff2a2a",
     # the dashed ring round an alert likely to go red within the hour (gridmap/atrisk.js)
     "at_risk": "#ff8a00",
@@ -67,6 +69,8 @@ HINT_TEXT = "#9e9e9e"
 AT_RISK = "#ffb300"
 #: An unacknowledged emergency's row, flashing between the two.
 FLASH_ON, FLASH_OFF = "#b71c1c", "#4a0e0e"
+#: Its text in both phases (white reads on the bright and on the dark red alike).
+FLASH_TEXT = "#ffffff"
 #: The database connection, in the status bar and the banner.
 CONNECTION = {
     "connected": "#2e7d32",

@@ -11,11 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from typing import Protocol
 
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
     QCoreApplication,
+    QEvent,
     QModelIndex,
     QPersistentModelIndex,
     QSortFilterProxyModel,
@@ -23,9 +25,16 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QTabWidget, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QStyle,
+    QTableView,
+    QTabWidget,
+    QWidget,
+)
 
-from gridcommand.resources.palette import FLASH_OFF, FLASH_ON
+from gridcommand.resources.palette import FLASH_OFF, FLASH_ON, FLASH_TEXT
 from gridcommand.widgets.record_table import RecordRole, RecordTableModel, SortRole
 from gridcommand.widgets.table_export import add_export_menu
 from gridcommand.widgets.ticket_columns import TicketLike, ticket_columns
@@ -212,6 +221,10 @@ class QueuePanel(QTabWidget):
     ) -> None:
         super().__init__(parent)
         self._clock = clock
+        #: The ticket the officer chose (a click, a key, the map, E). Rows leaving or
+        #: re-sorting never change it: the highlight clears rather than slide to another.
+        self.chosen_id: int | None = None
+        self._settling = False
         self.unacknowledged: set[int] = set()
         self._flash = False
         self.filters = QueueFilters(regions_of=regions_of, grid_name=grid_name)
@@ -221,6 +234,7 @@ class QueuePanel(QTabWidget):
             ticket_columns(clock, time_state, grid_name, worker_name),
             key=lambda t: t.id,
             row_background=self._row_background,
+            row_foreground=self._row_foreground,
         )
         self.proxies: dict[str, QueueProxy] = {}
         self.views: dict[str, QTableView] = {}
@@ -228,7 +242,16 @@ class QueuePanel(QTabWidget):
             proxy = QueueProxy(queue, self.filters, clock, self.model, self.at_risk)
             proxy.sort(1, Qt.SortOrder.AscendingOrder)
             view = QTableView()
+            # Before the view's own selection model hears of it: a removed current row
+            # moves Qt's current index to a neighbour, which is not the officer's choice.
+            proxy.rowsAboutToBeRemoved.connect(self._hold)
+            proxy.layoutAboutToBeChanged.connect(self._hold)
+            proxy.modelAboutToBeReset.connect(self._hold)
             view.setModel(proxy)
+            settle = partial(self._settle, queue.key)
+            proxy.rowsRemoved.connect(settle)
+            proxy.layoutChanged.connect(settle)
+            proxy.modelReset.connect(settle)
             view.setSortingEnabled(True)
             view.sortByColumn(1, Qt.SortOrder.AscendingOrder)
             view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -238,12 +261,21 @@ class QueuePanel(QTabWidget):
             view.verticalHeader().hide()
             view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
             view.horizontalHeader().setStretchLastSection(True)
+            # The code column is as wide as the longest code (fit_code_column): sized from
+            # the rows on screen, a 4-digit code arriving later was elided to "…".
+            view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Fixed)
+            # The other columns follow the rows on screen (fit_view), as they arrive or
+            # scroll into view: Qt sizes them once, and a longer text later was elided.
+            view.horizontalHeader().setResizeContentsPrecision(0)
+            view.verticalScrollBar().valueChanged.connect(partial(self.fit_view, queue.key))
             view.selectionModel().currentRowChanged.connect(self._on_current_change)
             view.activated.connect(self._on_activated)
             add_export_menu(view, queue.key)
+            view.pressed.connect(self._on_pressed)
             self.proxies[queue.key] = proxy
             self.views[queue.key] = view
             self.addTab(view, _tr(queue.title))
+        self.currentChanged.connect(self._on_tab_changed)
         self.model.rowsInserted.connect(self._update_titles)
         self.model.rowsRemoved.connect(self._update_titles)
         self.model.dataChanged.connect(self._update_titles)
@@ -255,10 +287,36 @@ class QueuePanel(QTabWidget):
         self._flasher.timeout.connect(self.flash)
         self._flasher.start(FLASH_MS)
         self._update_titles()
+        self._longest_code = "T20260101-0000"  # wide enough for a 4-digit day's count
+        self.fit_code_column()
 
     # -- data in -------------------------------------------------------------------
     def upsert(self, tickets: Iterable[QueueTicket]) -> None:
-        self.model.upsert(tickets)
+        batch = list(tickets)
+        self.model.upsert(batch)
+        self.fit_view(self.current_queue())
+        longest = max((t.code for t in batch), key=len, default="")
+        if len(longest) > len(self._longest_code):
+            self._longest_code = longest
+            self.fit_code_column()
+
+    def fit_view(self, key: str, *args: object) -> None:
+        """Size a queue's columns to the rows it shows (a screenful: cheap)."""
+        self.views[key].horizontalHeader().resizeSections()
+
+    def fit_code_column(self) -> None:
+        """Every code whole: its width, the emergency sign's and the cell's margins."""
+        for view in self.views.values():
+            style = view.style()
+            icon = style.pixelMetric(QStyle.PixelMetric.PM_SmallIconSize, None, view)
+            margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view) + 1
+            text = view.fontMetrics().horizontalAdvance(self._longest_code)
+            view.setColumnWidth(0, text + icon + 4 * margin + view.fontMetrics().averageCharWidth())
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self.fit_code_column()
 
     def remove(self, ids: Iterable[int]) -> None:
         self.model.remove(ids)
@@ -298,6 +356,7 @@ class QueuePanel(QTabWidget):
 
     def select_ticket(self, ticket_id: int) -> bool:
         """Show the ticket in the first queue that holds it; False if none does."""
+        self.set_chosen(ticket_id)
         for i, queue in enumerate(QUEUES):
             proxy = self.proxies[queue.key]
             source_row = self.model.row_of(ticket_id)
@@ -312,6 +371,12 @@ class QueuePanel(QTabWidget):
                 return True
         return False
 
+    def set_chosen(self, ticket_id: int) -> None:
+        """The officer chose ``ticket_id`` elsewhere (map, drill-down): no other row stays lit."""
+        self.chosen_id = ticket_id
+        for key in self.views:
+            self._settle(key, follow=False)
+
     # -- on the timers (public so that a test can step them without waiting) --------
     def flash(self) -> None:
         """One step of the unacknowledged emergencies' flashing (every ``FLASH_MS``)."""
@@ -323,7 +388,7 @@ class QueuePanel(QTabWidget):
                     self.model.dataChanged.emit(
                         self.model.index(row, 0),
                         self.model.index(row, self.model.columnCount() - 1),
-                        [Qt.ItemDataRole.BackgroundRole],
+                        [Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole],
                     )
 
     def follow_clock(self) -> None:
@@ -354,14 +419,50 @@ class QueuePanel(QTabWidget):
             return FLASH_ON if self._flash else FLASH_OFF
         return None
 
+    def _row_foreground(self, t: QueueTicket) -> str | None:
+        return FLASH_TEXT if self._row_background(t) else None
+
     def _update_titles(self, *args: object) -> None:
         for i, queue in enumerate(QUEUES):
             count = self.proxies[queue.key].rowCount()
             self.setTabText(i, f"{_tr(queue.title)} ({count})")
 
     def _on_current_change(self, current: QModelIndex, previous: QModelIndex) -> None:
-        if current.isValid():
-            self.ticket_selected.emit(current.data(RecordRole).id)
+        if current.isValid() and not self._settling:
+            self.chosen_id = current.data(RecordRole).id
+            self.ticket_selected.emit(self.chosen_id)
+
+    def _on_pressed(self, index: QModelIndex) -> None:
+        """A click on the row already lit still chooses it (the detail may show another)."""
+        if index.isValid() and index.data(RecordRole).id != self.chosen_id:
+            self.chosen_id = index.data(RecordRole).id
+            self.ticket_selected.emit(self.chosen_id)
+
+    def _on_tab_changed(self, index: int) -> None:
+        if 0 <= index < len(QUEUES):
+            self.fit_view(QUEUES[index].key)
+
+    def _hold(self, *args: object) -> None:
+        self._settling = True
+
+    def _settle(self, key: str, *args: object, follow: bool = True) -> None:
+        """After rows moved or left: the chosen ticket stays lit, or nothing is."""
+        self._settling = key in self.views  # not yet while the tabs are being built
+        if not self._settling:
+            return
+        try:
+            view, proxy = self.views[key], self.proxies[key]
+            current = view.currentIndex()
+            if current.isValid() and current.data(RecordRole).id == self.chosen_id:
+                return
+            row = self.model.row_of(self.chosen_id) if self.chosen_id is not None else None
+            index = proxy.mapFromSource(self.model.index(row, 0)) if row is not None else None
+            if follow and index is not None and index.isValid():
+                view.setCurrentIndex(index)
+            else:
+                view.selectionModel().clear()
+        finally:
+            self._settling = False
 
     def _on_activated(self, index: QModelIndex) -> None:
         if index.isValid():

@@ -49,6 +49,7 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
         key: Callable[[R], Hashable],
         row_background: Callable[[R], str | None] | None = None,
         coalesce_changes: bool = False,
+        row_foreground: Callable[[R], str | None] | None = None,
     ) -> None:
         """``coalesce_changes``: announce a batch of changed rows as one span.
 
@@ -63,6 +64,8 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
         self._columns = list(columns)
         self._key = key
         self._row_background = row_background
+        #: The text colour a whole row takes (over its columns' own), e.g. on a flash.
+        self._row_foreground = row_foreground
         self._rows: list[R] = []
         self._index: dict[Hashable, int] = {}
 
@@ -177,8 +180,11 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
             return record
         if role == SortRole:
             return column.sort_key(record) if column.sort_key else column.text(record)
-        if role == Qt.ItemDataRole.ForegroundRole and column.foreground:
-            return _brush(column.foreground(record))
+        if role == Qt.ItemDataRole.ForegroundRole:
+            row_colour = self._row_foreground(record) if self._row_foreground else None
+            if row_colour:
+                return _brush(row_colour)
+            return _brush(column.foreground(record)) if column.foreground else None
         if role == Qt.ItemDataRole.BackgroundRole:
             if self._row_background is not None:
                 colour = self._row_background(record)

@@ -299,9 +299,11 @@ class TicketDetailPanel(QWidget):
 
     def _update_buttons(self) -> None:
         status = self.detail.fields["status"] if self.detail else ""
-        allowed = allowed_actions(status, self.role) if self.detail else set()
+        allowed = set(allowed_actions(status, self.role)) if self.detail else set()
         if self.detail is None or self.detail.extension is None:
             allowed -= set(DECISIONS)  # nothing asked, nothing to decide
+        if self.detail and any(step.action == "acknowledge" for step in self.detail.trace):
+            allowed.discard("acknowledge")  # once is enough: the siren already stopped
         for name, button in self.buttons.items():
             button.setEnabled(name in allowed)
             button.setVisible(name in ROLE_ACTIONS.get(self.role, frozenset()))

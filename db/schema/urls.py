@@ -24,7 +24,8 @@ from gridcommand.db.schema.errors import UserFacingError
 ENV_VAR = "GRIDCOMMAND_DATABASE_URL"
 REPLICA_ENV_VAR = "GRIDCOMMAND_READ_REPLICA_URL"
 NO_LISTEN_ENV_VAR = "GRIDCOMMAND_NO_LISTEN"
-_ACCEPTED_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
+#: ``+psycopg2`` too: copied from another tool's settings, it is run with psycopg 3.
+_ACCEPTED_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg", "postgresql+psycopg2")
 
 
 def parse_database_url(raw: str) -> URL:

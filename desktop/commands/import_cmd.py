@@ -96,7 +96,18 @@ def _write_report(path: Path | None, report: ImportReport) -> None:
         print(f"gridcommand: the report was not saved to {path} ({exc.strerror}).", file=sys.stderr)
 
 
+def _check_grid_file(path: Path) -> None:
+    """Before any server starts: a missing file or a folder is said at once."""
+    if path.is_dir():
+        raise UserFacingError(
+            f"{path} is a folder, not a grid file; give the .geojson, .shp or .gpkg file in it."
+        )
+    if not path.exists():
+        raise UserFacingError(f"There is no file {path}.")
+
+
 def run(args: argparse.Namespace) -> int:
+    _check_grid_file(args.file)
     _check_report_path(args.report)
     with open_database(args.db) as db:
         db.check_reachable()

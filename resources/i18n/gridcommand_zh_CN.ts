@@ -804,8 +804,12 @@
 <context>
     <name>TicketActions</name>
     <message>
+        <source>%1 is already acknowledged.</source>
+        <extracomment>A short word for the status bar (a key that does not apply to this ticket). The officer's ticket could not be shown in the queues (a filter hides it). The ticket the officer last chose (queue, map or E), known at once, before its detail has come back from the database: the keys act on this one. The version of that ticket when it was chosen: a key acts on what was seen, and the service layer says who changed it meanwhile. Clears whatever hides a ticket from the queues and selects it (the filter bar lives with the window); E uses it as the alarm banner does.</extracomment>
+        <translation>%1 已确认过。</translation>
+    </message>
+    <message>
         <source>%1 cannot be done on %2 now.</source>
-        <extracomment>A short word for the status bar (a key that does not apply to this ticket). The officer's ticket could not be shown in the queues (a filter hides it). The ticket the officer last chose (queue, map or E), known at once, before its detail has come back from the database: the keys act on this one. Clears whatever hides a ticket from the queues and selects it (the filter bar lives with the window); E uses it as the alarm banner does.</extracomment>
         <translation>%2 当前不能执行：%1</translation>
     </message>
     <message>
@@ -819,6 +823,14 @@
     <message>
         <source>Reason (%1 · %2):</source>
         <translation>原因（%1 · %2）：</translation>
+    </message>
+    <message>
+        <source>No reason given: %1 is unchanged.</source>
+        <translation>未填写理由：%1 未作更改。</translation>
+    </message>
+    <message>
+        <source>No emergency is waiting to be acknowledged.</source>
+        <translation>没有待确认的紧急事件。</translation>
     </message>
     <message>
         <source>Choose a worker or a department.</source>
@@ -1125,7 +1137,7 @@
     </message>
     <message>
         <source>High</source>
-        <translation>紧急</translation>
+        <translation>较急</translation>
     </message>
     <message>
         <source>Normal</source>
@@ -1133,7 +1145,7 @@
     </message>
     <message>
         <source>Low</source>
-        <translation>低</translation>
+        <translation>较缓</translation>
     </message>
     <message>
         <source>Full-time</source>

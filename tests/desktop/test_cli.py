@@ -84,7 +84,38 @@ def test_newer_schema_is_one_sentence(db_url: URL, capsys: pytest.CaptureFixture
 
 
 def test_debug_shows_the_traceback(capsys: pytest.CaptureFixture[str]) -> None:
-    from gridcommand.db.schema.errors import UserFacingError
+    # The same exit code as without --debug: scripts must not see another outcome.
+    assert main(["--debug", "--db", "mysql://x", "db", "current"]) == EXIT_USER_ERROR
+    err = capsys.readouterr().err
+    assert "Traceback" in err and "UserFacingError" in err
+    assert err.strip().splitlines()[-1].startswith("gridcommand: ")
 
-    with pytest.raises(UserFacingError):
-        main(["--debug", "--db", "mysql://x", "db", "current"])
+
+def test_a_missing_grid_file_is_said_before_any_server_starts(
+    tmp_path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("GRIDCOMMAND_DATABASE_URL", raising=False)
+    monkeypatch.setenv("GRIDCOMMAND_DATA_DIR", str(tmp_path / "data"))
+    assert main(["import-grids", str(tmp_path / "nonexistent.geojson")]) == EXIT_USER_ERROR
+    assert "There is no file" in _one_sentence(capsys.readouterr().err)
+    folder = tmp_path / "adir"
+    folder.mkdir()
+    assert main(["import-grids", str(folder)]) == EXIT_USER_ERROR
+    assert "is a folder" in _one_sentence(capsys.readouterr().err)
+    assert not (tmp_path / "data").exists()  # no embedded server was started for either
+
+
+def test_a_lone_unknown_flag_is_named(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["--bogus"])
+    assert exited.value.code == EXIT_USER_ERROR
+    err = capsys.readouterr().err
+    assert "--bogus" in err and "COMMAND" not in err.splitlines()[-1]
+
+
+def test_a_psycopg2_url_is_used_with_psycopg_3(
+    db_url: URL, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = _url(db_url).replace("postgresql+psycopg://", "postgresql+psycopg2://")
+    assert main(["--db", url, "db", "current"]) == 0
+    assert head_revision() in capsys.readouterr().out

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import psycopg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import URL
 
 from gridcommand.desktop.wiring import WindowSession
 from gridcommand.widgets.dispatch_dialog import DispatchDialog
+from gridcommand.widgets.queues import QUEUES
 from tests.conftest import conninfo
 from tests.desktop.conftest import grid_point, insert_ticket
 
@@ -124,3 +125,148 @@ def test_keys_act_on_the_chosen_ticket_at_once_and_obey_the_case_loop(
     session.actions.action_failed.connect(failures.append)
     _press(session, "V")  # a new report cannot be verified: said in the status bar
     assert notices and not failures
+
+
+def _click_row(session: WindowSession, queue: str, ticket_id: int) -> None:
+    """A real mouse click on the ticket's row in ``queue`` (its tab shown first)."""
+    panel = session.queues
+    panel.setCurrentIndex([q.key for q in QUEUES].index(queue))
+    view, proxy = panel.views[queue], panel.proxies[queue]
+    row = panel.model.row_of(ticket_id)
+    assert row is not None
+    index = proxy.mapFromSource(panel.model.index(row, 0))
+    assert index.isValid()
+    view.scrollTo(index)
+    QTest.mouseClick(
+        view.viewport(), Qt.MouseButton.LeftButton, pos=view.visualRect(index).center()
+    )
+
+
+def test_a_key_acts_on_the_chosen_ticket_after_it_leaves_the_queue(
+    qtbot: QtBot, session: WindowSession, engine: Engine, db_url: URL
+) -> None:
+    grid, lon, lat = grid_point(engine)
+    chosen, neighbour = (insert_ticket(db_url, grid, lon, lat, n) for n in (11, 12))
+    qtbot.waitUntil(lambda: neighbour in session.queues.visible_ids("new"), timeout=10_000)
+    _click_row(session, "new", chosen)
+    qtbot.waitUntil(lambda: session.detail.ticket_id == chosen, timeout=10_000)
+    # Another console (李四) registers it: it leaves this console's "new reports".
+    with psycopg.connect(conninfo(db_url), autocommit=True) as conn:
+        conn.execute("SELECT set_config('gridcommand.actor', '李四 (lisi)', false)")
+        conn.execute("SELECT set_config('gridcommand.actor_role', 'dispatcher', false)")
+        conn.execute(
+            "UPDATE tickets SET status = 'registered', registered_at = now() WHERE id = %s",
+            (chosen,),
+        )
+    qtbot.waitUntil(lambda: chosen not in session.queues.visible_ids("new"), timeout=10_000)
+    view = session.queues.views["new"]
+    assert not view.currentIndex().isValid()  # the highlight cleared, it did not slide
+    assert not view.selectionModel().hasSelection()
+    assert session.actions.current_id == chosen
+    qtbot.wait(300)
+    assert session.detail.ticket_id == chosen
+    failures: list[str] = []
+    session.actions.action_failed.connect(failures.append)
+    session.window.activateWindow()
+    _press(session, "R")
+    qtbot.waitUntil(lambda: bool(failures), timeout=10_000)
+    assert "lisi" in failures[0]
+    box = session.failure_box
+    assert isinstance(box, QMessageBox)
+    qtbot.waitUntil(box.isVisible, timeout=5000)
+    QTest.keyClick(box, Qt.Key.Key_Return)  # read: the keys go back to the window
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is session.window, timeout=5000)
+    with engine.connect() as conn:
+        status = conn.execute(text("SELECT status FROM tickets WHERE id = :t"), {"t": neighbour})
+        assert status.scalar_one() == "reported"  # the neighbour was never touched
+    assert "register" not in [action for action, _ in _trace(engine, neighbour)]
+
+
+def test_clicking_the_highlighted_row_chooses_it_again(
+    qtbot: QtBot, session: WindowSession, engine: Engine, db_url: URL
+) -> None:
+    grid, lon, lat = grid_point(engine)
+    in_queue = insert_ticket(db_url, grid, lon, lat, 13)
+    elsewhere = insert_ticket(db_url, grid, lon, lat, 14)
+    qtbot.waitUntil(lambda: elsewhere in session.queues.visible_ids("new"), timeout=10_000)
+    _click_row(session, "new", in_queue)
+    qtbot.waitUntil(lambda: session.detail.ticket_id == in_queue, timeout=10_000)
+    # A case double-clicked in the grid's drill-down: the detail shows the other ticket.
+    session.show_grid(grid)
+    drill = session.drilldown
+    qtbot.waitUntil(lambda: drill.cases_model.row_of(elsewhere) is not None, timeout=10_000)
+    row = drill.cases_model.row_of(elsewhere)
+    assert row is not None
+    drill.cases_view.scrollTo(drill.cases_model.index(row, 0))
+    at = drill.cases_view.visualRect(drill.cases_model.index(row, 0)).center()
+    QTest.mouseClick(drill.cases_view.viewport(), Qt.MouseButton.LeftButton, pos=at)
+    QTest.mouseDClick(drill.cases_view.viewport(), Qt.MouseButton.LeftButton, pos=at)
+    qtbot.waitUntil(lambda: session.detail.ticket_id == elsewhere, timeout=10_000)
+    _click_row(session, "new", in_queue)  # the row the queue still showed lit
+    qtbot.waitUntil(lambda: session.detail.ticket_id == in_queue, timeout=10_000)
+    session.window.activateWindow()
+    _press(session, "R")
+    qtbot.waitUntil(lambda: session.store.tickets[in_queue].status == "registered", timeout=10_000)
+    assert session.store.tickets[elsewhere].status == "reported"
+
+
+def _answer_reason_with_enter(qtbot: QtBot, seen: list[str]) -> None:
+    """When the reason dialog opens (modal, inside the key's handler), press Enter on it."""
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, QInputDialog):
+            QTimer.singleShot(50, answer)
+            return
+        seen.append(dialog.labelText())
+        QTest.keyClick(dialog, Qt.Key.Key_Return)  # nothing typed
+
+    QTimer.singleShot(50, answer)
+
+
+def test_keys_that_do_nothing_say_so_and_keep_working(
+    qtbot: QtBot, session: WindowSession, engine: Engine, db_url: URL
+) -> None:
+    grid, lon, lat = grid_point(engine)
+    with engine.connect() as conn:
+        handled = conn.execute(text("SELECT id FROM tickets WHERE status = 'handled' LIMIT 1"))
+        done = handled.scalar_one()
+    qtbot.waitUntil(lambda: done in session.queues.visible_ids("verify"), timeout=10_000)
+    _click_row(session, "verify", done)
+    qtbot.waitUntil(lambda: session.detail.ticket_id == done, timeout=10_000)
+    notices: list[str] = []
+    session.actions.notice.connect(notices.append)
+    status = session.window.statusBar()
+    dialogs: list[str] = []
+    for attempt in (1, 2):  # the second B is not swallowed
+        _answer_reason_with_enter(qtbot, dialogs)
+        _press(session, "B")
+        qtbot.waitUntil(lambda: len(dialogs) == attempt, timeout=5000)  # noqa: B023
+        qtbot.waitUntil(lambda: len(notices) == attempt, timeout=5000)  # noqa: B023
+        assert "reason" in status.currentMessage().lower()
+        # No click needed: the window takes the keys again once the dialog has gone.
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is session.window, timeout=5000)
+    assert len(dialogs) == 2
+    assert session.store.tickets[done].status == "handled"
+    # An emergency, acknowledged: A again and E say there is nothing to do.
+    tid = insert_ticket(db_url, grid, lon, lat, 15, emergency=True)
+    qtbot.waitUntil(lambda: tid in session.alarm.pending, timeout=10_000)
+    while session.alarm.pending:  # E, A until none waits (the seed may hold some too)
+        waiting = len(session.alarm.pending)
+        _press(session, "E")
+        _press(session, "A")
+        qtbot.waitUntil(lambda: len(session.alarm.pending) < waiting, timeout=10_000)  # noqa: B023
+    _click_row(session, "new", tid)
+
+    def acknowledged_shown() -> bool:
+        detail = session.detail.detail
+        return detail is not None and "acknowledge" in [s.action for s in detail.trace]
+
+    qtbot.waitUntil(
+        lambda: session.detail.ticket_id == tid and acknowledged_shown(), timeout=10_000
+    )
+    assert not session.detail.buttons["acknowledge"].isEnabled()
+    _press(session, "A")
+    assert "already acknowledged" in status.currentMessage()
+    _press(session, "E")
+    assert "no emergency" in status.currentMessage().lower()

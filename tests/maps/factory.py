@@ -37,7 +37,7 @@ def ticket(
     status: str = "reported",
     emergency: bool = False,
     description: str = "blocked drain",
-    age: timedelta = timedelta(minutes=10),
+    age: timedelta = timedelta(minutes=2),  # new: a plain report rings for NEW_FOR
     allowed: timedelta = timedelta(hours=4),
     version: int = 1,
 ) -> TicketRecord:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
-from gridcommand.db.live.records import ChangeBatch
+from gridcommand.db.live.records import ActionRecord, ChangeBatch
 from tests.maps.conftest import counts, js
-from tests.maps.factory import city, fix, grid, ticket, worker
+from tests.maps.factory import NOW, city, fix, grid, ticket, worker
 
 
 def test_workers_by_status_and_track_on_click(qtbot, panel, store):
@@ -140,3 +140,45 @@ def test_alerts_at_risk_are_ringed_and_unringed(qtbot, panel, store):
     qtbot.waitUntil(lambda: counts(qtbot, panel)["at_risk"] == 2, timeout=5000)
     panel.set_at_risk({})
     qtbot.waitUntil(lambda: counts(qtbot, panel)["at_risk"] == 0, timeout=5000)
+
+
+def test_an_emergency_is_a_big_red_pulsing_point_at_every_zoom(qtbot, panel, store):
+    from gridcommand.resources import palette
+
+    crowd = tuple(ticket(i, grid_no=0, age=timedelta(hours=2)) for i in range(2, 60))
+    # On time (a green light), old: neither may make it small, green or still.
+    emergency = ticket(1, grid_no=0, emergency=True, age=timedelta(hours=3))
+    panel.on_store_updated(store.apply(ChangeBatch(tickets=(emergency, *crowd))))
+    qtbot.waitUntil(lambda: counts(qtbot, panel)["alerts"] == 59, timeout=5000)
+    assert counts(qtbot, panel)["alerts_pulsing"] == 1  # old plain reports no longer ring
+    big_red = {"fillColor": palette.MAP["emergency"], "color": palette.MAP["emergency_edge"]}
+    for zoom in (12, 17):  # the district, then a street
+        js(
+            qtbot,
+            panel,
+            f"gridmap.map().setView([23.105, 113.305], {zoom}, {{animate: false}}) && 1",
+        )
+        qtbot.waitUntil(lambda: js(qtbot, panel, "gridmap.drawnAlert(1)") is not None, timeout=5000)
+        drawn = js(qtbot, panel, "gridmap.drawnAlert(1)")
+        assert {k: drawn[k] for k in big_red} == big_red
+        assert drawn["radius"] >= 14 and drawn["weight"] >= 4 and drawn["pulse"]
+        assert js(qtbot, panel, "gridmap.drawnAlert(2)") is None or zoom == 17
+        assert counts(qtbot, panel)["halos"] == 1
+    ack = ActionRecord(1, 1, "acknowledge", "reported", "reported", "duty1", "supervisor", NOW, "")
+    panel.on_store_updated(store.apply(ChangeBatch(actions=(ack,))))
+    qtbot.waitUntil(lambda: counts(qtbot, panel)["alerts_pulsing"] == 0, timeout=5000)
+
+
+def test_a_plain_report_rings_only_while_it_is_new(qtbot, panel, store):
+    from gridcommand.maps.features import NEW_FOR
+
+    now = [NOW]
+    store.clock = lambda: now[0]
+    fresh = ticket(1, age=timedelta(minutes=1))
+    emergency = ticket(2, emergency=True, age=timedelta(minutes=1))
+    panel.on_store_updated(store.apply(ChangeBatch(tickets=(fresh, emergency))))
+    qtbot.waitUntil(lambda: counts(qtbot, panel)["alerts_pulsing"] == 2, timeout=5000)
+    now[0] = NOW + NEW_FOR
+    panel.expire_new()  # the panel's timer step
+    qtbot.waitUntil(lambda: counts(qtbot, panel)["alerts_pulsing"] == 1, timeout=5000)
+    assert js(qtbot, panel, "gridmap.alert(2).props.pulse") is True  # until acknowledged

@@ -52,7 +52,8 @@ def test_description_markup_is_text(qtbot, panel, store):
 
 
 def test_acknowledge_stops_pulse_and_time_state(qtbot, panel, store):
-    old = ticket(1, age=timedelta(hours=5))  # past its 4-hour deadline
+    # Past its 4-hour deadline: an emergency still rings until acknowledged, however old.
+    old = ticket(1, age=timedelta(hours=5), emergency=True)
     panel.on_store_updated(store.apply(ChangeBatch(tickets=(old, ticket(2)))))
     qtbot.waitUntil(lambda: counts(qtbot, panel)["alerts_pulsing"] == 2, timeout=5000)
     assert js(qtbot, panel, "gridmap.alert(1).props.time") == "red"

@@ -132,3 +132,16 @@ def test_right_clicking_an_item_asks_for_its_menu_at_the_pointer(
     assert isinstance(where_global, QPoint)
     assert abs(where_global.x() - expected.x()) <= 2
     assert abs(where_global.y() - expected.y()) <= 2
+
+
+def test_an_alerts_card_names_its_grid_and_dates_as_the_panels_do(qtbot, drawn: MapPanel) -> None:
+    tip = (
+        "Array.from(document.querySelectorAll('.leaflet-tooltip.gc-tip'))"
+        ".filter(e => e.offsetParent !== null).map(e => e.textContent)"
+    )
+    move(qtbot, drawn, pixel(qtbot, drawn, *ALERT))
+    qtbot.waitUntil(lambda: bool(run_js(qtbot, drawn, tip)), timeout=5000)
+    card = run_js(qtbot, drawn, tip)[0]  # type: ignore[index]
+    assert "网格0 G00" in card  # the name, its code after it
+    deadline = ticket(1).deadline.astimezone().strftime("%m-%d %H:%M")  # the drill-down's format
+    assert deadline in card

@@ -84,3 +84,15 @@ def test_language_choice() -> None:
     assert i18n.choose_language("en", None) == "en"
     assert i18n.choose_language(None, "zh-CN") == "zh_CN"
     assert i18n.normalise("zh_TW") == "zh_CN"
+
+
+def test_emergency_is_the_only_thing_called_urgent_in_chinese(qapp: QApplication) -> None:
+    translators = i18n.install_translators(qapp, "zh_CN")
+    try:
+        priorities = [vocabulary.priority_name(p) for p in vocabulary.PRIORITIES]
+        assert priorities == ["特急", "较急", "一般", "较缓"]
+        assert all("紧急" not in name for name in priorities)  # 紧急 = is_emergency only
+        assert vocabulary.map_labels()["emergency"] == "紧急"
+    finally:
+        for translator in translators:
+            qapp.removeTranslator(translator)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
 from pytestqt.qtbot import QtBot
 
 from gridcommand.resources.palette import LIGHT
@@ -185,3 +186,58 @@ def test_the_at_risk_queue_holds_what_the_forecast_marks(qtbot: QtBot) -> None:
     assert "(1)" in panel.tabText(len(panel.proxies) - 1)
     panel.upsert([T(1, "T1", "closed", T0 + timedelta(minutes=30), closed_at=T0)])
     assert panel.visible_ids("at_risk") == []  # closed in time: no longer at risk
+
+
+def _luminance(colour: QColor) -> float:
+    def channel(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(v) for v in (colour.redF(), colour.greenF(), colour.blueF()))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def _contrast(a: QColor, b: QColor) -> float:
+    hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_a_flashing_emergency_reads_in_both_phases_and_keeps_its_whole_code(
+    qtbot: QtBot,
+) -> None:
+    clock = Clock()
+    panel = _panel(qtbot, clock)
+    panel.resize(900, 400)
+    panel.show()
+    panel.upsert([T(1, "T20261201-939", "reported", T0 + timedelta(hours=3))])
+    long = T(2, "T20261201-1038", "reported", T0 + timedelta(hours=5), is_emergency=True)
+    panel.upsert([long])
+    panel.unacknowledged.add(2)
+    row = panel.model.row_of(2) or 0
+    phases = set()
+    for _ in range(2):
+        panel.flash()
+        for column in range(panel.model.columnCount()):
+            index = panel.model.index(row, column)
+            ground = index.data(Qt.ItemDataRole.BackgroundRole).color()
+            text = index.data(Qt.ItemDataRole.ForegroundRole).color()
+            assert _contrast(ground, text) >= 4.5, (column, ground.name(), text.name())
+            phases.add(ground.name())
+    assert len(phases) == 2
+    view = panel.views["new"]
+    index = view.model().index(0, 0)
+    assert index.data() == "T20261201-1038"
+    assert view.columnWidth(0) >= view.sizeHintForIndex(index).width()
+    # A longer text arriving later widens its column too (Qt sized it once, then elided).
+    panel.upsert(
+        [
+            T(
+                3,
+                "T20261201-1039",
+                "reported",
+                T0 + timedelta(hours=4),
+                category_name="供水管道爆裂严重",
+            )
+        ]
+    )
+    cell = panel.proxies["new"].mapFromSource(panel.model.index(panel.model.row_of(3) or 0, 2))
+    assert view.columnWidth(2) >= view.sizeHintForIndex(cell).width()

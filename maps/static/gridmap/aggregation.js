@@ -42,7 +42,9 @@
         var ll = layer.getLatLng();
         if (!view.contains(ll)) { return; }
         var px = map.project(ll, zoom);
-        var key = Math.floor(px.x / CELL_PX) + ':' + Math.floor(px.y / CELL_PX);
+        // An emergency is never swallowed into a count: it keeps a cell of its own.
+        var key = p.emergency ? 'emergency:' + p.id
+          : Math.floor(px.x / CELL_PX) + ':' + Math.floor(px.y / CELL_PX);
         var c = cells.get(key);
         if (!c) { c = { n: 0, lat: 0, lng: 0, rank: 0, emergency: false, pulse: false, one: null, bounds: L.latLngBounds(ll, ll) }; cells.set(key, c); }
         c.n += 1; c.lat += ll.lat; c.lng += ll.lng; c.one = layer;
@@ -95,6 +97,7 @@
     if (c.n === 1) {
       var p = c.one.gcProps;
       var single = L.circleMarker(c.one.getLatLng(), L.extend({ renderer: S.renderers.alerts }, gm.styles.alert(p)));
+      single.gcId = p.id;
       single.bindTooltip(function () { return gm.cards.alert(p); }, { className: 'gc-tip' });
       single.on('click', function () { gm.bridge.call('click_alert', p.id); });
       single.on('contextmenu', function (e) { gm.pointer.menu('alerts', p.id, e); });

@@ -9,6 +9,27 @@
 
   function t(key) { return Object.prototype.hasOwnProperty.call(LABELS, key) ? LABELS[key] : key; }
 
+  function pad(n) { return (n < 10 ? '0' : '') + n; }
+  // The panels' formats (local time): "MM-DD HH:MM" for a moment, "HH:MM:SS" for a fix.
+  function moment(ms) {
+    var d = new Date(ms);
+    return pad(d.getMonth() + 1) + '-' + pad(d.getDate()) + ' ' + pad(d.getHours()) + ':' + pad(d.getMinutes());
+  }
+  function clock(ms) {
+    var d = new Date(ms);
+    return pad(d.getHours()) + ':' + pad(d.getMinutes()) + ':' + pad(d.getSeconds());
+  }
+  // A grid by its name, its code after it in small (the page knows every grid's name).
+  function gridValue(code) {
+    if (!code) { return ''; }
+    var layer = gm.state.reg.grids.get(code);
+    var name = layer && layer.gcProps.name;
+    if (!name || name === code) { return code; }
+    var value = el('span', null, name + ' ');
+    value.appendChild(el('span', 'gc-sub', code));
+    return value;
+  }
+
   function card(title, rows) {
     var box = el('div', 'gc-card');
     box.appendChild(el('div', 'gc-title', title));
@@ -16,7 +37,9 @@
       if (r[1] === undefined || r[1] === null || r[1] === '') { return; }
       var row = el('div', 'gc-row');
       row.appendChild(el('span', 'gc-key', r[0]));
-      row.appendChild(el('span', 'gc-val', r[1]));
+      var value = el('span', 'gc-val', typeof r[1] === 'string' || typeof r[1] === 'number' ? r[1] : '');
+      if (r[1] instanceof Node) { value.appendChild(r[1]); }
+      row.appendChild(value);
       box.appendChild(row);
     });
     return box;
@@ -35,11 +58,11 @@
     alert: function (p) {
       return card((p.emergency ? '⚠ ' : '') + (p.category || ''), [['', p.description], [t('code'), p.code],
         [t('status'), t(p.status)],
-        [t('deadline'), p.deadline ? new Date(p.deadline).toLocaleString() : ''], [t('grid'), p.grid]]);
+        [t('deadline'), p.deadline ? moment(p.deadline) : ''], [t('grid'), gridValue(p.grid)]]);
     },
     worker: function (p) {
-      return card(p.name || p.id, [[t('role'), t(p.role)], [t('status'), t(p.status)], [t('grid'), p.grid],
-        [t('last_fix'), p.at ? new Date(p.at).toLocaleTimeString() : '']]);
+      return card(p.name || p.id, [[t('role'), t(p.role)], [t('status'), t(p.status)], [t('grid'), gridValue(p.grid)],
+        [t('last_fix'), p.at ? clock(p.at) : '']]);
     }
   };
 })();

@@ -81,6 +81,21 @@
     var card = layerName === 'alerts' ? gm.cards.alert(l.gcProps) : layerName === 'workers' ? gm.cards.worker(l.gcProps) : gm.cards.grid(l.gcProps);
     return { text: card.textContent, html: card.innerHTML, images: card.getElementsByTagName('img').length };
   };
+  // How an alert is drawn right now: its own point (close in, or a cell of its own when
+  // aggregating) with its style, or null when it is only part of a count.
+  gm.drawnAlert = function (id) {
+    var layer = null;
+    if (S.aggregating) {
+      S.aggregateLayer.eachLayer(function (l) { if (l.gcId === id) { layer = l; } });
+    } else {
+      layer = S.reg.alerts.get(id) || null;
+    }
+    if (!layer) { return null; }
+    var o = layer.options;
+    var known = S.reg.alerts.get(id);
+    return { radius: o.radius, fillColor: o.fillColor, color: o.color, weight: o.weight,
+      pulse: !!(known && known.gcProps.pulse) };
+  };
   gm.fitAll = function () { gm.commands.fitAll(); };
   gm.labels = function () {
     return S.labelLayer.getLayers().map(function (t) {

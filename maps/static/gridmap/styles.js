@@ -19,6 +19,12 @@
 
     alert: function (p) {
       var c = colours();
+      if (p.emergency) {
+        // Always a large red point with a white ring, whatever its deadline light (which
+        // its card and its queue row still show): the legend's 紧急, read at a glance.
+        return { radius: 15, fillColor: c.emergency, fillOpacity: 1, color: c.emergency_edge,
+          weight: 4, opacity: 1 };
+      }
       return {
         radius: p.emergency ? 14 : 9,
         fillColor: c.alert_time[p.time] || c.alert_time.red, fillOpacity: 1,
