@@ -101,8 +101,12 @@ def start_standby(primary: embedded.EmbeddedServer, folder: Path) -> Standby:
         # The primary's socket lives in its data directory: the backup copied its lock.
         for lock in standby.pgdata.glob(".s.PGSQL.*"):
             lock.unlink()
-        # Its own socket directory, no TCP; hot_standby so it answers reads.
-        options = f'-h "" -k {standby.pgdata} -c hot_standby=on'
+        # Its own socket directory, no TCP; hot_standby so it answers reads. With
+        # hot_standby_feedback the primary keeps the row versions a console's read on the
+        # standby still sees: without it, the primary's cleanup of a busy table (worker
+        # positions) conflicts with that read, and replay pauses for up to
+        # max_standby_streaming_delay (30 s): the replica-fed wall freezes meanwhile.
+        options = f'-h "" -k {standby.pgdata} -c hot_standby=on -c hot_standby_feedback=on'
         log = standby.folder / "standby.log"
         pgdata = str(standby.pgdata)
         _run(standby, "pg_ctl", "-w", "-D", pgdata, "-o", options, "-l", str(log), "start")

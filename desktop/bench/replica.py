@@ -42,6 +42,9 @@ class ReplicaFigures:
     insert_ms: list[float] = field(default_factory=list)
     insert_to_store_ms: list[float] = field(default_factory=list)
     missed: int = 0
+    #: Of the missed points, how many reached the replica-fed store (so the page, not
+    #: the standby or the feed, lost them).
+    missed_in_store: int = 0
     standby_s: float = 0.0
     startup_s: float = 0.0
     mode: str = ""
@@ -62,6 +65,8 @@ class ReplicaFigures:
             "insert_to_store_ms": spread(self.insert_to_store_ms),
             "inserts": len(self.insert_ms) + self.missed,
             "inserts_missed": self.missed,
+            "inserts_missed_in_store": self.missed_in_store,
+            "error": self.error,
             "standby_start_s": round(self.standby_s, 1),
             "startup_s": round(self.startup_s, 1),
             "feed_mode": self.mode,
@@ -161,6 +166,7 @@ def _measure(
             figures.insert_ms.append(watch.drawn_ms[ticket_id] - wall)
         else:
             figures.missed += 1
+            figures.missed_in_store += ticket_id in seen
         if ticket_id in seen:
             figures.insert_to_store_ms.append((seen[ticket_id] - before) * 1000)
 
