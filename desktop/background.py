@@ -22,6 +22,7 @@ from PySide6.QtCore import QObject, Signal
 
 from gridcommand.db.schema.errors import UserFacingError
 from gridcommand.maps.handoff import Handoff
+from gridcommand.resources.refusals import describe
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +105,7 @@ def _run(put: Callable[[_Outcome], None], key: str, generation: int, fn: Callabl
     try:
         result = fn()
     except UserFacingError as exc:
-        put(_Outcome(key, generation, None, str(exc)))
+        put(_Outcome(key, generation, None, describe(exc)))
     except Exception as exc:  # reported, never raised into the pool
         log.exception("background job %s failed", key)
         put(_Outcome(key, generation, None, f"{type(exc).__name__}: {exc}"))

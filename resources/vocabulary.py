@@ -17,7 +17,7 @@ from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
-from gridcommand.db.schema.models import TicketSource, TicketStatus, WorkerRole
+from gridcommand.db.schema.models import RegionLevel, TicketSource, TicketStatus, WorkerRole
 
 CONTEXT = "Vocabulary"
 
@@ -69,6 +69,13 @@ OPERATOR_ROLES: dict[str, object] = {
     "dispatcher": QT_TRANSLATE_NOOP("Vocabulary", "dispatcher"),
     "supervisor": QT_TRANSLATE_NOOP("Vocabulary", "supervisor"),
     "manager": QT_TRANSLATE_NOOP("Vocabulary", "manager"),
+}
+
+#: A level of the administrative hierarchy (an operator's jurisdiction).
+REGION_LEVELS: dict[str, object] = {
+    RegionLevel.DISTRICT: QT_TRANSLATE_NOOP("Vocabulary", "district"),
+    RegionLevel.STREET: QT_TRANSLATE_NOOP("Vocabulary", "street"),
+    RegionLevel.COMMUNITY: QT_TRANSLATE_NOOP("Vocabulary", "community"),
 }
 
 #: A step of a ticket's trace, named by what was done (``ticket_actions.action``).
@@ -156,6 +163,10 @@ def operator_role_name(role: str) -> str:
 
 def action_name(action: str) -> str:
     return _name(ACTIONS, action)
+
+
+def region_level_name(level: str) -> str:
+    return _name(REGION_LEVELS, level)
 
 
 def map_labels() -> dict[str, str]:

@@ -13,12 +13,14 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, func, insert, select
 
+from gridcommand.db.actions import refusals
 from gridcommand.db.actions.core import database_refusals
 from gridcommand.db.actions.types import ActionRefused, Operator
 from gridcommand.db.schema.models import ConsoleEvent
 
 #: The mutes a supervisor may choose, in minutes.
 MUTE_MINUTES = (5, 15, 30)
+SPANS = "/".join(str(m) for m in MUTE_MINUTES)
 MUTE_ROLES = frozenset({"supervisor"})
 
 
@@ -37,16 +39,16 @@ class MuteRecord:
 def mute_siren(engine: Engine, operator: Operator, minutes: int) -> MuteRecord:
     """Trace a mute of ``minutes`` (one of :data:`MUTE_MINUTES`) by ``operator``."""
     if operator.role not in MUTE_ROLES:
-        raise ActionRefused(f"A {operator.role} may not mute the siren; a supervisor may.")
+        raise ActionRefused(refusals.MAY_NOT_MUTE, role=operator.role)
     if minutes not in MUTE_MINUTES:
-        raise ActionRefused(f"The siren can be muted for {MUTE_MINUTES} minutes, not {minutes}.")
+        raise ActionRefused(refusals.MUTE_SPAN, spans=SPANS, minutes=minutes)
     return _write(engine, operator, "mute_siren", timedelta(minutes=minutes))
 
 
 def unmute_siren(engine: Engine, operator: Operator) -> MuteRecord:
     """Trace that the siren sounds again before its mute ran out."""
     if operator.role not in MUTE_ROLES:
-        raise ActionRefused(f"A {operator.role} may not change the siren; a supervisor may.")
+        raise ActionRefused(refusals.MAY_NOT_UNMUTE, role=operator.role)
     return _write(engine, operator, "unmute_siren", None)
 
 

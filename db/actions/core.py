@@ -22,6 +22,7 @@ from sqlalchemy import BigInteger, Connection, Engine, Text, cast, func, select,
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import aliased
 
+from gridcommand.db.actions import refusals
 from gridcommand.db.actions.caseloop import (
     CASE_LOOP,
     PAST,
@@ -71,15 +72,22 @@ def database_refusals() -> Iterator[None]:
     except DBAPIError as exc:
         if isinstance(exc.orig, pg_errors.InsufficientPrivilege):
             detail = str(exc.orig).strip().splitlines()[0].rstrip(".")
-            raise ActionRefused(
-                f"The database refused the action for this login: {detail}."
-            ) from None
+            raise ActionRefused(refusals.DATABASE_REFUSED, detail=detail) from None
         raise
+
+
+def cannot_now(seen: Seen, action: str) -> ActionRefused:
+    """The ticket has moved to a step from which ``action`` is not taken."""
+    return ActionRefused(
+        refusals.NOT_NOW, code=seen.code, status=seen.status, action=action, past=PAST[action]
+    )
 
 
 def check_role(operator: Operator, action: str) -> None:
     if action not in ROLE_ACTIONS.get(operator.role, frozenset()):
-        raise ActionRefused(f"A {operator.role} may not have a ticket {PAST[action]}.")
+        raise ActionRefused(
+            refusals.ROLE_MAY_NOT, role=operator.role, action=action, past=PAST[action]
+        )
 
 
 def read(conn: Connection, ticket_id: int, operator: Operator, *, lock: bool = False) -> Seen:
@@ -110,12 +118,14 @@ def read(conn: Connection, ticket_id: int, operator: Operator, *, lock: bool = F
         conn.execute(select(func.pg_advisory_xact_lock(ADVISORY_CLASS, ticket_id % 2**31)))
     row = conn.execute(query).one_or_none()
     if row is None:
-        raise TicketNotFound(f"Ticket {ticket_id} does not exist or is outside your jurisdiction.")
+        raise TicketNotFound(refusals.NOT_FOUND, ticket=ticket_id)
     seen = Seen(*row)
     if not operator.covers(seen.community, seen.street):
         raise ActionRefused(
-            f"Ticket {seen.code} is outside your jurisdiction "
-            f"({operator.scope_level} {operator.scope_code})."
+            refusals.OUTSIDE_JURISDICTION,
+            code=seen.code,
+            level=operator.scope_level,
+            scope=operator.scope_code,
         )
     return seen
 
@@ -181,9 +191,7 @@ def run(
         if seen.version != seen_version:
             raise stale(conn, ticket_id)
         if seen.status not in statuses_allowing(action):
-            raise ActionRefused(
-                f"Ticket {seen.code} is {seen.status}: it cannot be {PAST[action]} now."
-            )
+            raise cannot_now(seen, action)
         values = plan(conn, seen)
         target = CASE_LOOP[CaseAction(action)].target or seen.status
         text = note(seen) if callable(note) else note

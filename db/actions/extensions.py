@@ -15,9 +15,11 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, select, update
 
-from gridcommand.db.actions.caseloop import PAST, CaseAction
+from gridcommand.db.actions import refusals
+from gridcommand.db.actions.caseloop import CaseAction
 from gridcommand.db.actions.core import (
     Seen,
+    cannot_now,
     check_role,
     database_refusals,
     name_the_writer,
@@ -38,7 +40,7 @@ def _pending(conn: Connection, seen: Seen) -> Any:
         )
     ).one_or_none()
     if row is None:
-        raise ActionRefused(f"Ticket {seen.code} has no extension waiting for a decision.")
+        raise ActionRefused(refusals.NO_EXTENSION_WAITING, code=seen.code)
     return row
 
 
@@ -57,9 +59,7 @@ def _decide(
         if seen.version != seen_version:
             raise stale(conn, ticket_id)
         if seen.status not in statuses_allowing(action):
-            raise ActionRefused(
-                f"Ticket {seen.code} is {seen.status}: it cannot be {PAST[action]} now."
-            )
+            raise cannot_now(seen, action)
         pending = _pending(conn, seen)
         name_the_writer(conn, operator, action, note)
         decided = conn.execute(
@@ -119,7 +119,7 @@ def refuse_extension(
     """Refuse the pending extension, saying why; the deadline stays."""
     text = reason.strip()
     if not text:
-        raise ActionRefused("Say why the extension is refused: a reason is required.")
+        raise ActionRefused(refusals.EXTENSION_REASON_REQUIRED)
     return _decide(
         engine,
         operator,

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, select
 
+from gridcommand.db.actions import refusals
 from gridcommand.db.actions.caseloop import CASE_LOOP, CaseAction
 from gridcommand.db.actions.core import Seen, run
 from gridcommand.db.actions.types import ActionRefused, ActionResult, Operator
@@ -42,14 +43,14 @@ def recategorize(
             select(Category.name).where(Category.code == category_code)
         ).scalar_one_or_none()
         if new_name is None:
-            raise ActionRefused(f"There is no item type {category_code!r}.")
+            raise ActionRefused(refusals.NO_SUCH_ITEM, category=repr(category_code))
         old_code, old_name = conn.execute(
             select(Ticket.category_code, Category.name)
             .join(Category, Category.code == Ticket.category_code)
             .where(Ticket.id == ticket_id)
         ).one()
         if old_code == category_code:
-            raise ActionRefused(f"Ticket {seen.code} is already filed under {new_name}.")
+            raise ActionRefused(refusals.ALREADY_FILED, code=seen.code, category=new_name)
         text = f"{old_name} ({old_code}) → {new_name} ({category_code})"
         said["note"] = text + (f": {note.strip()}" if note.strip() else "")
         return {"category_code": category_code}

@@ -16,7 +16,8 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, func, select, update
 
-from gridcommand.db.actions.caseloop import CaseAction
+from gridcommand.db.actions import refusals
+from gridcommand.db.actions.caseloop import PAST, CaseAction
 from gridcommand.db.actions.core import (
     Seen,
     check_role,
@@ -69,7 +70,7 @@ def _reason(reason: str, action: str) -> str:
     """Refusals and rework must say why: the reporter and the worker are owed a reason."""
     text = reason.strip()
     if not text:
-        raise ActionRefused(f"Say why the ticket is {action}: a reason is required.")
+        raise ActionRefused(refusals.REASON_REQUIRED, action=action, past=PAST[action])
     return text
 
 
@@ -82,7 +83,7 @@ def register(
 def reject(
     engine: Engine, operator: Operator, ticket_id: int, seen_version: int, reason: str
 ) -> ActionResult:
-    note = _reason(reason, "rejected")
+    note = _reason(reason, "reject")
     return run(engine, operator, "reject", ticket_id, seen_version, note, _nothing)
 
 
@@ -102,16 +103,16 @@ def send_back(
     engine: Engine, operator: Operator, ticket_id: int, seen_version: int, reason: str
 ) -> ActionResult:
     """返工: the handling was not good enough; the same assignee must do it again."""
-    note = _reason(reason, "sent back")
+    note = _reason(reason, "send_back")
     # The database clears the handling and verification times: they no longer stand.
     return run(engine, operator, "send_back", ticket_id, seen_version, note, _nothing)
 
 
 def _assignee(worker_code: str | None, department: str | None) -> Callable[..., dict[str, Any]]:
     if (worker_code is None) == (department is None or not department.strip()):
-        raise ActionRefused("Choose either a worker or a department to send the ticket to.")
+        raise ActionRefused(refusals.WORKER_OR_DEPARTMENT)
     if department is not None and len(department.strip()) > DEPARTMENT_MAX:
-        raise ActionRefused(f"A department name has at most {DEPARTMENT_MAX} characters.")
+        raise ActionRefused(refusals.DEPARTMENT_TOO_LONG, limit=DEPARTMENT_MAX)
 
     def plan(conn: Connection, seen: Seen) -> dict[str, Any]:
         if worker_code is not None:
@@ -119,7 +120,7 @@ def _assignee(worker_code: str | None, department: str | None) -> Callable[..., 
                 select(Worker.active).where(Worker.code == worker_code)
             ).scalar_one_or_none()
             if not active:
-                raise ActionRefused(f"Worker {worker_code} is unknown or no longer active.")
+                raise ActionRefused(refusals.WORKER_INACTIVE, worker=worker_code)
         # The database stamps dispatched_at and clears accepted_at for the new assignee.
         return {
             "assignee_worker_code": worker_code,
@@ -209,7 +210,7 @@ def acknowledge(
             )
             if done.rowcount != 1:
                 raise ActionRefused(
-                    f"Ticket {seen.code} is {seen.status}: this login may not acknowledge it."
+                    refusals.MAY_NOT_ACKNOWLEDGE, code=seen.code, status=seen.status
                 )
             trace_id, at = trace_of_this_transaction(conn, ticket_id)
         else:
@@ -258,5 +259,5 @@ def perform(
     try:
         function = _BY_NAME[CaseAction(action)]
     except (KeyError, ValueError):
-        raise ActionRefused(f"There is no action called {action!r}.") from None
+        raise ActionRefused(refusals.NO_SUCH_ACTION, action=repr(action)) from None
     return function(engine, operator, ticket_id, seen_version, **details)

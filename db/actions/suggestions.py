@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine, and_, func, or_, select, true
 
+from gridcommand.db.actions import refusals
 from gridcommand.db.actions.types import TicketNotFound
 from gridcommand.db.gis.locate import locate_grid
 from gridcommand.db.schema.models import Ticket, Worker, WorkerPosition
@@ -163,9 +164,7 @@ def load_suggestions(
             )
         ).one_or_none()
         if ticket is None:
-            raise TicketNotFound(
-                f"Ticket {ticket_id} does not exist or is outside your jurisdiction."
-            )
+            raise TicketNotFound(refusals.NOT_FOUND, ticket=ticket_id)
         latest = (
             select(WorkerPosition.recorded_at, WorkerPosition.lon, WorkerPosition.lat)
             .where(WorkerPosition.worker_code == Worker.code)

@@ -72,7 +72,18 @@ class ActionResult:
 
 
 class ActionRefused(UserFacingError):
-    """The operator may not take this action on this ticket now; nothing was written."""
+    """The operator may not take this action on this ticket now; nothing was written.
+
+    Raised with one of :mod:`refusals`' sentences and its parameters, kept apart, so the
+    console can say the same sentence in the operator's language (the parameters that
+    are codes, such as a role or a status, in its words too); ``str()`` is the English
+    sentence, for the command line and the log.
+    """
+
+    def __init__(self, template: str, **params: object) -> None:
+        self.template = template
+        self.params = params
+        super().__init__(template.format(**params) if params else template)
 
 
 class TicketNotFound(ActionRefused):
@@ -105,7 +116,7 @@ class StaleTicket(UserFacingError):
         super().__init__(self._sentence())
 
     def _sentence(self) -> str:
-        who = self.changed_by or "someone else"
+        who = self.changed_by or "someone else"  # the console words it itself
         if self.changed_by_role:
             who += f" ({self.changed_by_role})"
         what = f" ({self.changed_action}" if self.changed_action else ""

@@ -763,6 +763,102 @@
     </message>
 </context>
 <context>
+    <name>Refusals</name>
+    <message>
+        <source>Say why the ticket is {past}: a reason is required.</source>
+        <extracomment>The data layer's sentences, spelled out for lupdate (a test keeps them equal).</extracomment>
+        <translation>请说明{action}的理由：理由为必填项。</translation>
+    </message>
+    <message>
+        <source>Choose either a worker or a department to send the ticket to.</source>
+        <translation>请选择派遣给网格员或部门（二选一）。</translation>
+    </message>
+    <message>
+        <source>A department name has at most {limit} characters.</source>
+        <translation>部门名称最多 {limit} 个字符。</translation>
+    </message>
+    <message>
+        <source>Worker {worker} is unknown or no longer active.</source>
+        <translation>网格员 {worker} 不存在或已停用。</translation>
+    </message>
+    <message>
+        <source>Ticket {code} is {status}: this login may not acknowledge it.</source>
+        <translation>工单 {code} 当前为“{status}”：此账号不能确认它。</translation>
+    </message>
+    <message>
+        <source>There is no action called {action}.</source>
+        <translation>没有名为 {action} 的操作。</translation>
+    </message>
+    <message>
+        <source>Ticket {code} has no extension waiting for a decision.</source>
+        <translation>工单 {code} 没有待审批的延期申请。</translation>
+    </message>
+    <message>
+        <source>Ticket {code} is {status}: it cannot be {past} now.</source>
+        <translation>工单 {code} 当前为“{status}”，现在不能执行“{action}”。</translation>
+    </message>
+    <message>
+        <source>Say why the extension is refused: a reason is required.</source>
+        <translation>请说明不批准延期的理由：理由为必填项。</translation>
+    </message>
+    <message>
+        <source>A {role} may not mute the siren; a supervisor may.</source>
+        <translation>{role}不能将警报静音，核查督办员可以。</translation>
+    </message>
+    <message>
+        <source>The siren can be muted for {spans} minutes, not {minutes}.</source>
+        <translation>警报只能静音 {spans} 分钟，不能是 {minutes} 分钟。</translation>
+    </message>
+    <message>
+        <source>A {role} may not change the siren; a supervisor may.</source>
+        <translation>{role}不能更改警报设置，核查督办员可以。</translation>
+    </message>
+    <message>
+        <source>The database refused the action for this login: {detail}.</source>
+        <translation>数据库拒绝了此账号的操作：{detail}。</translation>
+    </message>
+    <message>
+        <source>A {role} may not have a ticket {past}.</source>
+        <translation>{role}无权对工单执行“{action}”。</translation>
+    </message>
+    <message>
+        <source>Ticket {ticket} does not exist or is outside your jurisdiction.</source>
+        <translation>工单 {ticket} 不存在或不在您的管辖范围内。</translation>
+    </message>
+    <message>
+        <source>Ticket {code} is outside your jurisdiction ({level} {scope}).</source>
+        <translation>工单 {code} 不在您的管辖范围内（{level} {scope}）。</translation>
+    </message>
+    <message>
+        <source>There is no item type {category}.</source>
+        <translation>没有事项类型 {category}。</translation>
+    </message>
+    <message>
+        <source>Ticket {code} is already filed under {category}.</source>
+        <translation>工单 {code} 已归入“{category}”。</translation>
+    </message>
+    <message>
+        <source>Ticket {code} was changed meanwhile by {who}{what}; it is now {status}. Nothing was overwritten: look at it again before acting.</source>
+        <translation>工单 {code} 刚被{who}{what}改动，现为“{status}”。未覆盖任何内容：请重新查看后再操作。</translation>
+    </message>
+    <message>
+        <source>someone else</source>
+        <translation>他人</translation>
+    </message>
+    <message>
+        <source>{name} ({role})</source>
+        <translation>{name}（{role}）</translation>
+    </message>
+    <message>
+        <source> ({action})</source>
+        <translation>（{action}）</translation>
+    </message>
+    <message>
+        <source> ({action} at {time})</source>
+        <translation>（{time} {action}）</translation>
+    </message>
+</context>
+<context>
     <name>TableExport</name>
     <message>
         <source>Export to XLSX…</source>
@@ -1189,6 +1285,19 @@
     <message>
         <source>manager</source>
         <translation>管理人员</translation>
+    </message>
+    <message>
+        <source>district</source>
+        <extracomment>A level of the administrative hierarchy (an operator's jurisdiction).</extracomment>
+        <translation>区</translation>
+    </message>
+    <message>
+        <source>street</source>
+        <translation>街道</translation>
+    </message>
+    <message>
+        <source>community</source>
+        <translation>社区</translation>
     </message>
     <message>
         <source>Re-dispatched</source>

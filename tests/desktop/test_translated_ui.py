@@ -15,10 +15,12 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+import psycopg
 import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QTextDocumentFragment
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -42,6 +44,7 @@ from gridcommand.desktop import i18n
 from gridcommand.desktop.main_window import MainWindow
 from gridcommand.desktop.wiring import WindowSession, wire_window
 from gridcommand.widgets.dispatch_dialog import DispatchDialog
+from tests.conftest import conninfo
 from tests.desktop.conftest import grid_point, insert_ticket
 
 WORD = re.compile(r"[A-Za-z]{2,}")
@@ -159,3 +162,33 @@ def test_the_chinese_console_shows_no_english(
     dialog_texts = [*_widget_texts(dialog), ("dialog title", dialog.windowTitle())]
     english = _english(iter(dialog_texts))
     assert english == [], sorted(set(english))
+
+
+def test_a_refusal_is_said_in_chinese(
+    qtbot: QtBot, chinese_session: WindowSession, engine: Engine, db_url: URL
+) -> None:
+    """The database's refusal reaches the officer in Chinese, with the names in Chinese."""
+    session = chinese_session
+    grid, lon, lat = grid_point(engine)
+    tid = insert_ticket(db_url, grid, lon, lat, 93)
+    qtbot.waitUntil(lambda: session.queues.model.row_of(tid) is not None, timeout=10_000)
+    assert session.queues.select_ticket(tid)
+    qtbot.waitUntil(lambda: session.detail.ticket_id == tid, timeout=10_000)
+    session.live.stop()  # this console's picture now lags behind the database
+    with psycopg.connect(conninfo(db_url), autocommit=True) as conn:
+        conn.execute("SELECT set_config('gridcommand.actor', '李四', false)")
+        conn.execute("SELECT set_config('gridcommand.actor_role', 'dispatcher', false)")
+        conn.execute(
+            "UPDATE tickets SET status = 'registered', registered_at = now() WHERE id = %s",
+            (tid,),
+        )
+    failures: list[str] = []
+    session.actions.action_failed.connect(failures.append)
+    session.window.activateWindow()
+    QTest.keyClick(session.window, "R")  # type: ignore[call-overload]
+    qtbot.waitUntil(lambda: bool(failures), timeout=10_000)
+    box = session.failure_box
+    assert box is not None and box.isVisible()
+    said = box.text()
+    assert "李四" in said and "调度员" in said and "已立案" in said, said
+    assert not _english(iter([("refusal", said.replace(str(tid), ""))])), said
