@@ -7,7 +7,8 @@ from datetime import timedelta
 
 from gridcommand.db.live.records import ActionRecord, ChangeBatch
 from tests.maps.conftest import counts, js
-from tests.maps.factory import NOW, city, fix, grid, ticket, worker
+from tests.maps.factory import LAT0, LON0, NOW, city, fix, grid, ticket, worker
+from tests.maps.mouse import click, pixel
 
 
 def test_workers_by_status_and_track_on_click(qtbot, panel, store):
@@ -17,15 +18,19 @@ def test_workers_by_status_and_track_on_click(qtbot, panel, store):
             fix(1, "W1", timedelta(minutes=40), lon=113.301),
             fix(2, "W1", timedelta(minutes=20), lon=113.303),
             fix(3, "W1", timedelta(minutes=1)),
-            fix(4, "W2", timedelta(minutes=15)),
-            fix(5, "W3", timedelta(hours=3)),
+            fix(4, "W2", timedelta(minutes=15), lat=LAT0 + 0.002),
+            fix(5, "W3", timedelta(hours=3), lat=LAT0 + 0.008),
         ),
     )
     panel.on_store_updated(store.apply(batch))
     want = {"online": 1, "stale": 1, "offline": 1}
     qtbot.waitUntil(lambda: counts(qtbot, panel)["workers"] == want, timeout=5000)
+    # A real click where W1 is drawn (the others stand apart), zoomed in past grouping.
+    w1 = (LAT0 + 0.005, LON0 + 0.005)
+    js(qtbot, panel, f"gridmap.map().setView([{w1[0]}, {w1[1]}], 17, {{animate: false}}) && 1")
+    qtbot.waitUntil(lambda: counts(qtbot, panel)["aggregating"] is False, timeout=5000)
     with qtbot.waitSignal(panel.worker_clicked, check_params_cb=lambda c: c == "W1", timeout=5000):
-        js(qtbot, panel, "gridmap.fire('workers', 'W1', 'click')")
+        click(qtbot, panel, pixel(qtbot, panel, *w1))
     qtbot.waitUntil(lambda: counts(qtbot, panel)["track_points"] == 3, timeout=5000)
     panel.show_track(None)
     qtbot.waitUntil(lambda: counts(qtbot, panel)["track_points"] == 0, timeout=5000)

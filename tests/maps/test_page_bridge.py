@@ -29,17 +29,6 @@ def test_remove_and_close(qtbot, panel, store):
     qtbot.waitUntil(lambda: counts(qtbot, panel)["alerts"] == 4, timeout=5000)
 
 
-def test_click_from_js_arrives_as_signal(qtbot, panel, store):
-    panel.on_store_updated(store.apply(city(grids=4, tickets=3)))
-    qtbot.waitUntil(lambda: counts(qtbot, panel)["alerts"] == 3, timeout=5000)
-    with qtbot.waitSignal(panel.ticket_clicked, check_params_cb=lambda i: i == 2, timeout=5000):
-        js(qtbot, panel, "gridmap.fire('alerts', 2, 'click')")
-    with qtbot.waitSignal(panel.grid_selected, check_params_cb=lambda c: c == "G01", timeout=5000):
-        js(qtbot, panel, "gridmap.fire('grids', 'G01', 'dblclick')")
-    inside = "gridmap.map().getZoom() >= 15 && L.latLngBounds([[23.10, 113.31], [23.11, 113.32]]).contains(gridmap.map().getCenter())"
-    qtbot.waitUntil(lambda: js(qtbot, panel, inside) is True, timeout=5000)
-
-
 def test_description_markup_is_text(qtbot, panel, store):
     evil = "<img src=x onerror=alert(1)>"
     panel.on_store_updated(store.apply(ChangeBatch(tickets=(ticket(7, description=evil),))))

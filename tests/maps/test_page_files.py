@@ -60,7 +60,7 @@ def test_the_production_page_draws_without_probes(qtbot, production_panel, store
     production_panel.on_store_updated(store.apply(city(grids=12, tickets=5)))
     drawn = "[gridmap.state.reg.grids.size, gridmap.state.reg.alerts.size]"
     qtbot.waitUntil(lambda: js(qtbot, production_panel, drawn) == [12, 5], timeout=5000)
-    absent = "[typeof gridmap.counts, typeof gridmap.perf, typeof gridmap.fire]"
+    absent = "[typeof gridmap.counts, typeof gridmap.perf, typeof gridmap.map]"
     assert js(qtbot, production_panel, absent) == ["undefined"] * 3
     with pytest.raises(RuntimeError, match="probes=True"):
         production_panel.request_counts(lambda _counts: None)

@@ -22,6 +22,7 @@ from gridcommand.db.live.store import StateStore
 from gridcommand.maps.panel import MapPanel
 from tests.maps.conftest import counts, js
 from tests.maps.factory import city, ticket
+from tests.maps.mouse import click, pixel
 
 
 class _Listener(http.server.ThreadingHTTPServer):
@@ -156,9 +157,17 @@ def test_a_hostile_script_gets_nothing_and_the_map_lives_on(qtbot, open_panel, s
     # The live map goes on: a new alert through the normal path is drawn.
     panel.on_store_updated(store.apply(ChangeBatch(tickets=(ticket(50, grid_no=1),))))
     qtbot.waitUntil(lambda: counts(qtbot, panel)["alerts"] == 3, timeout=5000)
-    # And a genuine click still arrives, validated.
+    # And a genuine click (a real mouse, where the alert is drawn) still arrives, validated.
+    at = js(qtbot, panel, "gridmap.alert(50)")
+    assert isinstance(at, dict)
+    js(
+        qtbot,
+        panel,
+        f"gridmap.map().setView([{at['lat']}, {at['lng']}], 17, {{animate: false}}) && 1",
+    )
+    qtbot.waitUntil(lambda: counts(qtbot, panel)["aggregating"] is False, timeout=5000)
     with qtbot.waitSignal(panel.ticket_clicked, check_params_cb=lambda i: i == 50, timeout=5000):
-        js(qtbot, panel, "gridmap.fire('alerts', 50, 'click')")
+        click(qtbot, panel, pixel(qtbot, panel, at["lat"], at["lng"]))
 
 
 def test_the_page_runs_under_its_policy_with_no_violation(qtbot, open_panel, store, caplog):

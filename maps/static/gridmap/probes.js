@@ -105,6 +105,5 @@
     });
   };
   gm.clusterStamps = function () { return S.aggregateLayer.getLayers().map(L.stamp); };
-  gm.fire = function (layerName, id, type) { var l = S.reg[layerName].get(id); if (l) { l.fire(type || 'click'); } return !!l; };
   gm.map = function () { return S.map; };
 })();
