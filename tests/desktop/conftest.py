@@ -66,3 +66,14 @@ def insert_ticket(
         ).fetchone()
     assert row is not None
     return int(row[0])
+
+
+def register_behind_the_console(db_url: URL, ticket_id: int, actor: str) -> None:
+    """Another dispatcher registers the ticket, as an UPDATE this console has not seen."""
+    with psycopg.connect(conninfo(db_url), autocommit=True) as conn:
+        conn.execute("SELECT set_config('gridcommand.actor', %s, false)", (actor,))
+        conn.execute("SELECT set_config('gridcommand.actor_role', 'dispatcher', false)")
+        conn.execute(
+            "UPDATE tickets SET status = 'registered', registered_at = now() WHERE id = %s",
+            (ticket_id,),
+        )

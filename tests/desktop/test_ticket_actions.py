@@ -14,7 +14,7 @@ from gridcommand.desktop.wiring import WindowSession
 from gridcommand.widgets.dispatch_dialog import DispatchDialog
 from gridcommand.widgets.queues import QUEUES
 from tests.conftest import conninfo
-from tests.desktop.conftest import grid_point, insert_ticket
+from tests.desktop.conftest import grid_point, insert_ticket, register_behind_the_console
 
 
 def _press(session: WindowSession, key: str) -> None:
@@ -70,13 +70,7 @@ def test_a_stale_action_is_refused_and_says_who_changed_the_ticket(
     tid = insert_ticket(db_url, grid, lon, lat, 2)
     qtbot.waitUntil(lambda: tid in session.store.tickets, timeout=10_000)
     session.live.stop()  # this console's picture now lags behind the database
-    with psycopg.connect(conninfo(db_url), autocommit=True) as conn:
-        conn.execute("SELECT set_config('gridcommand.actor', '李四 (lisi)', false)")
-        conn.execute("SELECT set_config('gridcommand.actor_role', 'dispatcher', false)")
-        conn.execute(
-            "UPDATE tickets SET status = 'registered', registered_at = now() WHERE id = %s",
-            (tid,),
-        )
+    register_behind_the_console(db_url, tid, "李四 (lisi)")
     failures: list[str] = []
     session.actions.action_failed.connect(failures.append)
     session.actions.request("register", tid)

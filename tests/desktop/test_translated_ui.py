@@ -15,7 +15,6 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-import psycopg
 import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QSettings, Qt
@@ -44,8 +43,7 @@ from gridcommand.desktop import i18n
 from gridcommand.desktop.main_window import MainWindow
 from gridcommand.desktop.wiring import WindowSession, wire_window
 from gridcommand.widgets.dispatch_dialog import DispatchDialog
-from tests.conftest import conninfo
-from tests.desktop.conftest import grid_point, insert_ticket
+from tests.desktop.conftest import grid_point, insert_ticket, register_behind_the_console
 
 WORD = re.compile(r"[A-Za-z]{2,}")
 #: Units and proper names (WGS84, the product); data: the login, the test reporters.
@@ -175,13 +173,7 @@ def test_a_refusal_is_said_in_chinese(
     assert session.queues.select_ticket(tid)
     qtbot.waitUntil(lambda: session.detail.ticket_id == tid, timeout=10_000)
     session.live.stop()  # this console's picture now lags behind the database
-    with psycopg.connect(conninfo(db_url), autocommit=True) as conn:
-        conn.execute("SELECT set_config('gridcommand.actor', '李四', false)")
-        conn.execute("SELECT set_config('gridcommand.actor_role', 'dispatcher', false)")
-        conn.execute(
-            "UPDATE tickets SET status = 'registered', registered_at = now() WHERE id = %s",
-            (tid,),
-        )
+    register_behind_the_console(db_url, tid, "李四")
     failures: list[str] = []
     session.actions.action_failed.connect(failures.append)
     session.window.activateWindow()
