@@ -26,7 +26,7 @@
   function refresh() {
     var map = S.map;
     var zoom = map.getZoom();
-    gm.workers.rescale(zoom);
+    gm.workers.refresh(zoom);
     var aggregate = zoom < AGGREGATE_BELOW;
     if (aggregate !== S.aggregating) {
       S.aggregating = aggregate;
