@@ -11,6 +11,7 @@
  * at zoom FINE_ZOOM), a fix moves it from cell to cell in O(1), and a frame sums the
  * few thousand fine cells into the cells of the zoom shown (a cell at zoom z is 2^k
  * fine cells square, k = FINE_ZOOM - z), redrawing only badges whose figures changed.
+ * A badge sits at its workers and keeps off the alerts drawn above it and off other badges.
  */
 (function () {
   'use strict';
@@ -90,7 +91,7 @@
     setFigures: function (c) {
       this.gcCell = c;
       this.gcText = String(c.n);
-      var half = Math.round((this.gcText.length * FONT_PX * 0.62 + BADGE_H + 10) / 2);
+      var half = halfWidth(c.n);
       this.options.radius = half;
       this._radius = half;
       this._radiusY = BADGE_H / 2;
@@ -151,6 +152,50 @@
     map.flyTo(bounds.getCenter(), zoom, { duration: 0.6 });
   }
 
+  function halfWidth(n) { return Math.round((String(n).length * FONT_PX * 0.62 + BADGE_H + 10) / 2); }
+
+  /** The alerts' points and counts drawn now, as boxes in pixels at ``zoom`` (obstacles). */
+  function alertBoxes(map, zoom) {
+    var boxes = [];
+    if (!S.aggregating) { return boxes; }
+    S.aggregateLayer.eachLayer(function (l) {
+      var p = map.project(l.getLatLng(), zoom), r = (l.options.radius || 0) + 4;
+      boxes.push([p.x - r, p.y - r, p.x + r, p.y + r]);
+    });
+    return boxes;
+  }
+
+  /** Where a cell's badge goes: at its workers (kept inside its cell), or, when an alert
+   *  (drawn above, it would hide the count) or a badge placed before is there, the
+   *  nearest free spot within about a badge's size; in 4 px steps, so a fix does not
+   *  shiver it. ``taken`` holds the boxes to keep off; the chosen one is added. */
+  function place(c, mean, x0, y0, size, taken) {
+    var w = halfWidth(c.n) + 2, h = BADGE_H / 2 + 2;
+    function snap(x, y) { return L.point(Math.round(x / 4) * 4, Math.round(y / 4) * 4); }
+    function free(p) {
+      for (var i = 0; i < taken.length; i++) {
+        var a = taken[i];
+        if (p.x - w < a[2] && a[0] < p.x + w && p.y - h < a[3] && a[1] < p.y + h) { return false; }
+      }
+      return true;
+    }
+    var first = snap(Math.min(Math.max(mean.x, x0 + w), x0 + size - w),
+      Math.min(Math.max(mean.y, y0 + h), y0 + size - h));
+    var spot = first;
+    search:
+    if (!free(first)) {
+      for (var d = 1; d <= 4; d++) {
+        for (var t = 0; t < AROUND.length; t++) {
+          var p = snap(first.x + AROUND[t][0] * d * 0.6 * w, first.y + AROUND[t][1] * d * h);
+          if (free(p)) { spot = p; break search; }
+        }
+      }
+    }
+    taken.push([spot.x - w, spot.y - h, spot.x + w, spot.y + h]);
+    return spot;
+  }
+  var AROUND = [[0, 1], [0, -1], [1, 0], [-1, 0], [1, 1], [-1, 1], [1, -1], [-1, -1]];
+
   /** Sum the fine cells into the cells of the zoom shown, in view; redraw what changed. */
   function drawCells() {
     var map = S.map;
@@ -171,19 +216,18 @@
       c.n += f.n; c.online += f.online; c.stale += f.stale; c.offline += f.offline;
       c.lat += f.lat; c.lng += f.lng;
     });
+    var taken = alertBoxes(map, zoom);
     var kept = new Map();
-    cells.forEach(function (c, key) {
-      // The badge sits near its workers, kept to the middle half of its cell so that no
-      // two badges touch; moved in 4 px steps so a fix does not shiver it.
+    // The fullest cells choose their spots first.
+    Array.from(cells.keys()).sort(function (a, b) { return cells.get(b).n - cells.get(a).n; }).forEach(function (key) {
+      var c = cells.get(key);
       var x0 = c.I * size, y0 = c.J * size;
-      var mean = map.project([c.lat / c.n, c.lng / c.n], zoom);
-      var x = Math.round(Math.min(Math.max(mean.x, x0 + size / 4), x0 + 3 * size / 4) / 4) * 4;
-      var y = Math.round(Math.min(Math.max(mean.y, y0 + size / 4), y0 + 3 * size / 4) / 4) * 4;
       c.zoom = zoom;
       c.min = L.point(x0, y0);
       c.max = L.point(x0 + size, y0 + size);
-      var at = map.unproject([x, y], zoom);
-      var sig = c.n + '|' + (c.online > 0) + '|' + x + '|' + y;
+      var spot = place(c, map.project([c.lat / c.n, c.lng / c.n], zoom), x0, y0, size, taken);
+      var sig = c.n + '|' + (c.online > 0) + '|' + spot.x + '|' + spot.y;
+      var at = map.unproject(spot, zoom);
       var badge = badges.get(key);
       if (badge) {
         badges.delete(key);
