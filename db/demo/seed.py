@@ -239,8 +239,8 @@ def _write_workers(
     for start in range(0, len(workers), WORKERS_PER_COPY):
         copy_rows(conn, "workers", columns, workers[start : start + WORKERS_PER_COPY])
         report("workers", min(start + WORKERS_PER_COPY, len(workers)), len(workers))
-    columns = ("worker_code", "lon", "lat", "recorded_at", "accuracy_m", "source")
-    copy_rows(conn, "worker_positions", columns, fixes)
+    fix_columns = ("worker_code", "lon", "lat", "recorded_at", "accuracy_m", "source")
+    copy_rows(conn, "worker_positions", fix_columns, fixes)
     return teams
 
 

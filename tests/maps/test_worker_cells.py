@@ -43,15 +43,15 @@ def workers_out(qtbot, panel: MapPanel, store) -> MapPanel:
     panel.on_store_updated(
         store.apply(
             ChangeBatch(
-                workers=tuple(worker(c, grid_no=0 if i < WEST else 11) for i, c in enumerate(codes)),
+                workers=tuple(
+                    worker(c, grid_no=0 if i < WEST else 11) for i, c in enumerate(codes)
+                ),
                 positions=tuple(positions),
             )
         )
     )
     panel.send_held_workers()
-    qtbot.waitUntil(
-        lambda: counts(qtbot, panel)["workers"]["online"] == WEST + EAST, timeout=5000
-    )
+    qtbot.waitUntil(lambda: counts(qtbot, panel)["workers"]["online"] == WEST + EAST, timeout=5000)
     centre = f"[{LAT0 + 1.5 * STEP}, {LON0 + 2 * STEP}]"
     run_js(qtbot, panel, f"gridmap.map().setView({centre}, 13, {{animate: false}}) && 1")
     qtbot.waitUntil(lambda: _sides(qtbot, panel) == (WEST, EAST), timeout=5000)
@@ -140,7 +140,9 @@ def test_a_moved_worker_changes_the_counts(qtbot, workers_out, store) -> None:
 
 
 def test_clicking_a_count_zooms_in_to_its_workers(qtbot, workers_out) -> None:
-    east = max((c for c in _cells(qtbot, workers_out) if c["lng"] > MIDDLE_LNG), key=lambda c: c["n"])
+    east = max(
+        (c for c in _cells(qtbot, workers_out) if c["lng"] > MIDDLE_LNG), key=lambda c: c["n"]
+    )
     click(qtbot, workers_out, pixel(qtbot, workers_out, east["lat"], east["lng"]))
     qtbot.waitUntil(lambda: counts(qtbot, workers_out)["workers_as"] == "dots", timeout=5000)
     qtbot.waitUntil(lambda: _zoom(qtbot, workers_out) >= DOTS_FROM, timeout=5000)
