@@ -88,6 +88,7 @@ LEGEND: tuple[tuple[str, str | None, str], ...] = (
     ("part_time", "dot", _ROLE["part_time"]),
     ("volunteer", "dot", _ROLE["volunteer"]),
     ("offline", "dot off", palette.MAP["worker_offline"]),
+    ("worker_cells", "pill", _ROLE["full_time"]),  # zoomed out: a count per cell (workers.js)
 )
 
 
@@ -100,6 +101,8 @@ def legend_html(labels: dict[str, str]) -> str:
             rows.append(f'<h4 data-label="{key}">{text}</h4>')
         else:
             style = f"background:{colour}"
+            if "pill" in swatch.split():  # a dark badge edged in the colour, as drawn
+                style = f"border-color:{colour}"
             if "off" in swatch.split():
                 style += f";border-color:{palette.MAP['worker_offline_edge']}"
             rows.append(

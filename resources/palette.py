@@ -39,6 +39,8 @@ MAP: dict[str, Any] = {
     "worker_edge": "#ffffff",
     "worker_offline": "#6b7280",
     "worker_offline_edge": "#9ca3af",
+    # zoomed out, a count of workers per cell: a dark badge, quieter than any alert
+    "worker_cell": {"fill": "rgba(6, 12, 28, 0.9)", "text": "#f1f5f9", "text_offline": "#cbd5e1"},
     "track": "#00e5ff",
     "highlight": "#ffffff",
 }

@@ -21,12 +21,13 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy import Connection, Engine, func, insert, select, text
 
 from gridcommand.db.demo import names, tiling
+from gridcommand.db.demo.bulk import copy_rows
 from gridcommand.db.demo.catalogue import CatalogueItem, write_catalogue
 from gridcommand.db.demo.evaluation import write_evaluation_history
 from gridcommand.db.demo.history import HistoryPlan, write_history
 from gridcommand.db.gis.geometry import random_point_in
 from gridcommand.db.schema.errors import UserFacingError
-from gridcommand.db.schema.models import Grid, Region, Worker, WorkerPosition
+from gridcommand.db.schema.models import Grid, Region
 
 Progress = Callable[[str, int, int], None]
 
@@ -37,6 +38,9 @@ CENTER = (113.384, 22.938)
 GRIDS_PER_COMMUNITY = 15
 COMMUNITIES_PER_STREET = 10
 OVERLOADED_SHARE = 0.03
+#: Rows a COPY between two progress reports.
+GRIDS_PER_COPY = 5_000
+WORKERS_PER_COPY = 20_000
 
 
 @dataclass(frozen=True)
@@ -186,19 +190,20 @@ def _write_regions_and_grids(
             )
         )
     rows = [
-        {
-            "code": g.code,
-            "name": g.name,
-            "community_code": g.community_code,
-            "boundary": mapping(g.geometry),
-            "households": g.households,
-            "population": round(g.households * rng.uniform(2.6, 3.1)),
-        }
+        (
+            g.code,
+            g.name,
+            g.community_code,
+            mapping(g.geometry),
+            g.households,
+            round(g.households * rng.uniform(2.6, 3.1)),
+        )
         for g in seeded
     ]
-    for start in range(0, len(rows), 1000):
-        conn.execute(insert(Grid), rows[start : start + 1000])
-        report("grids", min(start + 1000, len(rows)), len(rows))
+    columns = ("code", "name", "community_code", "boundary", "households", "population")
+    for start in range(0, len(rows), GRIDS_PER_COPY):
+        copy_rows(conn, "grids", columns, rows[start : start + GRIDS_PER_COPY])
+        report("grids", min(start + GRIDS_PER_COPY, len(rows)), len(rows))
     return Layout(len(street_cells), len(community_cells), seeded)
 
 
@@ -211,8 +216,8 @@ def _write_workers(
 ) -> dict[str, list[str]]:
     """One full-timer per grid, 0–2 part-timers, 1–3 volunteers; a last fix for most."""
     teams: dict[str, list[str]] = {}
-    workers: list[dict[str, object]] = []
-    fixes: list[dict[str, object]] = []
+    workers: list[tuple[object, ...]] = []
+    fixes: list[tuple[object, ...]] = []
     seq = 0
     for grid in layout.grids:
         roles = (
@@ -223,34 +228,19 @@ def _write_workers(
             seq += 1
             code = f"W{seq:06d}"
             team.append(code)
-            workers.append(
-                {
-                    "code": code,
-                    "name": names.person(rng),
-                    "role": role,
-                    "grid_code": grid.code,
-                    "phone": names.phone(rng),
-                }
-            )
+            workers.append((code, names.person(rng), role, grid.code, names.phone(rng)))
             if role != "volunteer" or rng.random() < 0.3:
                 lon, lat = random_point_in(grid.geometry, rng)
                 silence = rng.choice((rng.uniform(0, 4), rng.uniform(0, 4), rng.uniform(12, 50)))
-                fixes.append(
-                    {
-                        "worker_code": code,
-                        "lon": lon,
-                        "lat": lat,
-                        "recorded_at": now - timedelta(minutes=silence),
-                        "accuracy_m": round(rng.uniform(3, 25), 1),
-                        "source": "pad",
-                    }
-                )
+                at = now - timedelta(minutes=silence)
+                fixes.append((code, lon, lat, at, round(rng.uniform(3, 25), 1), "pad"))
         teams[grid.code] = team
-    for start in range(0, len(workers), 2000):
-        conn.execute(insert(Worker), workers[start : start + 2000])
-        report("workers", min(start + 2000, len(workers)), len(workers))
-    for start in range(0, len(fixes), 5000):
-        conn.execute(insert(WorkerPosition), fixes[start : start + 5000])
+    columns = ("code", "name", "role", "grid_code", "phone")
+    for start in range(0, len(workers), WORKERS_PER_COPY):
+        copy_rows(conn, "workers", columns, workers[start : start + WORKERS_PER_COPY])
+        report("workers", min(start + WORKERS_PER_COPY, len(workers)), len(workers))
+    fix_columns = ("worker_code", "lon", "lat", "recorded_at", "accuracy_m", "source")
+    copy_rows(conn, "worker_positions", fix_columns, fixes)
     return teams
 
 

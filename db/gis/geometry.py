@@ -19,7 +19,7 @@ def random_point_in(geom: BaseGeometry, rng: random.Random) -> tuple[float, floa
     shapely.prepare(geom)
     for _ in range(10_000):
         x, y = rng.uniform(minx, maxx), rng.uniform(miny, maxy)
-        if geom.contains(Point(x, y)):
+        if shapely.contains_xy(geom, x, y):  # as contains(Point(x, y)), without the Point
             return x, y
     centre = geom.representative_point()
     return centre.x, centre.y

@@ -64,8 +64,13 @@ def pump_for(seconds: float) -> None:
     pump_until(lambda: time.monotonic() >= end, seconds + 5, "a pause")
 
 
-def ask_page(panel: MapPanel, expression: str, timeout_s: float = 30.0) -> Any:
-    """A fixed JavaScript expression's value (``JSON.stringify`` is applied here)."""
+def ask_page(panel: MapPanel, expression: str, timeout_s: float = 120.0) -> Any:
+    """A fixed JavaScript expression's value (``JSON.stringify`` is applied here).
+
+    The page answers between two pieces of its own work: applying the first diffs of
+    a city of 50,000 grids and 200,000 workers kept it from answering for over 30 s on
+    a busy machine, which is slow, not dead.
+    """
     box: list[object] = []
     panel.page.runJavaScript(f"JSON.stringify({expression})", 0, box.append)
     pump_until(lambda: bool(box), timeout_s, "the map page to answer")

@@ -33,6 +33,7 @@ from gridcommand.maps.panel import MapPanel
 Say = Callable[[str], None]
 INSERTS_PER_SECOND = 5.0
 POINT_TIMEOUT_S = 20.0
+DRAW_TIMEOUT_S = 300.0
 BATCH_ATTEMPTS = 3
 
 
@@ -101,11 +102,13 @@ class Bench:
             "the window to load the city",
         )
         grids = len(store.grids)
-        pump_until(
-            lambda: (ask_page(panel, "gridmap.counts().grids") or 0) >= grids,
-            300,
-            "the page to draw every grid",
-        )
+        deadline = time.monotonic() + DRAW_TIMEOUT_S
+
+        def drawn() -> int:  # each question may wait as long as the whole step may
+            left = max(1.0, deadline - time.monotonic())
+            return int(ask_page(panel, "gridmap.counts().grids", left) or 0)
+
+        pump_until(lambda: drawn() >= grids, DRAW_TIMEOUT_S, "the page to draw every grid")
         self.figures.startup_s = time.monotonic() - started
         return session
 

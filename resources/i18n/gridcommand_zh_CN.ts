@@ -1397,6 +1397,18 @@
         <translation>网格员</translation>
     </message>
     <message>
+        <source>workers in the area (zoomed out)</source>
+        <translation>区域内网格员数（缩小时）</translation>
+    </message>
+    <message>
+        <source>%1 workers</source>
+        <translation>%1 名网格员</translation>
+    </message>
+    <message>
+        <source>click to zoom in</source>
+        <translation>点击放大</translation>
+    </message>
+    <message>
         <source>open</source>
         <translation>在办</translation>
     </message>

@@ -26,7 +26,6 @@
   function refresh() {
     var map = S.map;
     var zoom = map.getZoom();
-    gm.workers.rescale(zoom);
     var aggregate = zoom < AGGREGATE_BELOW;
     if (aggregate !== S.aggregating) {
       S.aggregating = aggregate;
@@ -80,6 +79,7 @@
       });
     }
     gm.halos.set(pulsingPoints);
+    gm.workers.refresh(zoom);  // after the alerts' counts: its badges keep off them
     refreshNames();
   }
 

@@ -60,6 +60,11 @@
         [t('status'), t(p.status)],
         [t('deadline'), p.deadline ? moment(p.deadline) : ''], [t('grid'), gridValue(p.grid)]]);
     },
+    /** A count badge's card: how many workers, online / stale / offline, and what a click does. */
+    workerCell: function (c) {
+      return card(t('cell_workers').replace('%1', c.n), [[t('online'), c.online], [t('stale'), c.stale],
+        [t('offline'), c.offline], ['', t('cell_zoom_hint')]]);
+    },
     worker: function (p) {
       return card(p.name || p.id, [[t('role'), t(p.role)], [t('status'), t(p.status)], [t('grid'), gridValue(p.grid)],
         [t('last_fix'), p.at ? clock(p.at) : '']]);

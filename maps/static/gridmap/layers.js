@@ -1,8 +1,8 @@
 /* gridmap/layers.js: the registry of drawn features, keyed by id and fed by JSON diffs.
  *
  * Each layer has a handler that creates a feature from its properties and updates one
- * in place; upsert merges, so a style-only update carries no geometry. Workers have
- * their own file (workers.js).
+ * in place (and may hear when one is added or removed); upsert merges, so a style-only
+ * update carries no geometry. Workers have their own file (workers.js).
  */
 (function () {
   'use strict';
@@ -72,7 +72,7 @@
     if (!h) { return; }
     (diff.remove || []).forEach(function (id) {
       var layer = registry.get(id);
-      if (layer) { group.removeLayer(layer); registry.delete(id); }
+      if (layer) { group.removeLayer(layer); registry.delete(id); if (h.removed) { h.removed(layer); } }
     });
     (diff.upsert || []).forEach(function (p) {
       var layer = registry.get(p.id);
@@ -88,6 +88,7 @@
       layer.gcProps = L.extend({}, p);
       registry.set(p.id, layer);
       group.addLayer(layer);
+      if (h.added) { h.added(layer); }
       if (diff.layer === 'alerts') { added.push(p.id); }
     });
   }

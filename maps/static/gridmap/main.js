@@ -17,7 +17,8 @@
     Object.keys(cfg.layers).forEach(function (k) { S.layers[k] = window[cfg.layers[k]]; });
     Object.keys(cfg.panes).forEach(function (k) { S.renderers[k] = L.canvas({ pane: cfg.panes[k], padding: 0.3 }); });
     var workerCanvases = gm.workers.makeCanvases(cfg.worker_shards);
-    gm.emit('renderers', { byPane: S.renderers, extraWorkers: workerCanvases.slice(1) });
+    gm.emit('renderers', { byPane: S.renderers, extraWorkers: workerCanvases.slice(1),
+      workerCells: gm.workers.cellCanvas() });
     S.aggregateLayer = L.layerGroup();
     S.labelLayer = L.layerGroup().addTo(map);
     S.haloLayer = L.layerGroup().addTo(map);

@@ -36,12 +36,14 @@
   });
   gm.aggregation.refresh = timed('aggregate', gm.aggregation.refresh);
   gm.halos.animate = timed('halos', gm.halos.animate);
+  gm.workers.drawCells = timed('worker cells', gm.workers.drawCells);
   gm.on('renderers', function (r) {
     Object.keys(r.byPane).forEach(function (k) {
       var renderer = r.byPane[k];
       renderer._redraw = timed('paint ' + k, renderer._redraw);
     });
     r.extraWorkers.forEach(function (renderer) { renderer._redraw = timed('paint workers', renderer._redraw); });
+    r.workerCells._redraw = timed('paint worker cells', r.workerCells._redraw);
   });
 
   // When each new alert was first painted, by the wall clock (Date.now(), the same
@@ -72,6 +74,7 @@
     return { grids: reg.grids.size, alerts: reg.alerts.size, alerts_pulsing: pulsing, workers: workers,
       outlines: reg.outlines.size, track_points: Array.from(reg.track.values()).reduce(function (n, l) { return n + l.getLatLngs().length; }, 0),
       clusters: S.aggregateLayer.getLayers().length, halos: gm.halos.count(), at_risk: gm.atRisk.count(), aggregating: S.aggregating,
+      workers_as: gm.workers.showing(), worker_cells: gm.workers.badges().length,
       batches_applied: gm.applied, last_apply_ms: gm.lastApplyMs };
   };
   gm.alert = function (id) { var l = S.reg.alerts.get(id); return l ? { lat: l.getLatLng().lat, lng: l.getLatLng().lng, props: l.gcProps } : null; };
@@ -97,6 +100,8 @@
       pulse: !!(known && known.gcProps.pulse) };
   };
   gm.fitAll = function () { gm.commands.fitAll(); };
+  // The workers' count badges drawn now: count, by status, and where.
+  gm.workerCells = function () { return gm.workers.badges(); };
   gm.labels = function () {
     return S.labelLayer.getLayers().map(function (t) {
       var ll = t.getLatLng();

@@ -8,8 +8,6 @@
   function colours() { return gm.state.palette; }
 
   gm.styles = {
-    workerScale: 1,
-
     grid: function (p) {
       var c = colours();
       var state = Object.prototype.hasOwnProperty.call(FILL_OPACITY, p.state) ? p.state : 'normal';
@@ -34,9 +32,8 @@
 
     worker: function (p) {
       var c = colours();
-      var scale = gm.styles.workerScale;
       var r = p.role === 'full_time' ? 8 : (p.role === 'part_time' ? 6 : 5);
-      var base = { radius: r * scale, weight: scale < 1 ? 1 : 2 };
+      var base = { radius: r, weight: 2 };  // dots only close in (workers.js, DOTS_FROM)
       var fill = c.worker_role[p.role] || c.worker_role.volunteer;
       if (p.status === 'online') {
         return L.extend(base, { fillColor: fill, fillOpacity: 1, color: c.worker_edge, opacity: 1, dashArray: null });
