@@ -53,6 +53,19 @@ class FeedHarness:
             self.history.append(batch)
             self.store.apply(batch)
 
+    def connected(self, timeout: float = 20.0) -> FeedState:
+        """The feed's state once it has said it is connected.
+
+        The first batch can reach the store before the feed reports its state (it
+        reports after the catch-up that delivered it), so ``loaded`` alone is too early.
+        """
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.states and self.states[-1].state == "connected":
+                return self.states[-1]
+            time.sleep(0.02)
+        raise AssertionError(f"the feed never said it was connected: {self.states}")
+
     def wait_until(self, predicate: Callable[[StateStore], bool], timeout: float = 20.0) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

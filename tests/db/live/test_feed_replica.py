@@ -80,7 +80,7 @@ def test_the_feed_follows_a_hot_standby_by_polling(
         assert len(h.store.grids) == 6
         # LISTEN was tried and refused ("during recovery"): the catch-up alone is left.
         assert h.feed.mode == "poll"
-        state = h.states[-1]
+        state = h.connected()
         assert (state.state, state.mode, state.replica) == ("connected", "poll", True)
         # Quiet for a while (the poll backs off), then a row on the primary: still prompt.
         time.sleep(2 * POLL_IDLE_S)
@@ -109,7 +109,7 @@ def test_a_replica_far_behind_is_reported_with_its_lag(
 ) -> None:
     with FeedHarness(replica_url, write_url=db_url) as h:
         h.wait_until(lambda s: s.loaded)
-        assert h.states[-1].lag_s is None  # streaming and caught up: nothing to say
+        assert h.connected().lag_s is None  # streaming and caught up: nothing to say
         with psycopg.connect(conninfo(replica_url), autocommit=True) as standby:
             standby.execute("SELECT pg_wal_replay_pause()")
             try:
@@ -136,7 +136,8 @@ def test_the_feed_runs_without_listen_when_told(seeded: Engine, db_url: URL) -> 
     with FeedHarness(db_url, listen=False) as h:
         h.wait_until(lambda s: s.loaded)
         assert h.feed.mode == "poll"
-        assert (h.states[-1].mode, h.states[-1].replica) == ("poll", False)
+        state = h.connected()
+        assert (state.mode, state.replica) == ("poll", False)
         for _ in range(5):  # each arrives by polling alone (how fast: the bench measures)
             _arrives_within(h, db_url, seeded, 10)
         with psycopg.connect(conninfo(db_url), autocommit=True) as conn:
