@@ -151,31 +151,58 @@ def connected(db: Engine | Connection) -> Iterator[Connection]:
 
 # The figures' counts. Two routes give them, and add up:
 # - the day route: ``kpi_daily`` holds, per local day of registration and community,
-#   the counts as the cases stand now; a day whose cases have all settled before the
-#   cut-off (``settled_until < cut``: every step and every deadline behind it) counts
-#   now exactly as it did at the cut-off (migration 0008);
+#   the counts as the cases stand now (migration 0008). A case whose every step and
+#   (while unhandled) deadline lies before the cut-off (``settled_at < cut``) counts now
+#   exactly as it did at the cut-off, so a day's counts are the figure's once they are
+#   corrected for its cases settled later: what such a case counts at the cut-off less
+#   what it counts now. Those cases are found in the index of ``ticket_kpi_facts``
+#   (community, registration, settled_at), only on days whose ``settled_until`` says
+#   they have any;
 # - the case route: ``ticket_kpi_facts``, one row per case, judged at the cut-off, for
-#   the days not yet settled, for the partial days at the ends of a period, and for the
-#   units the days do not know (grids, workers, departments).
-_COUNTS = """
-    count(*) AS registered,
-    count(*) FILTER (WHERE f.first_handle_at < :cut) AS handled,
-    count(*) FILTER (WHERE f.first_handle_at < :cut
-                       AND f.first_handle_at <= f.deadline) AS handled_on_time,
-    count(*) FILTER (WHERE f.closed_at < :cut) AS closed,
-    count(*) FILTER (WHERE f.closed_at < :cut AND f.closed_at <= f.deadline) AS closed_on_time,
-    count(*) FILTER (WHERE f.first_handle_at < :cut
-                       AND f.first_send_back_at < :cut) AS reworked,
-    count(*) FILTER (WHERE f.first_extension_at < :cut) AS extended,
-    -- first handled after the deadline, or not by the cut-off while the deadline fell before it
-    count(*) FILTER (WHERE f.deadline < :cut
-                       AND (f.first_handle_at IS NULL OR f.first_handle_at > f.deadline))
-        AS overdue,
-    count(*) FILTER (WHERE f.first_handle_at < :cut AND f.first_dispatch_at < :cut) AS timed,
-    coalesce(sum(extract(epoch FROM f.first_handle_at - f.first_dispatch_at))
-        FILTER (WHERE f.first_handle_at < :cut AND f.first_dispatch_at < :cut), 0)
-        AS handling_seconds
-"""
+#   the partial days at the ends of a period and for the units the days do not know
+#   (grids, workers, departments).
+_AT_CUT = {
+    "registered": "true",
+    "handled": "f.first_handle_at < {cut}",
+    "handled_on_time": "f.first_handle_at < {cut} AND f.first_handle_at <= f.deadline",
+    "closed": "f.closed_at < {cut}",
+    "closed_on_time": "f.closed_at < {cut} AND f.closed_at <= f.deadline",
+    "reworked": "f.first_handle_at < {cut} AND f.first_send_back_at < {cut}",
+    "extended": "f.first_extension_at < {cut}",
+    # first handled after the deadline, or not by the cut-off while the deadline fell before it
+    "overdue": "f.deadline < {cut} AND (f.first_handle_at IS NULL"
+    " OR f.first_handle_at > f.deadline)",
+    "timed": "f.first_handle_at < {cut} AND f.first_dispatch_at < {cut}",
+}
+_SECONDS = (
+    "coalesce(sum(extract(epoch FROM f.first_handle_at - f.first_dispatch_at))"
+    " FILTER (WHERE {when}), 0)"
+)
+
+
+def _counts_at(cut: str) -> str:
+    """The select list counting each figure's cases at the cut-off ``cut`` (SQL)."""
+    parts = [f"count(*) FILTER (WHERE {w.format(cut=cut)}) AS {k}" for k, w in _AT_CUT.items()]
+    seconds = _SECONDS.format(when=_AT_CUT["timed"].format(cut=cut))
+    return ",\n    ".join([*parts, f"{seconds} AS handling_seconds"])
+
+
+def _counts_late() -> str:
+    """What the cases settled at or after the cut-off count then, less what they count now."""
+    at, now = ":cut", "'infinity'::timestamptz"
+    parts = [
+        f"count(*) FILTER (WHERE {w.format(cut=at)}) - count(*) FILTER (WHERE {w.format(cut=now)})"
+        f" AS {k}"
+        for k, w in _AT_CUT.items()
+    ]
+    timed = _AT_CUT["timed"]
+    seconds = (
+        f"{_SECONDS.format(when=timed.format(cut=at))}"
+        f" - {_SECONDS.format(when=timed.format(cut=now))}"
+    )
+    return ",\n    ".join([*parts, f"{seconds} AS handling_seconds"])
+
+
 _SUMS = """
 SELECT unit, sum(registered)::bigint AS registered, sum(handled)::bigint AS handled,
        sum(handled_on_time)::bigint AS handled_on_time, sum(closed)::bigint AS closed,
@@ -202,8 +229,8 @@ _DAY_UNIT = {
 _CASE_UNIT = {
     None: "''",
     "street": "s.code",
-    "community": "nullif(f.community_code, '')",
-    "grid": "f.grid_code",
+    "community": "nullif({t}.community_code, '')",
+    "grid": "{t}.grid_code",
     "worker": "f.assignee_worker_code",
     "department": "f.assignee_department",
     "day": _LOCAL_DAY,
@@ -216,16 +243,22 @@ WITH whole AS (
 ), counted AS (
     SELECT unit, registered, handled, handled_on_time, closed, closed_on_time, reworked,
            extended, overdue, timed, handling_seconds
-      FROM whole WHERE settled_until < :cut
+      FROM whole
     UNION ALL
-    SELECT w.unit, {_COUNTS}
-      FROM whole w JOIN ticket_kpi_facts f ON f.community_code = w.community_code
-       AND f.registered_at >= {_DAY_START.format(day="w.day")}
-       AND f.registered_at < {_DAY_START.format(day="w.day + 1")}
+    -- One range of the index (community, registration, settled_at) per day and community
+    -- with a case settled after the cut-off; the row comparisons keep the planner on it.
+    SELECT w.unit, late.*
+      FROM whole w CROSS JOIN LATERAL (
+           SELECT {_counts_late()}
+             FROM ticket_kpi_facts f
+            WHERE (f.community_code, f.registered_at)
+                  >= (w.community_code, {_DAY_START.format(day="w.day")})
+              AND (f.community_code, f.registered_at)
+                  < (w.community_code, {_DAY_START.format(day="w.day + 1")})
+              AND f.settled_at >= :cut) late
      WHERE w.settled_until >= :cut
-     GROUP BY w.unit
     UNION ALL
-    SELECT {{case_unit}}, {_COUNTS}
+    SELECT {{case_unit}}, {_counts_at(":cut")}
       FROM ticket_kpi_facts f {{case_place}}
      WHERE ((f.registered_at >= :start AND f.registered_at < :whole_start)
             OR (f.registered_at >= :whole_end AND f.registered_at < :end))
@@ -236,7 +269,7 @@ WITH whole AS (
 """
 _BY_CASES = f"""
 WITH counted AS (
-    SELECT {{case_unit}} AS unit, {_COUNTS}
+    SELECT {{case_unit}} AS unit, {_counts_at(":cut")}
       FROM ticket_kpi_facts f {{case_place}}
      WHERE f.registered_at >= :start AND f.registered_at < :end AND {{case_region}}
      GROUP BY 1
@@ -244,46 +277,45 @@ WITH counted AS (
 {_SUMS}
 """
 
+_SATISFIED = "count(*) FILTER (WHERE fb.result IN ('satisfied', 'basically_satisfied'))"
 # The call-backs about closures of the period recorded before the cut-off, by the same
-# two routes (``kpi_satisfaction_daily`` per local day of the judged closure).
+# two routes: ``kpi_satisfaction_daily`` per local day of the judged closure and
+# community, less the call-backs recorded at or after the cut-off; and the call-backs
+# themselves (``ticket_feedback`` carries its case's community and grid).
 _SATISFACTION = f"""
 WITH whole AS (
     SELECT x.*, {{day_unit}} AS unit FROM kpi_satisfaction_daily x {{day_place}}
      WHERE x.day >= :first_day AND x.day < :last_day AND {{day_region}}
-), unsettled AS (
-    SELECT day, community_code, unit FROM whole WHERE settled_until >= :cut
 ), counted AS (
-    SELECT unit, answered, satisfied FROM whole WHERE settled_until < :cut
+    SELECT unit, answered, satisfied FROM whole
     UNION ALL
-    SELECT u.unit, count(*),
-           count(*) FILTER (WHERE fb.result IN ('satisfied', 'basically_satisfied'))
-      FROM ticket_feedback fb JOIN ticket_kpi_facts f ON f.ticket_id = fb.ticket_id
-      JOIN unsettled u ON u.community_code = f.community_code
-       AND u.day = (fb.ticket_closed_at AT TIME ZONE 'Asia/Shanghai')::date
-     WHERE fb.ticket_closed_at >= {_DAY_START.format(day="(SELECT min(day) FROM unsettled)")}
-       AND fb.ticket_closed_at < {_DAY_START.format(day="(SELECT max(day) + 1 FROM unsettled)")}
-       AND fb.recorded_at < :cut
-     GROUP BY 1
+    SELECT w.unit, -late.answered, -late.satisfied
+      FROM whole w CROSS JOIN LATERAL (
+           SELECT count(*) AS answered, {_SATISFIED} AS satisfied
+             FROM ticket_feedback fb
+            WHERE (fb.community_code, fb.ticket_closed_at)
+                  >= (w.community_code, {_DAY_START.format(day="w.day")})
+              AND (fb.community_code, fb.ticket_closed_at)
+                  < (w.community_code, {_DAY_START.format(day="w.day + 1")})
+              AND fb.recorded_at >= :cut) late
+     WHERE w.settled_until >= :cut
     UNION ALL
-    SELECT {{case_unit}}, count(*),
-           count(*) FILTER (WHERE fb.result IN ('satisfied', 'basically_satisfied'))
-      FROM ticket_feedback fb JOIN ticket_kpi_facts f ON f.ticket_id = fb.ticket_id
-           {{case_place}}
+    SELECT {{feedback_unit}}, count(*), {_SATISFIED}
+      FROM ticket_feedback fb {{feedback_place}}
      WHERE ((fb.ticket_closed_at >= :start AND fb.ticket_closed_at < :whole_start)
             OR (fb.ticket_closed_at >= :whole_end AND fb.ticket_closed_at < :end))
-       AND fb.recorded_at < :cut AND {{case_region}}
+       AND fb.recorded_at < :cut AND {{feedback_region}}
      GROUP BY 1
 )
 SELECT unit, sum(answered)::bigint AS answered, sum(satisfied)::bigint AS satisfied
   FROM counted WHERE unit IS NOT NULL GROUP BY unit
 """
-_SATISFACTION_BY_CASES = """
+_SATISFACTION_BY_CASES = f"""
 SELECT * FROM (
-    SELECT {case_unit} AS unit, count(*) AS answered,
-           count(*) FILTER (WHERE fb.result IN ('satisfied', 'basically_satisfied')) AS satisfied
-      FROM ticket_feedback fb JOIN ticket_kpi_facts f ON f.ticket_id = fb.ticket_id {case_place}
+    SELECT {{feedback_unit}} AS unit, count(*) AS answered, {_SATISFIED} AS satisfied
+      FROM ticket_feedback fb {{feedback_place}}
      WHERE fb.ticket_closed_at >= :start AND fb.ticket_closed_at < :end
-       AND fb.recorded_at < :cut AND {case_region}
+       AND fb.recorded_at < :cut AND {{feedback_region}}
      GROUP BY 1
 ) counted
  WHERE unit IS NOT NULL
@@ -394,9 +426,18 @@ def set_weight(engine: Engine, component: str, weight: float) -> None:
 
 
 def communities_of(conn: Connection, place: Region | None) -> list[str] | None:
-    """The communities (``''``: cases in no grid, the district's) of a region; None: all."""
-    if place is None or place.level == "grid":
+    """The communities (``''``: cases in no grid, the district's) of a region; None: all.
+
+    A grid's is the one it lies in.
+    """
+    if place is None:
         return None
+    if place.level == "grid":
+        return list(
+            conn.execute(
+                text("SELECT community_code FROM grids WHERE code = :g"), {"g": place.code}
+            ).scalars()
+        )
     if place.level == "community":
         return [place.code]
     below = (
@@ -451,19 +492,25 @@ def _question(
 
 def _figure_sql(query: str, unit: str | None, place: Region | None, *, by_days: bool) -> str:
     level = place.level if place else None
-    if level == "grid":
-        case_region = "f.grid_code = :region"
+    if level == "grid":  # the community first: the call-backs are found by it
+        region = "{t}.community_code = ANY(:communities) AND {t}.grid_code = :region"
     elif level is None:
-        case_region = "true"
+        region = "true"
     else:
-        case_region = "f.community_code = ANY(:communities)"
+        region = "{t}.community_code = ANY(:communities)"
+    # A call-back's worker or department is its case's, read from the case's facts.
+    facts = " JOIN ticket_kpi_facts f ON f.ticket_id = fb.ticket_id"
     return query.format(
         day_unit=_DAY_UNIT[unit].format(t="x") if by_days else "",
         day_place=_PLACE.format(t="x") if unit == "street" else "",
         day_region="true" if level is None else "x.community_code = ANY(:communities)",
-        case_unit=_CASE_UNIT[unit],
+        case_unit=_CASE_UNIT[unit].format(t="f"),
         case_place=_PLACE.format(t="f") if unit == "street" else "",
-        case_region=case_region,
+        case_region=region.format(t="f"),
+        feedback_unit=_CASE_UNIT[unit].format(t="fb"),
+        feedback_place=(_PLACE.format(t="fb") if unit == "street" else "")
+        + (facts if unit in ("worker", "department") else ""),
+        feedback_region=region.format(t="fb"),
     )
 
 

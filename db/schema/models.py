@@ -324,7 +324,14 @@ class TicketAction(Base):
     """
 
     __tablename__ = "ticket_actions"
-    __table_args__ = (Index("ix_ticket_actions_ticket_at", "ticket_id", "at"),)
+    __table_args__ = (
+        Index("ix_ticket_actions_ticket_at", "ticket_id", "at"),
+        Index(
+            "ix_ticket_actions_report_actor",
+            "actor",
+            postgresql_where=text("action = 'report'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
     ticket_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("tickets.id"))
@@ -462,6 +469,12 @@ class TicketFeedback(Base):
         CheckConstraint(f"result IN ({_in(FeedbackResult)})", name="result"),
         UniqueConstraint("ticket_id", "ticket_closed_at", name="uq_ticket_feedback_ticket_closure"),
         Index("ix_ticket_feedback_closed_at", "ticket_closed_at"),
+        Index(
+            "ix_ticket_feedback_community_closed",
+            "community_code",
+            "ticket_closed_at",
+            "recorded_at",
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
@@ -471,6 +484,9 @@ class TicketFeedback(Base):
     note: Mapped[str] = mapped_column(Text, server_default="")
     caller: Mapped[str | None] = mapped_column(String(100))
     recorded_at: Mapped[Timestamp] = mapped_column(server_default=func.now())
+    #: The case's community (``''``: no grid) and grid, kept by triggers (migration 0008).
+    community_code: Mapped[str | None] = mapped_column(String(32))
+    grid_code: Mapped[str | None] = mapped_column(String(32))
 
 
 class TicketKpiFacts(Base):
@@ -484,12 +500,26 @@ class TicketKpiFacts(Base):
 
     __tablename__ = "ticket_kpi_facts"
     __table_args__ = (
-        Index("ix_ticket_kpi_facts_community_registered", "community_code", "registered_at"),
+        Index(
+            "ix_ticket_kpi_facts_community_registered",
+            "community_code",
+            "registered_at",
+            "settled_at",
+            postgresql_include=[
+                "first_dispatch_at",
+                "first_handle_at",
+                "first_send_back_at",
+                "first_extension_at",
+                "deadline",
+                "closed_at",
+            ],
+        ),
         Index("ix_ticket_kpi_facts_grid_registered", "grid_code", "registered_at"),
         Index("ix_ticket_kpi_facts_registered", "registered_at"),
         Index(
             "ix_ticket_kpi_facts_patrol_reported",
             "patrol_reported_at",
+            postgresql_include=["grid_code"],
             postgresql_where=text("patrol_reported_at IS NOT NULL"),
         ),
     )
@@ -508,6 +538,15 @@ class TicketKpiFacts(Base):
     assignee_worker_code: Mapped[str | None] = mapped_column(String(32))
     assignee_department: Mapped[str | None] = mapped_column(String(100))
     patrol_reported_at: Mapped[Timestamp | None]
+    #: When everything the figures compare with a cut-off has happened (migration 0008).
+    settled_at: Mapped[Timestamp | None] = mapped_column(
+        Computed(
+            "greatest(registered_at, first_dispatch_at, first_handle_at, first_send_back_at,"
+            " first_extension_at, closed_at,"
+            " CASE WHEN first_handle_at IS NULL THEN deadline END)",
+            persisted=True,
+        )
+    )
 
 
 class KpiDaily(Base):

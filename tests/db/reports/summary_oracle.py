@@ -75,7 +75,8 @@ def recount(engine: Engine) -> dict[str, dict[Any, Any]]:
             c["timed"] += 1
             c.setdefault("seconds", 0.0)
             c["seconds"] += (handle - dispatch).total_seconds()
-        times = [t.registered_at, t.deadline, handle, dispatch, send_back, extension, closed]
+        due = t.deadline if handle is None else None  # handled: judged against the handling
+        times = [t.registered_at, due, handle, dispatch, send_back, extension, closed]
         latest = max(x for x in times if x is not None)
         settled[key] = max(settled.get(key, latest), latest)
     answers: dict[Any, list[int]] = defaultdict(lambda: [0, 0])
@@ -85,7 +86,9 @@ def recount(engine: Engine) -> dict[str, dict[Any, Any]]:
         key = (f.ticket_closed_at.astimezone(CST).date(), community[f.ticket_id])
         answers[key][0] += 1
         answers[key][1] += f.result in ("satisfied", "basically_satisfied")
+    grids = {t.id: t.grid_code for t in rows.tickets}
     return {
+        "places": {f.id: (community[f.ticket_id], grids[f.ticket_id]) for f in rows.feedback},
         "daily": {k: v for k, v in daily.items() if v["registered"]},
         "settled": settled,
         "monthly": {k: tuple(v) for k, v in monthly.items() if any(v)},
@@ -102,7 +105,11 @@ def stored(engine: Engine) -> dict[str, dict[Any, Any]]:
         daily = conn.execute(text("SELECT * FROM kpi_daily")).all()
         monthly = conn.execute(text("SELECT * FROM kpi_grid_monthly")).all()
         answers = conn.execute(text("SELECT * FROM kpi_satisfaction_daily")).all()
+        places = conn.execute(
+            text("SELECT id, community_code, grid_code FROM ticket_feedback")
+        ).all()
     return {
+        "places": {p.id: (p.community_code, p.grid_code) for p in places},
         "daily": {
             (d.day, d.community_code): {c: getattr(d, c) for c in COUNTS}
             | ({"seconds": float(d.handling_seconds)} if d.timed else {})
@@ -131,4 +138,5 @@ def assert_summaries_agree(engine: Engine) -> None:
         assert abs(mine.get("seconds", 0.0) - counts.get("seconds", 0.0)) < 1e-3, key
         assert got["settled"][key] >= want["settled"][key], key
     assert got["monthly"] == want["monthly"]
+    assert got["places"] == want["places"]  # each call-back carries its case's place
     assert got["answers"] == want["answers"]

@@ -13,7 +13,8 @@ about 83,000) joined to ``ticket_kpi_facts``. This migration keeps, by triggers:
   grid), the counts of docs/kpi.md as the cases stand now (registered, handled, handled
   on time, closed, closed on time, reworked, extended, overdue, dispatched-and-handled
   with their handling seconds) and ``settled_until``, the latest time anything of those
-  cases happened or falls due (registration, deadline, first steps, closure).
+  cases happened or falls due (registration, first steps, closure, and the deadline of
+  a case not yet handled).
 - ``kpi_satisfaction_daily``: per local day of the judged closure and community, the
   call-backs and how many were (basically) satisfied, and the latest ``recorded_at``.
 - ``kpi_grid_monthly``: per local month, grid and item class, the cases registered
@@ -63,6 +64,14 @@ _FACT_COLUMNS = (
     ("assignee_department", sa.String(length=100)),
     ("patrol_reported_at", TZ),
 )
+_STEP_TIMES = (
+    "first_dispatch_at",
+    "first_handle_at",
+    "first_send_back_at",
+    "first_extension_at",
+    "deadline",
+    "closed_at",
+)
 _COUNTS = (
     "registered",
     "handled",
@@ -101,8 +110,7 @@ LANGUAGE sql STABLE AS $$
            (f.first_handle_at IS NULL OR f.first_handle_at > f.deadline)::int,
            (f.first_handle_at IS NOT NULL AND f.first_dispatch_at IS NOT NULL)::int,
            coalesce(extract(epoch FROM f.first_handle_at - f.first_dispatch_at), 0),
-           greatest(f.registered_at, f.deadline, f.first_dispatch_at, f.first_handle_at,
-                    f.first_send_back_at, f.first_extension_at, f.closed_at)
+           f.settled_at
      WHERE f.registered_at IS NOT NULL
 $$
 """
@@ -157,7 +165,13 @@ BEGIN
             registered = m.registered + EXCLUDED.registered,
             patrol_reports = m.patrol_reports + EXCLUDED.patrol_reports;
     END IF;
-    -- A case moved to another community takes its call-backs with it.
+    -- A case moved to another grid takes its call-backs with it.
+    IF o.ticket_id IS NOT NULL AND (o.grid_code, coalesce(o.community_code, ''))
+       IS DISTINCT FROM (n.grid_code, coalesce(n.community_code, '')) THEN
+        UPDATE ticket_feedback SET community_code = coalesce(n.community_code, ''),
+                                   grid_code = n.grid_code
+         WHERE ticket_id = o.ticket_id;
+    END IF;
     IF o.ticket_id IS NOT NULL
        AND coalesce(o.community_code, '') <> coalesce(n.community_code, '') THEN
         INSERT INTO kpi_satisfaction_daily AS s (day, community_code, answered, satisfied,
@@ -229,7 +243,18 @@ _FUNCTIONS = [
         RETURN NULL;
     END $$
     """,
-    # A call-back counts on the day of the closure it judged, in the case's community.
+    # A call-back carries its case's place (whatever the writer said) ...
+    """
+    CREATE FUNCTION gc_kpi_feedback_place() RETURNS trigger LANGUAGE plpgsql
+    SECURITY DEFINER SET search_path FROM CURRENT AS $$
+    BEGIN
+        SELECT coalesce(f.community_code, ''), f.grid_code
+          INTO NEW.community_code, NEW.grid_code
+          FROM ticket_kpi_facts f WHERE f.ticket_id = NEW.ticket_id;
+        RETURN NEW;
+    END $$
+    """,
+    # ... and counts on the day of the closure it judged, in the case's community.
     """
     CREATE FUNCTION gc_kpi_feedback() RETURNS trigger LANGUAGE plpgsql
     SECURITY DEFINER SET search_path FROM CURRENT AS $$
@@ -239,10 +264,9 @@ _FUNCTIONS = [
         END IF;
         INSERT INTO kpi_satisfaction_daily AS s (day, community_code, answered, satisfied,
                                                  settled_until)
-        SELECT (NEW.ticket_closed_at AT TIME ZONE 'Asia/Shanghai')::date,
-               coalesce(f.community_code, ''), 1,
-               (NEW.result IN ('satisfied', 'basically_satisfied'))::int, NEW.recorded_at
-          FROM ticket_kpi_facts f WHERE f.ticket_id = NEW.ticket_id
+        VALUES ((NEW.ticket_closed_at AT TIME ZONE 'Asia/Shanghai')::date,
+                coalesce(NEW.community_code, ''), 1,
+                (NEW.result IN ('satisfied', 'basically_satisfied'))::int, NEW.recorded_at)
         ON CONFLICT (day, community_code) DO UPDATE SET
             answered = s.answered + 1, satisfied = s.satisfied + EXCLUDED.satisfied,
             settled_until = greatest(s.settled_until, EXCLUDED.settled_until);
@@ -279,6 +303,8 @@ _FUNCTIONS = [
     " NEW.deadline, NEW.status, NEW.closed_at, NEW.assignee_worker_code,"
     " NEW.assignee_department, NEW.source, NEW.reported_at))"
     " EXECUTE FUNCTION gc_kpi_facts_from_ticket()",
+    "CREATE TRIGGER gc_kpi_feedback_place BEFORE INSERT ON ticket_feedback"
+    " FOR EACH ROW EXECUTE FUNCTION gc_kpi_feedback_place()",
     "CREATE TRIGGER gc_kpi_feedback AFTER INSERT ON ticket_feedback"
     " FOR EACH ROW EXECUTE FUNCTION gc_kpi_feedback()",
     "CREATE TRIGGER gc_kpi_grid_moved AFTER UPDATE OF community_code ON grids FOR EACH ROW"
@@ -324,6 +350,10 @@ _BACKFILL = [
      GROUP BY 1, 2, 3
     """,
     """
+    UPDATE ticket_feedback fb SET community_code = f.community_code, grid_code = f.grid_code
+      FROM ticket_kpi_facts f WHERE f.ticket_id = fb.ticket_id
+    """,
+    """
     INSERT INTO kpi_satisfaction_daily (day, community_code, answered, satisfied, settled_until)
     SELECT (fb.ticket_closed_at AT TIME ZONE 'Asia/Shanghai')::date, f.community_code,
            count(*), count(*) FILTER (WHERE fb.result IN ('satisfied', 'basically_satisfied')),
@@ -340,8 +370,19 @@ _TRIGGERS = (
     ("gc_kpi_facts_from_ticket", "tickets"),
     ("gc_kpi_facts_from_ticket_update", "tickets"),
     ("gc_kpi_feedback", "ticket_feedback"),
+    ("gc_kpi_feedback_place", "ticket_feedback"),
     ("gc_kpi_grid_moved", "grids"),
     ("gc_kpi_category_moved", "categories"),
+)
+
+
+# When everything of a case that the figures compare with a cut-off has happened: its
+# registration, first steps and closure, and its deadline while it is unhandled (once
+# handled, the figures compare the deadline with the handling and closing times only).
+# A cut-off after it judges the case as it stands now.
+_SETTLED_AT = (
+    "greatest(registered_at, first_dispatch_at, first_handle_at, first_send_back_at,"
+    " first_extension_at, closed_at, CASE WHEN first_handle_at IS NULL THEN deadline END)"
 )
 
 
@@ -352,6 +393,13 @@ def _count_columns() -> list[sa.Column[int]]:
 def upgrade() -> None:
     for name, kind in _FACT_COLUMNS:
         op.add_column("ticket_kpi_facts", sa.Column(name, kind, nullable=True))
+    op.add_column(
+        "ticket_kpi_facts",
+        sa.Column("settled_at", TZ, sa.Computed(_SETTLED_AT, persisted=True), nullable=True),
+    )
+    # The call-backs carry their case's place, so a community's are found by an index.
+    op.add_column("ticket_feedback", sa.Column("community_code", sa.String(32), nullable=True))
+    op.add_column("ticket_feedback", sa.Column("grid_code", sa.String(32), nullable=True))
     op.create_table(
         "kpi_daily",
         sa.Column("day", sa.Date(), nullable=False),
@@ -387,10 +435,19 @@ def upgrade() -> None:
     for statement in _BACKFILL:
         op.execute(statement)
     # The case-by-case path: a community's or grid's days, a period's partial days.
+    # settled_at as the last key: a day's cases not yet settled at a cut-off are found
+    # in the index without reading the others, and counted from it alone (the steps'
+    # times are included), without visiting the table.
     op.create_index(
         "ix_ticket_kpi_facts_community_registered",
         "ticket_kpi_facts",
-        ["community_code", "registered_at"],
+        ["community_code", "registered_at", "settled_at"],
+        postgresql_include=list(_STEP_TIMES),
+    )
+    op.create_index(
+        "ix_ticket_feedback_community_closed",
+        "ticket_feedback",
+        ["community_code", "ticket_closed_at", "recorded_at"],
     )
     op.create_index(
         "ix_ticket_kpi_facts_grid_registered", "ticket_kpi_facts", ["grid_code", "registered_at"]
@@ -400,8 +457,19 @@ def upgrade() -> None:
         "ix_ticket_kpi_facts_patrol_reported",
         "ticket_kpi_facts",
         ["patrol_reported_at"],
+        postgresql_include=["grid_code"],
         postgresql_where=sa.text("patrol_reported_at IS NOT NULL"),
     )
+    # A worker's patrol reports are found by the trace row that names them (the score's
+    # reporting part); without it a grid's board read the whole trace.
+    op.create_index(
+        "ix_ticket_actions_report_actor",
+        "ticket_actions",
+        ["actor"],
+        postgresql_where=sa.text("action = 'report'"),
+    )
+    # The planner's statistics for the backfilled rows, before anyone asks the board.
+    op.execute(f"ANALYZE ticket_kpi_facts, {', '.join(_SUMMARIES)}")
     for statement in _FUNCTIONS:
         if statement not in functions:  # the triggers, once the backfill is done
             op.execute(statement)
@@ -437,6 +505,7 @@ def downgrade() -> None:
         "gc_kpi_summarise()",
         "gc_kpi_facts_from_ticket()",
         "gc_kpi_feedback()",
+        "gc_kpi_feedback_place()",
         "gc_kpi_grid_moved()",
         "gc_kpi_category_moved()",
         "gc_kpi_apply(ticket_kpi_facts, ticket_kpi_facts)",
@@ -451,6 +520,10 @@ def downgrade() -> None:
         f"CREATE POLICY gc_scope_read ON ticket_kpi_facts FOR SELECT TO {OPS}"
         " USING (ticket_id IN (SELECT id FROM tickets))"
     )
+    op.drop_index("ix_ticket_actions_report_actor", table_name="ticket_actions")
+    op.drop_index("ix_ticket_feedback_community_closed", table_name="ticket_feedback")
+    op.drop_column("ticket_feedback", "grid_code")
+    op.drop_column("ticket_feedback", "community_code")
     for name in (
         "ix_ticket_kpi_facts_community_registered",
         "ix_ticket_kpi_facts_grid_registered",
@@ -458,5 +531,6 @@ def downgrade() -> None:
         "ix_ticket_kpi_facts_patrol_reported",
     ):
         op.drop_index(name, table_name="ticket_kpi_facts")
+    op.drop_column("ticket_kpi_facts", "settled_at")
     for name, _ in _FACT_COLUMNS:
         op.drop_column("ticket_kpi_facts", name)
