@@ -1,8 +1,10 @@
 """The evaluation figures (综合评价) of ``docs/kpi.md``, computed by the database.
 
-Every figure is one SQL aggregation over the tickets of a region registered in a
-period; no ticket is loaded into Python, only one row of counts per unit (street,
-community, grid, worker or department). The composite score weighs four
+Every figure is one SQL aggregation per query; no ticket is loaded into Python, only
+one row of counts per unit (street, community, grid, worker or department). A district's,
+street's or community's figures sum the per-day, per-community counts the triggers of
+migration 0008 keep, corrected for the cases settled after the cut-off; a grid's,
+worker's or department's count their cases' facts one by one. The composite score weighs four
 components by the ``kpi_weights`` table. The grid drill-down's "system score" is
 :func:`grid_score`, the same code. Plain SQLAlchemy and SQL; no Qt.
 """

@@ -322,3 +322,29 @@ def test_only_triggers_write_the_summaries_and_a_scope_reads_its_own(
     assert seen == {COMMUNITY}
     assert grids and all(g.startswith(COMMUNITY) for g in grids)
     assert facts == 1
+
+
+def test_a_grid_or_item_class_filed_elsewhere_takes_its_cases_counts_along(
+    seeded: Engine, login: Login
+) -> None:
+    tid, _ = _past_case(seeded, COMMUNITY, days_ago=4, n=1)
+    _, field = login("gc_field", COMMUNITY)
+    with seeded.begin() as conn:
+        conn.execute(text("UPDATE tickets SET status = 'closed' WHERE id = :t"), {"t": tid})
+    _call_back(field, tid, "satisfied")
+    with seeded.begin() as conn:
+        grid = conn.execute(text("SELECT grid_code FROM tickets WHERE id = :t"), {"t": tid})
+        conn.execute(
+            text("UPDATE grids SET community_code = :c WHERE code = :g"),
+            {"c": OTHER_COMMUNITY, "g": grid.scalar_one()},
+        )
+        conn.execute(
+            text(
+                "UPDATE categories SET class_code = (SELECT max(code) FROM category_classes)"
+                " WHERE code = (SELECT category_code FROM tickets WHERE id = :t)"
+            ),
+            {"t": tid},
+        )
+    summary_oracle.assert_summaries_agree(seeded)
+    today = datetime.now(UTC).astimezone(CST).date()
+    _figures_agree(seeded, today - timedelta(days=5), today + timedelta(days=1), datetime.now(UTC))
