@@ -512,6 +512,7 @@ class TicketKpiFacts(Base):
                 "first_extension_at",
                 "deadline",
                 "closed_at",
+                "grid_code",
             ],
         ),
         Index("ix_ticket_kpi_facts_grid_registered", "grid_code", "registered_at"),

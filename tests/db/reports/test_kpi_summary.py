@@ -294,8 +294,14 @@ def _at_once(work: Callable[[int], None], threads: int) -> None:
 def test_only_triggers_write_the_summaries_and_a_scope_reads_its_own(
     seeded: Engine, login: Login
 ) -> None:
-    _past_case(seeded, COMMUNITY, days_ago=2, n=1)
-    _past_case(seeded, OTHER_COMMUNITY, days_ago=2, n=2)
+    for n, community in enumerate((COMMUNITY, OTHER_COMMUNITY)):
+        tid, _ = _past_case(seeded, community, days_ago=2, n=n)
+        with seeded.begin() as conn:
+            conn.execute(text("UPDATE tickets SET status = 'closed' WHERE id = :t"), {"t": tid})
+            conn.execute(
+                text("INSERT INTO ticket_feedback (ticket_id, result) VALUES (:t, 'satisfied')"),
+                {"t": tid},
+            )
     writes = (
         "INSERT INTO kpi_daily (day, community_code, registered) VALUES (now()::date, 'x', 1)",
         "UPDATE kpi_daily SET registered = registered + 1",
@@ -319,6 +325,8 @@ def test_only_triggers_write_the_summaries_and_a_scope_reads_its_own(
         facts = conn.execute(
             text("SELECT count(DISTINCT community_code) FROM ticket_kpi_facts")
         ).scalar_one()
+        answers = set(conn.execute(text("SELECT community_code FROM ticket_feedback")).scalars())
+    assert answers == {COMMUNITY}
     assert seen == {COMMUNITY}
     assert grids and all(g.startswith(COMMUNITY) for g in grids)
     assert facts == 1

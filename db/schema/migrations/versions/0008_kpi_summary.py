@@ -442,7 +442,8 @@ def upgrade() -> None:
         "ix_ticket_kpi_facts_community_registered",
         "ticket_kpi_facts",
         ["community_code", "registered_at", "settled_at"],
-        postgresql_include=list(_STEP_TIMES),
+        # the grid too: a login's row-level security reads it
+        postgresql_include=[*_STEP_TIMES, "grid_code"],
     )
     op.create_index(
         "ix_ticket_feedback_community_closed",
@@ -484,6 +485,12 @@ def upgrade() -> None:
         f"CREATE POLICY gc_scope_read ON ticket_kpi_facts FOR SELECT TO {OPS}"
         f" USING ({_IN_SCOPE_GRID})"
     )
+    # Likewise the call-backs, which now carry their case's grid.
+    op.execute("DROP POLICY gc_scope_read ON ticket_feedback")
+    op.execute(
+        f"CREATE POLICY gc_scope_read ON ticket_feedback FOR SELECT TO {OPS}"
+        f" USING ({_IN_SCOPE_GRID})"
+    )
     op.execute(f"GRANT SELECT ON {', '.join(_SUMMARIES)} TO {OPS}")
     for table in _SUMMARIES:
         op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
@@ -515,11 +522,12 @@ def downgrade() -> None:
         op.execute(f"DROP FUNCTION IF EXISTS {name}")
     for table in _SUMMARIES:
         op.drop_table(table)
-    op.execute("DROP POLICY gc_scope_read ON ticket_kpi_facts")
-    op.execute(
-        f"CREATE POLICY gc_scope_read ON ticket_kpi_facts FOR SELECT TO {OPS}"
-        " USING (ticket_id IN (SELECT id FROM tickets))"
-    )
+    for table in ("ticket_kpi_facts", "ticket_feedback"):
+        op.execute(f"DROP POLICY gc_scope_read ON {table}")
+        op.execute(
+            f"CREATE POLICY gc_scope_read ON {table} FOR SELECT TO {OPS}"
+            " USING (ticket_id IN (SELECT id FROM tickets))"
+        )
     op.drop_index("ix_ticket_actions_report_actor", table_name="ticket_actions")
     op.drop_index("ix_ticket_feedback_community_closed", table_name="ticket_feedback")
     op.drop_column("ticket_feedback", "grid_code")
