@@ -1,8 +1,10 @@
 """The evaluation figures (综合评价) of ``docs/kpi.md``, computed by the database.
 
-Every figure is one SQL aggregation over the tickets of a region registered in a
-period; no ticket is loaded into Python, only one row of counts per unit (street,
-community, grid, worker or department). The composite score weighs four
+Every figure is one SQL aggregation per query; no ticket is loaded into Python, only
+one row of counts per unit (street, community, grid, worker or department). A district's,
+street's or community's figures sum the per-day, per-community counts the triggers of
+migration 0008 keep, corrected for the cases settled after the cut-off; a grid's,
+worker's or department's count their cases' facts one by one. The composite score weighs four
 components by the ``kpi_weights`` table. The grid drill-down's "system score" is
 :func:`grid_score`, the same code. Plain SQLAlchemy and SQL; no Qt.
 """
@@ -139,7 +141,9 @@ class Region:
 
 
 @contextmanager
-def _connected(db: Engine | Connection) -> Iterator[Connection]:
+def connected(db: Engine | Connection) -> Iterator[Connection]:
+    """The reports' convention: an ``Engine`` lends a connection for the call; an open
+    ``Connection`` is used as it is (the caller's transaction and login)."""
     if isinstance(db, Connection):
         yield db
     else:
@@ -147,73 +151,176 @@ def _connected(db: Engine | Connection) -> Iterator[Connection]:
             yield conn
 
 
-# Where a ticket lies: grid → community → street → district.
-_TICKET_PLACE = (
-    " LEFT JOIN grids g ON g.code = t.grid_code"
-    " LEFT JOIN regions c ON c.code = g.community_code"
-    " LEFT JOIN regions s ON s.code = c.parent_code"
+# The figures' counts. Two routes give them, and add up:
+# - the day route: ``kpi_daily`` holds, per local day of registration and community,
+#   the counts as the cases stand now (migration 0008). A case whose every step and
+#   (while unhandled) deadline lies before the cut-off (``settled_at < cut``) counts now
+#   exactly as it did at the cut-off, so a day's counts are the figure's once they are
+#   corrected for its cases settled later: what such a case counts at the cut-off less
+#   what it counts now. Those cases are found in the index of ``ticket_kpi_facts``
+#   (community, registration, settled_at), only on days whose ``settled_until`` says
+#   they have any;
+# - the case route: ``ticket_kpi_facts``, one row per case, judged at the cut-off, for
+#   the partial days at the ends of a period and for the units the days do not know
+#   (grids, workers, departments).
+_AT_CUT = {
+    "registered": "true",
+    "handled": "f.first_handle_at < {cut}",
+    "handled_on_time": "f.first_handle_at < {cut} AND f.first_handle_at <= f.deadline",
+    "closed": "f.closed_at < {cut}",
+    "closed_on_time": "f.closed_at < {cut} AND f.closed_at <= f.deadline",
+    "reworked": "f.first_handle_at < {cut} AND f.first_send_back_at < {cut}",
+    "extended": "f.first_extension_at < {cut}",
+    # first handled after the deadline, or not by the cut-off while the deadline fell before it
+    "overdue": "f.deadline < {cut} AND (f.first_handle_at IS NULL"
+    " OR f.first_handle_at > f.deadline)",
+    "timed": "f.first_handle_at < {cut} AND f.first_dispatch_at < {cut}",
+}
+_SECONDS = (
+    "coalesce(sum(extract(epoch FROM f.first_handle_at - f.first_dispatch_at))"
+    " FILTER (WHERE {when}), 0)"
 )
-# A street's, community's or grid's cases are found through their grids' codes (resolved
-# first), so the index on (grid_code, registered_at) reads only that region's cases.
-_IN_REGION = {
-    None: "true",
-    "district": "(s.parent_code = :region OR t.grid_code IS NULL)",
-    "street": "t.grid_code = ANY(:region_grids)",
-    "community": "t.grid_code = ANY(:region_grids)",
-    "grid": "t.grid_code = :region",
-}
-_TICKET_UNIT = {
-    None: "''",
-    "street": "s.code",
-    "community": "c.code",
-    "grid": "t.grid_code",
-    "worker": "t.assignee_worker_code",
-    "department": "t.assignee_department",
-    # Not a ranking unit: the trend groups by the local day of registration.
-    "day": "(t.registered_at AT TIME ZONE 'Asia/Shanghai')::date",
-}
 
-_FIGURES = """
-WITH r AS (
-    SELECT t.id, t.deadline, t.status, t.closed_at, {unit} AS unit
-      FROM tickets t {place}
-     WHERE t.registered_at >= :start AND t.registered_at < :end AND {region}
-), f AS (
-    -- The first of each step overall is the first before the cut-off, if it is before it.
-    SELECT r.*,
-           CASE WHEN k.first_handle_at < :cut THEN k.first_handle_at END AS first_handle,
-           CASE WHEN k.first_dispatch_at < :cut THEN k.first_dispatch_at END AS first_dispatch,
-           coalesce(k.first_send_back_at < :cut, false) AS sent_back,
-           coalesce(k.first_extension_at < :cut, false) AS extended,
-           (r.status = 'closed' AND r.closed_at < :cut) AS closed
-      FROM r LEFT JOIN ticket_kpi_facts k ON k.ticket_id = r.id
-)
-SELECT unit,
-       count(*) AS registered,
-       count(first_handle) AS handled,
-       count(*) FILTER (WHERE first_handle <= deadline) AS handled_on_time,
-       count(*) FILTER (WHERE closed) AS closed,
-       count(*) FILTER (WHERE closed AND closed_at <= deadline) AS closed_on_time,
-       count(*) FILTER (WHERE first_handle IS NOT NULL AND sent_back) AS reworked,
-       count(*) FILTER (WHERE extended) AS extended,
-       count(*) FILTER (WHERE first_handle > deadline
-                           OR (first_handle IS NULL AND deadline < :cut)) AS overdue,
-       avg(extract(epoch FROM first_handle - first_dispatch) / 3600.0)
-           FILTER (WHERE first_handle IS NOT NULL AND first_dispatch IS NOT NULL)
-           AS mean_handling_hours
-  FROM f
+
+def _counts_at(cut: str) -> str:
+    """The select list counting each figure's cases at the cut-off ``cut`` (SQL)."""
+    parts = [f"count(*) FILTER (WHERE {w.format(cut=cut)}) AS {k}" for k, w in _AT_CUT.items()]
+    seconds = _SECONDS.format(when=_AT_CUT["timed"].format(cut=cut))
+    return ",\n    ".join([*parts, f"{seconds} AS handling_seconds"])
+
+
+def _counts_late() -> str:
+    """What the cases settled at or after the cut-off count then, less what they count now."""
+    at, now = ":cut", "'infinity'::timestamptz"
+    parts = [
+        f"count(*) FILTER (WHERE {w.format(cut=at)}) - count(*) FILTER (WHERE {w.format(cut=now)})"
+        f" AS {k}"
+        for k, w in _AT_CUT.items()
+    ]
+    timed = _AT_CUT["timed"]
+    seconds = (
+        f"{_SECONDS.format(when=timed.format(cut=at))}"
+        f" - {_SECONDS.format(when=timed.format(cut=now))}"
+    )
+    return ",\n    ".join([*parts, f"{seconds} AS handling_seconds"])
+
+
+_SUMS = """
+SELECT unit, sum(registered)::bigint AS registered, sum(handled)::bigint AS handled,
+       sum(handled_on_time)::bigint AS handled_on_time, sum(closed)::bigint AS closed,
+       sum(closed_on_time)::bigint AS closed_on_time, sum(reworked)::bigint AS reworked,
+       sum(extended)::bigint AS extended, sum(overdue)::bigint AS overdue,
+       sum(handling_seconds) / nullif(sum(timed), 0) / 3600.0 AS mean_handling_hours
+  FROM counted
  WHERE unit IS NOT NULL
  GROUP BY unit
 """
+_LOCAL_DAY = "(f.registered_at AT TIME ZONE 'Asia/Shanghai')::date"
+_DAY_START = "({day})::timestamp AT TIME ZONE 'Asia/Shanghai'"
+# A community's street; the community route's units.
+_PLACE = (
+    " LEFT JOIN regions c ON c.code = {t}.community_code"
+    " LEFT JOIN regions s ON s.code = c.parent_code"
+)
+_DAY_UNIT = {
+    None: "''",
+    "street": "s.code",
+    "community": "nullif({t}.community_code, '')",
+    "day": "{t}.day",
+}
+_CASE_UNIT = {
+    None: "''",
+    "street": "s.code",
+    "community": "nullif({t}.community_code, '')",
+    "grid": "{t}.grid_code",
+    "worker": "f.assignee_worker_code",
+    "department": "f.assignee_department",
+    "day": _LOCAL_DAY,
+}
 
-_SATISFACTION = """
-SELECT {unit} AS unit,
-       count(*) AS answered,
-       count(*) FILTER (WHERE fb.result IN ('satisfied', 'basically_satisfied')) AS satisfied
-  FROM ticket_feedback fb JOIN tickets t ON t.id = fb.ticket_id {place}
- WHERE fb.ticket_closed_at >= :start AND fb.ticket_closed_at < :end
-   AND fb.recorded_at < :cut AND {region}
- GROUP BY 1
+_BY_DAYS = f"""
+WITH whole AS (
+    SELECT x.*, {{day_unit}} AS unit FROM kpi_daily x {{day_place}}
+     WHERE x.day >= :first_day AND x.day < :last_day AND {{day_region}}
+), counted AS (
+    SELECT unit, registered, handled, handled_on_time, closed, closed_on_time, reworked,
+           extended, overdue, timed, handling_seconds
+      FROM whole
+    UNION ALL
+    -- One range of the index (community, registration, settled_at) per day and community
+    -- with a case settled after the cut-off; the row comparisons keep the planner on it.
+    SELECT w.unit, late.*
+      FROM whole w CROSS JOIN LATERAL (
+           SELECT {_counts_late()}
+             FROM ticket_kpi_facts f
+            WHERE (f.community_code, f.registered_at)
+                  >= (w.community_code, {_DAY_START.format(day="w.day")})
+              AND (f.community_code, f.registered_at)
+                  < (w.community_code, {_DAY_START.format(day="w.day + 1")})
+              AND f.settled_at >= :cut) late
+     WHERE w.settled_until >= :cut
+    UNION ALL
+    SELECT {{case_unit}}, {_counts_at(":cut")}
+      FROM ticket_kpi_facts f {{case_place}}
+     WHERE ((f.registered_at >= :start AND f.registered_at < :whole_start)
+            OR (f.registered_at >= :whole_end AND f.registered_at < :end))
+       AND {{case_region}}
+     GROUP BY 1
+)
+{_SUMS}
+"""
+_BY_CASES = f"""
+WITH counted AS (
+    SELECT {{case_unit}} AS unit, {_counts_at(":cut")}
+      FROM ticket_kpi_facts f {{case_place}}
+     WHERE f.registered_at >= :start AND f.registered_at < :end AND {{case_region}}
+     GROUP BY 1
+)
+{_SUMS}
+"""
+
+_SATISFIED = "count(*) FILTER (WHERE fb.result IN ('satisfied', 'basically_satisfied'))"
+# The call-backs about closures of the period recorded before the cut-off, by the same
+# two routes: ``kpi_satisfaction_daily`` per local day of the judged closure and
+# community, less the call-backs recorded at or after the cut-off; and the call-backs
+# themselves (``ticket_feedback`` carries its case's community and grid).
+_SATISFACTION = f"""
+WITH whole AS (
+    SELECT x.*, {{day_unit}} AS unit FROM kpi_satisfaction_daily x {{day_place}}
+     WHERE x.day >= :first_day AND x.day < :last_day AND {{day_region}}
+), counted AS (
+    SELECT unit, answered, satisfied FROM whole
+    UNION ALL
+    SELECT w.unit, -late.answered, -late.satisfied
+      FROM whole w CROSS JOIN LATERAL (
+           SELECT count(*) AS answered, {_SATISFIED} AS satisfied
+             FROM ticket_feedback fb
+            WHERE (fb.community_code, fb.ticket_closed_at)
+                  >= (w.community_code, {_DAY_START.format(day="w.day")})
+              AND (fb.community_code, fb.ticket_closed_at)
+                  < (w.community_code, {_DAY_START.format(day="w.day + 1")})
+              AND fb.recorded_at >= :cut) late
+     WHERE w.settled_until >= :cut
+    UNION ALL
+    SELECT {{feedback_unit}}, count(*), {_SATISFIED}
+      FROM ticket_feedback fb {{feedback_place}}
+     WHERE ((fb.ticket_closed_at >= :start AND fb.ticket_closed_at < :whole_start)
+            OR (fb.ticket_closed_at >= :whole_end AND fb.ticket_closed_at < :end))
+       AND fb.recorded_at < :cut AND {{feedback_region}}
+     GROUP BY 1
+)
+SELECT unit, sum(answered)::bigint AS answered, sum(satisfied)::bigint AS satisfied
+  FROM counted WHERE unit IS NOT NULL GROUP BY unit
+"""
+_SATISFACTION_BY_CASES = f"""
+SELECT * FROM (
+    SELECT {{feedback_unit}} AS unit, count(*) AS answered, {_SATISFIED} AS satisfied
+      FROM ticket_feedback fb {{feedback_place}}
+     WHERE fb.ticket_closed_at >= :start AND fb.ticket_closed_at < :end
+       AND fb.recorded_at < :cut AND {{feedback_region}}
+     GROUP BY 1
+) counted
+ WHERE unit IS NOT NULL
 """
 
 # Patrol days and patrol reports per grid (the grid parts of the score).
@@ -224,11 +331,17 @@ SELECT w.grid_code AS unit,
  WHERE p.recorded_at >= :start AND p.recorded_at < :cut AND w.grid_code = ANY(:grids)
  GROUP BY 1
 """
+# Patrol reports per grid: whole local months from ``kpi_grid_monthly``, the rest case by case.
 _GRID_REPORTS = """
-SELECT t.grid_code AS unit, count(*) AS reports
-  FROM tickets t
- WHERE t.source = 'patrol' AND t.reported_at >= :start AND t.reported_at < :cut
-   AND t.grid_code = ANY(:grids)
+SELECT grid_code AS unit, sum(n)::bigint AS reports FROM (
+    SELECT m.grid_code, m.patrol_reports AS n FROM kpi_grid_monthly m
+     WHERE m.month >= :first_month AND m.month < :last_month AND m.grid_code = ANY(:grids)
+    UNION ALL
+    SELECT f.grid_code, 1 FROM ticket_kpi_facts f
+     WHERE ((f.patrol_reported_at >= :start AND f.patrol_reported_at < :months_start)
+            OR (f.patrol_reported_at >= :months_end AND f.patrol_reported_at < :cut))
+       AND f.grid_code = ANY(:grids)
+) reports
  GROUP BY 1
 """
 _WORKER_PATROL = """
@@ -275,7 +388,7 @@ _GRIDS_OF_UNIT = {
 
 def find_region(db: Engine | Connection, code: str) -> Region:
     """The district, street, community or grid called ``code``."""
-    with _connected(db) as conn:
+    with connected(db) as conn:
         row = conn.execute(
             text(
                 "SELECT code, name, level FROM regions WHERE code = :code"
@@ -289,7 +402,7 @@ def find_region(db: Engine | Connection, code: str) -> Region:
 
 
 def load_weights(db: Engine | Connection) -> dict[str, float]:
-    with _connected(db) as conn:
+    with connected(db) as conn:
         rows = conn.execute(text("SELECT component, weight FROM kpi_weights")).all()
     weights = dict(DEFAULT_WEIGHTS)
     weights.update({r.component: float(r.weight) for r in rows})
@@ -314,18 +427,116 @@ def set_weight(engine: Engine, component: str, weight: float) -> None:
         )
 
 
-def _region_grids(conn: Connection, level: str | None, region: str | None) -> list[str]:
-    if level not in ("street", "community"):
-        return []
-    return list(
-        conn.execute(
-            text(
-                "SELECT g.code FROM grids g JOIN regions c ON c.code = g.community_code"
-                f" LEFT JOIN regions s ON s.code = c.parent_code WHERE {_LIST_IN_REGION[level]}"
-            ),
-            {"region": region},
-        ).scalars()
+def communities_of(conn: Connection, place: Region | None) -> list[str] | None:
+    """The communities (``''``: cases in no grid, the district's) of a region; None: all.
+
+    A grid's is the one it lies in.
+    """
+    if place is None:
+        return None
+    if place.level == "grid":
+        return list(
+            conn.execute(
+                text("SELECT community_code FROM grids WHERE code = :g"), {"g": place.code}
+            ).scalars()
+        )
+    if place.level == "community":
+        return [place.code]
+    below = (
+        "SELECT c.code FROM regions c WHERE c.parent_code = :region"
+        if place.level == "street"
+        else "SELECT c.code FROM regions c JOIN regions s ON s.code = c.parent_code"
+        " WHERE s.parent_code = :region"
     )
+    codes = list(conn.execute(text(below), {"region": place.code}).scalars())
+    return [*codes, ""] if place.level == "district" else codes
+
+
+def whole_days(start: datetime, end: datetime) -> tuple[datetime, datetime]:
+    """The local midnights that bound the whole days of ``[start, end)``; none: ``(end, end)``."""
+    first = start.astimezone(LOCAL)
+    begin = local_midnight(first.date())
+    if begin < first:
+        begin = local_midnight(first.date() + timedelta(days=1))
+    finish = local_midnight(end.astimezone(LOCAL).date())
+    return (begin, finish) if begin < finish else (end, end)
+
+
+def whole_months(start: datetime, end: datetime) -> tuple[datetime, datetime]:
+    """The local month starts that bound the whole months of ``[start, end)``."""
+    first = start.astimezone(LOCAL)
+    begin = local_midnight(first.date().replace(day=1))
+    if begin < first:
+        begin = Period.month(first.year, first.month).end
+    last = end.astimezone(LOCAL)
+    finish = local_midnight(last.date().replace(day=1))
+    return (begin, finish) if begin < finish else (end, end)
+
+
+def _question(
+    conn: Connection, period: Period, cut: datetime, place: Region | None
+) -> dict[str, Any]:
+    """The parameters every figure query of one period and region takes."""
+    whole_start, whole_end = whole_days(period.start, period.end)
+    communities = communities_of(conn, place)
+    return {
+        "start": period.start,
+        "end": period.end,
+        "cut": cut,
+        "region": place.code if place else None,
+        "communities": communities or [],
+        "whole_start": whole_start,
+        "whole_end": whole_end,
+        "first_day": whole_start.astimezone(LOCAL).date(),
+        "last_day": whole_end.astimezone(LOCAL).date(),
+    }
+
+
+def _figure_sql(query: str, unit: str | None, place: Region | None, *, by_days: bool) -> str:
+    level = place.level if place else None
+    if level == "grid":  # the community first: the call-backs are found by it
+        region = "{t}.community_code = ANY(:communities) AND {t}.grid_code = :region"
+    elif level is None:
+        region = "true"
+    else:
+        region = "{t}.community_code = ANY(:communities)"
+    # A call-back's worker or department is its case's, read from the case's facts.
+    facts = " JOIN ticket_kpi_facts f ON f.ticket_id = fb.ticket_id"
+    return query.format(
+        day_unit=_DAY_UNIT[unit].format(t="x") if by_days else "",
+        day_place=_PLACE.format(t="x") if unit == "street" else "",
+        day_region="true" if level is None else "x.community_code = ANY(:communities)",
+        case_unit=_CASE_UNIT[unit].format(t="f"),
+        case_place=_PLACE.format(t="f") if unit == "street" else "",
+        case_region=region.format(t="f"),
+        feedback_unit=_CASE_UNIT[unit].format(t="fb"),
+        feedback_place=(_PLACE.format(t="fb") if unit == "street" else "")
+        + (facts if unit in ("worker", "department") else ""),
+        feedback_region=region.format(t="fb"),
+    )
+
+
+def _figures(
+    conn: Connection,
+    params: dict[str, Any],
+    unit: str | None,
+    place: Region | None,
+    *,
+    with_answers: bool = True,
+) -> tuple[dict[Any, Any], dict[Any, Any]]:
+    """The counts of the figures and of the call-backs, per unit."""
+    # The days know communities; a grid's, a worker's or a department's cases are few
+    # enough (or asked rarely enough) to be counted one by one.
+    by_days = unit in _DAY_UNIT and (place is None or place.level != "grid")
+    figures_sql, answers_sql = (
+        (_BY_DAYS, _SATISFACTION) if by_days else (_BY_CASES, _SATISFACTION_BY_CASES)
+    )
+
+    def run(query: str) -> dict[Any, Any]:
+        sql = _figure_sql(query, unit, place, by_days=by_days)
+        return {r.unit: r for r in conn.execute(text(sql), params)}
+
+    return run(figures_sql), run(answers_sql) if with_answers else {}
 
 
 def composite_score(
@@ -360,19 +571,11 @@ def compute_kpis(
     if by is not None and by not in UNITS:
         raise KpiError(f"Figures can be given by {', '.join(UNITS)}, not by {by!r}.")
     clock = now or datetime.now(UTC)
-    with _connected(db) as conn:
+    with connected(db) as conn:
         place = find_region(conn, region) if region else None
         level = place.level if place else None
-        params: dict[str, Any] = {
-            "start": period.start,
-            "end": period.end,
-            "cut": period.cut(clock),
-            "region": region,
-            "region_grids": _region_grids(conn, level, region),
-        }
-        sql = {"unit": _TICKET_UNIT[by], "place": _TICKET_PLACE, "region": _IN_REGION[level]}
-        figures = {r.unit: r for r in conn.execute(text(_FIGURES.format(**sql)), params)}
-        answers = {r.unit: r for r in conn.execute(text(_SATISFACTION.format(**sql)), params)}
+        params = _question(conn, period, period.cut(clock), place)
+        figures, answers = _figures(conn, params, by, place)
         units = _units(conn, by, level, params, place, figures)
         patrol, reporting = _field_parts(conn, by, level, params, period.days(clock), units)
         if by is None:  # one row for the whole region, under the region's own code
@@ -470,7 +673,15 @@ def _field_parts(
         params,
     ).all()
     grids = [r.grid for r in grid_units]
-    p = {**params, "grids": grids}
+    months_start, months_end = whole_months(params["start"], params["cut"])
+    p = {
+        **params,
+        "grids": grids,
+        "months_start": months_start,
+        "months_end": months_end,
+        "first_month": months_start.astimezone(LOCAL).date(),
+        "last_month": months_end.astimezone(LOCAL).date(),
+    }
     days_of = {r.unit: r.days for r in conn.execute(text(_GRID_PATROL), p)}
     reports = {r.unit: r.reports for r in conn.execute(text(_GRID_REPORTS), p)}
     patrol: dict[str, list[float]] = {}
@@ -495,7 +706,7 @@ def worker_score(
 ) -> KpiRow | None:
     """One worker's figures and score over the last ``days`` days (a worker's card)."""
     period = Period(now - timedelta(days=days), now)
-    with _connected(db) as conn:
+    with connected(db) as conn:
         grid = conn.execute(
             text("SELECT grid_code FROM workers WHERE code = :code"), {"code": worker_code}
         ).scalar_one_or_none()
@@ -530,17 +741,10 @@ def kpi_trend(
     last_day = last.date() if last.time() != time() else last.date() - timedelta(days=1)
     first_day = last_day - timedelta(days=days - 1)
     period = Period.of_days(first_day, last_day + timedelta(days=1))
-    with _connected(db) as conn:
-        level = find_region(conn, region).level if region else None
-        sql = {"unit": _TICKET_UNIT["day"], "place": _TICKET_PLACE, "region": _IN_REGION[level]}
-        params = {
-            "start": period.start,
-            "end": period.end,
-            "cut": period.cut(clock),
-            "region": region,
-            "region_grids": _region_grids(conn, level, region),
-        }
-        rows = {r.unit: r for r in conn.execute(text(_FIGURES.format(**sql)), params)}
+    with connected(db) as conn:
+        place = find_region(conn, region) if region else None
+        params = _question(conn, period, period.cut(clock), place)
+        rows, _ = _figures(conn, params, "day", place, with_answers=False)
     points = []
     for n in range(days):
         day = first_day + timedelta(days=n)

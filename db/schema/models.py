@@ -13,13 +13,15 @@ PostgreSQL has no PostGIS; shapely does the geometry in Python.
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Annotated, Any
 
 from sqlalchemy import (
     BigInteger,
     CheckConstraint,
     Computed,
+    Date,
     DateTime,
     Double,
     ForeignKey,
@@ -27,6 +29,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     MetaData,
+    Numeric,
     SmallInteger,
     String,
     Text,
@@ -321,7 +324,14 @@ class TicketAction(Base):
     """
 
     __tablename__ = "ticket_actions"
-    __table_args__ = (Index("ix_ticket_actions_ticket_at", "ticket_id", "at"),)
+    __table_args__ = (
+        Index("ix_ticket_actions_ticket_at", "ticket_id", "at"),
+        Index(
+            "ix_ticket_actions_report_actor",
+            "actor",
+            postgresql_where=text("action = 'report'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
     ticket_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("tickets.id"))
@@ -459,6 +469,12 @@ class TicketFeedback(Base):
         CheckConstraint(f"result IN ({_in(FeedbackResult)})", name="result"),
         UniqueConstraint("ticket_id", "ticket_closed_at", name="uq_ticket_feedback_ticket_closure"),
         Index("ix_ticket_feedback_closed_at", "ticket_closed_at"),
+        Index(
+            "ix_ticket_feedback_community_closed",
+            "community_code",
+            "ticket_closed_at",
+            "recorded_at",
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
@@ -468,18 +484,118 @@ class TicketFeedback(Base):
     note: Mapped[str] = mapped_column(Text, server_default="")
     caller: Mapped[str | None] = mapped_column(String(100))
     recorded_at: Mapped[Timestamp] = mapped_column(server_default=func.now())
+    #: The case's community (``''``: no grid) and grid, kept by triggers (migration 0008).
+    community_code: Mapped[str | None] = mapped_column(String(32))
+    grid_code: Mapped[str | None] = mapped_column(String(32))
 
 
 class TicketKpiFacts(Base):
-    """A case's first dispatch, handling, send-back and approved extension (triggers, 0007)."""
+    """A case's evaluation state, one row per ticket, kept by triggers (0007, 0008).
+
+    Its first dispatch, handling, send-back and approved extension (from the trace and
+    the extensions), and a copy of the ticket's columns the figures read: registration,
+    grid and community (``''`` without a grid), item class, deadline, closure (only
+    while closed), assignee, and the report time of a patrol report.
+    """
 
     __tablename__ = "ticket_kpi_facts"
+    __table_args__ = (
+        Index(
+            "ix_ticket_kpi_facts_community_registered",
+            "community_code",
+            "registered_at",
+            "settled_at",
+            postgresql_include=[
+                "first_dispatch_at",
+                "first_handle_at",
+                "first_send_back_at",
+                "first_extension_at",
+                "deadline",
+                "closed_at",
+                "grid_code",
+            ],
+        ),
+        Index("ix_ticket_kpi_facts_grid_registered", "grid_code", "registered_at"),
+        Index("ix_ticket_kpi_facts_registered", "registered_at"),
+        Index(
+            "ix_ticket_kpi_facts_patrol_reported",
+            "patrol_reported_at",
+            postgresql_include=["grid_code"],
+            postgresql_where=text("patrol_reported_at IS NOT NULL"),
+        ),
+    )
 
     ticket_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("tickets.id"), primary_key=True)
     first_dispatch_at: Mapped[Timestamp | None]
     first_handle_at: Mapped[Timestamp | None]
     first_send_back_at: Mapped[Timestamp | None]
     first_extension_at: Mapped[Timestamp | None]
+    registered_at: Mapped[Timestamp | None]
+    grid_code: Mapped[str | None] = mapped_column(String(32))
+    community_code: Mapped[str | None] = mapped_column(String(32))
+    class_code: Mapped[str | None] = mapped_column(String(32))
+    deadline: Mapped[Timestamp | None]
+    closed_at: Mapped[Timestamp | None]
+    assignee_worker_code: Mapped[str | None] = mapped_column(String(32))
+    assignee_department: Mapped[str | None] = mapped_column(String(100))
+    patrol_reported_at: Mapped[Timestamp | None]
+    #: When everything the figures compare with a cut-off has happened (migration 0008).
+    settled_at: Mapped[Timestamp | None] = mapped_column(
+        Computed(
+            "greatest(registered_at, first_dispatch_at, first_handle_at, first_send_back_at,"
+            " first_extension_at, closed_at,"
+            " CASE WHEN first_handle_at IS NULL THEN deadline END)",
+            persisted=True,
+        )
+    )
+
+
+class KpiDaily(Base):
+    """Per local day of registration and community, the cases' counts (triggers, 0008).
+
+    ``settled_until`` is the latest time anything of those cases happened or falls due:
+    before it the day's counts are not yet the figures of an earlier cut-off.
+    """
+
+    __tablename__ = "kpi_daily"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    community_code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    registered: Mapped[int] = mapped_column(Integer, server_default="0")
+    handled: Mapped[int] = mapped_column(Integer, server_default="0")
+    handled_on_time: Mapped[int] = mapped_column(Integer, server_default="0")
+    closed: Mapped[int] = mapped_column(Integer, server_default="0")
+    closed_on_time: Mapped[int] = mapped_column(Integer, server_default="0")
+    reworked: Mapped[int] = mapped_column(Integer, server_default="0")
+    extended: Mapped[int] = mapped_column(Integer, server_default="0")
+    overdue: Mapped[int] = mapped_column(Integer, server_default="0")
+    timed: Mapped[int] = mapped_column(Integer, server_default="0")
+    handling_seconds: Mapped[Decimal] = mapped_column(Numeric, server_default="0")
+    settled_until: Mapped[Timestamp | None]
+
+
+class KpiSatisfactionDaily(Base):
+    """Per local day of the judged closure and community, the call-backs (triggers, 0008)."""
+
+    __tablename__ = "kpi_satisfaction_daily"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    community_code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    answered: Mapped[int] = mapped_column(Integer, server_default="0")
+    satisfied: Mapped[int] = mapped_column(Integer, server_default="0")
+    settled_until: Mapped[Timestamp | None]
+
+
+class KpiGridMonthly(Base):
+    """Per local month, grid and item class: cases registered, patrol reports (0008)."""
+
+    __tablename__ = "kpi_grid_monthly"
+
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    grid_code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    class_code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    registered: Mapped[int] = mapped_column(Integer, server_default="0")
+    patrol_reports: Mapped[int] = mapped_column(Integer, server_default="0")
 
 
 class KpiWeight(Base):
