@@ -30,6 +30,7 @@ from gridcommand.db.reports.kpi import LOCAL, Period
 from gridcommand.db.reports.monthly import load_report
 from gridcommand.db.schema import embedded
 from gridcommand.db.schema.engine import make_engine
+from gridcommand.db.schema.errors import UserFacingError
 from gridcommand.db.schema.migrate import upgrade
 
 DATABASE = "kpibench"
@@ -102,7 +103,13 @@ def open_bench_database(
     """The bench's database, made if missing; returns the seconds seeding took (None: reused)."""
     folder.mkdir(parents=True, exist_ok=True)
     server = embedded.start(folder)
-    engine = _database(server, fresh=False)
+    try:
+        engine = _database(server, fresh=False)
+    except UserFacingError as exc:
+        # Made by a build whose migrations differ (a development branch): it cannot be
+        # upgraded in place, and a benchmark's cache is worth nothing but its time.
+        say(f"bench --kpi: the cached database cannot be upgraded ({exc}); seeding anew")
+        engine = _database(server, fresh=True)
     with engine.connect() as conn:
         have = conn.execute(text("SELECT count(*) FROM tickets WHERE code LIKE 'B%'")).scalar_one()
     if have >= tickets:
