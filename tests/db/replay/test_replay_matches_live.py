@@ -10,6 +10,7 @@ from the database alone, and the pictures must be the same.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -51,6 +52,10 @@ def picture(store: StateStore) -> Picture:
     return tickets, workers
 
 
+def _stopped(at: datetime) -> Callable[[], datetime]:
+    return lambda: at
+
+
 def _database_now(info: str) -> dict[str, Any]:
     """What the database holds now: open tickets' (status, version), latest fixes."""
     with psycopg.connect(info) as conn:
@@ -63,7 +68,7 @@ def _database_now(info: str) -> dict[str, Any]:
                 " AND r.resolved_at IS NULL)"
             )
         )
-        fixes = dict(
+        fixes: dict[str, int] = dict(
             conn.execute(
                 "SELECT DISTINCT ON (worker_code) worker_code, id FROM worker_positions"
                 " ORDER BY worker_code, recorded_at DESC, id DESC"
@@ -120,7 +125,7 @@ def test_replay_of_a_recorded_stretch_equals_the_live_store(engine: Engine, db_u
             # A moment strictly after the last write and before the next one.
             time.sleep(0.05)
             at = datetime.now(UTC)
-            live.store.clock = lambda at=at: at
+            live.store.clock = _stopped(at)
             recorded.append((at, picture(live.store)))
             time.sleep(0.05)
         grids = dict(live.store.grids)
