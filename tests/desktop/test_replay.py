@@ -8,6 +8,7 @@ the slider's own keys, played with the speed and play buttons, and left with the
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
@@ -21,21 +22,24 @@ from tests.desktop.conftest import insert_ticket
 from tests.maps.mouse import run_js
 
 
+def _js(qtbot: QtBot, session: WindowSession, code: str) -> Any:
+    assert session.map is not None
+    return run_js(qtbot, session.map, code)
+
+
 def _on_page(qtbot: QtBot, session: WindowSession, ticket_id: int) -> bool:
     assert session.map is not None
     return run_js(qtbot, session.map, f"!!gridmap.alert({int(ticket_id)})") is True
 
 
 def _alerts_drawn(qtbot: QtBot, session: WindowSession) -> int:
-    assert session.map is not None
-    return int(run_js(qtbot, session.map, "gridmap.counts().alerts"))  # type: ignore[arg-type]
+    return int(_js(qtbot, session, "gridmap.counts().alerts"))
 
 
-def _view(qtbot: QtBot, session: WindowSession) -> object:
-    assert session.map is not None
-    return run_js(
+def _view(qtbot: QtBot, session: WindowSession) -> Any:
+    return _js(
         qtbot,
-        session.map,
+        session,
         "[gridmap.map().getZoom(), gridmap.map().getCenter().lat, gridmap.map().getCenter().lng]",
     )
 
@@ -85,7 +89,7 @@ def test_replay_shows_the_past_and_one_click_brings_live_back(
     bar.slider.setFocus()
     QTest.keyClick(bar.slider, Qt.Key.Key_PageUp)
     qtbot.waitUntil(lambda: replay.shown_at is not None and replay.shown_at > shown, timeout=20_000)
-    assert replay.shown_at - shown >= timedelta(minutes=59)
+    assert replay.shown_at is not None and replay.shown_at - shown >= timedelta(minutes=59)
     qtbot.waitUntil(lambda: _on_page(qtbot, session, fresh), timeout=10_000)
     assert fresh in replay.queues.model._index
     assert not _on_page(qtbot, session, during)
@@ -95,6 +99,7 @@ def test_replay_shows_the_past_and_one_click_brings_live_back(
     QTest.mouseClick(bar.back_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: replay.shown_at == shown - timedelta(minutes=1), timeout=20_000)
     stepped = replay.shown_at
+    assert stepped is not None
     speed = bar.speed_buttons.button(600)
     assert speed is not None
     QTest.mouseClick(speed, Qt.MouseButton.LeftButton)
@@ -117,9 +122,9 @@ def test_replay_shows_the_past_and_one_click_brings_live_back(
         lambda: _alerts_drawn(qtbot, session) == len(live.layers["alerts"]), timeout=10_000
     )
     # The bar's strip came and went above the map; the view may shift by a pixel, no more.
-    zoom, lat, lng = _view(qtbot, session)  # type: ignore[misc]
-    assert zoom == view[0]  # type: ignore[index]
-    assert abs(lat - view[1]) < 1e-4 and abs(lng - view[2]) < 1e-4  # type: ignore[index]
+    zoom, lat, lng = _view(qtbot, session)
+    assert zoom == view[0]
+    assert abs(lat - view[1]) < 1e-4 and abs(lng - view[2]) < 1e-4
     # And live changes reach the page again.
     after = _new_report(qtbot, session, db_url, 3)
     qtbot.waitUntil(lambda: _on_page(qtbot, session, after), timeout=10_000)
@@ -140,9 +145,6 @@ def test_a_grid_drill_down_replays_that_grid_day(qtbot: QtBot, session: WindowSe
     assert session.replay.shown_at == bar.start
     assert bar.end - bar.start <= timedelta(days=1)
     # The map went to the grid (its outline highlighted, as a double-click does).
-    qtbot.waitUntil(
-        lambda: run_js(qtbot, panel, "gridmap.map().getZoom()") > 12,
-        timeout=10_000,  # type: ignore[operator]
-    )
+    qtbot.waitUntil(lambda: _js(qtbot, session, "gridmap.map().getZoom()") > 12, timeout=10_000)
     QTest.keyClick(bar, Qt.Key.Key_Escape)
     assert not session.replay.active
