@@ -137,6 +137,7 @@ def test_a_grid_drill_down_replays_that_grid_day(qtbot: QtBot, session: WindowSe
     code = sorted(session.store.grids)[0]
     session.show_grid(code)
     qtbot.waitUntil(lambda: session.drilldown.replay_button.isEnabled(), timeout=20_000)
+    district_zoom = _js(qtbot, session, "gridmap.map().getZoom()")
     QTest.mouseClick(session.drilldown.replay_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: session.replay.shown_at is not None, timeout=20_000)
     bar = session.replay_bar
