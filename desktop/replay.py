@@ -85,6 +85,8 @@ class ReplayController(QObject):
         self.map = map_panel
         self.active = False
         self.shown_at: datetime | None = None
+        #: The moment on screen as a store (``None`` while live).
+        self.store: StateStore | None = None
         self.last_seek_ms = 0.0
         self._reader: FrameReader | None = None
         self._picture: Picture | None = None
@@ -145,6 +147,7 @@ class ReplayController(QObject):
             self.map.show_live([])
         self._picture = None
         self.shown_at = None
+        self.store = None
         self.active_changed.emit(False)
 
     # -- moments -------------------------------------------------------------------------
@@ -178,6 +181,7 @@ class ReplayController(QObject):
         self._fill_queues(moment)
         self.charts.show_figures(moment.figures)
         self.shown_at = moment.at
+        self.store = moment.store
         self.last_seek_ms = (time.monotonic() - moment.asked) * 1000
         self.bar.shown()
         self.moment_shown.emit(moment.at, self.last_seek_ms)

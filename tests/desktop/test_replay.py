@@ -145,7 +145,9 @@ def test_a_grid_drill_down_replays_that_grid_day(qtbot: QtBot, session: WindowSe
     assert (start.hour, start.minute) == (0, 0)
     assert session.replay.shown_at == bar.start
     assert bar.end - bar.start <= timedelta(days=1)
-    # The map went to the grid (its outline highlighted, as a double-click does).
-    qtbot.waitUntil(lambda: _js(qtbot, session, "gridmap.map().getZoom()") > 12, timeout=10_000)
+    # The map went in to the grid, as a double-click on it does.
+    qtbot.waitUntil(
+        lambda: _js(qtbot, session, "gridmap.map().getZoom()") > district_zoom, timeout=10_000
+    )
     QTest.keyClick(bar, Qt.Key.Key_Escape)
     assert not session.replay.active
