@@ -21,7 +21,7 @@ from sqlalchemy import Engine
 
 from gridcommand.db.live.figures import DashboardFigures, figures_from
 from gridcommand.db.live.store import StateStore, count_workers, time_state
-from gridcommand.db.replay.frame import FrameReader
+from gridcommand.db.replay.frame import Frame, FrameReader
 from gridcommand.db.replay.state import replay_store
 from gridcommand.desktop.background import BackgroundRunner
 from gridcommand.maps.features import Project, projector
@@ -41,6 +41,7 @@ class Moment:
     """One moment read and prepared off the GUI thread."""
 
     at: datetime
+    frame: Frame
     store: StateStore
     picture: Picture
     figures: DashboardFigures
@@ -90,6 +91,8 @@ class ReplayController(QObject):
         self.last_seek_ms = 0.0
         self._reader: FrameReader | None = None
         self._picture: Picture | None = None
+        #: The moment shown, read again only where it may differ from the next one asked.
+        self._frame: Frame | None = None
         self._centres: dict[str, tuple[float, float]] = {}
         self._shown_tickets: set[int] = set()
         self._heading = QLabel()
@@ -146,6 +149,7 @@ class ReplayController(QObject):
         elif self.map is not None:
             self.map.show_live([])
         self._picture = None
+        self._frame = None
         self.shown_at = None
         self.store = None
         self.active_changed.emit(False)
@@ -160,14 +164,17 @@ class ReplayController(QObject):
         project: Project = self.map.builder.project if self.map is not None else projector("WGS84")
         centres = self._centres
         asked = time.monotonic()
+        since = self._frame
+        before = (self.store, self._picture) if self.store and self._picture else None
 
         def read() -> Moment:
-            frame = reader.frame(at)
-            store = replay_store(frame, grids, workers)
+            frame = reader.frame(at, since)
+            store = replay_store(frame, grids, workers, before[0] if before else None)
             figures = figures_from(
                 list(store.tickets.values()), count_workers(store.workers.values()), at
             )
-            return Moment(at, store, picture_of(store, project, centres), figures, asked)
+            picture = picture_of(store, project, centres, before)
+            return Moment(at, frame, store, picture, figures, asked)
 
         self.runner.submit("replay", read, self._show, self._failed)
 
@@ -178,6 +185,7 @@ class ReplayController(QObject):
             before = self._picture or picture_of(self.live, self.map.builder.project, self._centres)
             self.map.show_replay(moment.picture.diffs_from(before), moment.store)
         self._picture = moment.picture
+        self._frame = moment.frame
         self._fill_queues(moment)
         self.charts.show_figures(moment.figures)
         self.shown_at = moment.at

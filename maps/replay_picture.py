@@ -35,7 +35,11 @@ class Picture:
         out = []
         for name in LAYERS:
             now, then = self.layers[name], before.layers[name]
-            upsert = [feature for key, feature in now.items() if then.get(key) != feature]
+            upsert = [
+                feature
+                for key, feature in now.items()
+                if (old := then.get(key)) is not feature and old != feature
+            ]
             remove = [] if name == "grids" else [key for key in then if key not in now]
             if upsert or remove:
                 out.append(f.diff(name, upsert, remove))
@@ -51,8 +55,13 @@ def picture_of(
     store: StateStore,
     project: f.Project,
     centres: dict[str, tuple[float, float]] | None = None,
+    previous: tuple[StateStore, Picture] | None = None,
 ) -> Picture:
-    """The store's state at its clock as features; ``centres`` caches grids' inner points."""
+    """The store's state at its clock as features; ``centres`` caches grids' inner points.
+
+    ``previous`` (the store and picture shown before): a worker whose state is the
+    same object there keeps its feature (a city's workers mostly stand still).
+    """
     now = store.clock()
     centres = {} if centres is None else centres
     full_timers: Counter[str] = Counter(
@@ -77,11 +86,17 @@ def picture_of(
         feature = f.alert_feature(t, now, store.acknowledged, project, fallback)
         if feature is not None:
             alerts[t.id] = feature
-    workers = {
-        code: feature
-        for code, state in store.workers.items()
-        if (feature := f.worker_feature(state, project)) is not None
-    }
+    old_states = previous[0].workers if previous is not None else {}
+    old_features = previous[1].layers["workers"] if previous is not None else {}
+    workers: dict[Any, Feature] = {}
+    for code, state in store.workers.items():
+        if old_states.get(code) is state:
+            if code in old_features:
+                workers[code] = old_features[code]
+            continue  # the same state drew nothing before, nor does it now
+        feature = f.worker_feature(state, project)
+        if feature is not None:
+            workers[code] = feature
     return Picture({"grids": grids, "alerts": alerts, "workers": workers})
 
 

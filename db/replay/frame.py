@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from shapely.geometry import shape
-from sqlalchemy import Connection, Engine, bindparam, text
+from sqlalchemy import Connection, Engine, text
 
 from gridcommand.db.gis.geometry import GridLocator
 from gridcommand.db.live import queries
@@ -58,34 +58,58 @@ TICKET_IDS = text(
     " AND (r.resolved_at IS NULL OR r.resolved_at > :at))"
     " ORDER BY t.id LIMIT :page"
 )
-TICKET_ROWS = text(queries._TICKET_COLUMNS + " WHERE t.id IN :ids ORDER BY t.id").bindparams(
-    bindparam("ids", expanding=True)
+#: The same test for given tickets (those that changed between two moments).
+VISIBLE = text(
+    "SELECT t.id FROM tickets t WHERE t.id = ANY(:ids) AND t.reported_at <= :at"
+    " AND (t.status NOT IN ('closed', 'rejected') OR t.closed_at > :since)"
+    " AND NOT EXISTS (SELECT FROM rejected_input r WHERE r.source_table = 'tickets'"
+    " AND r.row_ref = t.id::text AND r.detected_at <= :at"
+    " AND (r.resolved_at IS NULL OR r.resolved_at > :at))"
 )
+#: Two moments further apart than this are read whole, not as a change.
+INCREMENTAL_SPAN = timedelta(hours=6)
+TICKET_ROWS = text(queries._TICKET_COLUMNS + " WHERE t.id = ANY(:ids) ORDER BY t.id")
 #: The last status each ticket reached at or before ``at`` (index ticket_id, at).
 STATUS_AT = text(
     "SELECT DISTINCT ON (a.ticket_id) a.ticket_id, a.to_status, a.at FROM ticket_actions a"
-    " WHERE a.ticket_id IN :ids AND a.at <= :at AND a.to_status IS NOT NULL"
+    " WHERE a.ticket_id = ANY(:ids) AND a.at <= :at AND a.to_status IS NOT NULL"
     " ORDER BY a.ticket_id, a.at DESC, a.id DESC"
-).bindparams(bindparam("ids", expanding=True))
+)
 ACKNOWLEDGED_AT = text(
     "SELECT DISTINCT a.ticket_id FROM ticket_actions a"
-    " WHERE a.ticket_id IN :ids AND a.action = 'acknowledge' AND a.at <= :at"
-).bindparams(bindparam("ids", expanding=True))
+    " WHERE a.ticket_id = ANY(:ids) AND a.action = 'acknowledge' AND a.at <= :at"
+)
 #: A deadline an approved extension moved after ``at``: the first such one's old deadline.
 DEADLINE_AT = text(
     "SELECT DISTINCT ON (e.ticket_id) e.ticket_id, e.old_deadline FROM ticket_extensions e"
-    " WHERE e.ticket_id IN :ids AND e.status = 'approved' AND e.decided_at > :at"
+    " WHERE e.ticket_id = ANY(:ids) AND e.status = 'approved' AND e.decided_at > :at"
     " AND e.old_deadline IS NOT NULL ORDER BY e.ticket_id, e.decided_at"
-).bindparams(bindparam("ids", expanding=True))
+)
+#: The tickets that may differ between two moments ``lo`` < ``hi``: a trace row between
+#: them (a step, an acknowledgement, an approved extension's trace), a report between
+#: them, or a closing a day before either (it leaves or re-enters the day kept).
+#: ``ix_ticket_actions_at`` (migration 0009) finds the rows between two moments.
+CHANGED_BETWEEN = text(
+    "SELECT a.ticket_id FROM ticket_actions a WHERE a.at > :lo AND a.at <= :hi"
+    " UNION SELECT t.id FROM tickets t WHERE t.reported_at > :lo AND t.reported_at <= :hi"
+    " UNION SELECT a.ticket_id FROM ticket_actions a WHERE a.at > :lo_kept"
+    " AND a.at <= :hi_kept AND a.to_status IN ('closed', 'rejected')"
+    " UNION SELECT e.ticket_id FROM ticket_extensions e WHERE e.decided_at > :lo"
+    " AND e.decided_at <= :hi"
+)
+#: Refusals of fixes (few): left out of the per-worker probe by id, which is cheaper
+#: than asking ``rejected_input`` once per worker.
+REFUSED_FIXES = text(
+    "SELECT r.row_ref::bigint FROM rejected_input r WHERE r.source_table = 'worker_positions'"
+    " AND r.row_ref ~ '^[0-9]+$' AND (r.resolved_at IS NULL OR r.resolved_at > :at)"
+)
 #: Each worker of a page with their latest accepted fix at or before ``at`` (or none).
 POSITIONS_AT = text(
     "SELECT w.code, p.id, p.recorded_at, p.lon, p.lat, p.accuracy_m, p.source"
     " FROM (SELECT code FROM workers WHERE code > :after ORDER BY code LIMIT :page) w"
     " LEFT JOIN LATERAL (SELECT p.id, p.recorded_at, p.lon, p.lat, p.accuracy_m, p.source"
     " FROM worker_positions p WHERE p.worker_code = w.code AND p.recorded_at <= :at"
-    " AND p.lon <> 'NaN'::float8 AND p.lat <> 'NaN'::float8"
-    " AND NOT EXISTS (SELECT FROM rejected_input r WHERE r.source_table = 'worker_positions'"
-    " AND r.row_ref = p.id::text AND (r.resolved_at IS NULL OR r.resolved_at > :at))"
+    " AND p.lon <> 'NaN'::float8 AND p.lat <> 'NaN'::float8 AND p.id <> ALL(:refused)"
     " ORDER BY p.recorded_at DESC LIMIT 1) p ON true ORDER BY w.code"
 )
 #: One worker's fixes over a span (their track), oldest first.
@@ -149,7 +173,9 @@ def as_it_was(
         t,
         status=to_status,
         deadline=deadline or t.deadline,
-        updated_at=min(t.updated_at, at),
+        # Changed later: then it was last changed by its last traced step (not ``at``,
+        # so that a moment read whole and one read as a change agree).
+        updated_at=t.updated_at if t.updated_at <= at else since,
         **steps,
     )
 
@@ -175,10 +201,16 @@ class FrameReader:
         self._locator: GridLocator | None = None
 
     # -- the whole moment ------------------------------------------------------------
-    def frame(self, at: datetime) -> Frame:
+    def frame(self, at: datetime, since: Frame | None = None) -> Frame:
+        """The moment ``at``; from the moment ``since`` when given, reading only the
+        tickets that may differ between the two (the slider moved, the replay played on).
+        """
         with self.engine.connect() as conn:
-            tickets, acknowledged = self._tickets(conn, at)
-            positions = self._positions(conn, at)
+            if since is not None and abs(at - since.at) <= INCREMENTAL_SPAN:
+                tickets, acknowledged = self._tickets_from(conn, since, at)
+            else:
+                tickets, acknowledged = self._tickets(conn, at)
+            positions = self._positions(conn, at, since)
         return Frame(at, tickets, positions, frozenset(acknowledged))
 
     def track(self, worker_code: str, at: datetime, span: timedelta) -> list[PositionRecord]:
@@ -198,26 +230,65 @@ class FrameReader:
         tickets: dict[int, TicketRecord] = {}
         acknowledged: set[int] = set()
         for ids in self._ticket_pages(conn, at):
-            rows = conn.execute(TICKET_ROWS, {"ids": ids}).mappings().all()
-            status = {
-                r.ticket_id: (r.to_status, r.at)
-                for r in conn.execute(STATUS_AT, {"ids": ids, "at": at})
-            }
-            deadlines = {
-                r.ticket_id: r.old_deadline
-                for r in conn.execute(DEADLINE_AT, {"ids": ids, "at": at})
-            }
-            acknowledged.update(
-                r.ticket_id for r in conn.execute(ACKNOWLEDGED_AT, {"ids": ids, "at": at})
-            )
-            for row in rows:
-                record = self._located(queries.ticket(dict(row)))
-                then = as_it_was(record, at, status.get(record.id), deadlines.get(record.id))
-                if then.is_open or (
-                    then.closed_at is not None and at - then.closed_at <= self.keep_closed
-                ):
-                    tickets[then.id] = then
+            self._read_page(conn, ids, at, tickets, acknowledged)
         return tickets, acknowledged & {i for i, t in tickets.items() if t.is_open}
+
+    def _tickets_from(
+        self, conn: Connection, since: Frame, at: datetime
+    ) -> tuple[dict[int, TicketRecord], set[int]]:
+        """``since``'s tickets with those that may have changed read again at ``at``."""
+        lo, hi = sorted((since.at, at))
+        kept = self.keep_closed
+        changed = set(
+            conn.scalars(
+                CHANGED_BETWEEN, {"lo": lo, "hi": hi, "lo_kept": lo - kept, "hi_kept": hi - kept}
+            )
+        )
+        tickets = {
+            i: t
+            for i, t in since.tickets.items()
+            if i not in changed and (t.closed_at is None or at - t.closed_at <= kept)
+        }
+        acknowledged = set(since.acknowledged) - changed
+        ordered = sorted(changed)
+        for start in range(0, len(ordered), self.page):
+            page = ordered[start : start + self.page]
+            self._read_page(conn, self._visible(conn, page, at), at, tickets, acknowledged)
+        return tickets, acknowledged & {i for i, t in tickets.items() if t.is_open}
+
+    def _visible(self, conn: Connection, ids: list[int], at: datetime) -> list[int]:
+        """Of ``ids``, those ``TICKET_IDS`` would list at ``at``."""
+        return list(conn.scalars(VISIBLE, {"ids": ids, "at": at, "since": at - self.keep_closed}))
+
+    def _read_page(
+        self,
+        conn: Connection,
+        ids: list[int],
+        at: datetime,
+        tickets: dict[int, TicketRecord],
+        acknowledged: set[int],
+    ) -> None:
+        """Tickets ``ids`` as they were at ``at``, into ``tickets`` (if still shown then)."""
+        if not ids:
+            return
+        rows = conn.execute(TICKET_ROWS, {"ids": ids}).mappings().all()
+        status = {
+            r.ticket_id: (r.to_status, r.at)
+            for r in conn.execute(STATUS_AT, {"ids": ids, "at": at})
+        }
+        deadlines = {
+            r.ticket_id: r.old_deadline for r in conn.execute(DEADLINE_AT, {"ids": ids, "at": at})
+        }
+        acknowledged.update(
+            r.ticket_id for r in conn.execute(ACKNOWLEDGED_AT, {"ids": ids, "at": at})
+        )
+        for row in rows:
+            record = self._located(queries.ticket(dict(row)))
+            then = as_it_was(record, at, status.get(record.id), deadlines.get(record.id))
+            if then.is_open or (
+                then.closed_at is not None and at - then.closed_at <= self.keep_closed
+            ):
+                tickets[then.id] = then
 
     def _ticket_pages(self, conn: Connection, at: datetime) -> Iterable[list[int]]:
         after = 0
@@ -233,20 +304,31 @@ class FrameReader:
             yield ids
             after = ids[-1]
 
-    def _positions(self, conn: Connection, at: datetime) -> dict[str, PositionRecord]:
+    def _positions(
+        self, conn: Connection, at: datetime, since: Frame | None = None
+    ) -> dict[str, PositionRecord]:
+        """Each worker's fix by ``at``; the very record of ``since`` where it is the same fix,
+        so that what did not move is known by identity, not compared field by field."""
         positions: dict[str, PositionRecord] = {}
+        before = since.positions if since is not None else {}
+        refused = list(conn.scalars(REFUSED_FIXES, {"at": at}))
         after = ""
         while True:
             rows: Sequence[Any] = conn.execute(
-                POSITIONS_AT, {"at": at, "after": after, "page": self.page}
+                POSITIONS_AT,
+                {"at": at, "after": after, "page": self.page * 5, "refused": refused},
             ).all()
             if not rows:
                 return positions
             for code, pid, recorded_at, lon, lat, accuracy, source in rows:
-                if pid is not None:
-                    positions[code] = PositionRecord(
-                        pid, code, recorded_at, lon, lat, accuracy, source
-                    )
+                if pid is None:
+                    continue
+                old = before.get(code)
+                positions[code] = (
+                    old
+                    if old is not None and old.id == pid
+                    else PositionRecord(pid, code, recorded_at, lon, lat, accuracy, source)
+                )
             after = rows[-1][0]
 
     def _located(self, t: TicketRecord) -> TicketRecord:

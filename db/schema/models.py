@@ -323,7 +323,11 @@ class TicketAction(Base):
     """
 
     __tablename__ = "ticket_actions"
-    __table_args__ = (Index("ix_ticket_actions_ticket_at", "ticket_id", "at"),)
+    __table_args__ = (
+        Index("ix_ticket_actions_ticket_at", "ticket_id", "at"),
+        # Replay: the trace rows between two moments (migration 0009).
+        Index("ix_ticket_actions_at", "at"),
+    )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
     ticket_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("tickets.id"))
