@@ -191,7 +191,7 @@ class ReplayController(QObject):
         self.shown_at = moment.at
         self.store = moment.store
         self.last_seek_ms = (time.monotonic() - moment.asked) * 1000
-        self.bar.shown()
+        self.bar.shown(moment.at)
         self.moment_shown.emit(moment.at, self.last_seek_ms)
 
     def _fill_queues(self, moment: Moment) -> None:

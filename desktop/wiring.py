@@ -226,6 +226,18 @@ class WindowSession:
         )
         self.window.replay_requested.connect(self.replay.open_last_day)
         self.drilldown.replay_requested.connect(self.replay.open_grid_day)
+        self.replay.active_changed.connect(self._on_replay_active)
+
+    def _on_replay_active(self, active: bool) -> None:
+        """The workers panel is not replayed: said in its title while the rest shows the past."""
+        dock = self.window.docks["workers"]
+        if active:
+            self._workers_title = dock.windowTitle()
+            dock.setWindowTitle(
+                QCoreApplication.translate("WindowSession", "Workers — live, not replayed")
+            )
+        else:
+            dock.setWindowTitle(getattr(self, "_workers_title", dock.windowTitle()))
 
     def _show_worker(self, map_panel: MapPanel, code: str) -> None:
         map_panel.show_track(code)

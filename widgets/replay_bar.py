@@ -166,9 +166,14 @@ class ReplayBar(QFrame):
         self._waiting = True
         self.seek_requested.emit(self.at)
 
-    def shown(self) -> None:
-        """The moment asked for is on screen: a playing replay may ask for the next."""
+    def shown(self, at: datetime | None = None) -> None:
+        """The moment asked for is on screen: a playing replay may ask for the next.
+
+        The banner then names the moment on screen (``at``), not one still being read.
+        """
         self._waiting = False
+        if at is not None and not self.slider.isSliderDown():
+            self._set_title(at)
 
     def step(self, steps: int) -> None:
         self.pause()
@@ -212,11 +217,13 @@ class ReplayBar(QFrame):
         font.setPixelSize(round(pixels * 1.5))
         font.setBold(True)
         self._title.setFont(font)
+        # The controls a little smaller than the banner, so the slider keeps its room.
         for widget in [*self.findChildren(QPushButton), self._from, self._to]:
             small = widget.font()
-            small.setPixelSize(pixels)
+            small.setPixelSize(max(round(pixels * 0.75), 12))
             widget.setFont(small)
         self.slider.setMinimumHeight(pixels)
+        self.slider.setMinimumWidth(pixels * 8)
 
     # -- input -------------------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:

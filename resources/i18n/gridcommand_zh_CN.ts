@@ -834,7 +834,7 @@
     <name>ReplayController</name>
     <message>
         <source>Queues as they stood at %1 (replay)</source>
-        <extracomment>The window a replay opens on by default: the last day, at an hour ago. A moment is on the map and in the queues: its time, and ms since it was asked for. The moment on screen as a store (``None`` while live).</extracomment>
+        <extracomment>The window a replay opens on by default: the last day, at an hour ago. A moment is on the map and in the queues: its time, and ms since it was asked for. The moment on screen as a store (``None`` while live). The moment shown, read again only where it may differ from the next one asked.</extracomment>
         <translation>%1 时的队列（回放）</translation>
     </message>
     <message>
@@ -1041,7 +1041,6 @@
     </message>
     <message>
         <source>%1 (by its location)</source>
-        <extracomment>The live queues, and the replay's in their place while replaying.</extracomment>
         <translation>%1（按位置判定）</translation>
     </message>
 </context>
@@ -1403,6 +1402,14 @@
     <message>
         <source>last fix</source>
         <translation>最后定位</translation>
+    </message>
+</context>
+<context>
+    <name>WindowSession</name>
+    <message>
+        <source>Workers — live, not replayed</source>
+        <extracomment>The live queues, and the replay's in their place while replaying.</extracomment>
+        <translation>网格员 — 实时（不在回放中）</translation>
     </message>
 </context>
 <context>
