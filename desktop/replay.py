@@ -110,6 +110,9 @@ class ReplayController(QObject):
         queue_stack.addWidget(self._replay_queues)
         bar.seek_requested.connect(self.seek)
         bar.live_requested.connect(self.back_to_live)
+        if map_panel is not None:
+            # A case chosen in the replay's queues is shown where it was on the map.
+            self.queues.ticket_selected.connect(map_panel.select_ticket)
 
     # -- opening and leaving ---------------------------------------------------------------
     def open_last_day(self) -> None:
