@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 from sqlalchemy import Engine
 
 from gridcommand.db.live.figures import DashboardFigures, figures_from
+from gridcommand.db.live.records import TicketRecord
 from gridcommand.db.live.store import StateStore, count_workers, time_state
 from gridcommand.db.replay.frame import Frame, FrameReader
 from gridcommand.db.replay.state import replay_store
@@ -32,6 +33,8 @@ from gridcommand.widgets.charts import ChartsPanel
 from gridcommand.widgets.queues import QueuePanel
 from gridcommand.widgets.replay_bar import ReplayBar
 
+#: Queues whose membership follows the clock, not only the cases' rows.
+TIMED_QUEUES = ("overdue", "at_risk", "closed_today")
 #: The window a replay opens on by default: the last day, at an hour ago.
 LAST_DAY = timedelta(hours=24)
 
@@ -94,7 +97,7 @@ class ReplayController(QObject):
         #: The moment shown, read again only where it may differ from the next one asked.
         self._frame: Frame | None = None
         self._centres: dict[str, tuple[float, float]] = {}
-        self._shown_tickets: set[int] = set()
+        self._shown_tickets: dict[int, TicketRecord] = {}
         self._heading = QLabel()
         self._heading.setTextFormat(Qt.TextFormat.PlainText)
         self._heading.setStyleSheet(
@@ -198,13 +201,22 @@ class ReplayController(QObject):
         self.moment_shown.emit(moment.at, self.last_seek_ms)
 
     def _fill_queues(self, moment: Moment) -> None:
+        """Only the cases that differ from the moment before: a city's queue refilled row by
+        row at every step of the slider kept the GUI thread busy for seconds."""
         tickets = moment.store.tickets
-        gone = self._shown_tickets - tickets.keys()
+        shown = self._shown_tickets
+        gone = shown.keys() - tickets.keys()
         if gone:
             self.queues.remove(gone)
         self.clock.at = moment.at
-        self.queues.upsert(tickets.values())
-        self._shown_tickets = set(tickets)
+        changed = [t for i, t in tickets.items() if shown.get(i) is not t]
+        if changed:
+            self.queues.upsert(changed)
+        # The queues that depend on the time (the replay also goes back), then the lights.
+        for key in TIMED_QUEUES:
+            self.queues.proxies[key].refilter()
+        self.queues.follow_clock()
+        self._shown_tickets = dict(tickets)
         self._heading.setText(
             self.tr("Queues as they stood at %1 (replay)").replace(
                 "%1", f"{moment.at.astimezone():%Y-%m-%d %H:%M:%S}"

@@ -100,6 +100,9 @@ def test_replay_shows_the_past_and_one_click_brings_live_back(
     qtbot.waitUntil(lambda: replay.shown_at == shown - timedelta(minutes=1), timeout=20_000)
     stepped = replay.shown_at
     assert stepped is not None
+    # Back before the report: it leaves the replay's queues and the map again.
+    assert fresh not in replay.queues.model._index
+    assert not _on_page(qtbot, session, fresh)
     speed = bar.speed_buttons.button(600)
     assert speed is not None
     QTest.mouseClick(speed, Qt.MouseButton.LeftButton)
