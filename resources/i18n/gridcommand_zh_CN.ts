@@ -783,7 +783,7 @@
     </message>
     <message>
         <source>Leave the replay: the map shows now again (Esc)</source>
-        <translation>退出回放：地图重新显示当前状态（Esc）</translation>
+        <translation>退出回放：地图重新显示当前状态（退出键）</translation>
     </message>
     <message>
         <source>◀ 1 min</source>
@@ -834,7 +834,7 @@
     <name>ReplayController</name>
     <message>
         <source>Queues as they stood at %1 (replay)</source>
-        <extracomment>The window a replay opens on by default: the last day, at an hour ago. A moment is on the map and in the queues: its time, and ms since it was asked for. The moment on screen as a store (``None`` while live). The moment shown, read again only where it may differ from the next one asked.</extracomment>
+        <extracomment>Queues whose membership follows the clock, not only the cases' rows. The window a replay opens on by default: the last day, at an hour ago. A moment is on the map and in the queues: its time, and ms since it was asked for. The moment on screen as a store (``None`` while live). The moment shown, read again only where it may differ from the next one asked.</extracomment>
         <translation>%1 时的队列（回放）</translation>
     </message>
     <message>
