@@ -51,6 +51,8 @@ class MainWindow(QMainWindow):
     #: Minutes to mute the siren for (0: sound again), chosen by a supervisor.
     mute_requested = Signal(int)
     wall_mode_changed = Signal(bool)
+    #: View → Replay: the last day replayed (回放).
+    replay_requested = Signal()
 
     def __init__(self, settings: QSettings, location: str) -> None:
         super().__init__()
@@ -151,6 +153,8 @@ class MainWindow(QMainWindow):
         self._menu_bar = QMenuBar(top)
         box.addWidget(self._menu_bar)
         box.addWidget(alarm_banner)
+        self._top_box = box
+        self._top_extras: list[QWidget] = []
         self.setMenuWidget(top)
         bar = self._menu_bar
 
@@ -179,6 +183,12 @@ class MainWindow(QMainWindow):
         self._fill_layouts_menu()
         self._screens_menu = view.addMenu(self.tr("Screens"))
         self._screens_menu.aboutToShow.connect(self._fill_screens_menu)
+        self.replay_action = QAction(self.tr("Replay the last 24 hours…"), self)
+        self.replay_action.setShortcut(QKeySequence("Ctrl+R"))
+        self.replay_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        self.replay_action.triggered.connect(self.replay_requested)
+        view.addAction(self.replay_action)
+        self.addAction(self.replay_action)  # works with the menu bar hidden (wall mode)
 
         alarm = bar.addMenu(self.tr("&Alarm"))
         self.mute_actions: list[QAction] = []
@@ -263,6 +273,8 @@ class MainWindow(QMainWindow):
         if isinstance(app, QApplication):
             sizes = theme.apply(app, self.screen(), on)
         self.alarm_banner.set_text_size(sizes.banner)
+        for extra in self._top_extras:
+            self._size_text(extra, sizes.banner)
         for dock in self.docks.values():
             self._size_text(dock.widget(), sizes.text)
         self._zoom_map(theme.screen_scale(self.screen()) if on else 1.0)
@@ -309,6 +321,11 @@ class MainWindow(QMainWindow):
 
     def sound_text(self) -> str:
         return self._sound_label.text() if self._sound_label.isVisible() else ""
+
+    def add_top_widget(self, widget: QWidget) -> None:
+        """A strip under the alarm banner, above every dock (the replay bar)."""
+        self._top_box.addWidget(widget)
+        self._top_extras.append(widget)
 
     def set_map_widget(self, widget: QWidget) -> None:
         self._map_stack.addWidget(widget)

@@ -12,6 +12,7 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,8 @@ PANELS = ("queues", "workers", "charts", "quality", "detail", "grid")
 POLL_MS = 250
 #: After the counts match, let the page paint (halos, labels, canvas) before grabbing.
 SETTLE_MS = 1500
+#: The replay window ``--at`` opens: the day before the moment.
+REPLAY_WINDOW = timedelta(hours=24)
 BLANK = "blank (offscreen)"
 
 
@@ -107,6 +110,8 @@ class SnapshotResult:
     files: list[str] = field(default_factory=list)
     map_png: str = "map.png"
     waited_s: float = 0.0
+    #: The moment shown (``--at``), ISO 8601; empty for now.
+    at: str = ""
 
 
 class Snapshotter(QObject):
@@ -124,12 +129,16 @@ class Snapshotter(QObject):
         out: Path,
         timeout_s: float = 60.0,
         before_grab: Callable[[], None] | None = None,
+        at: datetime | None = None,
     ) -> None:
         super().__init__(session.window)
         self.session = session
         self.out = out
         self.timeout_s = timeout_s
         self.before_grab = before_grab
+        #: A moment of the past to show through replay instead of now.
+        self.at = at
+        self._replay_opened = False
         self.last_page: Counts = {}
         self._started = 0.0
         self._asking = False
@@ -157,6 +166,11 @@ class Snapshotter(QObject):
             return
         if not (self.session.store.loaded and panel.is_ready):
             return
+        if self.at is not None and not self._replay_opened:
+            self._replay_opened = True
+            self.session.replay.open(self.at - REPLAY_WINDOW, self.at, self.at)
+        if self.at is not None and self.session.replay.shown_at != self.at:
+            return
         self._asking = True
         panel.request_counts(self._on_counts)
 
@@ -167,12 +181,24 @@ class Snapshotter(QObject):
         self.last_page = page
         panel = self.session.map
         assert panel is not None
-        if shown(page, expected_counts(self.session.store, panel.builder.acknowledged)):
+        if shown(page, self._expected()):
             self._done = True
             self._timer.stop()
             if self.before_grab is not None:
                 self.before_grab()
             QTimer.singleShot(SETTLE_MS, lambda: self._finish_with(page))
+
+    def _shown_store(self) -> StateStore:
+        """The live store, or the replayed moment's."""
+        replayed = self.session.replay.store if self.at is not None else None
+        return self.session.store if replayed is None else replayed
+
+    def _acknowledged(self) -> set[int]:
+        panel = self.session.map
+        return set() if self.at is not None or panel is None else panel.builder.acknowledged
+
+    def _expected(self) -> Counts:
+        return expected_counts(self._shown_store(), self._acknowledged())
 
     def _fail(self) -> None:
         self._done = True
@@ -183,8 +209,10 @@ class Snapshotter(QObject):
             why = "the database's first load never arrived"
         elif panel is None or not panel.is_ready:
             why = "the map page never reported ready"
+        elif self.at is not None and self.session.replay.shown_at != self.at:
+            why = "the replayed moment was never read from the database"
         else:
-            expected = expected_counts(store, panel.builder.acknowledged)
+            expected = self._expected()
             why = f"the page showed {self.last_page or 'nothing'} while the store held {expected}"
         self.failed.emit(f"The data was not shown within {self.timeout_s:g} s: {why}.")
 
@@ -200,11 +228,10 @@ class Snapshotter(QObject):
     def _write(self, page: Counts) -> SnapshotResult:
         session = self.session
         self.out.mkdir(parents=True, exist_ok=True)
-        acked = session.map.builder.acknowledged if session.map else set()
         result = SnapshotResult(
             out=self.out,
             page=page,
-            store=store_figures(session.store, acked),
+            store=store_figures(self._shown_store(), self._acknowledged()),
             waited_s=round(self._elapsed(), 2),
         )
         if session.map is not None:
@@ -215,6 +242,8 @@ class Snapshotter(QObject):
                 result.map_png = BLANK
         session.window.grab().save(str(self.out / "window.png"))
         result.files.append("window.png")
+        if self.at is not None:
+            result.at = self.at.isoformat()
         for name in PANELS:
             dock = session.window.docks.get(name)
             widget = dock.widget() if dock is not None else None
@@ -237,6 +266,7 @@ def to_json(result: SnapshotResult) -> dict[str, Any]:
         "map_png": result.map_png,
         "files": result.files,
         "waited_s": result.waited_s,
+        **({"at": result.at} if result.at else {}),
     }
 
 

@@ -14,7 +14,7 @@ from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QTimer
-from PySide6.QtWidgets import QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QScrollArea, QStackedWidget, QVBoxLayout, QWidget
 from sqlalchemy import Engine
 from sqlalchemy.engine import URL
 
@@ -34,6 +34,7 @@ from gridcommand.desktop.live import LiveData
 from gridcommand.desktop.main_window import MainWindow
 from gridcommand.desktop.map_menu import MapItemMenu
 from gridcommand.desktop.overdue_watch import OverdueWatch
+from gridcommand.desktop.replay import ReplayController
 from gridcommand.desktop.ticket_actions import TicketActions, fallback_operator, show_failure
 from gridcommand.maps.basemap import Basemap
 from gridcommand.maps.panel import MapPanel
@@ -44,6 +45,7 @@ from gridcommand.widgets.kpi_board import BoardQuery, KpiBoard
 from gridcommand.widgets.quality_panel import QualityPanel
 from gridcommand.widgets.queue_filter_bar import QueueFilterBar
 from gridcommand.widgets.queues import QueuePanel
+from gridcommand.widgets.replay_bar import ReplayBar
 from gridcommand.widgets.ticket_detail import TicketDetailPanel
 from gridcommand.widgets.workers_panel import WorkersPanel
 
@@ -165,7 +167,10 @@ class WindowSession:
 
         self.filter_bar = QueueFilterBar()
         self.filter_bar.filters_changed.connect(self._on_filters_changed)
-        window.set_panel("queues", stacked(self.filter_bar, self.queues))
+        #: The live queues, and the replay's in their place while replaying.
+        self.queue_stack = QStackedWidget()
+        self.queue_stack.addWidget(stacked(self.filter_bar, self.queues))
+        window.set_panel("queues", self.queue_stack)
         window.set_panel("detail", scrolling(self.detail))
         window.set_panel("workers", self.workers)
         window.set_panel("charts", self.charts)
@@ -173,6 +178,7 @@ class WindowSession:
         window.set_panel("grid", self.drilldown)
         window.set_panel("kpi", self.kpi_board)
         self.kpi_board.query_requested.connect(self.load_kpis)
+        self._wire_replay()
 
         self.queues.ticket_selected.connect(self.show_detail)
         self.drilldown.case_activated.connect(self._on_drilldown_case)
@@ -202,6 +208,36 @@ class WindowSession:
             grid_name=self.names.grid,
         )
         map_panel.item_menu_requested.connect(self.map_menu.open)
+
+    def _wire_replay(self) -> None:
+        """Replay (回放): its bar above every dock, opened from the menu or a grid's drill-down."""
+        self.replay_bar = ReplayBar()
+        self.window.add_top_widget(self.replay_bar)
+        self.replay = ReplayController(
+            self.read_engine,
+            self.store,
+            self.runner,
+            self.replay_bar,
+            self.names,
+            self.queue_stack,
+            self.charts,
+            self.map,
+            self.window,
+        )
+        self.window.replay_requested.connect(self.replay.open_last_day)
+        self.drilldown.replay_requested.connect(self.replay.open_grid_day)
+        self.replay.active_changed.connect(self._on_replay_active)
+
+    def _on_replay_active(self, active: bool) -> None:
+        """The workers panel is not replayed: said in its title while the rest shows the past."""
+        dock = self.window.docks["workers"]
+        if active:
+            self._workers_title = dock.windowTitle()
+            dock.setWindowTitle(
+                QCoreApplication.translate("WindowSession", "Workers — live, not replayed")
+            )
+        else:
+            dock.setWindowTitle(getattr(self, "_workers_title", dock.windowTitle()))
 
     def _show_worker(self, map_panel: MapPanel, code: str) -> None:
         map_panel.show_track(code)
@@ -356,6 +392,9 @@ class WindowSession:
         # stall of their own every 5 s when counted here.
         tickets, workers = list(self.store.tickets.values()), list(self.store.workers.values())
         now = self.store.clock()
+        if self.replay.active:
+            self.workers.refresh()
+            return  # the charts show the replayed moment (desktop/replay.py)
         self.runner.submit(
             "figures",
             lambda: figures_from(tickets, count_workers(workers), now),

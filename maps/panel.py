@@ -73,6 +73,9 @@ class MapPanel(QWidget):
         self.builder = DiffBuilder(store, self.basemap.data_crs)
         self.selected_worker: str | None = None
         self._released = False
+        #: Replay (回放) is on the page: live changes keep the builder current, unsent.
+        self.replaying = False
+        self._replay_store: StateStore | None = None
         # In the language installed now; sent on every load, replaced by set_labels.
         self.labels: dict[str, str] = map_labels()
         self._outline_ids: set[str] = set()
@@ -131,7 +134,10 @@ class MapPanel(QWidget):
         if self._released:
             return
         now: list[dict[str, Any]] = []
-        for diff in self.builder.from_deltas(deltas):
+        diffs = self.builder.from_deltas(deltas)
+        if self.replaying:
+            return  # the builder follows the store; the page shows the past until show_live
+        for diff in diffs:
             if diff["layer"] == "workers":
                 self._workers.add(diff)
             else:
@@ -151,7 +157,7 @@ class MapPanel(QWidget):
         for due in self.builder.due_workers():
             self._workers.add(due)
         diff = self._workers.take(shard)
-        if diff is not None and not self._released:
+        if diff is not None and not self._released and not self.replaying:
             self.bridge.send_diffs([diff])
 
     def _send_next_worker_canvas(self) -> None:
@@ -186,11 +192,32 @@ class MapPanel(QWidget):
 
     def expire_new(self) -> None:
         """Public so that a test can step it without waiting (the timer's slot)."""
-        if not self._released:
-            self.bridge.send_diffs(self.builder.expire_new())
+        expired = self.builder.expire_new()
+        if not self._released and not self.replaying:
+            self.bridge.send_diffs(expired)
 
     def acknowledge(self, ids: set[int] | list[int]) -> None:
-        self.bridge.send_diffs(self.builder.acknowledge(ids))
+        diffs = self.builder.acknowledge(ids)
+        if not self.replaying:
+            self.bridge.send_diffs(diffs)
+
+    def show_replay(self, diffs: list[dict[str, Any]], store: StateStore) -> None:
+        """A moment of the past: ``diffs`` turn the page into it; live changes stop reaching
+        the page (the builder keeps following the live store) until ``show_live``.
+
+        ``store`` holds the moment, so a click names only what the page shows.
+        """
+        self.replaying = True
+        self._replay_store = store
+        self._workers.clear()
+        self.bridge.send_diffs(diffs)
+
+    def show_live(self, diffs: list[dict[str, Any]]) -> None:
+        """Back to live: ``diffs`` turn the page from the past into the live store's state.
+        Zoom and pan stay as they are."""
+        self.replaying = False
+        self._replay_store = None
+        self.bridge.send_diffs(diffs)
 
     def set_basemap(self, basemap: Basemap) -> None:
         crs_changed = basemap.data_crs != self.builder.crs
@@ -268,11 +295,12 @@ class MapPanel(QWidget):
 
     def _on_map(self, layer: str, key: object) -> bool:
         """Does the store hold what the page clicked (the page may only name what it shows)?"""
+        store = self.store if self._replay_store is None else self._replay_store
         if layer == "alerts":
-            return key in self.store.tickets
+            return key in store.tickets
         if layer == "workers":
-            return key in self.store.workers
-        return layer == "grids" and key in self.store.grids
+            return key in store.workers
+        return layer == "grids" and key in store.grids
 
     def _on_worker_clicked(self, code: str) -> None:
         self.show_track(code)

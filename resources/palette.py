@@ -98,5 +98,12 @@ PANEL_THEME = {
 }
 #: The alarm banner: unacknowledged emergencies (bright) and "sound off" alone (deep red).
 ALARM_BANNER = {"emergency": "#d50000", "sound_only": "#7f0000", "text": "#ffffff"}
+#: Replay (回放): a colour used for nothing live, so history is never taken for now.
+REPLAY_BANNER = {
+    "background": "#0057d9",
+    "text": "#ffffff",
+    "controls": "#0b2a5c",
+    "live": "#2e7d32",
+}
 #: "Sound off" in the status bar.
 SOUND_OFF = "#b00020"

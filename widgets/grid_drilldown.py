@@ -70,6 +70,8 @@ class GridDrilldown(QWidget):
     case_activated = Signal(int)
     #: The manager asked for the whole district again.
     district_requested = Signal()
+    #: Replay this grid's day (回放): its code.
+    replay_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -138,8 +140,14 @@ class GridDrilldown(QWidget):
         self.district_button = QPushButton(self.tr("Whole district"))
         self.district_button.setToolTip(self.tr("Back to the whole district on the map"))
         self.district_button.clicked.connect(self.district_requested)
+        self.replay_button = QPushButton(self.tr("Replay today"))
+        self.replay_button.setToolTip(self.tr("Replay this grid's day on the map (回放)"))
+        self.replay_button.setEnabled(False)
+        self.replay_button.clicked.connect(self._on_replay_clicked)
+        self.grid_code: str | None = None
         heading = QHBoxLayout()
         heading.addWidget(self.title, 1)
+        heading.addWidget(self.replay_button, 0, Qt.AlignmentFlag.AlignTop)
         heading.addWidget(self.district_button, 0, Qt.AlignmentFlag.AlignTop)
 
         layout = QVBoxLayout(self)
@@ -149,6 +157,8 @@ class GridDrilldown(QWidget):
         layout.addWidget(self.plot, 1)
 
     def show_report(self, report: GridReport) -> None:
+        self.grid_code = report.code
+        self.replay_button.setEnabled(True)
         self.title.setText(f"{report.name} · {report.community} · {report.street}")
         f = self._figures
         f["households"].setText(f"{report.households:,} / {report.population:,}")
@@ -204,6 +214,10 @@ class GridDrilldown(QWidget):
             heights = list(bars.opts["height"])
             totals = [a + b for a, b in zip(totals, heights, strict=True)] if totals else heights
         return totals
+
+    def _on_replay_clicked(self) -> None:
+        if self.grid_code is not None:
+            self.replay_requested.emit(self.grid_code)
 
     def _on_case_double_clicked(self, index: QModelIndex) -> None:
         case = index.data(RecordRole)

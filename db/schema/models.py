@@ -255,6 +255,8 @@ class Ticket(Base):
         Index("ix_tickets_reported_at", "reported_at"),
         Index("ix_tickets_registered_at", "registered_at"),
         Index("ix_tickets_grid_registered", "grid_code", "registered_at"),
+        # Replay: the cases closed since a moment of the past (migration 0009).
+        Index("ix_tickets_closed_at", "closed_at"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
@@ -331,6 +333,8 @@ class TicketAction(Base):
             "actor",
             postgresql_where=text("action = 'report'"),
         ),
+        # Replay: the trace rows between two moments (migration 0009).
+        Index("ix_ticket_actions_at", "at"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)

@@ -11,6 +11,8 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +29,7 @@ from gridcommand.desktop.bench.naive import NaiveReload, NaiveTiming
 from gridcommand.desktop.bench.profile import Profile, profile_live
 from gridcommand.desktop.bench.pump import ask_page, pump_for, pump_until
 from gridcommand.desktop.main_window import MainWindow
+from gridcommand.desktop.replay import ReplayController
 from gridcommand.desktop.wiring import WindowSession, wire_window
 from gridcommand.maps.panel import MapPanel
 
@@ -45,6 +48,7 @@ class Options:
     warm_up_s: float = 5.0
     profile_s: float = 15.0
     size: tuple[int, int] = (1920, 1080)
+    replay_seeks: int = 12
 
 
 @dataclass
@@ -68,6 +72,9 @@ class Figures:
     notes: list[str] = field(default_factory=list)
     #: The replica path (``bench --replica``), see bench/replica.py.
     replica: dict[str, Any] | None = None
+    #: Replay: each move of the slider by an hour until the page showed the new moment.
+    replay_seek_ms: list[float] = field(default_factory=list)
+    replay_read_ms: list[float] = field(default_factory=list)
 
 
 class Bench:
@@ -197,6 +204,35 @@ class Bench:
                 raise UserFacingError("The page never confirmed the batch of worker moves.")
         return int(answer[0]), float(answer[1])
 
+    # -- (c) replay: the slider moved by an hour -------------------------------------------
+    def measure_replay(self, session: WindowSession) -> None:
+        """From the slider's move by one hour until the page has applied the new moment.
+
+        The replay opens on the last day at 12 hours ago (its first moment, the whole
+        city, is not counted); then the slider moves an hour at a time, alternately on
+        and back, as an operator looking for when something happened does.
+        """
+        panel, replay, bar = session.map, session.replay, session.replay_bar
+        assert panel is not None
+        self.meter.enter("replay")
+        now = datetime.now().astimezone()
+        replay.open(now - timedelta(hours=24), now, now - timedelta(hours=12))
+        pump_until(lambda: replay.shown_at is not None, 300, "the first replayed moment")
+        self._wait_applied(panel, self._diffs_sent)
+        for n in range(self.options.replay_seeks):
+            shown = replay.shown_at
+            assert shown is not None
+            target = shown + timedelta(hours=1 if n % 4 < 2 else -1)
+            started = time.perf_counter()
+            bar.seek(target)
+            pump_until(partial(_is_shown, replay, target), 120, "a replayed moment")
+            self._wait_applied(panel, self._diffs_sent)
+            self.figures.replay_seek_ms.append((time.perf_counter() - started) * 1000)
+            self.figures.replay_read_ms.append(replay.last_seek_ms)
+        replay.back_to_live()
+        pump_for(1.0)
+        self.say(f"  replay: {len(self.figures.replay_seek_ms)} seeks of an hour shown")
+
     # -- (d) the naive page ------------------------------------------------------------
     def measure_naive(self, session: WindowSession) -> None:
         self.meter.enter("naive")
@@ -218,6 +254,7 @@ class Bench:
             pump_for(self.options.warm_up_s)
             self.measure_inserts(session)
             self.measure_batch(session)
+            self.measure_replay(session)
             self.meter.enter("after")
             pump_for(1.0)
             if self.options.profile_s > 0:
@@ -238,6 +275,10 @@ class Bench:
         return self.figures
 
 
+def _is_shown(replay: ReplayController, at: datetime) -> bool:
+    return replay.shown_at == at
+
+
 def median(values: list[float]) -> float:
     return statistics.median(values) if values else 0.0
 
@@ -253,4 +294,6 @@ def summarise(figures: Figures) -> dict[str, Any]:
         "insert_to_store": spread(figures.insert_to_store_ms),
         "commit": spread(figures.commit_ms),
         "batch_wall_ms": round(median([b["wall_ms"] for b in figures.batches]), 1),
+        "replay_seek": spread(figures.replay_seek_ms),
+        "replay_read": spread(figures.replay_read_ms),
     }

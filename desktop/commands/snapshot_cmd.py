@@ -2,7 +2,8 @@
 
 For a report, a wall-screen check, or a test on a box with no display: it opens
 the real window against the configured database, waits until the page shows what
-the store holds, and writes PNGs plus ``snapshot.json``.
+the store holds, and writes PNGs plus ``snapshot.json``. With ``--at`` it shows the
+district as it was then, through replay (回放), with the replay banner on the window.
 """
 
 from __future__ import annotations
@@ -11,9 +12,12 @@ import argparse
 import os
 import sys
 import tempfile
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from gridcommand.db.replay.frame import FrameReader
+from gridcommand.db.replay.moments import check_replayable, parse_moment
 from gridcommand.db.schema.errors import UserFacingError
 from gridcommand.desktop.commands.app_cmd import (
     add_window_options,
@@ -43,6 +47,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     parser.add_argument(
         "--size", type=_size, default=(1920, 1080), metavar="WxH", help="window size (1920x1080)"
+    )
+    parser.add_argument(
+        "--at",
+        type=str,
+        default=None,
+        metavar="TIME",
+        help='the district as it was then (回放), e.g. "2026-11-30 09:00+08"; '
+        "without an offset, this computer's local time",
     )
     add_window_options(parser)
     parser.set_defaults(func=run)
@@ -77,12 +89,16 @@ def _settle(session: WindowSession) -> None:
 
 def run(args: argparse.Namespace) -> int:
     headless_environment()
+    at = parse_moment(args.at) if args.at is not None else None
     with open_window_database(args) as db:
         prepare_schema(db)
-        return _snapshot(db, args)
+        if at is not None:
+            earliest, now = FrameReader(db.read_engine).bounds()
+            check_replayable(at, earliest, now)
+        return _snapshot(db, args, at)
 
 
-def _snapshot(db: object, args: argparse.Namespace) -> int:
+def _snapshot(db: object, args: argparse.Namespace, at: datetime | None = None) -> int:
     from PySide6.QtCore import QSettings
 
     from gridcommand.desktop.app import create_application
@@ -112,7 +128,9 @@ def _snapshot(db: object, args: argparse.Namespace) -> int:
         # The wall screen's first-start layout (the map gets the most room); the window
         # has no public hook for it yet.
         window._apply_first_layout()
-        snapper = Snapshotter(session, args.out, args.wait, before_grab=lambda: _settle(session))
+        snapper = Snapshotter(
+            session, args.out, args.wait, before_grab=lambda: _settle(session), at=at
+        )
         outcome: list[SnapshotResult | str] = []
 
         def done(value: SnapshotResult | str) -> None:
@@ -133,9 +151,10 @@ def _snapshot(db: object, args: argparse.Namespace) -> int:
     if isinstance(result, str):
         raise UserFacingError(result)
     counts = to_json(result)
+    when = f" as at {at.astimezone():%Y-%m-%d %H:%M:%S %z}" if at is not None else ""
     print(
         f"Wrote {len(result.files)} PNGs and snapshot.json to {result.out}: "
-        f"{counts['grids']} grids, {counts['alerts']} alerts "
+        f"{counts['grids']} grids, {counts['alerts']} alerts{when} "
         f"({counts['alerts_pulsing']} pulsing), workers {counts['workers']}; "
         f"map.png: {result.map_png}.",
         file=sys.stderr,

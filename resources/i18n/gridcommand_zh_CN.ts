@@ -176,7 +176,7 @@
     </message>
     <message>
         <source>Double-click a grid on the map to drill down.</source>
-        <extracomment>A case double-clicked in the list (its ticket id). The manager asked for the whole district again.</extracomment>
+        <extracomment>A case double-clicked in the list (its ticket id). The manager asked for the whole district again. Replay this grid's day (回放): its code.</extracomment>
         <translation>在地图上双击网格查看详情。</translation>
     </message>
     <message>
@@ -226,6 +226,14 @@
     <message>
         <source>Back to the whole district on the map</source>
         <translation>地图回到全区视图</translation>
+    </message>
+    <message>
+        <source>Replay today</source>
+        <translation>回放今天</translation>
+    </message>
+    <message>
+        <source>Replay this grid's day on the map (回放)</source>
+        <translation>在地图上回放本网格今天的情况</translation>
     </message>
     <message>
         <source>Open and recent cases (%1 open)</source>
@@ -389,7 +397,7 @@
     <name>MainWindow</name>
     <message>
         <source>gridcommand — Grid Command Centre</source>
-        <extracomment>The docks that go to the second screen with ``--screens map=1,queues=2``. Below these a dock gives way (scrolls, tabs) instead of squeezing the map. Minutes to mute the siren for (0: sound again), chosen by a supervisor.</extracomment>
+        <extracomment>The docks that go to the second screen with ``--screens map=1,queues=2``. Below these a dock gives way (scrolls, tabs) instead of squeezing the map. Minutes to mute the siren for (0: sound again), chosen by a supervisor. View → Replay: the last day replayed (回放).</extracomment>
         <translation>gridcommand — 网格化指挥中心</translation>
     </message>
     <message>
@@ -463,6 +471,10 @@
     <message>
         <source>Screens</source>
         <translation>屏幕</translation>
+    </message>
+    <message>
+        <source>Replay the last 24 hours…</source>
+        <translation>回放最近 24 小时…</translation>
     </message>
     <message>
         <source>&amp;Alarm</source>
@@ -856,6 +868,74 @@
     <message>
         <source> ({action} at {time})</source>
         <translation>（{time} {action}）</translation>
+    </message>
+</context>
+<context>
+    <name>ReplayBar</name>
+    <message>
+        <source>Back to live</source>
+        <extracomment>One press of a step button or an arrow key. The slider's resolution, and its page (PageUp / PageDown, a click beside the handle). How often a playing replay asks for the next moment (it never asks twice at once). The moment last asked for, and whether the one shown has arrived since.</extracomment>
+        <translation>返回实时</translation>
+    </message>
+    <message>
+        <source>Leave the replay: the map shows now again (Esc)</source>
+        <translation>退出回放：地图重新显示当前状态（退出键）</translation>
+    </message>
+    <message>
+        <source>◀ 1 min</source>
+        <translation>◀ 1 分钟</translation>
+    </message>
+    <message>
+        <source>One minute back (←)</source>
+        <translation>后退一分钟（←）</translation>
+    </message>
+    <message>
+        <source>1 min ▶</source>
+        <translation>1 分钟 ▶</translation>
+    </message>
+    <message>
+        <source>One minute on (→)</source>
+        <translation>前进一分钟（→）</translation>
+    </message>
+    <message>
+        <source>Play at %1 times real time</source>
+        <translation>以 %1 倍速播放</translation>
+    </message>
+    <message>
+        <source>❚❚ Pause</source>
+        <translation>❚❚ 暂停</translation>
+    </message>
+    <message>
+        <source>▶ Play</source>
+        <translation>▶ 播放</translation>
+    </message>
+    <message>
+        <source>Play or pause the replay (Space)</source>
+        <translation>播放或暂停回放（空格）</translation>
+    </message>
+    <message>
+        <source>playing at %1×</source>
+        <translation>%1× 播放中</translation>
+    </message>
+    <message>
+        <source>paused</source>
+        <translation>已暂停</translation>
+    </message>
+    <message>
+        <source>REPLAY — %1 — not live (%2)</source>
+        <translation>回放 — %1 — 非实时（%2）</translation>
+    </message>
+</context>
+<context>
+    <name>ReplayController</name>
+    <message>
+        <source>Queues as they stood at %1 (replay)</source>
+        <extracomment>Queues whose membership follows the clock, not only the cases' rows. The window a replay opens on by default: the last day, at an hour ago. A moment is on the map and in the queues: its time, and ms since it was asked for. The moment on screen as a store (``None`` while live). The moment shown, read again only where it may differ from the next one asked.</extracomment>
+        <translation>%1 时的队列（回放）</translation>
+    </message>
+    <message>
+        <source>The replay could not be read: %1</source>
+        <translation>无法读取回放：%1</translation>
     </message>
 </context>
 <context>
@@ -1443,6 +1523,14 @@
     <message>
         <source>last fix</source>
         <translation>最后定位</translation>
+    </message>
+</context>
+<context>
+    <name>WindowSession</name>
+    <message>
+        <source>Workers — live, not replayed</source>
+        <extracomment>The live queues, and the replay's in their place while replaying.</extracomment>
+        <translation>网格员 — 实时（不在回放中）</translation>
     </message>
 </context>
 <context>

@@ -36,6 +36,10 @@ def test_bench_writes_its_figures(tmp_path: Path) -> None:
     assert 0 < latency["p50"] <= latency["p95"] <= latency["p99"]
     for key in KEYS:
         assert figures[key] > 0, key
+    # Replay: the slider moved by an hour, each time until the page showed the moment.
+    seek = figures["replay_seek_ms"]
+    assert set(seek) == {"p50", "p95"} and 0 < seek["p50"] <= seek["p95"]
+    assert figures["replay"]["seeks"] > 0
     assert figures["grids"] == 12
     assert figures["inserts"] == 5 and figures["inserts_missed"] == 0
     assert 0 < figures["batch_moves"] <= 200
@@ -52,6 +56,7 @@ def test_bench_writes_its_figures(tmp_path: Path) -> None:
 
     report = (out / "BENCHMARKS.md").read_text(encoding="utf-8")
     assert "## Replica path" in report and f"{replica['p95']:g}" in report
+    assert "## Replay (回放)" in report and f"{seek['p95']:g}" in report
     assert "## Machine" in report and "## Interpretation" in report
     assert f"{latency['p95']:g}" in report
     # The temporary city is gone: nothing of it is left beside the reports.

@@ -1,0 +1,250 @@
+"""Replay (回放) in the window: the bar's moments read off the GUI thread, then shown.
+
+Each moment is read by ``db.replay`` on the background runner (the latest request
+wins), turned into a store and the page's features there too, and only then
+handed to the GUI thread, which sends the map what differs from the moment
+before, refills the replay queues and the charts. The live feed keeps running
+underneath: the live store, the alarm and the live queues carry on, and "Back to
+live" sends the page the live state again with its zoom and pan kept.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
+from sqlalchemy import Engine
+
+from gridcommand.db.live.figures import DashboardFigures, figures_from
+from gridcommand.db.live.records import TicketRecord
+from gridcommand.db.live.store import StateStore, count_workers, time_state
+from gridcommand.db.replay.frame import Frame, FrameReader
+from gridcommand.db.replay.state import replay_store
+from gridcommand.desktop.background import BackgroundRunner
+from gridcommand.maps.features import Project, projector
+from gridcommand.maps.panel import MapPanel
+from gridcommand.maps.replay_picture import Picture, picture_of
+from gridcommand.resources.palette import REPLAY_BANNER
+from gridcommand.widgets.charts import ChartsPanel
+from gridcommand.widgets.queues import QueuePanel
+from gridcommand.widgets.replay_bar import ReplayBar
+
+#: Queues whose membership follows the clock, not only the cases' rows.
+TIMED_QUEUES = ("overdue", "at_risk", "closed_today")
+#: The window a replay opens on by default: the last day, at an hour ago.
+LAST_DAY = timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class Moment:
+    """One moment read and prepared off the GUI thread."""
+
+    at: datetime
+    frame: Frame
+    store: StateStore
+    picture: Picture
+    figures: DashboardFigures
+    asked: float  # time.monotonic() when the bar asked for it
+
+
+def local_day(at: datetime) -> tuple[datetime, datetime]:
+    """The PC's local day holding ``at``: midnight to midnight."""
+    local = at.astimezone()
+    start = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    return start, start + timedelta(days=1)
+
+
+class ReplayController(QObject):
+    """Owns the replay's queues and its picture on the map; ``active`` while replaying."""
+
+    active_changed = Signal(bool)
+    #: A moment is on the map and in the queues: its time, and ms since it was asked for.
+    moment_shown = Signal(object, float)
+
+    def __init__(
+        self,
+        engine: Engine,
+        live: StateStore,
+        runner: BackgroundRunner,
+        bar: ReplayBar,
+        names: Names,
+        queue_stack: QStackedWidget,
+        charts: ChartsPanel,
+        map_panel: MapPanel | None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.engine = engine
+        self.live = live
+        self.runner = runner
+        self.bar = bar
+        self.clock = MomentClock()
+        self.queues = replay_queue_panel(self.clock, names)
+        self.queue_stack = queue_stack
+        self.charts = charts
+        self.map = map_panel
+        self.active = False
+        self.shown_at: datetime | None = None
+        #: The moment on screen as a store (``None`` while live).
+        self.store: StateStore | None = None
+        self.last_seek_ms = 0.0
+        self._reader: FrameReader | None = None
+        self._picture: Picture | None = None
+        #: The moment shown, read again only where it may differ from the next one asked.
+        self._frame: Frame | None = None
+        self._centres: dict[str, tuple[float, float]] = {}
+        self._shown_tickets: dict[int, TicketRecord] = {}
+        self._heading = QLabel()
+        self._heading.setTextFormat(Qt.TextFormat.PlainText)
+        self._heading.setStyleSheet(
+            f"background:{REPLAY_BANNER['background']}; color:{REPLAY_BANNER['text']};"
+            " font-weight:bold; padding:4px 8px;"
+        )
+        self._replay_queues = QWidget()
+        box = QVBoxLayout(self._replay_queues)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(0)
+        box.addWidget(self._heading)
+        box.addWidget(self.queues, 1)
+        queue_stack.addWidget(self._replay_queues)
+        bar.seek_requested.connect(self.seek)
+        bar.live_requested.connect(self.back_to_live)
+        if map_panel is not None:
+            # A case chosen in the replay's queues is shown where it was on the map.
+            self.queues.ticket_selected.connect(map_panel.select_ticket)
+
+    # -- opening and leaving ---------------------------------------------------------------
+    def open_last_day(self) -> None:
+        now = datetime.now().astimezone()
+        self.open(now - LAST_DAY, now, now - timedelta(hours=1))
+
+    def open_grid_day(self, grid_code: str) -> None:
+        """A grid's day: the map on the grid, the window today (up to now)."""
+        now = datetime.now().astimezone()
+        start, end = local_day(now)
+        if self.map is not None:
+            self.map.select_grid(grid_code)
+        self.open(start, min(end, now), start)
+
+    def open(self, start: datetime, end: datetime, at: datetime) -> None:
+        if self._reader is None:
+            self._reader = FrameReader(self.engine, self.live.grids)
+        if not self.active:
+            self.active = True
+            self.queue_stack.setCurrentWidget(self._replay_queues)
+            self.active_changed.emit(True)
+        self.bar.open(start, end, at)
+        self.bar.setFocus()
+
+    def back_to_live(self) -> None:
+        """One click: the map, the queues and the charts show now again."""
+        if not self.active:
+            return
+        self.bar.pause()
+        self.runner.submit("replay", lambda: None)  # a moment still being read is dropped
+        self.active = False
+        self.bar.hide()
+        self.queue_stack.setCurrentIndex(0)
+        if self.map is not None and self._picture is not None:
+            live = picture_of(self.live, self.map.builder.project, self._centres)
+            self.map.show_live(live.diffs_from(self._picture))
+        elif self.map is not None:
+            self.map.show_live([])
+        self._picture = None
+        self._frame = None
+        self.shown_at = None
+        self.store = None
+        self.active_changed.emit(False)
+
+    # -- moments -------------------------------------------------------------------------
+    def seek(self, at: datetime) -> None:
+        reader = self._reader
+        if not self.active or reader is None:
+            return
+        grids = list(self.live.grids.values())
+        workers = [s.record for s in self.live.workers.values()]
+        project: Project = self.map.builder.project if self.map is not None else projector("WGS84")
+        centres = self._centres
+        asked = time.monotonic()
+        since = self._frame
+        before = (self.store, self._picture) if self.store and self._picture else None
+
+        def read() -> Moment:
+            frame = reader.frame(at, since)
+            store = replay_store(frame, grids, workers, before[0] if before else None)
+            figures = figures_from(
+                list(store.tickets.values()), count_workers(store.workers.values()), at
+            )
+            picture = picture_of(store, project, centres, before)
+            return Moment(at, frame, store, picture, figures, asked)
+
+        self.runner.submit("replay", read, self._show, self._failed)
+
+    def _show(self, moment: object) -> None:
+        if not isinstance(moment, Moment) or not self.active:
+            return
+        if self.map is not None:
+            before = self._picture or picture_of(self.live, self.map.builder.project, self._centres)
+            self.map.show_replay(moment.picture.diffs_from(before), moment.store)
+        self._picture = moment.picture
+        self._frame = moment.frame
+        self._fill_queues(moment)
+        self.charts.show_figures(moment.figures)
+        self.shown_at = moment.at
+        self.store = moment.store
+        self.last_seek_ms = (time.monotonic() - moment.asked) * 1000
+        self.bar.shown(moment.at)
+        self.moment_shown.emit(moment.at, self.last_seek_ms)
+
+    def _fill_queues(self, moment: Moment) -> None:
+        """Only the cases that differ from the moment before: a city's queue refilled row by
+        row at every step of the slider kept the GUI thread busy for seconds."""
+        tickets = moment.store.tickets
+        shown = self._shown_tickets
+        gone = shown.keys() - tickets.keys()
+        if gone:
+            self.queues.remove(gone)
+        self.clock.at = moment.at
+        changed = [t for i, t in tickets.items() if shown.get(i) is not t]
+        if changed:
+            self.queues.upsert(changed)
+        # The queues that depend on the time (the replay also goes back), then the lights.
+        for key in TIMED_QUEUES:
+            self.queues.proxies[key].refilter()
+        self.queues.follow_clock()
+        self._shown_tickets = dict(tickets)
+        self._heading.setText(
+            self.tr("Queues as they stood at %1 (replay)").replace(
+                "%1", f"{moment.at.astimezone():%Y-%m-%d %H:%M:%S}"
+            )
+        )
+
+    def _failed(self, error: str) -> None:
+        self.bar.shown()
+        self.bar.pause()
+        self._heading.setText(self.tr("The replay could not be read: %1").replace("%1", error))
+
+
+class MomentClock:
+    """The replay queues' clock: the moment shown, so countdowns and lights are of then."""
+
+    def __init__(self) -> None:
+        self.at = datetime.now().astimezone()
+
+    def __call__(self) -> datetime:
+        return self.at
+
+
+class Names(Protocol):
+    def grid(self, code: str | None) -> str: ...
+    def worker(self, code: str | None) -> str: ...
+    def regions_of(self, code: str | None) -> tuple[str, ...]: ...
+
+
+def replay_queue_panel(clock: MomentClock, names: Names) -> QueuePanel:
+    """Queues like the live ones, on the replay's clock (moved by each moment shown)."""
+    return QueuePanel(clock, time_state, names.grid, names.worker, names.regions_of)

@@ -1,0 +1,156 @@
+"""Replay (回放) in the running window, driven by real keys and clicks.
+
+The window is live on a seeded district; replay is opened with Ctrl+R, moved with
+the slider's own keys, played with the speed and play buttons, and left with the
+"Back to live" button. The page itself is asked what it draws.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from pytestqt.qtbot import QtBot
+from shapely.geometry import shape
+from sqlalchemy.engine import URL
+
+from gridcommand.desktop.wiring import WindowSession
+from gridcommand.maps.replay_picture import picture_of
+from tests.desktop.conftest import insert_ticket
+from tests.maps.mouse import run_js
+
+
+def _js(qtbot: QtBot, session: WindowSession, code: str) -> Any:
+    assert session.map is not None
+    return run_js(qtbot, session.map, code)
+
+
+def _on_page(qtbot: QtBot, session: WindowSession, ticket_id: int) -> bool:
+    assert session.map is not None
+    return run_js(qtbot, session.map, f"!!gridmap.alert({int(ticket_id)})") is True
+
+
+def _alerts_drawn(qtbot: QtBot, session: WindowSession) -> int:
+    return int(_js(qtbot, session, "gridmap.counts().alerts"))
+
+
+def _view(qtbot: QtBot, session: WindowSession) -> Any:
+    return _js(
+        qtbot,
+        session,
+        "[gridmap.map().getZoom(), gridmap.map().getCenter().lat, gridmap.map().getCenter().lng]",
+    )
+
+
+def _new_report(qtbot: QtBot, session: WindowSession, db_url: URL, n: int) -> int:
+    code = sorted(session.store.grids)[0]
+    point = shape(session.store.grids[code].boundary).representative_point()
+    tid = insert_ticket(db_url, code, point.x, point.y, n)
+    qtbot.waitUntil(lambda: tid in session.store.tickets, timeout=10_000)
+    return tid
+
+
+def test_replay_shows_the_past_and_one_click_brings_live_back(
+    qtbot: QtBot, session: WindowSession, db_url: URL
+) -> None:
+    panel, bar, replay = session.map, session.replay_bar, session.replay
+    assert panel is not None
+    qtbot.waitUntil(lambda: panel.is_ready, timeout=20_000)
+    fresh = _new_report(qtbot, session, db_url, 1)
+    qtbot.waitUntil(lambda: _on_page(qtbot, session, fresh), timeout=10_000)
+    run_js(
+        qtbot, panel, "gridmap.map().setZoom(gridmap.map().getZoom() + 1, {animate: false}) && 1"
+    )
+    view = _view(qtbot, session)
+
+    session.window.activateWindow()
+    QTest.keyClick(session.window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: replay.shown_at is not None, timeout=20_000)
+    assert bar.isVisible() and "REPLAY" in bar.title()
+    assert session.queue_stack.currentIndex() == 1
+    # An hour ago the report just made did not exist: not on the map, not in the queues.
+    assert not _on_page(qtbot, session, fresh)
+    assert fresh not in replay.queues.model._index
+    qtbot.waitUntil(
+        lambda: _alerts_drawn(qtbot, session) == len(replay._picture.layers["alerts"]),  # type: ignore[union-attr]
+        timeout=10_000,
+    )
+
+    # The live feed runs underneath: a report made now reaches the store, not the page.
+    during = _new_report(qtbot, session, db_url, 2)
+    qtbot.wait(500)
+    assert not _on_page(qtbot, session, during)
+
+    # The slider's own key: an hour on, to when the replay was opened.
+    shown = replay.shown_at
+    assert shown is not None
+    bar.slider.setFocus()
+    QTest.keyClick(bar.slider, Qt.Key.Key_PageUp)
+    qtbot.waitUntil(lambda: replay.shown_at is not None and replay.shown_at > shown, timeout=20_000)
+    assert replay.shown_at is not None and replay.shown_at - shown >= timedelta(minutes=59)
+    qtbot.waitUntil(lambda: _on_page(qtbot, session, fresh), timeout=10_000)
+    assert fresh in replay.queues.model._index
+    assert not _on_page(qtbot, session, during)
+
+    # An hour back with the slider's key, a minute back with the step button, play at 600×.
+    QTest.keyClick(bar.slider, Qt.Key.Key_PageDown)
+    QTest.mouseClick(bar.back_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: replay.shown_at == shown - timedelta(minutes=1), timeout=20_000)
+    stepped = replay.shown_at
+    assert stepped is not None
+    # Back before the report: it leaves the replay's queues and the map again.
+    assert fresh not in replay.queues.model._index
+    assert not _on_page(qtbot, session, fresh)
+    speed = bar.speed_buttons.button(600)
+    assert speed is not None
+    QTest.mouseClick(speed, Qt.MouseButton.LeftButton)
+    QTest.mouseClick(bar.play_button, Qt.MouseButton.LeftButton)
+    assert bar.playing and bar.speed == 600
+    qtbot.waitUntil(
+        lambda: replay.shown_at is not None and replay.shown_at > stepped, timeout=20_000
+    )
+    QTest.mouseClick(bar.play_button, Qt.MouseButton.LeftButton)
+    assert not bar.playing
+
+    # One click back to live: the live state on the page, the zoom and pan as they were.
+    QTest.mouseClick(bar.live_button, Qt.MouseButton.LeftButton)
+    assert not replay.active and not bar.isVisible()
+    assert session.queue_stack.currentIndex() == 0
+    qtbot.waitUntil(lambda: _on_page(qtbot, session, during), timeout=10_000)
+    assert _on_page(qtbot, session, fresh)
+    live = picture_of(session.store, panel.builder.project)
+    qtbot.waitUntil(
+        lambda: _alerts_drawn(qtbot, session) == len(live.layers["alerts"]), timeout=10_000
+    )
+    # The bar's strip came and went above the map; the view may shift by a pixel, no more.
+    zoom, lat, lng = _view(qtbot, session)
+    assert zoom == view[0]
+    assert abs(lat - view[1]) < 1e-4 and abs(lng - view[2]) < 1e-4
+    # And live changes reach the page again.
+    after = _new_report(qtbot, session, db_url, 3)
+    qtbot.waitUntil(lambda: _on_page(qtbot, session, after), timeout=10_000)
+
+
+def test_a_grid_drill_down_replays_that_grid_day(qtbot: QtBot, session: WindowSession) -> None:
+    panel = session.map
+    assert panel is not None
+    qtbot.waitUntil(lambda: panel.is_ready, timeout=20_000)
+    code = sorted(session.store.grids)[0]
+    session.show_grid(code)
+    qtbot.waitUntil(lambda: session.drilldown.replay_button.isEnabled(), timeout=20_000)
+    district_zoom = _js(qtbot, session, "gridmap.map().getZoom()")
+    QTest.mouseClick(session.drilldown.replay_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: session.replay.shown_at is not None, timeout=20_000)
+    bar = session.replay_bar
+    start = bar.start.astimezone()
+    assert (start.hour, start.minute) == (0, 0)
+    assert session.replay.shown_at == bar.start
+    assert bar.end - bar.start <= timedelta(days=1)
+    # The map went in to the grid, as a double-click on it does.
+    qtbot.waitUntil(
+        lambda: _js(qtbot, session, "gridmap.map().getZoom()") > district_zoom, timeout=10_000
+    )
+    QTest.keyClick(bar, Qt.Key.Key_Escape)
+    assert not session.replay.active
