@@ -61,6 +61,7 @@ SCRIPTS = (
     "halos.js",
     "atrisk.js",
     "commands.js",
+    "hotspots.js",
     "pointer.js",
     "bridge.js",
     "main.js",

@@ -41,6 +41,9 @@ MAP: dict[str, Any] = {
     "worker_offline_edge": "#9ca3af",
     "track": "#00e5ff",
     "highlight": "#ffffff",
+    # the hot-spot layer (gridmap/hotspots.js): cases per grid, few to many, a sequential
+    # blue that stays darker than the warning points so that they remain the brightest
+    "hotspot_ramp": ["#123a63", "#1a5a8f", "#2379b8", "#3b98d6", "#74bff0"],
 }
 
 # -- the Qt panels ------------------------------------------------------------------
