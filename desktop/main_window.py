@@ -174,6 +174,11 @@ class MainWindow(QMainWindow):
         panels = view.addMenu(self.tr("Panels"))
         for dock in self.docks.values():
             panels.addAction(dock.toggleViewAction())
+        # The map's hot-spot layer: the same switch as the KPI board's check box.
+        self.hotspots_action = QAction(self.tr("Hot-spot layer (cases by category)"), self)
+        self.hotspots_action.setObjectName("hotspotsAction")
+        self.hotspots_action.setCheckable(True)
+        view.addAction(self.hotspots_action)
         self._layouts_menu = view.addMenu(self.tr("Layouts"))
         self._layouts_menu.aboutToShow.connect(self._fill_layouts_menu)
         self._fill_layouts_menu()

@@ -30,6 +30,7 @@ from gridcommand.desktop.alarm import Alarm
 from gridcommand.desktop.background import BackgroundRunner
 from gridcommand.desktop.category_suggest import CategorySuggester
 from gridcommand.desktop.fanout import DeltaFanout
+from gridcommand.desktop.hotspot_layer import HotspotLayer
 from gridcommand.desktop.live import LiveData
 from gridcommand.desktop.main_window import MainWindow
 from gridcommand.desktop.map_menu import MapItemMenu
@@ -202,6 +203,14 @@ class WindowSession:
             grid_name=self.names.grid,
         )
         map_panel.item_menu_requested.connect(self.map_menu.open)
+        self.hotspot_layer = HotspotLayer(
+            self.runner,
+            self.read_engine,
+            self.store,
+            self.kpi_board,
+            map_panel,
+            self.window.hotspots_action,
+        )
 
     def _show_worker(self, map_panel: MapPanel, code: str) -> None:
         map_panel.show_track(code)
@@ -287,6 +296,8 @@ class WindowSession:
         self.categories.start()
         self.overdue.start()
         self.kpi_board.refresh()
+        if self.map is not None:
+            self.hotspot_layer.start()
         return self
 
     def stop(self) -> None:

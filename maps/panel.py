@@ -187,14 +187,23 @@ class MapPanel(QWidget):
         self.bridge.send_command("at_risk", ids=sorted(int(i) for i in ids))
 
     def set_hotspots(
-        self, counts: Mapping[str, int], title: str, period: str, count_label: str
+        self,
+        counts: Mapping[str, int],
+        title: str,
+        period: str,
+        count_label: str,
+        none: str = "—",
     ) -> None:
-        """Shade grids by their number of cases (gridmap/hotspots.js); the view stays put."""
+        """Shade grids by their number of cases (gridmap/hotspots.js); the view stays put.
+
+        ``none`` is what the legend says when no grid has a case.
+        """
         self._hotspots = {
             "counts": {str(k): int(v) for k, v in counts.items()},
             "title": title,
             "period": period,
             "count_label": count_label,
+            "none": none,
         }
         self.bridge.send_command("hotspots", **self._hotspots)
 

@@ -2,7 +2,7 @@
  *
  * Python sends {cmd: 'hotspots', counts: {grid: n}, title, period, count_label} with
  * the counts of the KPI board's period, region and category (db/reports/hotspots.py),
- * or {cmd: 'hotspots_off'}. Each counted grid is shaded on a canvas of its own just
+ * (and ``none``, said when no grid has a case) or {cmd: 'hotspots_off'}. Each counted grid is shaded on a canvas of its own just
  * above the grids and below the outlines, workers and alerts, in a sequential blue
  * ramp from the palette: the red warning points stay the brightest thing on the map.
  * A new answer restyles the shaded grids in place; the view is never moved. The
@@ -59,7 +59,7 @@
       color: S.palette.background, weight: 1, opacity: 0.6 };
   }
 
-  function showLegend(title, period, uppers) {
+  function showLegend(title, period, uppers, none) {
     if (!legend) {
       legend = el('div', 'gc-hot-legend');
       document.body.appendChild(legend);
@@ -77,7 +77,8 @@
       legend.appendChild(row);
       lower = upper + 1;
     });
-    legend.style.display = uppers.length ? '' : 'none';
+    if (!uppers.length) { legend.appendChild(el('div', 'gc-hot-row', none)); }
+    legend.style.display = '';
   }
 
   function set(c) {
@@ -108,7 +109,7 @@
       }
       layer.gcCount = n;
     });
-    showLegend(c.title || '', c.period || '', uppers);
+    showLegend(c.title || '', c.period || '', uppers, c.none || '');
   }
 
   function off() {
