@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 
 from PySide6.QtCore import QDate, QPoint, Qt
 from PySide6.QtTest import QTest
@@ -11,6 +12,7 @@ from sqlalchemy import Engine
 
 from gridcommand.db.reports.hotspots import hotspots
 from gridcommand.desktop.wiring import WindowSession
+from gridcommand.maps.panel import MapPanel
 from tests.desktop.menus import choose
 from tests.maps.mouse import run_js
 
@@ -23,6 +25,16 @@ LEGEND = (
     " return e && e.offsetParent !== null ? e.innerText : null; })()"
 )
 VIEW = "[gridmap.map().getCenter().lat, gridmap.map().getCenter().lng, gridmap.map().getZoom()]"
+
+
+def shaded(qtbot: QtBot, panel: MapPanel) -> set[str]:
+    """The grids the page shades now."""
+    value = run_js(qtbot, panel, SHADED)
+    return set(value) if isinstance(value, dict) else set()
+
+
+def _legend_says(qtbot: QtBot, panel: MapPanel, text: str) -> bool:
+    return text in str(run_js(qtbot, panel, LEGEND))
 
 
 def test_the_board_switches_the_layer_and_its_category_updates_it_in_place(
@@ -48,9 +60,7 @@ def test_the_board_switches_the_layer_and_its_category_updates_it_in_place(
     period = board.period()
     expected = {s.grid_code: s.count for s in hotspots(engine, period.start, period.end)}
     assert expected  # the seeded days have cases
-    qtbot.waitUntil(
-        lambda: set(run_js(qtbot, panel, SHADED) or {}) == set(expected), timeout=20_000
-    )
+    qtbot.waitUntil(lambda: shaded(qtbot, panel) == set(expected), timeout=20_000)
     legend = str(run_js(qtbot, panel, LEGEND))
     assert board.category_choice.currentText() in legend
     assert QDate.currentDate().toString("yyyy-MM-dd") in legend
@@ -66,20 +76,20 @@ def test_the_board_switches_the_layer_and_its_category_updates_it_in_place(
         name = board.category_choice.currentText()
         only = {s.grid_code for s in hotspots(engine, period.start, period.end, class_code=klass)}
         if not only:
-            qtbot.waitUntil(lambda n=name: n in str(run_js(qtbot, panel, LEGEND)), timeout=20_000)
+            qtbot.waitUntil(partial(_legend_says, qtbot, panel, name), timeout=20_000)
             assert "No case in the period" in str(run_js(qtbot, panel, LEGEND))
     assert only != set(expected)
     qtbot.waitUntil(lambda: name in str(run_js(qtbot, panel, LEGEND)), timeout=20_000)
-    qtbot.waitUntil(lambda: set(run_js(qtbot, panel, SHADED) or {}) == only, timeout=20_000)
+    qtbot.waitUntil(lambda: shaded(qtbot, panel) == only, timeout=20_000)
     assert run_js(qtbot, panel, VIEW) == view
 
     # View → Hot-spot layer switches it off (the board's box follows) and on again.
     choose(qtbot, window, window.hotspots_action)
     assert not box.isChecked()
     qtbot.waitUntil(lambda: run_js(qtbot, panel, LEGEND) is None, timeout=10_000)
-    assert run_js(qtbot, panel, SHADED) == {}
+    assert shaded(qtbot, panel) == set()
     choose(qtbot, window, window.hotspots_action)
     assert box.isChecked()
-    qtbot.waitUntil(lambda: set(run_js(qtbot, panel, SHADED) or {}) == only, timeout=20_000)
+    qtbot.waitUntil(lambda: shaded(qtbot, panel) == only, timeout=20_000)
     assert run_js(qtbot, panel, VIEW) == view
     assert timedelta(days=4) <= period.end - period.start

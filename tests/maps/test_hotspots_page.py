@@ -26,6 +26,18 @@ TIP = (
 )
 
 
+def shaded(qtbot, panel: MapPanel) -> dict[str, str]:
+    """The shaded grids' fill colours, by grid code."""
+    value = run_js(qtbot, panel, SHADED)
+    return value if isinstance(value, dict) else {}
+
+
+def tips(qtbot, panel: MapPanel) -> list[str]:
+    """The cards shown now."""
+    value = run_js(qtbot, panel, TIP)
+    return [str(t) for t in value] if isinstance(value, list) else []
+
+
 @pytest.fixture
 def drawn(qtbot, panel: MapPanel, store) -> MapPanel:
     panel.on_store_updated(store.apply(city(grids=12)))
@@ -44,7 +56,7 @@ def test_grids_are_shaded_by_count_with_a_legend_and_updated_in_place(
 ) -> None:
     assert run_js(qtbot, drawn, LEGEND) is None
     drawn.set_hotspots({"G00": 7, "G01": 2, "G05": 0}, "城市管理", "11-01 – 11-30", "立案")
-    qtbot.waitUntil(lambda: run_js(qtbot, drawn, SHADED) == {"G00": RAMP[-1], "G01": RAMP[0]})
+    qtbot.waitUntil(lambda: shaded(qtbot, drawn) == {"G00": RAMP[-1], "G01": RAMP[0]})
     legend = run_js(qtbot, drawn, LEGEND)
     assert isinstance(legend, str)
     assert "城市管理" in legend and "11-01 – 11-30" in legend
@@ -63,40 +75,39 @@ def test_grids_are_shaded_by_count_with_a_legend_and_updated_in_place(
     before = run_js(qtbot, drawn, VIEW)
     drawn.set_hotspots({"G01": 9, "G02": 9, "G03": 1}, "全部", "11-01 – 11-30", "立案")
     qtbot.waitUntil(
-        lambda: run_js(qtbot, drawn, SHADED) == {"G01": RAMP[-1], "G02": RAMP[-1], "G03": RAMP[0]}
+        lambda: shaded(qtbot, drawn) == {"G01": RAMP[-1], "G02": RAMP[-1], "G03": RAMP[0]}
     )
     assert run_js(qtbot, drawn, VIEW) == before
     assert "全部" in str(run_js(qtbot, drawn, LEGEND))
 
     drawn.hide_hotspots()
-    qtbot.waitUntil(lambda: run_js(qtbot, drawn, SHADED) == {})
+    qtbot.waitUntil(lambda: shaded(qtbot, drawn) == {})
     assert run_js(qtbot, drawn, LEGEND) is None
     assert run_js(qtbot, drawn, VIEW) == before
 
 
 def test_hovering_a_shaded_grid_shows_its_count(qtbot, drawn: MapPanel) -> None:
     drawn.set_hotspots({"G05": 12, "G06": 3}, "城市管理", "本月", "立案数")
-    qtbot.waitUntil(lambda: len(run_js(qtbot, drawn, SHADED) or {}) == 2)
+    qtbot.waitUntil(lambda: len(shaded(qtbot, drawn)) == 2)
     inside_g05 = (LAT0 + STEP + 0.003, LON0 + STEP + 0.003)  # grid 5: column 1, row 1
     move(qtbot, drawn, pixel(qtbot, drawn, *inside_g05))
 
     def shown() -> bool:
-        texts = run_js(qtbot, drawn, TIP)
-        return isinstance(texts, list) and any("网格5" in t and "立案数12" in t for t in texts)
+        return any("网格5" in t and "立案数12" in t for t in tips(qtbot, drawn))
 
     qtbot.waitUntil(shown, timeout=5000)
     # Off the hot spots, a grid's card has no count row.
     drawn.hide_hotspots()
     move(qtbot, drawn, pixel(qtbot, drawn, LAT0 - 0.01, LON0 - 0.01))
-    qtbot.waitUntil(lambda: run_js(qtbot, drawn, TIP) == [], timeout=5000)
+    qtbot.waitUntil(lambda: tips(qtbot, drawn) == [], timeout=5000)
     move(qtbot, drawn, pixel(qtbot, drawn, *inside_g05))
-    qtbot.waitUntil(lambda: bool(run_js(qtbot, drawn, TIP)), timeout=5000)
-    assert not any("立案数" in t for t in run_js(qtbot, drawn, TIP))  # type: ignore[union-attr]
+    qtbot.waitUntil(lambda: bool(tips(qtbot, drawn)), timeout=5000)
+    assert not any("立案数" in t for t in tips(qtbot, drawn))
 
 
 def test_the_layer_comes_back_after_a_reload(qtbot, drawn: MapPanel) -> None:
     drawn.set_hotspots({"G00": 4}, "城市管理", "本月", "立案")
-    qtbot.waitUntil(lambda: run_js(qtbot, drawn, SHADED) == {"G00": RAMP[-1]})
+    qtbot.waitUntil(lambda: shaded(qtbot, drawn) == {"G00": RAMP[-1]})
     with qtbot.waitSignal(drawn.ready, timeout=20000):
         drawn.page.triggerAction(drawn.page.WebAction.Reload)
-    qtbot.waitUntil(lambda: run_js(qtbot, drawn, SHADED) == {"G00": RAMP[-1]}, timeout=10000)
+    qtbot.waitUntil(lambda: shaded(qtbot, drawn) == {"G00": RAMP[-1]}, timeout=10000)
