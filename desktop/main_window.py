@@ -163,6 +163,8 @@ class MainWindow(QMainWindow):
         console.addAction(self.quit_action)
         self.addAction(self.quit_action)  # works with the menu bar hidden (wall mode)
 
+        self._build_export_menu(bar)
+
         view = bar.addMenu(self.tr("&View"))
         self.wall_action = QAction(self.tr("Wall mode (full screen, large text)"), self)
         self.wall_action.setCheckable(True)
@@ -196,6 +198,31 @@ class MainWindow(QMainWindow):
         self.unmute_action.triggered.connect(lambda: self.mute_requested.emit(0))
         alarm.addAction(self.unmute_action)
         self.mute_actions.append(self.unmute_action)
+
+    def _build_export_menu(self, bar: QMenuBar) -> None:
+        """Export: tables, reports and the map; desktop/exports.py does the work."""
+        menu = bar.addMenu(self.tr("&Export"))
+        menu.setObjectName("exportMenu")
+        entries = (
+            ("queue_xlsx", self.tr("Current queue to XLSX…")),
+            ("queue_csv", self.tr("Current queue to CSV…")),
+            ("ranking_xlsx", self.tr("KPI ranking to XLSX…")),
+            ("ranking_csv", self.tr("KPI ranking to CSV…")),
+            ("", ""),
+            ("monthly_pdf", self.tr("Monthly report (PDF)…")),
+            ("grid_pdf", self.tr("One grid's report (PDF)…")),
+            ("", ""),
+            ("map_png", self.tr("Map as shown to PNG…")),
+        )
+        self.export_actions: dict[str, QAction] = {}
+        for key, text in entries:
+            if not key:
+                menu.addSeparator()
+                continue
+            action = QAction(text, self)
+            action.setObjectName(f"export_{key}")
+            menu.addAction(action)
+            self.export_actions[key] = action
 
     def _fill_layouts_menu(self) -> None:
         menu = self._layouts_menu

@@ -29,6 +29,7 @@ from gridcommand.db.reports.ticket_detail import TicketDetail, load_ticket_detai
 from gridcommand.desktop.alarm import Alarm
 from gridcommand.desktop.background import BackgroundRunner
 from gridcommand.desktop.category_suggest import CategorySuggester
+from gridcommand.desktop.exports import Exports
 from gridcommand.desktop.fanout import DeltaFanout
 from gridcommand.desktop.hotspot_layer import HotspotLayer
 from gridcommand.desktop.live import LiveData
@@ -174,6 +175,9 @@ class WindowSession:
         window.set_panel("grid", self.drilldown)
         window.set_panel("kpi", self.kpi_board)
         self.kpi_board.query_requested.connect(self.load_kpis)
+        self.exports = Exports(
+            window, self.read_engine, store, self.queues, self.kpi_board, self.map, self.names.grid
+        )
 
         self.queues.ticket_selected.connect(self.show_detail)
         self.drilldown.case_activated.connect(self._on_drilldown_case)
@@ -302,6 +306,8 @@ class WindowSession:
 
     def stop(self) -> None:
         self._chart_timer.stop()
+        self.exports.progress.cancel()
+        self.exports.progress.wait(10)
         self.categories.stop()
         self.overdue.stop()
         self.live.stop()
