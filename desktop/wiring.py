@@ -37,6 +37,7 @@ from gridcommand.desktop.main_window import MainWindow
 from gridcommand.desktop.map_menu import MapItemMenu
 from gridcommand.desktop.overdue_watch import OverdueWatch
 from gridcommand.desktop.ticket_actions import TicketActions, fallback_operator, show_failure
+from gridcommand.desktop.worker_card import WorkerScores
 from gridcommand.maps.basemap import Basemap
 from gridcommand.maps.panel import MapPanel
 from gridcommand.resources.vocabulary import action_name, ticket_status_name
@@ -175,6 +176,9 @@ class WindowSession:
         window.set_panel("grid", self.drilldown)
         window.set_panel("kpi", self.kpi_board)
         self.kpi_board.query_requested.connect(self.load_kpis)
+        self.worker_scores = WorkerScores(
+            self.runner, self.read_engine, store, self.workers, self.map
+        )
         self.exports = Exports(
             window, self.read_engine, store, self.queues, self.kpi_board, self.map, self.names.grid
         )

@@ -62,6 +62,7 @@ SCRIPTS = (
     "atrisk.js",
     "commands.js",
     "hotspots.js",
+    "workerscore.js",
     "pointer.js",
     "bridge.js",
     "main.js",

@@ -207,6 +207,10 @@ class MapPanel(QWidget):
         }
         self.bridge.send_command("hotspots", **self._hotspots)
 
+    def set_worker_score(self, code: str, label: str, score: str) -> None:
+        """A worker's system score, shown on their card (gridmap/workerscore.js)."""
+        self.bridge.send_command("worker_score", id=code, label=label, score=score)
+
     def hide_hotspots(self) -> None:
         self._hotspots = None
         self.bridge.send_command("hotspots_off")
