@@ -42,10 +42,6 @@ from gridcommand.widgets.queues import QueuePanel
 from gridcommand.widgets.table_export import table_sheet
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Exports", text)
-
-
 class Prompts:
     """Where to write and what to report: the platform's dialogs."""
 
@@ -53,7 +49,9 @@ class Prompts:
         self.parent = parent
 
     def save_path(self, suggested: str, suffix: str) -> Path | None:
-        name, _ = QFileDialog.getSaveFileName(self.parent, _tr("Export"), suggested, f"*{suffix}")
+        name, _ = QFileDialog.getSaveFileName(
+            self.parent, QCoreApplication.translate("Exports", "Export"), suggested, f"*{suffix}"
+        )
         if not name:
             return None
         return Path(name if name.lower().endswith(suffix) else name + suffix)
@@ -151,17 +149,27 @@ class Exports(QObject):
         total = len(sheet.rows)
 
         def job(step: Step) -> Path:
-            step(5, _tr("Writing %1 rows…").replace("%1", str(total)))
+            step(
+                5,
+                QCoreApplication.translate("Exports", "Writing %1 rows…").replace("%1", str(total)),
+            )
             return _atomic(path, lambda p: self._write_sheet(p, sheet, total, step))
 
         self.progress.run(
-            _tr("Exporting %1…").replace("%1", title), job, self._written, self._failed
+            QCoreApplication.translate("Exports", "Exporting %1…").replace("%1", title),
+            job,
+            self._written,
+            self._failed,
         )
 
     @staticmethod
     def _write_sheet(path: Path, sheet: Sheet, total: int, step: Step) -> None:
         def rows_written(n: int) -> None:
-            done = _tr("Writing %1 of %2 rows…").replace("%1", str(n)).replace("%2", str(total))
+            done = (
+                QCoreApplication.translate("Exports", "Writing %1 of %2 rows…")
+                .replace("%1", str(n))
+                .replace("%2", str(total))
+            )
             step(5 + round(90 * n / max(total, 1)), done)
 
         if path.suffix.lower() == ".xlsx":
@@ -180,8 +188,8 @@ class Exports(QObject):
         labels = [f"{m.start.astimezone(LOCAL):%Y-%m}" for m in months]
         chosen = self.board.period().start.astimezone(LOCAL).strftime("%Y-%m")
         index = self.prompts.choose(
-            _tr("Monthly report"),
-            _tr("Month:"),
+            QCoreApplication.translate("Exports", "Monthly report"),
+            QCoreApplication.translate("Exports", "Month:"),
             labels,
             labels.index(chosen) if chosen in labels else 0,
         )
@@ -201,7 +209,12 @@ class Exports(QObject):
         labels = [f"{g.name} ({g.code})" for g in grids]
         codes = [g.code for g in grids]
         current = codes.index(self.last_grid) if self.last_grid in codes else 0
-        index = self.prompts.choose(_tr("One grid's report"), _tr("Grid:"), labels, current)
+        index = self.prompts.choose(
+            QCoreApplication.translate("Exports", "One grid's report"),
+            QCoreApplication.translate("Exports", "Grid:"),
+            labels,
+            current,
+        )
         if index is None:
             return
         now = self.store.clock()
@@ -214,12 +227,20 @@ class Exports(QObject):
         engine = self.engine
 
         def job(step: Step) -> Path:
-            step(5, _tr("Reading the figures…"))
+            step(5, QCoreApplication.translate("Exports", "Reading the figures…"))
             data = load_report(engine, period, region, now)
-            step(60, _tr("Drawing the charts, the map and the pages…"))
+            step(
+                60,
+                QCoreApplication.translate("Exports", "Drawing the charts, the map and the pages…"),
+            )
             return _atomic(path, lambda p: write_pdf(data, p))
 
-        self.progress.run(_tr("Exporting the report…"), job, self._written, self._failed)
+        self.progress.run(
+            QCoreApplication.translate("Exports", "Exporting the report…"),
+            job,
+            self._written,
+            self._failed,
+        )
 
     # -- the map -------------------------------------------------------------------
     def export_map(self) -> None:
@@ -234,11 +255,15 @@ class Exports(QObject):
     def _save_map(self, image: QImage | None, method: str, path: Path) -> None:
         self.capture_method = method
         if image is None:
-            self._failed(_tr("The map could not be drawn into an image on this screen."))
+            self._failed(
+                QCoreApplication.translate(
+                    "Exports", "The map could not be drawn into an image on this screen."
+                )
+            )
             return
 
         def job(step: Step) -> Path:
-            step(50, _tr("Writing the image…"))
+            step(50, QCoreApplication.translate("Exports", "Writing the image…"))
 
             def save(p: Path) -> None:
                 if not image.save(str(p)):  # PNG, by the name's suffix
@@ -246,13 +271,20 @@ class Exports(QObject):
 
             return _atomic(path, save)
 
-        self.progress.run(_tr("Exporting the map…"), job, self._written, self._failed)
+        self.progress.run(
+            QCoreApplication.translate("Exports", "Exporting the map…"),
+            job,
+            self._written,
+            self._failed,
+        )
 
     # -- outcome -------------------------------------------------------------------
     def _written(self, path: object) -> None:
         if isinstance(path, Path):
             self.written.append(path)
-            self.window.statusBar().showMessage(_tr("Wrote %1").replace("%1", str(path)), 10_000)
+            self.window.statusBar().showMessage(
+                QCoreApplication.translate("Exports", "Wrote %1").replace("%1", str(path)), 10_000
+            )
 
     def _failed(self, message: str) -> None:
-        QMessageBox.warning(self.window, _tr("Export"), message)
+        QMessageBox.warning(self.window, QCoreApplication.translate("Exports", "Export"), message)

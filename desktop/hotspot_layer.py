@@ -23,10 +23,6 @@ from gridcommand.maps.panel import MapPanel
 from gridcommand.widgets.kpi_board import HotspotQuery, KpiBoard
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("HotspotLayer", text)
-
-
 def period_text(query: HotspotQuery) -> str:
     """``2026-11-01 – 2026-11-30 · 东城街道``: the days of the period, both ends shown."""
     first = query.period.start.astimezone(LOCAL)
@@ -87,11 +83,13 @@ class HotspotLayer(QObject):
             if region is None or region in (g.code, g.community_code, g.street_code)
         }
         counts.update({s.grid_code: s.count for s in spots})
-        title = _tr("Cases: %1").replace("%1", query.class_name)
+        title = QCoreApplication.translate("HotspotLayer", "Cases: %1").replace(
+            "%1", query.class_name
+        )
         self._map.set_hotspots(
             counts,
             title,
             period_text(query),
-            _tr("Cases in the period"),
-            _tr("No case in the period"),
+            QCoreApplication.translate("HotspotLayer", "Cases in the period"),
+            QCoreApplication.translate("HotspotLayer", "No case in the period"),
         )

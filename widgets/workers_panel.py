@@ -148,10 +148,10 @@ class WorkersPanel(QWidget):
             self.card.setText(self.tr("%1: no system score").replace("%1", name))
             return
         parts = (
-            (self.tr("patrol"), row.patrol),
-            (self.tr("on time"), row.handled_on_time_rate),
-            (self.tr("reporting"), row.reporting),
-            (self.tr("satisfaction"), row.satisfaction_rate),
+            (self.tr("Patrol share"), row.patrol),
+            (self.tr("Handled on time"), row.handled_on_time_rate),
+            (self.tr("Reporting share"), row.reporting),
+            (self.tr("Satisfaction"), row.satisfaction_rate),
         )
         score = "—" if row.score is None else f"{row.score:.1f}"
         text = (
