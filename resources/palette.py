@@ -42,8 +42,8 @@ MAP: dict[str, Any] = {
     "track": "#00e5ff",
     "highlight": "#ffffff",
     # the hot-spot layer (gridmap/hotspots.js): cases per grid, few to many, a sequential
-    # blue that stays darker than the warning points so that they remain the brightest
-    "hotspot_ramp": ["#123a63", "#1a5a8f", "#2379b8", "#3b98d6", "#74bff0"],
+    # steel blue, low in saturation: the warning points and the workers stay the vivid ones
+    "hotspot_ramp": ["#1f2f46", "#2f4868", "#46648a", "#6683a9", "#8fa9c8"],
 }
 
 # -- the Qt panels ------------------------------------------------------------------
