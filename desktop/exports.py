@@ -130,12 +130,9 @@ class Exports(QObject):
         self.export_table(view.model(), key, title, suffix)
 
     def export_ranking(self, suffix: str) -> None:
-        self.export_table(
-            self.board.ranking_view.model(),
-            "ranking",
-            self.board.ranking_title.text() or "ranking",
-            suffix,
-        )
+        by = self.board.data.ranking_by if self.board.data is not None else ""
+        name = f"ranking-{by}" if by else "ranking"  # the sheet's title too: no UI hint in it
+        self.export_table(self.board.ranking_view.model(), name, name, suffix)
 
     def export_table(self, model: Any, name: str, title: str, suffix: str) -> None:
         """The table as shown, read here in one go (a live queue changes between two

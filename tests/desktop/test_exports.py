@@ -98,6 +98,7 @@ def test_the_queue_and_the_ranking_export_from_the_menu(
     path = _exported(qtbot, exports, 2)
     with path.open(encoding="utf-8-sig") as f:
         rows = list(csv.reader(f))
+    assert path.name == "ranking-street.csv"
     assert len(rows) - 1 == session.kpi_board.ranking.rowCount()
     assert rows[1][0] == "1"  # ranked
     assert not list(path.parent.glob(".gc-export-*"))  # no partial file left

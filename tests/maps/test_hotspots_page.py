@@ -17,7 +17,7 @@ SHADED = (
 )
 LEGEND = (
     "(() => { const e = document.querySelector('.gc-hot-legend');"
-    " return e && e.offsetParent !== null ? e.innerText : null; })()"
+    " return e && e.offsetParent !== null ? e.textContent : null; })()"
 )
 VIEW = "[gridmap.map().getCenter().lat, gridmap.map().getCenter().lng, gridmap.map().getZoom()]"
 TIP = (
