@@ -59,18 +59,21 @@ def test_clicking_a_worker_shows_the_rankings_score_in_the_panel_and_on_the_map(
     assert workers.card.isVisible() and name in workers.card.text()
     assert workers.card.textFormat() == Qt.TextFormat.PlainText
 
-    # On the map: the worker's card, under a real pointer, carries the same score.
-    position = state.position
-    assert position is not None
+    # On the map: the worker's card, under a real pointer, carries the same score. The
+    # pointer goes where the page draws the dot (a dot moves at most every 10 s).
+    session.window.resize(1600, 1000)
+    drawn_js = f"!!gridmap.state.reg.workers.get('{code}')"
+    qtbot.waitUntil(lambda: run_js(qtbot, panel, drawn_js) is True)
     run_js(
         qtbot,
         panel,
-        f"gridmap.map().setView([{position.lat!r}, {position.lon!r}], 18, {{animate: false}}) && 1",
+        f"gridmap.map().setView(gridmap.state.reg.workers.get('{code}').getLatLng(), 18,"
+        " {animate: false}) && 1",
     )
     qtbot.wait(300)
-    live = session.store.workers[code].position
-    assert live is not None
-    move(qtbot, panel, pixel(qtbot, panel, live.lat, live.lon))
+    drawn = run_js(qtbot, panel, f"gridmap.state.reg.workers.get('{code}').getLatLng()")
+    assert isinstance(drawn, dict)
+    move(qtbot, panel, pixel(qtbot, panel, drawn["lat"], drawn["lng"]))
     qtbot.waitUntil(
         lambda: any(name in t and expected in t for t in _tips(qtbot, session)), timeout=10_000
     )
