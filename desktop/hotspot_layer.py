@@ -14,7 +14,7 @@ from PySide6.QtCore import QCoreApplication, QObject
 from PySide6.QtGui import QAction
 from sqlalchemy import Engine
 
-from gridcommand.db.live.reference import load_reference
+from gridcommand.db.live.reference import Reference
 from gridcommand.db.live.store import StateStore
 from gridcommand.db.reports.hotspots import HotSpot, hotspots
 from gridcommand.db.reports.kpi import LOCAL
@@ -47,15 +47,14 @@ class HotspotLayer(QObject):
         self._board, self._map = board, map_panel
         self._wanted: HotspotQuery | None = None
         board.hotspots_requested.connect(self.request)
+        runner.finished.connect(self._on_job_finished)
         switch.toggled.connect(board.hotspots_box.setChecked)
         board.hotspots_box.toggled.connect(switch.setChecked)
 
-    def start(self) -> None:
-        """The category classes for the board's choice, read once off the GUI thread."""
-        engine = self._engine
-        self._runner.submit(
-            "hotspot-classes", lambda: load_reference(engine).classes, self._board.set_classes
-        )
+    def _on_job_finished(self, key: str, result: object) -> None:
+        """The category classes come with the reference lists the window reads at start."""
+        if key == "reference" and isinstance(result, Reference):
+            self._board.set_classes(result.classes)
 
     def request(self, query: HotspotQuery | None) -> None:
         self._wanted = query

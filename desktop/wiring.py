@@ -304,8 +304,6 @@ class WindowSession:
         self.categories.start()
         self.overdue.start()
         self.kpi_board.refresh()
-        if self.map is not None:
-            self.hotspot_layer.start()
         return self
 
     def stop(self) -> None:
