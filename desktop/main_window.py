@@ -167,6 +167,8 @@ class MainWindow(QMainWindow):
         console.addAction(self.quit_action)
         self.addAction(self.quit_action)  # works with the menu bar hidden (wall mode)
 
+        self._build_export_menu(bar)
+
         view = bar.addMenu(self.tr("&View"))
         self.wall_action = QAction(self.tr("Wall mode (full screen, large text)"), self)
         self.wall_action.setCheckable(True)
@@ -178,6 +180,11 @@ class MainWindow(QMainWindow):
         panels = view.addMenu(self.tr("Panels"))
         for dock in self.docks.values():
             panels.addAction(dock.toggleViewAction())
+        # The map's hot-spot layer: the same switch as the KPI board's check box.
+        self.hotspots_action = QAction(self.tr("Hot-spot layer (cases by category)"), self)
+        self.hotspots_action.setObjectName("hotspotsAction")
+        self.hotspots_action.setCheckable(True)
+        view.addAction(self.hotspots_action)
         self._layouts_menu = view.addMenu(self.tr("Layouts"))
         self._layouts_menu.aboutToShow.connect(self._fill_layouts_menu)
         self._fill_layouts_menu()
@@ -201,6 +208,31 @@ class MainWindow(QMainWindow):
         self.unmute_action.triggered.connect(lambda: self.mute_requested.emit(0))
         alarm.addAction(self.unmute_action)
         self.mute_actions.append(self.unmute_action)
+
+    def _build_export_menu(self, bar: QMenuBar) -> None:
+        """Export: tables, reports and the map; desktop/exports.py does the work."""
+        menu = bar.addMenu(self.tr("&Export"))
+        menu.setObjectName("exportMenu")
+        entries = (
+            ("queue_xlsx", self.tr("Current queue to XLSX…")),
+            ("queue_csv", self.tr("Current queue to CSV…")),
+            ("ranking_xlsx", self.tr("KPI ranking to XLSX…")),
+            ("ranking_csv", self.tr("KPI ranking to CSV…")),
+            ("", ""),
+            ("monthly_pdf", self.tr("Monthly report (PDF)…")),
+            ("grid_pdf", self.tr("One grid's report (PDF)…")),
+            ("", ""),
+            ("map_png", self.tr("Map as shown to PNG…")),
+        )
+        self.export_actions: dict[str, QAction] = {}
+        for key, text in entries:
+            if not key:
+                menu.addSeparator()
+                continue
+            action = QAction(text, self)
+            action.setObjectName(f"export_{key}")
+            menu.addAction(action)
+            self.export_actions[key] = action
 
     def _fill_layouts_menu(self) -> None:
         menu = self._layouts_menu

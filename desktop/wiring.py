@@ -29,13 +29,16 @@ from gridcommand.db.reports.ticket_detail import TicketDetail, load_ticket_detai
 from gridcommand.desktop.alarm import Alarm
 from gridcommand.desktop.background import BackgroundRunner
 from gridcommand.desktop.category_suggest import CategorySuggester
+from gridcommand.desktop.exports import Exports
 from gridcommand.desktop.fanout import DeltaFanout
+from gridcommand.desktop.hotspot_layer import HotspotLayer
 from gridcommand.desktop.live import LiveData
 from gridcommand.desktop.main_window import MainWindow
 from gridcommand.desktop.map_menu import MapItemMenu
 from gridcommand.desktop.overdue_watch import OverdueWatch
 from gridcommand.desktop.replay import ReplayController
 from gridcommand.desktop.ticket_actions import TicketActions, fallback_operator, show_failure
+from gridcommand.desktop.worker_card import WorkerScores
 from gridcommand.maps.basemap import Basemap
 from gridcommand.maps.panel import MapPanel
 from gridcommand.resources.vocabulary import action_name, ticket_status_name
@@ -179,6 +182,12 @@ class WindowSession:
         window.set_panel("kpi", self.kpi_board)
         self.kpi_board.query_requested.connect(self.load_kpis)
         self._wire_replay()
+        self.worker_scores = WorkerScores(
+            self.runner, self.read_engine, store, self.workers, self.map
+        )
+        self.exports = Exports(
+            window, self.read_engine, store, self.queues, self.kpi_board, self.map, self.names.grid
+        )
 
         self.queues.ticket_selected.connect(self.show_detail)
         self.drilldown.case_activated.connect(self._on_drilldown_case)
@@ -208,6 +217,14 @@ class WindowSession:
             grid_name=self.names.grid,
         )
         map_panel.item_menu_requested.connect(self.map_menu.open)
+        self.hotspot_layer = HotspotLayer(
+            self.runner,
+            self.read_engine,
+            self.store,
+            self.kpi_board,
+            map_panel,
+            self.window.hotspots_action,
+        )
 
     def _wire_replay(self) -> None:
         """Replay (回放): its bar above every dock, opened from the menu or a grid's drill-down."""
@@ -327,6 +344,8 @@ class WindowSession:
 
     def stop(self) -> None:
         self._chart_timer.stop()
+        self.exports.progress.cancel()
+        self.exports.progress.wait(10)
         self.categories.stop()
         self.overdue.stop()
         self.live.stop()

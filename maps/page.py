@@ -61,6 +61,8 @@ SCRIPTS = (
     "halos.js",
     "atrisk.js",
     "commands.js",
+    "hotspots.js",
+    "workerscore.js",
     "pointer.js",
     "bridge.js",
     "main.js",

@@ -79,6 +79,8 @@ class MapPanel(QWidget):
         # In the language installed now; sent on every load, replaced by set_labels.
         self.labels: dict[str, str] = map_labels()
         self._outline_ids: set[str] = set()
+        #: The hot-spot layer's last command (sent again on a reload), None while it is off.
+        self._hotspots: dict[str, Any] | None = None
         #: Grid label spots, kept between outline runs (only the outline threads touch it).
         self._label_spots: SpotCache = {}
         self._outline_generation = 0
@@ -190,6 +192,35 @@ class MapPanel(QWidget):
         """Ring the alerts likely to go red within the hour (ids; a dict's keys will do)."""
         self.bridge.send_command("at_risk", ids=sorted(int(i) for i in ids))
 
+    def set_hotspots(
+        self,
+        counts: Mapping[str, int],
+        title: str,
+        period: str,
+        count_label: str,
+        none: str = "—",
+    ) -> None:
+        """Shade grids by their number of cases (gridmap/hotspots.js); the view stays put.
+
+        ``none`` is what the legend says when no grid has a case.
+        """
+        self._hotspots = {
+            "counts": {str(k): int(v) for k, v in counts.items()},
+            "title": title,
+            "period": period,
+            "count_label": count_label,
+            "none": none,
+        }
+        self.bridge.send_command("hotspots", **self._hotspots)
+
+    def set_worker_score(self, code: str, label: str, score: str) -> None:
+        """A worker's system score, shown on their card (gridmap/workerscore.js)."""
+        self.bridge.send_command("worker_score", id=code, label=label, score=score)
+
+    def hide_hotspots(self) -> None:
+        self._hotspots = None
+        self.bridge.send_command("hotspots_off")
+
     def expire_new(self) -> None:
         """Public so that a test can step it without waiting (the timer's slot)."""
         expired = self.builder.expire_new()
@@ -289,6 +320,8 @@ class MapPanel(QWidget):
         if self.selected_worker:
             self.bridge.send_diffs([self.builder.track(self.selected_worker)])
         self._start_outlines()
+        if self._hotspots is not None:
+            self.bridge.send_command("hotspots", **self._hotspots)
 
     def _on_render_process_terminated(self, *_: object) -> None:
         self.page.load(self.home)

@@ -43,6 +43,9 @@ MAP: dict[str, Any] = {
     "worker_cell": {"fill": "rgba(6, 12, 28, 0.9)", "text": "#f1f5f9", "text_offline": "#cbd5e1"},
     "track": "#00e5ff",
     "highlight": "#ffffff",
+    # the hot-spot layer (gridmap/hotspots.js): cases per grid, few to many, a sequential
+    # steel blue, low in saturation: the warning points and the workers stay the vivid ones
+    "hotspot_ramp": ["#1f2f46", "#2f4868", "#46648a", "#6683a9", "#8fa9c8"],
 }
 
 # -- the Qt panels ------------------------------------------------------------------

@@ -30,6 +30,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QDateEdit,
     QGridLayout,
@@ -90,6 +91,17 @@ def _points(delta: str) -> str:
 class BoardQuery:
     period: Period
     region: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class HotspotQuery:
+    """What the map's hot-spot layer shows: the board's period and region, one category."""
+
+    period: Period
+    region: str | None
+    region_name: str
+    class_code: str | None
+    class_name: str
 
 
 class RankingModel(QAbstractTableModel):
@@ -219,6 +231,8 @@ class KpiBoard(QWidget):
     """Period and region choice, the figures against the period before, trend, ranking."""
 
     query_requested = Signal(object)  # BoardQuery
+    #: The map's hot-spot layer: a HotspotQuery, or None when it is switched off.
+    hotspots_requested = Signal(object)
 
     def __init__(self, clock: Callable[[], datetime], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -253,6 +267,8 @@ class KpiBoard(QWidget):
         bar.addWidget(self.first)
         bar.addWidget(QLabel("–"))
         bar.addWidget(self.last)
+        bar.addSpacing(16)
+        bar.addWidget(self._hotspot_controls())
         bar.addSpacing(16)
         bar.addWidget(self.up_button)
         bar.addWidget(self.path_label, 1)
@@ -343,6 +359,53 @@ class KpiBoard(QWidget):
     def refresh(self) -> None:
         self.status.setText(self.tr("Computing…"))
         self.query_requested.emit(self.query())
+        self._ask_hotspots()
+
+    # -- the map's hot-spot layer ----------------------------------------------------
+    def _hotspot_controls(self) -> QWidget:
+        self.hotspots_box = QCheckBox(self.tr("Hot spots on the map"))
+        self.hotspots_box.setObjectName("hotspotsBox")
+        self.hotspots_box.toggled.connect(self._ask_hotspots)
+        self.category_choice = QComboBox()
+        self.category_choice.setObjectName("hotspotCategory")
+        self.category_choice.addItem(self.tr("All categories"), None)
+        self.category_choice.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.category_choice.currentIndexChanged.connect(self._ask_hotspots)
+        box = QWidget()
+        row = QHBoxLayout(box)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.hotspots_box)
+        row.addWidget(self.category_choice)
+        return box
+
+    def set_classes(self, classes: Sequence[tuple[str, str]]) -> None:
+        """The category classes (大类) to choose from, as (code, name); the choice is kept."""
+        chosen = self.category_choice.currentData()
+        self.category_choice.blockSignals(True)
+        while self.category_choice.count() > 1:
+            self.category_choice.removeItem(1)
+        for code, name in classes:
+            self.category_choice.addItem(name, code)
+        found = self.category_choice.findData(chosen)
+        self.category_choice.setCurrentIndex(max(found, 0))
+        self.category_choice.blockSignals(False)
+        if found < 0 and chosen is not None:
+            self._ask_hotspots()  # the chosen class is gone: the layer shows them all
+
+    def hotspot_query(self) -> HotspotQuery | None:
+        if not self.hotspots_box.isChecked():
+            return None
+        code, name = self.path[-1]
+        return HotspotQuery(
+            self.period(),
+            code,
+            name,
+            self.category_choice.currentData(),
+            self.category_choice.currentText(),
+        )
+
+    def _ask_hotspots(self) -> None:
+        self.hotspots_requested.emit(self.hotspot_query())
 
     def drill_into(self, code: str, name: str) -> None:
         self.path.append((code, name))

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from gridcommand.db.live.store import WorkerState
+from gridcommand.db.reports.kpi import KpiRow
 from gridcommand.resources.palette import WORKER_STATUS
 from gridcommand.resources.vocabulary import worker_role_name, worker_status_name
 from gridcommand.widgets.plain import plain
@@ -121,7 +122,46 @@ class WorkersPanel(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
         layout.addWidget(self.view)
+        layout.addWidget(self._score_card())
         self._update_summary()
+
+    # -- the chosen worker's system score (系统考评), as the rankings compute it ----------
+    def _score_card(self) -> QLabel:
+        self.card = QLabel()
+        self.card.setObjectName("workerScore")
+        plain(self.card)
+        self.card.setWordWrap(True)
+        self.card.hide()
+        self.card_worker: str | None = None
+        return self.card
+
+    def show_score_pending(self, code: str, name: str) -> None:
+        self.card_worker = code
+        self.card.setText(self.tr("%1: computing the system score…").replace("%1", name))
+        self.card.show()
+
+    def show_score(self, code: str, name: str, row: KpiRow | None, days: int) -> None:
+        """The score of the last ``days`` days and its parts; an older answer is dropped."""
+        if code != self.card_worker:
+            return
+        if row is None:
+            self.card.setText(self.tr("%1: no system score").replace("%1", name))
+            return
+        parts = (
+            (self.tr("Patrol share"), row.patrol),
+            (self.tr("Handled on time"), row.handled_on_time_rate),
+            (self.tr("Reporting share"), row.reporting),
+            (self.tr("Satisfaction"), row.satisfaction_rate),
+        )
+        score = "—" if row.score is None else f"{row.score:.1f}"
+        text = (
+            self.tr("%1 · system score %2 (last %3 days)")
+            .replace("%1", name)
+            .replace("%2", score)
+            .replace("%3", str(days))
+        )
+        shares = " · ".join(f"{label} {'—' if v is None else f'{v:.0%}'}" for label, v in parts)
+        self.card.setText(f"{text}\n{shares}")
 
     def upsert(self, states: Iterable[WorkerState]) -> None:
         states = list(states)

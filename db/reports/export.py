@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -79,8 +79,24 @@ def csv_text(columns: Sequence[Column], rows: Iterable[Mapping[str, Any]]) -> st
     return out.getvalue()
 
 
-def write_csv(path: Path, columns: Sequence[Column], rows: Iterable[Mapping[str, Any]]) -> None:
-    path.write_text(csv_text(columns, rows), encoding="utf-8-sig")
+#: Rows between two calls of a writer's ``progress``.
+PROGRESS_EVERY = 200
+
+
+def write_csv(
+    path: Path,
+    columns: Sequence[Column],
+    rows: Iterable[Mapping[str, Any]],
+    progress: Callable[[int], None] | None = None,
+) -> None:
+    """``progress(rows written)`` every few hundred rows; it may raise to stop the writing."""
+    with path.open("w", encoding="utf-8-sig", newline="") as out:
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow([c.key for c in columns])
+        for n, row in enumerate(rows, start=1):
+            writer.writerow([_plain(row.get(c.key)) for c in columns])
+            if progress is not None and n % PROGRESS_EVERY == 0:
+                progress(n)
 
 
 def _cell(value: Any) -> Any:
@@ -90,13 +106,17 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def write_xlsx(path: Path, sheets: Sequence[Sheet]) -> None:
+def write_xlsx(
+    path: Path, sheets: Sequence[Sheet], progress: Callable[[int], None] | None = None
+) -> None:
+    """``progress(rows written)`` every few hundred rows; it may raise to stop the writing."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
     book = Workbook()
     book.remove(book.active)
+    written = 0
     for sheet in sheets:
         ws = book.create_sheet(_sheet_title(sheet.title))
         ws.append([c.header for c in sheet.columns])
@@ -104,6 +124,9 @@ def write_xlsx(path: Path, sheets: Sequence[Sheet]) -> None:
             cell.font = Font(bold=True)
         for row in sheet.rows:
             ws.append([_cell(row.get(c.key)) for c in sheet.columns])
+            written += 1
+            if progress is not None and written % PROGRESS_EVERY == 0:
+                progress(written)
         for index, column in enumerate(sheet.columns, start=1):
             letter = get_column_letter(index)
             fmt = FORMATS.get(column.kind)

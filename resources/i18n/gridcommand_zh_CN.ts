@@ -145,6 +145,81 @@
     </message>
 </context>
 <context>
+    <name>ExportProgress</name>
+    <message>
+        <source>Cancel</source>
+        <extracomment>A dialog shows only when an export takes longer than this (ms).</extracomment>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Exporting</source>
+        <translation>正在导出</translation>
+    </message>
+</context>
+<context>
+    <name>Exports</name>
+    <message>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <source>Writing %1 rows…</source>
+        <translation>正在写入 %1 行…</translation>
+    </message>
+    <message>
+        <source>Exporting %1…</source>
+        <translation>正在导出 %1…</translation>
+    </message>
+    <message>
+        <source>Writing %1 of %2 rows…</source>
+        <translation>已写入 %1 / %2 行…</translation>
+    </message>
+    <message>
+        <source>Monthly report</source>
+        <translation>月度报告</translation>
+    </message>
+    <message>
+        <source>Month:</source>
+        <translation>月份：</translation>
+    </message>
+    <message>
+        <source>One grid's report</source>
+        <translation>单网格报告</translation>
+    </message>
+    <message>
+        <source>Grid:</source>
+        <translation>网格：</translation>
+    </message>
+    <message>
+        <source>Reading the figures…</source>
+        <translation>正在读取指标…</translation>
+    </message>
+    <message>
+        <source>Drawing the charts, the map and the pages…</source>
+        <translation>正在绘制图表、地图和页面…</translation>
+    </message>
+    <message>
+        <source>Exporting the report…</source>
+        <translation>正在导出报告…</translation>
+    </message>
+    <message>
+        <source>The map could not be drawn into an image on this screen.</source>
+        <translation>在此屏幕上无法将地图绘制为图片。</translation>
+    </message>
+    <message>
+        <source>Writing the image…</source>
+        <translation>正在写入图片…</translation>
+    </message>
+    <message>
+        <source>Exporting the map…</source>
+        <translation>正在导出地图…</translation>
+    </message>
+    <message>
+        <source>Wrote %1</source>
+        <translation>已写入 %1</translation>
+    </message>
+</context>
+<context>
     <name>GridDrilldown</name>
     <message>
         <source>Case</source>
@@ -245,6 +320,21 @@
     </message>
 </context>
 <context>
+    <name>HotspotLayer</name>
+    <message>
+        <source>Cases: %1</source>
+        <translation>案件：%1</translation>
+    </message>
+    <message>
+        <source>Cases in the period</source>
+        <translation>统计期内案件</translation>
+    </message>
+    <message>
+        <source>No case in the period</source>
+        <translation>统计期内无案件</translation>
+    </message>
+</context>
+<context>
     <name>KpiBoard</name>
     <message>
         <source>Score</source>
@@ -338,6 +428,7 @@
     </message>
     <message>
         <source>Whole district</source>
+        <extracomment>The map's hot-spot layer: a HotspotQuery, or None when it is switched off.</extracomment>
         <translation>全区</translation>
     </message>
     <message>
@@ -371,6 +462,14 @@
     <message>
         <source>Computing…</source>
         <translation>计算中…</translation>
+    </message>
+    <message>
+        <source>Hot spots on the map</source>
+        <translation>地图热点</translation>
+    </message>
+    <message>
+        <source>All categories</source>
+        <translation>全部大类</translation>
     </message>
     <message>
         <source>Ranking: %1 (click to drill down)</source>
@@ -465,6 +564,10 @@
         <translation>面板</translation>
     </message>
     <message>
+        <source>Hot-spot layer (cases by category)</source>
+        <translation>热点图层（按大类的案件密度）</translation>
+    </message>
+    <message>
         <source>Layouts</source>
         <translation>布局</translation>
     </message>
@@ -487,6 +590,38 @@
     <message>
         <source>Sound the siren again</source>
         <translation>恢复警报声音</translation>
+    </message>
+    <message>
+        <source>&amp;Export</source>
+        <translation>导出(&amp;E)</translation>
+    </message>
+    <message>
+        <source>Current queue to XLSX…</source>
+        <translation>当前队列导出为 XLSX…</translation>
+    </message>
+    <message>
+        <source>Current queue to CSV…</source>
+        <translation>当前队列导出为 CSV…</translation>
+    </message>
+    <message>
+        <source>KPI ranking to XLSX…</source>
+        <translation>考评排名导出为 XLSX…</translation>
+    </message>
+    <message>
+        <source>KPI ranking to CSV…</source>
+        <translation>考评排名导出为 CSV…</translation>
+    </message>
+    <message>
+        <source>Monthly report (PDF)…</source>
+        <translation>月度报告（PDF）…</translation>
+    </message>
+    <message>
+        <source>One grid's report (PDF)…</source>
+        <translation>单网格报告（PDF）…</translation>
+    </message>
+    <message>
+        <source>Map as shown to PNG…</source>
+        <translation>当前地图导出为 PNG…</translation>
     </message>
     <message>
         <source>Save layout as…</source>
@@ -1534,6 +1669,14 @@
     </message>
 </context>
 <context>
+    <name>WorkerScores</name>
+    <message>
+        <source>System score (30 days)</source>
+        <extracomment>The days a card's score covers, as the grid drill-down's.</extracomment>
+        <translation>系统考评（近30天）</translation>
+    </message>
+</context>
+<context>
     <name>WorkersPanel</name>
     <message>
         <source>never</source>
@@ -1567,6 +1710,34 @@
     <message>
         <source>Find a worker or grid…</source>
         <translation>查找网格员或网格…</translation>
+    </message>
+    <message>
+        <source>%1: computing the system score…</source>
+        <translation>%1：正在计算系统考评…</translation>
+    </message>
+    <message>
+        <source>%1: no system score</source>
+        <translation>%1：暂无系统考评</translation>
+    </message>
+    <message>
+        <source>Patrol share</source>
+        <translation>巡查率</translation>
+    </message>
+    <message>
+        <source>Handled on time</source>
+        <translation>按期处置率</translation>
+    </message>
+    <message>
+        <source>Reporting share</source>
+        <translation>上报率</translation>
+    </message>
+    <message>
+        <source>Satisfaction</source>
+        <translation>满意率</translation>
+    </message>
+    <message>
+        <source>%1 · system score %2 (last %3 days)</source>
+        <translation>%1 · 系统考评 %2 分（近 %3 天）</translation>
     </message>
     <message>
         <source>● %1 online   ◐ %2 stale   ○ %3 offline</source>

@@ -48,6 +48,8 @@ from tests.desktop.conftest import grid_point, insert_ticket, register_behind_th
 WORD = re.compile(r"[A-Za-z]{2,}")
 #: Units and proper names (WGS84, the product); data: the login, the test reporters.
 ALLOWED = {"km", "mi", "ft", "min", "WGS", "gridcommand", "Leaflet", "duty", "caller"}
+#: File formats are named as they are in Chinese too (the Export menu).
+ALLOWED |= {"CSV", "XLSX", "PDF", "PNG"}
 
 
 @pytest.fixture

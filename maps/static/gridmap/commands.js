@@ -58,6 +58,8 @@
   gm.commands = {
     fitAll: fitAll,
     drill: drill,
+    /** A page module's own command (hotspots.js adds ``hotspots``). */
+    add: function (name, fn) { COMMANDS[name] = fn; },
     /** One command (a JSON object with ``cmd``) from the bridge. */
     receive: function (json) {
       var c = JSON.parse(json);
