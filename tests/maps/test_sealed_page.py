@@ -122,7 +122,7 @@ DONE = "window.hostile && window.hostile.fetchFile !== null && window.hostile.fe
 
 def test_a_hostile_script_gets_nothing_and_the_map_lives_on(qtbot, open_panel, store, listener):
     panel = open_panel
-    panel.on_store_updated(store.apply(city(grids=4, tickets=2)))
+    panel.on_store_changed(store.apply(city(grids=4, tickets=2)))
     qtbot.waitUntil(lambda: counts(qtbot, panel)["alerts"] == 2, timeout=5000)
     home = panel.page.url().toString()
     face = panel.bridge.face
@@ -154,7 +154,7 @@ def test_a_hostile_script_gets_nothing_and_the_map_lives_on(qtbot, open_panel, s
     assert panel.bridge.view.get("zoom") != float("inf")
 
     # The live map goes on: a new alert through the normal path is drawn.
-    panel.on_store_updated(store.apply(ChangeBatch(tickets=(ticket(50, grid_no=1),))))
+    panel.on_store_changed(store.apply(ChangeBatch(tickets=(ticket(50, grid_no=1),))))
     qtbot.waitUntil(lambda: counts(qtbot, panel)["alerts"] == 3, timeout=5000)
     # And a genuine click still arrives, validated.
     with qtbot.waitSignal(panel.ticket_clicked, check_params_cb=lambda i: i == 50, timeout=5000):
@@ -164,7 +164,7 @@ def test_a_hostile_script_gets_nothing_and_the_map_lives_on(qtbot, open_panel, s
 def test_the_page_runs_under_its_policy_with_no_violation(qtbot, open_panel, store, caplog):
     caplog.set_level(logging.WARNING, logger="gridcommand.maps.js")
     panel = open_panel
-    panel.on_store_updated(store.apply(city(grids=4, tickets=2)))
+    panel.on_store_changed(store.apply(city(grids=4, tickets=2)))
     qtbot.waitUntil(lambda: counts(qtbot, panel)["alerts"] == 2, timeout=5000)
     assert panel.page.url().scheme() == "gcmap"
     settings = panel.page.settings()
