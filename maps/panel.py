@@ -140,7 +140,8 @@ class MapPanel(QWidget):
         if self._released:
             return
         text = self.diffs.on_changes(changes)
-        self._on_gui(partial(self._after_changes, text, bool(changes.grids)))
+        if text or changes.grids:
+            self._on_gui(partial(self._after_changes, text, bool(changes.grids)))
 
     def send_diff_text(self, text: str | None) -> None:
         """Send diffs already written as the page's JSON (a list of layer diffs)."""
