@@ -65,7 +65,11 @@ def apply_batch(session: WindowSession, batch: ChangeBatch) -> MoveTiming:
         # Live moves leave for the page a canvas at a time within two seconds, by design;
         # this measures what the batch costs, so it sends every canvas's share now.
         session.map.send_held_workers()
-    pump_until(lambda: session.live.worker.pending == 0, 120, "the batch's diff to be sent")
+    # The live thread runs jobs in order and their results come back in order: when this
+    # marker's result arrives, the batch's diff text has been handed to the page.
+    sent_marker: list[bool] = []
+    session.live.worker.submit(lambda: None, lambda _: sent_marker.append(True))
+    pump_until(lambda: bool(sent_marker), 120, "the batch's diff to be sent")
     sent = time.perf_counter()
     return MoveTiming(
         moves=len(batch.positions),
