@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import queue
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import wait as wait_futures
@@ -129,7 +130,9 @@ class Worker(QObject):
         self._results: Handoff[_Job | Callable[[], None]] = Handoff(
             self._deliver, self, interval_ms
         )
+        #: Jobs not yet finished (for ``wait``); added from any thread, hence the lock.
         self._outstanding: set[Future[None]] = set()
+        self._outstanding_lock = threading.Lock()
         self._generations: dict[str, int] = {}
         self._stopped = False
 
@@ -150,12 +153,18 @@ class Worker(QObject):
         generation = self._generations.get(key, 0) + 1
         if key:
             self._generations[key] = generation
-        self._outstanding = {f for f in self._outstanding if not f.done()}
         self._results.expect(1)
-        self._outstanding.add(
-            self._pool.submit(self._run, job, key, generation, on_result, on_error)
-        )
+        self._track(self._pool.submit(self._run, job, key, generation, on_result, on_error))
         return generation
+
+    def _track(self, future: Future[None]) -> None:
+        with self._outstanding_lock:
+            self._outstanding.add(future)
+        future.add_done_callback(self._forget)
+
+    def _forget(self, future: Future[None]) -> None:
+        with self._outstanding_lock:
+            self._outstanding.discard(future)
 
     def open(self) -> None:
         """Results will be posted without a submit (a subscription): look until ``stop``."""
@@ -168,7 +177,9 @@ class Worker(QObject):
 
     def wait(self, msecs: int = 30_000) -> bool:
         """Block until submitted jobs are done (shutdown and tests only, never in a slot)."""
-        _, not_done = wait_futures(list(self._outstanding), timeout=msecs / 1000)
+        with self._outstanding_lock:
+            running = list(self._outstanding)
+        _, not_done = wait_futures(running, timeout=msecs / 1000)
         return not not_done
 
     def drain(self) -> None:
@@ -187,7 +198,7 @@ class Worker(QObject):
         if self._stopped:
             return
         with suppress(RuntimeError):  # stopped meanwhile, from another thread: nothing runs
-            self._outstanding.add(self._pool.submit(_logged, self.name, fn))
+            self._track(self._pool.submit(_logged, self.name, fn))
 
     def post(self, fn: Callable[[], None]) -> None:
         """Run ``fn`` on the GUI thread soon, in the order posted (no Qt call here)."""
