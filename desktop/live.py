@@ -1,9 +1,12 @@
-"""The bridge from the change feed's thread to the GUI thread.
+"""The live thread: the change feed's batches applied to the store, off the GUI thread.
 
-The feed hands batches over from its own thread; this adapter queues them and, on
-a timer on the GUI thread, merges whatever arrived into one batch for the store.
-So a storm of a thousand changes a second costs the GUI a few small updates a
-second, and the store is only ever touched by the GUI thread.
+The feed hands batches over from its own thread; they are applied to the store on
+one thread of its own (a ``Worker``, ``gridcommand-live``), which also runs the
+subscribers that build from the store (the map's diffs). Views hear of the
+store's typed changes through its one subscription point, delivered on the GUI
+thread by this worker's hand-off (``call=live.to_gui``). So the GUI thread never
+loops over a city's worker fixes; it receives the rows its views show, and the
+map's diff as a finished string.
 """
 
 from __future__ import annotations
@@ -11,21 +14,22 @@ from __future__ import annotations
 import gc
 import threading
 from collections import deque
+from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 from sqlalchemy.engine import URL
 
 from gridcommand.db.live.feed import ChangeFeed
-from gridcommand.db.live.records import ChangeBatch, FeedState
-from gridcommand.db.live.store import Delta, StateStore
+from gridcommand.db.live.records import ChangeBatch, FeedState, PositionRecord
+from gridcommand.db.live.store import StateStore, StoreChanges
+from gridcommand.maps.handoff import Worker
 
-FLUSH_MS = 150
-URGENT_CHECK_MS = 10
 CLOCK_MS = 5000
-#: Worker fixes applied by one regular flush at most (a city sends ~5,000 a second,
-#: ~750 a tick); the rest wait for the next tick, in order.
-MAX_FIXES_PER_FLUSH = 2000
+#: Worker fixes applied in one round at most; the rest follow in the next round, so
+#: a report that arrives meanwhile is applied (and drawn) before a backlog of fixes.
+MAX_FIXES_PER_ROUND = 5000
 #: Middle-generation collections between two full ones, once the first load is in
 #: (CPython's default is 10; see _freeze_what_was_loaded).
 FULL_GC_EVERY = 1000
@@ -46,17 +50,17 @@ def merge(batches: list[ChangeBatch]) -> ChangeBatch:
 
 
 class LiveData(QObject):
-    """Owns the feed; applies its batches to the store on the GUI thread."""
+    """Owns the feed and the live thread that applies its batches to the store."""
 
     connection_state_changed = Signal(str, str)
-    store_updated = Signal(list)
+    #: The first load is in the store (on the GUI thread: grids, workers, tickets).
+    loaded = Signal(int, int, int)
 
     def __init__(
         self,
         url: URL,
         store: StateStore,
         parent: QObject | None = None,
-        flush_ms: int = FLUSH_MS,
         clock_ms: int = CLOCK_MS,
         poll_interval: float = 2.0,
         listen: bool = True,
@@ -64,9 +68,11 @@ class LiveData(QObject):
     ) -> None:
         super().__init__(parent)
         self.store = store
+        #: The live thread: the store is applied here, and so are the map's diffs.
+        self.worker = Worker("gridcommand-live", self)
         self._lock = threading.Lock()
         self._pending: deque[ChangeBatch] = deque()
-        self._state: FeedState | None = None
+        self._scheduled = False
         self._state_shown: FeedState | None = None
         self.feed = ChangeFeed(
             url,
@@ -77,91 +83,89 @@ class LiveData(QObject):
             write_url=write_url,
         )
         self.batches_applied = 0
-        self._flush = QTimer(self)
-        self._flush.setInterval(flush_ms)
-        self._flush.timeout.connect(self.flush)
-        # Reports do not wait for the next flush tick: the feed raises a flag (no Qt call
-        # from its thread) and a short timer on the GUI thread flushes when it sees it.
-        self._urgent = threading.Event()
-        self._urgent_check = QTimer(self)
-        self._urgent_check.setInterval(URGENT_CHECK_MS)
-        self._urgent_check.timeout.connect(self._on_urgent_check)
         self._clock = QTimer(self)
         self._clock.setInterval(clock_ms)
         self._clock.timeout.connect(self._on_clock)
 
+    def to_gui(self, fn: Callable[[], None]) -> None:
+        """Where a view's subscription runs: the GUI thread (``store.subscribe(call=…)``)."""
+        self.worker.post(fn)
+
     def start(self) -> None:
+        self.worker.open()
         self.feed.start()
-        self._flush.start()
-        self._urgent_check.start()
         self._clock.start()
 
     def stop(self) -> None:
-        self._flush.stop()
-        self._urgent_check.stop()
         self._clock.stop()
         self.feed.stop()
+        self.worker.stop()
 
     def request_catchup(self) -> None:
         self.feed.request_catchup()
+
+    def wait(self, msecs: int = 30_000) -> bool:
+        """Until what was handed over is applied (tests and the bench; never in a slot)."""
+        return self.worker.wait(msecs)
 
     # -- called on the feed thread -------------------------------------------------
     def _from_feed(self, batch: ChangeBatch) -> None:
         with self._lock:
             self._pending.append(batch)
-        if batch.tickets or batch.actions:
-            self._urgent.set()
+            if self._scheduled:
+                return
+            self._scheduled = True
+        self.worker.call(self._apply_pending)
 
     def _state_from_feed(self, state: FeedState) -> None:
-        with self._lock:
-            self._state = state
+        self.worker.post(partial(self._show_state, state))
 
-    # -- on the GUI thread --------------------------------------------------------
-    def _on_urgent_check(self) -> None:
-        if self._urgent.is_set():
-            self._urgent.clear()
-            self.flush(urgent=True)
+    # -- on the live thread --------------------------------------------------------
+    def _apply_pending(self) -> None:
+        """Apply what the feed handed over: reports first, then at most a round of fixes.
 
-    def flush(self, urgent: bool = False) -> list[Delta]:
-        """Apply what the feed handed over.
-
-        ``urgent`` (a report or trace row arrived) applies everything but the worker
-        fixes, which wait for the next regular tick: a new alert reaches the views
-        and the map without first paying for the thousands of fixes that came
-        with it. A regular tick applies at most ``MAX_FIXES_PER_FLUSH`` fixes, so a
-        backlog (after a stall, or a reconnect's catch-up) is spread over several
-        ticks instead of freezing the window in one.
+        A new alert reaches the views and the map without first paying for the
+        thousands of fixes that came with it; a backlog of fixes (after a reconnect's
+        catch-up) is spread over rounds, so a report arriving meanwhile goes first.
         """
         with self._lock:
             batches = list(self._pending)
             self._pending.clear()
-            state = self._state
+            fixes: tuple[PositionRecord, ...] = ()
             if not any(b.initial for b in batches):
                 fixes = tuple(p for b in batches for p in b.positions)
-                now = 0 if urgent else MAX_FIXES_PER_FLUSH
-                if len(fixes) > now:
+                if fixes:
                     batches = [replace(b, positions=()) for b in batches]
-                    if now:
-                        batches.append(ChangeBatch(positions=fixes[:now]))
-                    self._pending.appendleft(ChangeBatch(positions=fixes[now:]))
-        if state is not None and state != self._state_shown:
-            self._state_shown = state
-            self.connection_state_changed.emit(_shown_state(state), _describe(state))
-        if not batches:
-            return []
+                    if len(fixes) > MAX_FIXES_PER_ROUND:
+                        self._pending.appendleft(ChangeBatch(positions=fixes[MAX_FIXES_PER_ROUND:]))
+                        fixes = fixes[:MAX_FIXES_PER_ROUND]
+            again = bool(self._pending)
+            self._scheduled = again
+        if again:
+            self.worker.call(self._apply_pending)
         first_load = not self.store.loaded
-        deltas = self.store.apply(merge(batches))
+        if batches:
+            self.apply(merge(batches))
+        if fixes:
+            self.apply(ChangeBatch(positions=fixes))
         self.batches_applied += len(batches)
         if first_load and self.store.loaded:
             _freeze_what_was_loaded()
-        if deltas:
-            self.store_updated.emit(deltas)
-        return deltas
+            counts = (len(self.store.grids), len(self.store.workers), len(self.store.tickets))
+            self.worker.post(partial(self.loaded.emit, *counts))
 
+    def apply(self, batch: ChangeBatch) -> StoreChanges:
+        """Apply one batch (on the live thread; the bench calls it there too)."""
+        return self.store.apply(batch)
+
+    # -- on the GUI thread --------------------------------------------------------
     def _on_clock(self) -> None:
-        deltas = self.store.refresh_clock()
-        if deltas:
-            self.store_updated.emit(deltas)
+        self.worker.call(self.store.refresh_clock)
+
+    def _show_state(self, state: FeedState) -> None:
+        if state != self._state_shown:
+            self._state_shown = state
+            self.connection_state_changed.emit(_shown_state(state), _describe(state))
 
 
 def _freeze_what_was_loaded() -> None:

@@ -150,8 +150,12 @@ class ReplayController(QObject):
         self.bar.hide()
         self.queue_stack.setCurrentIndex(0)
         if self.map is not None and self._picture is not None:
-            live = picture_of(self.live, self.map.builder.project, self._centres)
-            self.map.show_live(live.diffs_from(self._picture))
+            # The live store is applied on the live thread: its picture is taken there.
+            shown, project, centres = self._picture, self.map.builder.project, self._centres
+            live = self.live
+            self.map.on_live_thread(
+                lambda: picture_of(live, project, centres).diffs_from(shown), self.map.show_live
+            )
         elif self.map is not None:
             self.map.show_live([])
         self._picture = None
@@ -166,7 +170,7 @@ class ReplayController(QObject):
         if not self.active or reader is None:
             return
         grids = list(self.live.grids.values())
-        workers = [s.record for s in self.live.workers.values()]
+        workers = [s.record for s in list(self.live.workers.values())]  # applied elsewhere
         project: Project = self.map.builder.project if self.map is not None else projector("WGS84")
         centres = self._centres
         asked = time.monotonic()
@@ -188,8 +192,20 @@ class ReplayController(QObject):
         if not isinstance(moment, Moment) or not self.active:
             return
         if self.map is not None:
-            before = self._picture or picture_of(self.live, self.map.builder.project, self._centres)
-            self.map.show_replay(moment.picture.diffs_from(before), moment.store)
+            # Through the live thread's queue, first and later moments alike, so the page
+            # gets them in order; from live, the live picture is taken there, where the
+            # live store is applied.
+            panel, project, centres, live = (
+                self.map,
+                self.map.builder.project,
+                self._centres,
+                self.live,
+            )
+            shown = self._picture
+            panel.on_live_thread(
+                lambda: shown if shown is not None else picture_of(live, project, centres),
+                lambda before: panel.show_replay(moment.picture.diffs_from(before), moment.store),
+            )
         self._picture = moment.picture
         self._frame = moment.frame
         self._fill_queues(moment)

@@ -22,7 +22,7 @@ from gridcommand.db.actions.console import MuteRecord, mute_siren, unmute_siren
 from gridcommand.db.actions.service import ActionResult
 from gridcommand.db.live.figures import figures_from
 from gridcommand.db.live.reference import load_reference
-from gridcommand.db.live.store import Delta, StateStore, count_workers, time_state
+from gridcommand.db.live.store import StateStore, StoreChanges, count_workers, time_state
 from gridcommand.db.reports.grid_report import load_grid_report
 from gridcommand.db.reports.monthly import load_report
 from gridcommand.db.reports.ticket_detail import TicketDetail, load_ticket_detail
@@ -30,7 +30,7 @@ from gridcommand.desktop.alarm import Alarm
 from gridcommand.desktop.background import BackgroundRunner
 from gridcommand.desktop.category_suggest import CategorySuggester
 from gridcommand.desktop.exports import Exports
-from gridcommand.desktop.fanout import DeltaFanout
+from gridcommand.desktop.fanout import AlarmSync, Paced
 from gridcommand.desktop.hotspot_layer import HotspotLayer
 from gridcommand.desktop.live import LiveData
 from gridcommand.desktop.main_window import MainWindow
@@ -136,7 +136,7 @@ class WindowSession:
         self.drilldown = GridDrilldown()
         self.kpi_board = KpiBoard(store.clock)
         self.alarm = Alarm(window)
-        self.fanout = DeltaFanout(store, self.queues, self.workers, self.quality, self.alarm)
+        self.alarm_sync = AlarmSync(self.queues, self.alarm, store.loaded)
         self.actions = TicketActions(
             window,
             self.engine,
@@ -161,7 +161,8 @@ class WindowSession:
         self.map: MapPanel | None = None
         if with_map:
             # Probes (page timings and counts) only for the bench and the snapshot.
-            self.map = MapPanel(store, basemap=basemap, probes=map_probes)
+            # The map's diffs are built on the live thread, where the store is applied.
+            self.map = MapPanel(store, basemap=basemap, probes=map_probes, lane=self.live.worker)
             window.set_map_widget(self.map)
             self._connect_map(self.map)
         self._chart_timer = QTimer(window)
@@ -192,14 +193,62 @@ class WindowSession:
         self.queues.ticket_selected.connect(self.show_detail)
         self.drilldown.case_activated.connect(self._on_drilldown_case)
         self.drilldown.district_requested.connect(self._on_district_requested)
-        self.live.store_updated.connect(self.fanout.on_store_updated)
         self.live.connection_state_changed.connect(window.set_connection_state)
-        self.fanout.add_listener(self._refresh_detail)
+        self._subscribe_views()
         self._wire_alarm_banner()
+
+    def _subscribe_views(self) -> None:
+        """Every view hears the store's typed changes of its own collections, here.
+
+        The map's subscriber runs on the live thread (it builds the diff text there);
+        the others on the GUI thread, big changes (the first load) a slice at a time.
+        """
+        store, gui = self.store, self.live.to_gui
+        self.tickets_in = Paced(self._on_tickets_changed, self.window, progress=self._on_loading)
+        self.workers_in = Paced(self._on_workers_changed, self.window)
+        store.subscribe(self.tickets_in, ["tickets"], call=gui)
+        store.subscribe(self.workers_in, ["workers"], call=gui)
+        store.subscribe(self._on_rejections_changed, ["rejections"], call=gui)
+        if self.map is not None:
+            store.subscribe(self.map.on_store_changed)
+        self.window.statusBar().showMessage(
+            QCoreApplication.translate("MainWindow", "Loading the city…")
+        )
+        self.live.loaded.connect(self._on_loaded)
+
+    def _on_tickets_changed(self, changes: StoreChanges) -> None:
+        self.queues.upsert(changes.tickets.upserted)
+        if changes.tickets.removed:
+            self.queues.remove(changes.tickets.removed)
+        self.alarm_sync.on_tickets_changed(changes)
+        self._refresh_detail(changes)
+
+    def _on_workers_changed(self, changes: StoreChanges) -> None:
+        self.workers.upsert(changes.workers.upserted)
+        if changes.worker_counts is not None:
+            self.workers.set_counts(changes.worker_counts)
+
+    def _on_rejections_changed(self, changes: StoreChanges) -> None:
+        self.quality.add_rejections(changes.rejections.upserted)
+
+    def _on_loaded(self, grids: int, workers: int, tickets: int) -> None:
+        text = QCoreApplication.translate(
+            "MainWindow", "City loaded: %1 grids, %2 workers, %3 cases"
+        )
+        self.window.statusBar().showMessage(
+            text.replace("%1", f"{grids:,}")
+            .replace("%2", f"{workers:,}")
+            .replace("%3", f"{tickets:,}"),
+            10_000,
+        )
+
+    def _on_loading(self, done: int, total: int) -> None:
+        text = QCoreApplication.translate("MainWindow", "Loading the queues: %1 of %2 cases")
+        message = text.replace("%1", f"{done:,}").replace("%2", f"{total:,}")
+        self.window.statusBar().showMessage(message, 0 if done < total else 5000)
 
     def _connect_map(self, map_panel: MapPanel) -> None:
         """Selection both ways: the map follows the queues, the queues follow the map."""
-        self.fanout.add_listener(map_panel.on_store_updated)
         map_panel.ticket_clicked.connect(self._on_map_ticket_clicked)
         map_panel.grid_selected.connect(self.show_grid)
         map_panel.worker_clicked.connect(self.workers.select_worker)
@@ -421,16 +470,10 @@ class WindowSession:
         )
         self.workers.refresh()
 
-    def _refresh_detail(self, deltas: list[Delta]) -> None:
+    def _refresh_detail(self, changes: StoreChanges) -> None:
         current = self.detail.ticket_id
-        if current is None:
-            return
-        for delta in deltas:
-            if delta.collection == "tickets" and any(
-                getattr(t, "id", None) == current for t in delta.changed
-            ):
-                self.show_detail(current)
-                return
+        if current is not None and any(t.id == current for t in changes.tickets.changed):
+            self.show_detail(current)
 
     def _on_filters_changed(self, changes: dict[str, object]) -> None:
         self.queues.set_filters(**changes)

@@ -126,6 +126,11 @@ class MapBridge(QObject):
     def send_command(self, cmd: str, **args: Any) -> None:
         self._send("command", {"cmd": cmd, **args})
 
+    def send_text(self, text: str) -> None:
+        """Diffs already written as the page's JSON (built off the GUI thread)."""
+        if text:
+            self._send("text", text)
+
     def _send(self, kind: str, payload: Any) -> None:
         if not self.ready:
             self._queue.append((kind, payload))
@@ -133,6 +138,9 @@ class MapBridge(QObject):
         self._emit(kind, payload)
 
     def _emit(self, kind: str, payload: Any) -> None:
+        if kind == "text":
+            emit(self.diffs_sent, payload)
+            return
         text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
         emit(self.diffs_sent if kind == "diffs" else self.command_sent, text)
 
@@ -145,7 +153,12 @@ class MapBridge(QObject):
     def report_ready(self) -> None:
         self.ready = True
         queued, self._queue = self._queue, []
-        diffs = [d for kind, payload in queued if kind == "diffs" for d in payload]
+        diffs = [
+            d
+            for kind, payload in queued
+            if kind != "command"
+            for d in (payload if kind == "diffs" else json.loads(payload))
+        ]
         if diffs:
             self._emit("diffs", diffs)  # one batch: in order, applied in one go
         for kind, payload in queued:

@@ -1,13 +1,15 @@
-"""Store deltas → batched layer diffs for the page, with no Qt so it is tested plainly.
+"""Store changes → batched layer diffs for the page, with no Qt so it is tested plainly.
 
 A grid's fill depends on tickets and workers, not only on the grid row, so the
 builder remembers the style it last sent per grid and sends only the grids whose
-style changed; a boundary is sent once, when the grid arrives.
+style changed (the store names the grids whose counts moved); a boundary is sent
+once, when the grid arrives. In the window it runs on the live thread, where the
+store is applied.
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict, deque
+from collections import deque
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
@@ -15,7 +17,7 @@ from typing import Any
 from shapely.geometry import shape
 
 from gridcommand.db.live.records import GridRecord, TicketRecord
-from gridcommand.db.live.store import Delta, GridCounts, StateStore, WorkerState
+from gridcommand.db.live.store import Changes, GridCounts, StateStore, StoreChanges, WorkerState
 from gridcommand.maps import features as f
 
 Diff = dict[str, Any]
@@ -54,13 +56,7 @@ class DiffBuilder:
         self._alerts: set[int] = set()
         #: When each plain report's "new" ring ends (``features.NEW_FOR`` after it came in).
         self._new_until: dict[int, datetime] = {}
-        self._full_timer_grid: dict[str, str] = {}
-        self._full_timers: Counter[str] = Counter()
         self._centres: dict[str, tuple[float, float]] = {}
-        #: Open tickets per grid, so a change restyles only the grids it touched.
-        self._grid_tickets: dict[str, set[int]] = defaultdict(set)
-        self._ticket_grid: dict[int, str] = {}
-        self._dirty: set[str] = set()
 
     # -- whole state -------------------------------------------------------------------
     def full(self) -> list[Diff]:
@@ -70,18 +66,11 @@ class DiffBuilder:
         self._worker_shown.clear()
         self._held.clear()
         self._shown_order.clear()
-        self._grid_tickets.clear()
-        self._ticket_grid.clear()
-        for state in self.store.workers.values():
-            self._note_worker(state)
-        for t in self.store.open_tickets():
-            self._index_ticket(t.id, t.grid)
-        self._dirty.clear()
-        grids = [self._grid(g) for g in self.store.grids.values()]
+        grids = [self._grid(g) for g in list(self.store.grids.values())]
         acked = self._acked()
         alerts = [a for t in self.store.open_tickets() if (a := self._alert(t, acked))]
         workers = [
-            w for s in self.store.workers.values() if (w := f.worker_feature(s, self.project))
+            w for s in list(self.store.workers.values()) if (w := f.worker_feature(s, self.project))
         ]
         return [
             f.diff("grids", grids),
@@ -95,17 +84,13 @@ class DiffBuilder:
         return self.full()
 
     # -- changes -----------------------------------------------------------------------
-    def from_deltas(self, deltas: Iterable[Delta]) -> list[Diff]:
-        out: list[Diff] = []
-        for delta in deltas:
-            if delta.collection == "grids":
-                out.append(self._grids_delta(delta))
-            elif delta.collection == "tickets":
-                out.append(self._tickets_delta(delta))
-            elif delta.collection == "workers":
-                out.append(self._workers_delta(delta))
-        out.append(self.restyle(self._dirty))
-        self._dirty = set()
+    def from_changes(self, changes: StoreChanges) -> list[Diff]:
+        out = [
+            self._grids_delta(changes.grids),
+            self._tickets_delta(changes.tickets),
+            self._workers_delta(changes.workers, changes.positions),
+            self.restyle(changes.restyle - {g.code for g in changes.grids.upserted}),
+        ]
         return [d for d in out if d["upsert"] or d["remove"]]
 
     def due_workers(self) -> list[Diff]:
@@ -150,10 +135,8 @@ class DiffBuilder:
         return f.diff("track", [feature])
 
     # -- helpers -----------------------------------------------------------------------
-    def _grids_delta(self, delta: Delta) -> Diff:
-        upsert = [
-            self._grid(g) for g in (*delta.added, *delta.changed) if isinstance(g, GridRecord)
-        ]
+    def _grids_delta(self, delta: Changes[GridRecord, str]) -> Diff:
+        upsert = [self._grid(g) for g in delta.upserted]
         for code in delta.removed:
             self._styles.pop(str(code), None)
             self._centres.pop(str(code), None)
@@ -165,17 +148,11 @@ class DiffBuilder:
         self._styles[grid.code] = f.grid_style(grid.code, counts, hpw)
         return f.grid_feature(grid, counts, hpw, self.project)
 
-    def _tickets_delta(self, delta: Delta) -> Diff:
+    def _tickets_delta(self, delta: Changes[TicketRecord, int]) -> Diff:
         acked = self._acked()
         upsert, remove = [], [i for i in delta.removed if i in self._alerts]
         self._alerts.difference_update(remove)
-        for i in delta.removed:
-            if isinstance(i, int):
-                self._index_ticket(i, None)
-        for t in (*delta.added, *delta.changed):
-            if not isinstance(t, TicketRecord):
-                continue
-            self._index_ticket(t.id, t.grid if t.is_open else None)
+        for t in delta.upserted:
             feature = self._alert(t, acked) if t.is_open else None
             if feature is not None:
                 upsert.append(feature)
@@ -205,12 +182,11 @@ class DiffBuilder:
                 self._new_until.pop(t.id, None)
         return feature
 
-    def _workers_delta(self, delta: Delta) -> Diff:
+    def _workers_delta(
+        self, delta: Changes[WorkerState, str], moves: Changes[WorkerState, str]
+    ) -> Diff:
         upsert, remove = [], []
-        for s in (*delta.added, *delta.changed):
-            if not isinstance(s, WorkerState):
-                continue
-            self._note_worker(s)
+        for s in (*delta.upserted, *moves.changed):
             if self._recently_shown(s):
                 continue
             feature = f.worker_feature(s, self.project)
@@ -218,7 +194,7 @@ class DiffBuilder:
                 remove.append(s.record.code)
             else:
                 upsert.append(feature)
-        return f.diff("workers", upsert, [*remove, *delta.removed])
+        return f.diff("workers", upsert, [*remove, *delta.removed, *moves.removed])
 
     def _recently_shown(self, s: WorkerState) -> bool:
         """True when this fix can wait: same worker row and status, the dot moved lately."""
@@ -264,47 +240,14 @@ class DiffBuilder:
                 states.append(state)
         return states
 
-    def _index_ticket(self, ticket_id: int, grid: str | None) -> None:
-        """Move a ticket between grids' open sets; both grids need restyling."""
-        before = self._ticket_grid.pop(ticket_id, None)
-        if before is not None:
-            self._grid_tickets[before].discard(ticket_id)
-            self._dirty.add(before)
-        if grid is not None:
-            self._ticket_grid[ticket_id] = grid
-            self._grid_tickets[grid].add(ticket_id)
-            self._dirty.add(grid)
-
     def _counts(self, code: str) -> GridCounts:
-        now = self.store.clock()
-        found = (self.store.tickets.get(i) for i in self._grid_tickets.get(code, ()))
-        tickets = [t for t in found if t is not None]
-        return GridCounts(
-            open=len(tickets),
-            overdue=sum(now >= t.deadline for t in tickets),
-            emergencies=sum(t.is_emergency for t in tickets),
-        )
-
-    def _note_worker(self, s: WorkerState) -> None:
-        """Keep full-timers per grid up to date from role/grid/active changes only."""
-        r = s.record
-        now = r.grid_code if r.role == "full_time" and r.active else ""
-        before = self._full_timer_grid.get(r.code, "")
-        if now == before:
-            return
-        if before:
-            self._full_timers[before] -= 1
-            self._dirty.add(before)
-        if now:
-            self._full_timers[now] += 1
-            self._dirty.add(now)
-        self._full_timer_grid[r.code] = now
+        return self.store.grid_counts(code)
 
     def _hpw(self, code: str) -> float:
         grid = self.store.grids.get(code)
         if grid is None:
             return 0.0
-        return grid.households / max(self._full_timers.get(code, 0), 1)
+        return grid.households / max(self.store.full_timers.get(code, 0), 1)
 
     def _centre(self, code: str) -> tuple[float, float] | None:
         if code not in self._centres:

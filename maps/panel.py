@@ -1,10 +1,12 @@
 """MapPanel: the live map widget the application plugs in.
 
-It owns the web view, the bridge and the diff builder; the store's deltas become
-JSON diffs applied in place, so the operator's zoom survives every update and
-nothing is ever reloaded. Heavy geometry (outlines) is computed in a thread and
-handed back through a ``Handoff`` (no Qt call from that thread); the newest
-request wins.
+It owns the web view, the bridge and the map's diffs (``MapDiffs``); the store's
+changes become JSON diffs applied in place, so the operator's zoom survives every
+update and nothing is ever reloaded. Given the live thread's ``Worker`` (``lane``),
+the diffs are built on that thread, where the store is applied, and the GUI
+thread only passes the finished text to the page; without one (tests of the page
+alone) they are built where they are asked for. Heavy geometry (outlines) is
+computed on a ``Worker`` of its own; the newest request wins.
 
 The page is built with ``probes=True`` only for the tests, the bench and
 ``gridcommand snapshot``: that page also loads ``gridmap/probes.js``, which times the
@@ -14,8 +16,8 @@ page's work and answers ``request_counts``. The operator's window has no probes.
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Callable, Iterable, Mapping
+from functools import partial
 from typing import Any
 
 import shiboken6
@@ -25,19 +27,19 @@ from PySide6.QtWebEngineCore import QWebEngineUrlRequestInterceptor
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from gridcommand.db.live.store import Delta, StateStore
+from gridcommand.db.live.store import StateStore, StoreChanges
 from gridcommand.maps.basemap import Basemap
 from gridcommand.maps.bridge import MapBridge
+from gridcommand.maps.diff_stream import MapDiffs
 from gridcommand.maps.diffs import DiffBuilder
 from gridcommand.maps.emit import emit
 from gridcommand.maps.features import WORKER_SHARDS
-from gridcommand.maps.handoff import Handoff
+from gridcommand.maps.handoff import Worker
 from gridcommand.maps.origin import serve_page
 from gridcommand.maps.outlines import SpotCache, outlines_diff
 from gridcommand.maps.page import page_file
 from gridcommand.maps.sealed import SealedPage
 from gridcommand.maps.tiles import handler_for
-from gridcommand.maps.worker_buffer import WorkerDiffBuffer
 from gridcommand.resources.palette import MAP as MAP_COLOURS
 from gridcommand.resources.vocabulary import map_labels
 
@@ -65,12 +67,15 @@ class MapPanel(QWidget):
         basemap: Basemap | None = None,
         interceptor: QWebEngineUrlRequestInterceptor | None = None,
         probes: bool = False,
+        lane: Worker | None = None,
     ) -> None:
         super().__init__(parent)
         self.store = store
         self.probes = probes
         self.basemap = basemap or Basemap.none()
-        self.builder = DiffBuilder(store, self.basemap.data_crs)
+        self.diffs = MapDiffs(store, self.basemap.data_crs)
+        #: Where the diffs are built: the live thread's worker, or here (None).
+        self._lane = lane
         self.selected_worker: str | None = None
         self._released = False
         #: Replay (回放) is on the page: live changes keep the builder current, unsent.
@@ -83,11 +88,7 @@ class MapPanel(QWidget):
         self._hotspots: dict[str, Any] | None = None
         #: Grid label spots, kept between outline runs (only the outline threads touch it).
         self._label_spots: SpotCache = {}
-        self._outline_generation = 0
-        self._outline_results: Handoff[tuple[int, object, object]] = Handoff(
-            self._on_outline_result, self, interval_ms=100
-        )
-        self._workers = WorkerDiffBuffer()
+        self._outline_worker = Worker("map-outlines", self, interval_ms=100)
         self._worker_send = QTimer(self)
         self._worker_send.setInterval(WORKER_SEND_MS // WORKER_SHARDS)
         self._worker_send.timeout.connect(self._send_next_worker_canvas)
@@ -132,23 +133,25 @@ class MapPanel(QWidget):
     def is_ready(self) -> bool:
         return self.bridge.ready
 
-    def on_store_updated(self, deltas: list[Delta]) -> None:
+    @property
+    def builder(self) -> DiffBuilder:
+        return self.diffs.builder
+
+    def on_store_changed(self, changes: StoreChanges) -> None:
+        """The store's changes, on the thread that applied them (the live thread).
+
+        The diff is built here, off the GUI thread; the GUI thread only sends the text.
+        """
         if self._released:
             return
-        now: list[dict[str, Any]] = []
-        diffs = self.builder.from_deltas(deltas)
-        if self.replaying:
-            return  # the builder follows the store; the page shows the past until show_live
-        for diff in diffs:
-            if diff["layer"] == "workers":
-                self._workers.add(diff)
-            else:
-                now.append(diff)
-        self.bridge.send_diffs(now)
-        if any(d.collection == "grids" for d in deltas):
-            self._start_outlines()
-        if self.selected_worker and any(d.collection == "workers" for d in deltas):
-            self.bridge.send_diffs([self.builder.track(self.selected_worker)])
+        text = self.diffs.on_changes(changes)
+        if text or changes.grids:
+            self._on_gui(partial(self._after_changes, text, bool(changes.grids)))
+
+    def send_diff_text(self, text: str | None) -> None:
+        """Send diffs already written as the page's JSON (a list of layer diffs)."""
+        if text and not self._released:
+            self.bridge.send_text(text)
 
     def send_held_workers(self, shard: int | None = None) -> None:
         """Send the worker moves held so far: one canvas's, or all (tests, the bench).
@@ -156,11 +159,7 @@ class MapPanel(QWidget):
         Dots the builder held back for their 10 s interval join them here, so that
         releasing them never rides on the flush that carries a new alert.
         """
-        for due in self.builder.due_workers():
-            self._workers.add(due)
-        diff = self._workers.take(shard)
-        if diff is not None and not self._released and not self.replaying:
-            self.bridge.send_diffs([diff])
+        self._build(partial(self.diffs.worker_canvas, shard))
 
     def _send_next_worker_canvas(self) -> None:
         self._worker_shard = (self._worker_shard + 1) % WORKER_SHARDS
@@ -180,13 +179,8 @@ class MapPanel(QWidget):
 
     def show_track(self, worker_code: str | None) -> None:
         """The last hour's track of one worker (``None`` hides it)."""
-        if self.selected_worker and self.selected_worker != worker_code:
-            self.bridge.send_diffs(
-                [{"layer": "track", "upsert": [], "remove": [self.selected_worker]}]
-            )
-        self.selected_worker = worker_code
-        if worker_code:
-            self.bridge.send_diffs([self.builder.track(worker_code)])
+        previous, self.selected_worker = self.selected_worker, worker_code
+        self._build(partial(self.diffs.track, worker_code, previous))
 
     def set_at_risk(self, ids: Iterable[int]) -> None:
         """Ring the alerts likely to go red within the hour (ids; a dict's keys will do)."""
@@ -223,14 +217,11 @@ class MapPanel(QWidget):
 
     def expire_new(self) -> None:
         """Public so that a test can step it without waiting (the timer's slot)."""
-        expired = self.builder.expire_new()
-        if not self._released and not self.replaying:
-            self.bridge.send_diffs(expired)
+        if not self._released:
+            self._build(self.diffs.expire_new)
 
     def acknowledge(self, ids: set[int] | list[int]) -> None:
-        diffs = self.builder.acknowledge(ids)
-        if not self.replaying:
-            self.bridge.send_diffs(diffs)
+        self._build(partial(self.diffs.acknowledge, set(ids)))
 
     def show_replay(self, diffs: list[dict[str, Any]], store: StateStore) -> None:
         """A moment of the past: ``diffs`` turn the page into it; live changes stop reaching
@@ -240,7 +231,6 @@ class MapPanel(QWidget):
         """
         self.replaying = True
         self._replay_store = store
-        self._workers.clear()
         self.bridge.send_diffs(diffs)
 
     def show_live(self, diffs: list[dict[str, Any]]) -> None:
@@ -250,16 +240,20 @@ class MapPanel(QWidget):
         self._replay_store = None
         self.bridge.send_diffs(diffs)
 
+    def on_live_thread(self, job: Callable[[], Any], then: Callable[[Any], None]) -> None:
+        """Run ``job`` where the live store is applied (it may read the store whole), then
+        ``then`` with its result on the GUI thread."""
+        if self._lane is None:
+            then(job())
+        else:
+            self._lane.submit(job, then)
+
     def set_basemap(self, basemap: Basemap) -> None:
         crs_changed = basemap.data_crs != self.builder.crs
         self.basemap = basemap
         self._send_basemap()
         if crs_changed:
-            self._workers.clear()  # held moves are in the old coordinate system
-            self.bridge.send_diffs(self.builder.set_crs(basemap.data_crs))
-            if self.selected_worker:
-                self.bridge.send_diffs([self.builder.track(self.selected_worker)])
-            self._start_outlines()
+            self._build(partial(self.diffs.set_crs, basemap.data_crs), then=self._start_outlines)
 
     def set_labels(self, labels: Mapping[str, str]) -> None:
         """Words for the legend and tooltips, by key of ``vocabulary.map_labels()``."""
@@ -290,7 +284,7 @@ class MapPanel(QWidget):
         after this; it is the last call a closing window makes.
         """
         self._released = True
-        self._outline_results.stop()
+        self._outline_worker.stop()
         self._worker_send.stop()
         # The view, not only its page: a view that loses its page makes a fresh one on
         # the default profile the next time it is shown or hidden.
@@ -298,6 +292,33 @@ class MapPanel(QWidget):
             shiboken6.delete(self.view)
 
     # -- internals -----------------------------------------------------------------------
+    def _on_gui(self, fn: Callable[[], None]) -> None:
+        """Run ``fn`` on the GUI thread: now when the diffs are built here, else posted."""
+        if self._lane is None:
+            fn()
+        else:
+            self._lane.post(fn)
+
+    def _build(self, job: Callable[[], str | None], then: Callable[[], None] | None = None) -> None:
+        """Build a diff where the store is applied; send its text from the GUI thread."""
+
+        def send(text: str | None) -> None:
+            if not self.replaying:  # the live state reaches the page again with show_live
+                self.send_diff_text(text)
+            if then is not None:
+                then()
+
+        if self._lane is None:
+            send(job())
+        else:
+            self._lane.submit(job, send)
+
+    def _after_changes(self, text: str | None, grids_changed: bool) -> None:
+        if not self.replaying:
+            self.send_diff_text(text)
+        if grids_changed and not self._released:
+            self._start_outlines()
+
     def _send_basemap(self) -> None:
         key = ""
         if self.basemap.kind == "mbtiles":
@@ -315,11 +336,7 @@ class MapPanel(QWidget):
         self._send_basemap()
         if self.labels:
             self.bridge.send_command("labels", labels=self.labels)
-        self._workers.clear()  # the full state below includes every held move
-        self.bridge.send_diffs(self.builder.full())
-        if self.selected_worker:
-            self.bridge.send_diffs([self.builder.track(self.selected_worker)])
-        self._start_outlines()
+        self._build(self.diffs.full, then=self._start_outlines)
         if self._hotspots is not None:
             self.bridge.send_command("hotspots", **self._hotspots)
 
@@ -345,28 +362,21 @@ class MapPanel(QWidget):
         emit(self.item_menu_requested, layer, code, at)
 
     def _start_outlines(self) -> None:
-        if not self.store.grids:
+        if not self.store.grids or self._released:
             return
-        self._outline_generation += 1
-        generation = self._outline_generation
         grids = list(self.store.grids.values())
         project = self.builder.project
         previous = set(self._outline_ids)
-        put = self._outline_results.put
         spots = self._label_spots  # in WGS-84: a change of basemap system reuses them
+        self._outline_worker.submit(
+            lambda: outlines_diff(grids, project, previous, spots),
+            self._on_outlines_computed,
+            key="outlines",  # the newest request wins
+        )
 
-        def work() -> None:
-            put((generation, *outlines_diff(grids, project, previous, spots)))
-
-        self._outline_results.expect(1)
-        threading.Thread(target=work, name="map-outlines", daemon=True).start()
-
-    def _on_outline_result(self, outcome: tuple[int, object, object]) -> None:
-        if not self._released:
-            self._on_outlines_computed(*outcome)
-
-    def _on_outlines_computed(self, generation: int, result: object, ids: object) -> None:
-        if generation != self._outline_generation or not isinstance(result, list):
-            return  # an older computation finished after a newer one started
+    def _on_outlines_computed(self, outcome: tuple[object, object]) -> None:
+        result, ids = outcome
+        if self._released or not isinstance(result, list):
+            return
         self._outline_ids = set(ids) if isinstance(ids, set) else set()
         self.bridge.send_diffs(result)

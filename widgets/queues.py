@@ -25,6 +25,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -259,7 +260,11 @@ class QueuePanel(QTabWidget):
             view.setAlternatingRowColors(True)
             view.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # codes differ at the end
             view.verticalHeader().hide()
-            view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+            # Sized by fit_view, not by Qt's ResizeToContents: Qt re-sizes such columns on
+            # every change to the model, in every tab, and a hidden view measures all its
+            # rows (with precision 0, every one): a city's first load stalled the window
+            # 15.7 s in that C++ loop, calling data() for each cell of each queue.
+            view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
             view.horizontalHeader().setStretchLastSection(True)
             # The code column is as wide as the longest code (fit_code_column): sized from
             # the rows on screen, a 4-digit code arriving later was elided to "…".
@@ -302,7 +307,15 @@ class QueuePanel(QTabWidget):
 
     def fit_view(self, key: str, *args: object) -> None:
         """Size a queue's columns to the rows it shows (a screenful: cheap)."""
-        self.views[key].horizontalHeader().resizeSections()
+        view = self.views[key]
+        if not view.isVisible():
+            return  # a hidden view would measure every row it holds; fitted when shown
+        for column in range(1, self.model.columnCount() - 1):  # the last one stretches
+            view.resizeColumnToContents(column)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.fit_view(self.current_queue())
 
     def fit_code_column(self) -> None:
         """Every code whole: its width, the emergency sign's and the cell's margins."""

@@ -99,6 +99,8 @@ class WorkersPanel(QWidget):
         self.view = QTableView()
         self.view.setModel(self.proxy)
         self._dirty_order = False
+        #: Counts by status given by the store (set_counts); until then counted from the rows.
+        self._counts: dict[str, int] | None = None
         self.view.verticalHeader().hide()
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.view.horizontalHeader().setResizeContentsPrecision(200)
@@ -212,10 +214,18 @@ class WorkersPanel(QWidget):
             self.view.setCurrentIndex(index)
             self.view.scrollTo(index)
 
+    def set_counts(self, counts: dict[str, int]) -> None:
+        """Workers by status, as the store keeps them (no pass over a city's rows here)."""
+        self._counts = dict(counts)
+        self._update_summary()
+
     def _update_summary(self) -> None:
         counts = {"online": 0, "stale": 0, "offline": 0}
-        for state in self.model.records():
-            counts[state.status] = counts.get(state.status, 0) + 1
+        if self._counts is not None:
+            counts.update(self._counts)
+        else:
+            for state in self.model.records():
+                counts[state.status] = counts.get(state.status, 0) + 1
         text = (
             self.tr("● %1 online   ◐ %2 stale   ○ %3 offline")
             .replace("%1", str(counts["online"]))

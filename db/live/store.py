@@ -11,11 +11,12 @@ collection), napari-style: plain callbacks, named after what changed.
 from __future__ import annotations
 
 import heapq
-from collections import defaultdict, deque
+from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Final, Protocol
+from functools import partial
+from typing import Any, Final, Generic, Protocol, TypeVar
 
 from gridcommand.db.live.records import (
     ChangeBatch,
@@ -42,17 +43,30 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-@dataclass(frozen=True, slots=True)
-class Delta:
-    """What changed in one collection: ``grids``, ``workers``, ``tickets`` or ``rejections``."""
+K = TypeVar("K", bound=Hashable)
+R = TypeVar("R")
+#: Runs a callable somewhere (a thread's queue, the GUI thread's hand-off); plain Python.
+Call = Callable[[Callable[[], None]], None]
+#: "workers": a worker added, or their row or status changed; "positions": only moved.
+COLLECTIONS: Final = ("grids", "workers", "positions", "tickets", "rejections")
+#: Statuses in which an emergency still waits for the command centre to act.
+AWAITING_ACTION = frozenset({"reported", "registered"})
 
-    collection: str
-    added: tuple[object, ...] = ()
-    changed: tuple[object, ...] = ()
-    removed: tuple[Hashable, ...] = ()
+
+@dataclass(frozen=True, slots=True)
+class Changes(Generic[R, K]):
+    """What changed in one collection, typed: records added or changed, keys removed."""
+
+    added: tuple[R, ...] = ()
+    changed: tuple[R, ...] = ()
+    removed: tuple[K, ...] = ()
 
     def __bool__(self) -> bool:
         return bool(self.added or self.changed or self.removed)
+
+    @property
+    def upserted(self) -> tuple[R, ...]:
+        return self.added + self.changed
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +81,78 @@ class GridCounts:
     open: int = 0
     overdue: int = 0
     emergencies: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class StoreChanges:
+    """One published change of the store: per collection, typed; plus the counts it moved.
+
+    A subscriber to some collections receives these with the others left empty.
+    """
+
+    grids: Changes[GridRecord, str] = Changes()
+    workers: Changes[WorkerState, str] = Changes()
+    #: Workers whose newest fix moved them, same row and status (thousands a second).
+    positions: Changes[WorkerState, str] = Changes()
+    tickets: Changes[TicketRecord, int] = Changes()
+    rejections: Changes[RejectionRecord, tuple[str, str, str]] = Changes()
+    #: Tickets whose acknowledgement arrived in this change (also in ``tickets.changed``).
+    acknowledged: frozenset[int] = frozenset()
+    #: Open emergencies nobody has acknowledged, when that set changed (part of "tickets").
+    alarming: frozenset[int] | None = None
+    #: Active workers by status, when they changed (part of "workers").
+    worker_counts: dict[str, int] | None = None
+    #: Grids whose open tickets or full-timers changed: their fill may differ.
+    restyle: frozenset[str] = frozenset()
+    #: This change completed the first load.
+    first_load: bool = False
+
+    def __bool__(self) -> bool:
+        return any(self.touches(c) for c in COLLECTIONS)
+
+    def touches(self, collection: str) -> bool:
+        if collection == "tickets":
+            return bool(self.tickets or self.alarming is not None or self.first_load)
+        if collection == "workers":
+            return bool(self.workers or self.worker_counts is not None)
+        if collection == "grids":
+            return bool(self.grids or self.restyle)
+        if collection == "positions":
+            return bool(self.positions)
+        return bool(self.rejections)
+
+    def only(self, collections: frozenset[str]) -> StoreChanges:
+        """These changes with the collections not asked for left empty."""
+        if collections.issuperset(COLLECTIONS):
+            return self
+        return StoreChanges(
+            grids=self.grids if "grids" in collections else Changes(),
+            workers=self.workers if "workers" in collections else Changes(),
+            positions=self.positions if "positions" in collections else Changes(),
+            tickets=self.tickets if "tickets" in collections else Changes(),
+            rejections=self.rejections if "rejections" in collections else Changes(),
+            acknowledged=self.acknowledged if "tickets" in collections else frozenset(),
+            alarming=self.alarming if "tickets" in collections else None,
+            worker_counts=self.worker_counts if "workers" in collections else None,
+            restyle=self.restyle if "grids" in collections else frozenset(),
+            first_load=self.first_load,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _Subscription:
+    callback: Callable[[StoreChanges], None]
+    collections: frozenset[str]
+    call: Call | None
+
+
+def needs_alarm(ticket: TicketRecord, acknowledged: set[int]) -> bool:
+    return (
+        ticket.is_open
+        and ticket.is_emergency
+        and ticket.status in AWAITING_ACTION
+        and ticket.id not in acknowledged
+    )
 
 
 class Timed(Protocol):
@@ -97,20 +183,25 @@ def count_workers(states: Iterable[WorkerState]) -> dict[str, int]:
 
 @dataclass
 class _Collector:
-    added: dict[str, list[object]] = field(default_factory=lambda: defaultdict(list))
-    changed: dict[str, list[object]] = field(default_factory=lambda: defaultdict(list))
-    removed: dict[str, list[Hashable]] = field(default_factory=lambda: defaultdict(list))
+    added: dict[str, list[Any]] = field(default_factory=lambda: defaultdict(list))
+    changed: dict[str, list[Any]] = field(default_factory=lambda: defaultdict(list))
+    removed: dict[str, list[Any]] = field(default_factory=lambda: defaultdict(list))
+    acknowledged: set[int] = field(default_factory=set)
+    restyle: set[str] = field(default_factory=set)
 
-    def deltas(self) -> list[Delta]:
-        names = ("grids", "workers", "tickets", "rejections")
-        out = [
-            Delta(n, tuple(self.added[n]), tuple(self.changed[n]), tuple(self.removed[n]))
-            for n in names
-        ]
-        return [d for d in out if d]
+    def changes(self, name: str) -> Changes[Any, Any]:
+        return Changes(
+            tuple(self.added[name]), tuple(self.changed[name]), tuple(self.removed[name])
+        )
 
 
 class StateStore:
+    """The live state. Applied by one thread (the live thread in the window); others read.
+
+    Readers on other threads see whole records (dict reads are atomic) and take
+    snapshots (``open_tickets``, ``track``) before looping.
+    """
+
     def __init__(
         self,
         clock: Clock = utc_now,
@@ -127,6 +218,15 @@ class StateStore:
         self.tickets: dict[int, TicketRecord] = {}
         self.rejections: dict[tuple[str, str, str], RejectionRecord] = {}
         self.acknowledged: set[int] = set()
+        # Counts several views need, kept here once as rows change (never recounted):
+        #: open tickets per grid, full-timers per grid, active workers by status, and
+        #: the open emergencies nobody has acknowledged (the alarm).
+        self.open_by_grid: dict[str, set[int]] = defaultdict(set)
+        self._ticket_grid: dict[int, str] = {}
+        self.full_timers: Counter[str] = Counter()
+        self._full_timer_grid: dict[str, str] = {}
+        self.status_counts: Counter[str] = Counter()
+        self.alarming: set[int] = set()
         # Track points as plain tuples of atoms, which CPython's collector stops
         # scanning once it has seen them: a city's hour of tracks is millions of
         # points, and as objects they would make every full collection a stall.
@@ -138,36 +238,91 @@ class StateStore:
         self._timeline: list[tuple[datetime, int, str, Hashable]] = []
         self._due: dict[tuple[str, Hashable], datetime] = {}
         self._sequence = 0
-        self._subscribers: list[Callable[[list[Delta]], None]] = []
+        self._subscriptions: list[_Subscription] = []
+        self._restyle: set[str] = set()
         self.loaded = False
 
-    # -- subscription ----------------------------------------------------------------
-    def subscribe(self, callback: Callable[[list[Delta]], None]) -> Callable[[], None]:
-        self._subscribers.append(callback)
-        return lambda: self._subscribers.remove(callback)
+    # -- subscription: the one way changes leave the store ------------------------------
+    def subscribe(
+        self,
+        callback: Callable[[StoreChanges], None],
+        collections: Iterable[str] = COLLECTIONS,
+        call: Call | None = None,
+    ) -> Callable[[], None]:
+        """``callback`` hears of changes to ``collections`` (only those; others empty).
 
-    def _publish(self, deltas: list[Delta]) -> list[Delta]:
-        if deltas:
-            for callback in list(self._subscribers):
-                callback(deltas)
-        return deltas
+        ``call`` says where it runs (e.g. the GUI thread's hand-off); by default on
+        the thread that applied the change. Returns the unsubscribe function.
+        """
+        wanted = frozenset(collections)
+        unknown = wanted - set(COLLECTIONS)
+        if unknown:
+            raise ValueError(f"no such collection: {', '.join(sorted(unknown))}")
+        subscription = _Subscription(callback, wanted, call)
+        self._subscriptions.append(subscription)
+        return lambda: self._subscriptions.remove(subscription)
+
+    def _publish(self, changes: StoreChanges) -> StoreChanges:
+        for sub in list(self._subscriptions):
+            if not any(changes.touches(c) for c in sub.collections):
+                continue
+            mine = changes.only(sub.collections)
+            if sub.call is None:
+                sub.callback(mine)
+            else:
+                sub.call(partial(sub.callback, mine))
+        return changes
+
+    def _before(self) -> tuple[frozenset[int], dict[str, int]]:
+        return frozenset(self.alarming), {k: v for k, v in self.status_counts.items() if v}
+
+    def _finish(
+        self,
+        c: _Collector,
+        before: tuple[frozenset[int], dict[str, int]],
+        first_load: bool = False,
+    ) -> StoreChanges:
+        alarming_before, counts_before = before
+        for t in c.added["tickets"] + c.changed["tickets"]:
+            self._index_ticket(t)
+        for ticket_id in c.removed["tickets"]:
+            self._unindex_ticket(ticket_id)
+        for state in c.added["workers"] + c.changed["workers"]:
+            self._note_full_timer(state.record, c.restyle)
+        c.restyle.update(self._restyle)
+        self._restyle.clear()
+        alarming = frozenset(self.alarming)
+        counts = {k: v for k, v in self.status_counts.items() if v}
+        changes = StoreChanges(
+            grids=c.changes("grids"),
+            workers=c.changes("workers"),
+            positions=c.changes("positions"),
+            tickets=c.changes("tickets"),
+            rejections=c.changes("rejections"),
+            acknowledged=frozenset(c.acknowledged),
+            alarming=alarming if alarming != alarming_before or first_load else None,
+            worker_counts=self.worker_counts() if counts != counts_before or first_load else None,
+            restyle=frozenset(c.restyle),
+            first_load=first_load,
+        )
+        return self._publish(changes)
 
     # -- applying changes ------------------------------------------------------------
-    def apply(self, batch: ChangeBatch) -> list[Delta]:
+    def apply(self, batch: ChangeBatch) -> StoreChanges:
         now = self.clock()
+        before = self._before()
         c = _Collector()
         for grid in batch.grids:
             (c.changed if grid.code in self.grids else c.added)["grids"].append(grid)
             self.grids[grid.code] = grid
         touched: dict[str, WorkerState] = {}
-        new_workers: set[str] = set()
+        was: dict[str, WorkerState | None] = {}
         for worker in batch.workers:
             old = self.workers.get(worker.code)
-            if old is None:
-                new_workers.add(worker.code)
+            was.setdefault(worker.code, old)
             position = old.position if old else None
-            touched[worker.code] = self.workers[worker.code] = WorkerState(
-                worker, position, self._status(position, now)
+            touched[worker.code] = self._set_worker(
+                WorkerState(worker, position, self._status(position, now))
             )
             self._schedule_worker(worker.code, position, now)
         for p in batch.positions:
@@ -176,17 +331,26 @@ class StateStore:
             if state is None:
                 continue  # a fix for a worker not (yet) known; their row will follow
             if state.position is None or p.recorded_at >= state.position.recorded_at:
-                touched[p.worker_code] = self.workers[p.worker_code] = WorkerState(
-                    state.record, p, self._status(p, now)
+                was.setdefault(p.worker_code, state)
+                touched[p.worker_code] = self._set_worker(
+                    WorkerState(state.record, p, self._status(p, now))
                 )
                 self._schedule_worker(p.worker_code, p, now)
         for code, state in touched.items():
-            (c.added if code in new_workers else c.changed)["workers"].append(state)
+            old = was[code]
+            if old is None:
+                c.added["workers"].append(state)
+            elif old.status != state.status or old.record != state.record:
+                c.changed["workers"].append(state)
+            else:
+                c.changed["positions"].append(state)
         newly_acknowledged: set[int] = set()
         for action in batch.actions:
             if action.action == "acknowledge" and action.ticket_id not in self.acknowledged:
                 self.acknowledged.add(action.ticket_id)
+                self.alarming.discard(action.ticket_id)
                 newly_acknowledged.add(action.ticket_id)
+        c.acknowledged |= newly_acknowledged
         for t in batch.tickets:
             self._apply_ticket(t, now, c)
             newly_acknowledged.discard(t.id)
@@ -203,9 +367,10 @@ class StateStore:
                 continue
             (c.changed if r.key in self.rejections else c.added)["rejections"].append(r)
             self.rejections[r.key] = r
+        first_load = batch.initial and not self.loaded
         if batch.initial:
             self.loaded = True
-        return self._publish(c.deltas())
+        return self._finish(c, before, first_load)
 
     def _apply_ticket(self, t: TicketRecord, now: datetime, c: _Collector) -> None:
         old = self.tickets.get(t.id)
@@ -222,7 +387,7 @@ class StateStore:
         self._schedule("tickets", t.id, self._ticket_due(t, now))
         (c.changed if old is not None else c.added)["tickets"].append(t)
 
-    def refresh_clock(self) -> list[Delta]:
+    def refresh_clock(self) -> StoreChanges:
         """Re-evaluate what depends on time; publish only what changed.
 
         Only the workers and tickets whose next change of state by time alone has
@@ -230,6 +395,7 @@ class StateStore:
         nothing in a city of 40,000 workers and 60,000 tickets.
         """
         now = self.clock()
+        before = self._before()
         c = _Collector()
         while self._timeline and self._timeline[0][0] <= now:
             due, _, kind, key = heapq.heappop(self._timeline)
@@ -241,7 +407,7 @@ class StateStore:
             else:
                 assert isinstance(key, int)  # tickets are keyed by id
                 self._recheck_ticket(key, now, c)
-        return self._publish(c.deltas())
+        return self._finish(c, before)
 
     def _recheck_worker(self, code: str, now: datetime, c: _Collector) -> None:
         state = self.workers.get(code)
@@ -249,7 +415,7 @@ class StateStore:
             return
         status = self._status(state.position, now)
         if status != state.status:
-            state = self.workers[code] = WorkerState(state.record, state.position, status)
+            state = self._set_worker(WorkerState(state.record, state.position, status))
             c.changed["workers"].append(state)
         self._schedule_worker(code, state.position, now)
 
@@ -270,6 +436,57 @@ class StateStore:
             self._ticket_states[ticket_id] = t_state
             c.changed["tickets"].append(t)
         self._schedule("tickets", ticket_id, self._ticket_due(t, now))
+
+    # -- the counts, kept as rows change -----------------------------------------------
+    def _set_worker(self, state: WorkerState) -> WorkerState:
+        old = self.workers.get(state.record.code)
+        if old is not None and old.record.active:
+            self.status_counts[old.status] -= 1
+        if state.record.active:
+            self.status_counts[state.status] += 1
+        self.workers[state.record.code] = state
+        return state
+
+    def _index_ticket(self, t: TicketRecord) -> None:
+        """Open tickets per grid and the alarm follow a ticket's row; its grids restyle."""
+        grid = t.grid if t.is_open else None
+        before = self._ticket_grid.get(t.id)
+        if before != grid:
+            self._unindex_ticket(t.id, keep_alarm=True)
+            if grid is not None:
+                self._ticket_grid[t.id] = grid
+                self.open_by_grid[grid].add(t.id)
+        if grid is not None:
+            self._restyle.add(grid)  # its light may have changed, and with it the fill
+        if needs_alarm(t, self.acknowledged):
+            self.alarming.add(t.id)
+        else:
+            self.alarming.discard(t.id)
+
+    def _unindex_ticket(self, ticket_id: int, keep_alarm: bool = False) -> None:
+        before = self._ticket_grid.pop(ticket_id, None)
+        if before is not None:
+            ids = self.open_by_grid[before]
+            ids.discard(ticket_id)
+            if not ids:
+                del self.open_by_grid[before]
+            self._restyle.add(before)
+        if not keep_alarm:
+            self.alarming.discard(ticket_id)
+
+    def _note_full_timer(self, r: WorkerRecord, restyle: set[str]) -> None:
+        """Full-timers per grid follow role, grid and active changes only."""
+        now = r.grid_code if r.role == "full_time" and r.active else ""
+        before = self._full_timer_grid.get(r.code, "")
+        if now == before:
+            return
+        if before:
+            self.full_timers[before] -= 1
+            restyle.add(before)
+        if now:
+            self.full_timers[now] += 1
+            restyle.add(now)
+        self._full_timer_grid[r.code] = now
 
     def _schedule_worker(self, code: str, position: PositionRecord | None, now: datetime) -> None:
         if position is None:
@@ -324,7 +541,8 @@ class StateStore:
 
     def track(self, worker_code: str) -> list[PositionRecord]:
         horizon = self.clock() - TRACK_WINDOW
-        return [PositionRecord(*t) for t in self._tracks.get(worker_code, ()) if t[_AT] >= horizon]
+        points = tuple(self._tracks.get(worker_code, ()))  # a snapshot: another thread appends
+        return [PositionRecord(*t) for t in points if t[_AT] >= horizon]
 
     def worker_status(self, code: str) -> str:
         state = self.workers.get(code)
@@ -334,21 +552,23 @@ class StateStore:
         t = self.tickets[ticket_id]
         return time_state(t, self.clock()) if t.is_open else "closed"
 
-    def open_tickets(self) -> Iterable[TicketRecord]:
-        return (t for t in self.tickets.values() if t.is_open)
+    def open_tickets(self) -> list[TicketRecord]:
+        """A snapshot (list() of a dict's values is one step for CPython: safe to loop)."""
+        return [t for t in list(self.tickets.values()) if t.is_open]
+
+    def grid_counts(self, code: str) -> GridCounts:
+        """One grid's open, overdue and emergency cases, from the kept index."""
+        now = self.clock()
+        found = (self.tickets.get(i) for i in tuple(self.open_by_grid.get(code, ())))
+        tickets = [t for t in found if t is not None]
+        return GridCounts(
+            open=len(tickets),
+            overdue=sum(now >= t.deadline for t in tickets),
+            emergencies=sum(t.is_emergency for t in tickets),
+        )
 
     def counts_per_grid(self) -> dict[str, GridCounts]:
-        now = self.clock()
-        totals: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
-        for t in self.open_tickets():
-            grid = t.grid
-            if grid is None:
-                continue
-            row = totals[grid]
-            row[0] += 1
-            row[1] += now >= t.deadline
-            row[2] += t.is_emergency
-        return {code: GridCounts(*row) for code, row in totals.items()}
+        return {code: self.grid_counts(code) for code in list(self.open_by_grid)}
 
     def counts_per_community(self) -> dict[str, GridCounts]:
         per_grid = self.counts_per_grid()
@@ -367,12 +587,8 @@ class StateStore:
         grid = self.grids.get(grid_code)
         if grid is None:
             return 0.0
-        full_timers = sum(
-            1
-            for s in self.workers.values()
-            if s.record.grid_code == grid_code and s.record.role == "full_time" and s.record.active
-        )
-        return grid.households / max(full_timers, 1)
+        return grid.households / max(self.full_timers.get(grid_code, 0), 1)
 
     def worker_counts(self) -> dict[str, int]:
-        return count_workers(self.workers.values())
+        """Active workers by status, kept as they change (``count_workers`` recounts)."""
+        return {s: self.status_counts.get(s, 0) for s in ("online", "stale", "offline")}

@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gridcommand.db.live.store import Delta
+from gridcommand.db.live.store import COLLECTIONS, StoreChanges
 from gridcommand.desktop.bench.pump import pump_for
 from gridcommand.desktop.wiring import WindowSession
 
@@ -32,13 +32,14 @@ class Profile:
 def profile_live(session: WindowSession, seconds: float) -> Profile:
     result = Profile()
 
-    def count(deltas: list[Delta]) -> None:
+    def count(changes: StoreChanges) -> None:  # on the live thread
         result.flushes += 1
-        for d in deltas:
-            n = len(d.added) + len(d.changed) + len(d.removed)
-            result.changed[d.collection] = result.changed.get(d.collection, 0) + n
+        for name in COLLECTIONS:
+            c = getattr(changes, name)
+            n = len(c.added) + len(c.changed) + len(c.removed)
+            result.changed[name] = result.changed.get(name, 0) + n
 
-    session.live.store_updated.connect(count)
+    unsubscribe = session.store.subscribe(count)
     profiler = cProfile.Profile()
     started = time.perf_counter()
     profiler.enable()
@@ -46,7 +47,7 @@ def profile_live(session: WindowSession, seconds: float) -> Profile:
         pump_for(seconds)
     finally:
         profiler.disable()
-        session.live.store_updated.disconnect(count)
+        unsubscribe()
     result.wall_s = time.perf_counter() - started
     result.hot = hottest(pstats.Stats(profiler))
     return result

@@ -17,7 +17,7 @@ from typing import Any
 import psycopg
 from PySide6.QtCore import QCoreApplication, QEvent, QSettings
 
-from gridcommand.db.live.store import Delta
+from gridcommand.db.live.store import StoreChanges
 from gridcommand.db.schema.embedded import DATABASE_NAME
 from gridcommand.db.schema.engine import Database
 from gridcommand.db.schema.standby import start_standby
@@ -131,14 +131,12 @@ def _measure(
     feed = session.live.feed
     seen: dict[int, float] = {}
 
-    def note(deltas: list[Delta]) -> None:
+    def note(changes: StoreChanges) -> None:
         now = time.perf_counter()
-        for delta in deltas:
-            if delta.collection == "tickets":
-                for ticket in delta.added:
-                    seen.setdefault(getattr(ticket, "id", -1), now)
+        for ticket in changes.tickets.added:
+            seen.setdefault(ticket.id, now)
 
-    session.live.store_updated.connect(note)
+    unsubscribe = session.store.subscribe(note, ["tickets"])
     watch = PointWatch(panel, window)
     inserter = Inserter(city.conninfo, count, INSERTS_PER_SECOND)
     inserter.inserted.connect(watch.watch)
@@ -153,7 +151,7 @@ def _measure(
         figures.error = f"{len(watch.waiting)} points never appeared through the replica"
     watch.stop()
     inserter.stop()
-    session.live.store_updated.disconnect(note)
+    unsubscribe()
     polls = feed.catchups - polls_before
     figures.catchups = polls
     figures.catchup_ms_mean = (feed.catchup_s - cost_before) * 1000 / polls if polls else 0.0

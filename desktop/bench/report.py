@@ -17,8 +17,8 @@ TARGET_P95_MS = 300.0
 REPLAY_TARGET_MS = 500.0
 REPLICA_TARGET_P95_MS = 1000.0
 POLL_BUSY_MS, POLL_IDLE_MS = POLL_BUSY_S * 1000, POLL_IDLE_S * 1000
-APP_PHASES = ("start-up", "live", "inserts", "batch", "after")
-STEADY_PHASES = ("live", "inserts", "after")
+APP_PHASES = ("start-up", "live", "inserts", "batch", "after", "idle")
+STEADY_PHASES = ("live", "inserts", "after", "idle")
 SIMULATED = (
     "The field simulator (`gridcommand simulate`, default rates) runs as a separate process "
     "throughout."
@@ -66,6 +66,9 @@ def results(
         "naive_html_mb": round(naive.html_mb, 1) if naive else 0.0,
         "seed_s": round(seed_s, 1),
         "startup_s": round(figures.startup_s, 1),
+        "startup_max_stall_ms": stalls.get("start-up", 0.0),
+        "idle_cpu_percent": round(figures.idle_cpu_percent, 1),
+        "rss_mb": round(figures.rss_mb),
         "simulator": simulator,
         "target_insert_p95_ms": TARGET_P95_MS,
         "profile": _profile(figures.profile),
@@ -133,7 +136,10 @@ def markdown(d: dict[str, Any]) -> str:
         ),
         ("  of which applied inside the page (`gm.lastApplyMs`)", _opt(d["batch_page_apply_ms"])),
         ("longest GUI-thread stall (start-up to end, our window)", f"{d['gui_max_stall_ms']:g} ms"),
-        ("  once the city is shown (live, inserts)", f"{d['gui_max_stall_steady_ms']:g} ms"),
+        (
+            "  once the city is shown (live, inserts, idle)",
+            f"{d['gui_max_stall_steady_ms']:g} ms",
+        ),
         (
             f"longest full garbage collection (of {d.get('full_gc_count', 0)} in the run)",
             f"{d.get('full_gc_max_ms', 0.0):g} ms",
@@ -148,6 +154,12 @@ def markdown(d: dict[str, Any]) -> str:
         ),
         ("seeding the city", f"{d['seed_s']:g} s"),
         ("window opened → every grid drawn", f"{d['startup_s']:g} s"),
+        ("  longest GUI-thread stall meanwhile", f"{d.get('startup_max_stall_ms', 0):g} ms"),
+        (
+            "main process CPU, idle with the simulator (100 % = one core)",
+            f"{d.get('idle_cpu_percent', 0):g} %",
+        ),
+        ("RSS, app + its QtWebEngine processes", f"{d.get('rss_mb', 0):,} MB"),
     ]
     table = "\n".join(f"| {a} | {b} |" for a, b in rows)
     notes = "".join(f"\n- {n}" for n in d["notes"])
@@ -176,10 +188,11 @@ The real window (`wire_window`: feed, store, queues, panels, map) is opened offs
   point: the page stamps each new alert with `Date.now()` (the same wall clock) two
   animation frames after applying its diff, and the bench reads the stamps 4 times a second,
   so measuring does not load what it measures. "Store" is when the window's store applied
-  the ticket and the map's diff had been sent (`perf_counter`, on the GUI thread).
-- **Batch**: {d["batch_moves"]:,} new worker fixes applied as `LiveData.flush` applies a feed
-  batch (store, then `store_updated` to every view; the map's `DiffBuilder` builds the diff
-  and the bridge sends it), until the page's `gridmap.applied` shows it; median of 3. Live,
+  the ticket (`perf_counter`, on the live thread that applies the store).
+- **Batch**: {d["batch_moves"]:,} new worker fixes applied on the live thread as a feed batch
+  is (the store, then its subscribers: the map's `DiffBuilder` builds the diff text there,
+  the views hear on the GUI thread, the bridge sends the text), until the page's
+  `gridmap.applied` shows it; median of 3. Live,
   the map sends worker moves one canvas of eight every 250 ms, so a move waits up to two
   seconds by design; here every canvas's share is sent at once, to time what it costs.
 - **GUI stall**: a 10 ms precise `QTimer`; the longest gap between its ticks, per phase
@@ -340,16 +353,15 @@ def interpretation(d: dict[str, Any]) -> str:
     text = (
         f"A new report reaches the map in {ins['p50']:g} ms at the median and "
         f"{ins['p95']:g} ms at p95; the INSERT reaches the window's store (feed NOTIFY, "
-        f"coalescing and catch-up query, the wait for a free GUI thread and its urgent "
-        f"flush) in {store['p50']:g} ms at the median, and the diff's trip into the page "
+        f"coalescing and catch-up query, applied on the live thread) in "
+        f"{store['p50']:g} ms at the median, and the diff's trip into the page "
         f"until its point is painted adds about {page_part:.0f} ms. "
     )
     if steady > d["target_insert_p95_ms"]:
         text += (
             f"The GUI thread is the bottleneck: once the city is shown it was stalled for up "
-            f"to {steady:g} ms at a time, so a new ticket waits in `LiveData`'s queue until "
-            f"the thread is free (its own flush leaves the simulator's worker fixes for the "
-            f"next tick). "
+            f"to {steady:g} ms at a time, so a new ticket's diff text waits in the hand-off "
+            f"until the thread is free to send it. "
             f"{_consumers(d.get('profile'))}"
         )
     text += (
@@ -365,12 +377,12 @@ def interpretation(d: dict[str, Any]) -> str:
 def _consumers(profile: dict[str, Any] | None) -> str:
     if not profile or not profile["hot"]:
         return ""
-    skip = ("live.flush", "fanout.on_store_updated")
+    skip = ("handoff.drain", "handoff._deliver", "handoff._guarded")
     hot = [h for h in profile["hot"] if not h["function"].endswith(skip)][:3]
     named = ", ".join(f"`{h['function']}` ({h['share']:.0%})" for h in hot)
     return (
         f"In the profile below (cumulative times, so nested rows overlap) the heaviest rows "
-        f"after the flush itself are {named}. "
+        f"after the hand-off's delivery itself are {named}. "
     )
 
 

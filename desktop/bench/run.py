@@ -18,10 +18,11 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QSettings
 
-from gridcommand.db.live.store import Delta
+from gridcommand.db.live.store import StoreChanges
 from gridcommand.db.schema.engine import Database
 from gridcommand.db.schema.errors import UserFacingError
 from gridcommand.desktop.bench.city import City
+from gridcommand.desktop.bench.footprint import idle_cpu_percent, rss_mb
 from gridcommand.desktop.bench.inserts import Inserter
 from gridcommand.desktop.bench.meters import PointWatch, StallMeter, percentile
 from gridcommand.desktop.bench.moves import apply_batch, move_batch
@@ -46,6 +47,7 @@ class Options:
     workers_moves: int = 10_000
     inserts: int = 200
     warm_up_s: float = 5.0
+    idle_s: float = 15.0
     profile_s: float = 15.0
     size: tuple[int, int] = (1920, 1080)
     replay_seeks: int = 12
@@ -70,6 +72,10 @@ class Figures:
     page_work_s: float = 0.0
     profile: Profile | None = None
     notes: list[str] = field(default_factory=list)
+    #: The main process's CPU while idle with the simulator (100 = a core), and the RSS
+    #: of the app with its web engine processes at the end of that idle phase.
+    idle_cpu_percent: float = 0.0
+    rss_mb: float = 0.0
     #: The replica path (``bench --replica``), see bench/replica.py.
     replica: dict[str, Any] | None = None
     #: Replay: each move of the slider by an hour until the page showed the new moment.
@@ -97,7 +103,8 @@ class Bench:
         session = wire_window(self.window, Database(url=self.city.url), map_probes=True)
         assert session.map is not None
         session.map.bridge.diffs_sent.connect(self._count_diffs)
-        session.live.store_updated.connect(self._note_store)
+        # On the live thread, as the store applies each change.
+        session.store.subscribe(self._note_store, ["tickets"])
         self.window.resize(*self.options.size)
         self.window.show()
         self.window._apply_first_layout()  # the wall screen's layout; no public hook yet
@@ -122,12 +129,10 @@ class Bench:
     def _count_diffs(self, _text: str) -> None:
         self._diffs_sent += 1
 
-    def _note_store(self, deltas: list[Delta]) -> None:
+    def _note_store(self, changes: StoreChanges) -> None:
         now = time.perf_counter()
-        for delta in deltas:
-            if delta.collection == "tickets":
-                for ticket in delta.added:
-                    self._store_seen.setdefault(getattr(ticket, "id", -1), now)
+        for ticket in changes.tickets.added:
+            self._store_seen.setdefault(ticket.id, now)
 
     # -- (a) INSERT → point ----------------------------------------------------------
     def measure_inserts(self, session: WindowSession) -> None:
@@ -257,6 +262,9 @@ class Bench:
             self.measure_replay(session)
             self.meter.enter("after")
             pump_for(1.0)
+            self.meter.enter("idle")
+            self.figures.idle_cpu_percent = idle_cpu_percent(self.options.idle_s)
+            self.figures.rss_mb = rss_mb()
             if self.options.profile_s > 0:
                 self.meter.enter("profile")
                 self.figures.profile = profile_live(session, self.options.profile_s)

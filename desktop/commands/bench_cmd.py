@@ -55,6 +55,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="seconds of cProfile after the measurements, for the report (15; 0: none)",
     )
     parser.add_argument(
+        "--idle-seconds",
+        type=float,
+        default=15.0,
+        metavar="S",
+        help="seconds of the live window left idle, for its CPU and memory (15)",
+    )
+    parser.add_argument(
         "--replica",
         action="store_true",
         help="also start a streaming hot standby of the city and measure INSERT on the "
@@ -141,6 +148,7 @@ def run(args: argparse.Namespace) -> int:
             workers_moves=args.workers_moves,
             inserts=args.inserts,
             profile_s=args.profile_seconds,
+            idle_s=args.idle_seconds,
         )
         _say(f"bench: opening the window{'' if args.no_simulator else ' with the simulator'}…")
         figures = Bench(city, options, _say).run()

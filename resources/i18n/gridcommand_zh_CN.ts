@@ -480,7 +480,7 @@
     <name>LiveData</name>
     <message>
         <source>replica %1 s behind</source>
-        <extracomment>Worker fixes applied by one regular flush at most (a city sends ~5,000 a second, ~750 a tick); the rest wait for the next tick, in order. Middle-generation collections between two full ones, once the first load is in (CPython's default is 10; see _freeze_what_was_loaded).</extracomment>
+        <extracomment>Worker fixes applied in one round at most; the rest follow in the next round, so a report that arrives meanwhile is applied (and drawn) before a backlog of fixes. Middle-generation collections between two full ones, once the first load is in (CPython's default is 10; see _freeze_what_was_loaded). The first load is in the store (on the GUI thread: grids, workers, tickets). The live thread: the store is applied here, and so are the map's diffs.</extracomment>
         <translation>只读副本落后 %1 秒</translation>
     </message>
     <message>
@@ -686,6 +686,19 @@
     <message>
         <source>At risk within the hour: %1</source>
         <translation>1小时内将超期：%1</translation>
+    </message>
+    <message>
+        <source>Loading the city…</source>
+        <extracomment>The live queues, and the replay's in their place while replaying.</extracomment>
+        <translation>正在加载全区数据…</translation>
+    </message>
+    <message>
+        <source>City loaded: %1 grids, %2 workers, %3 cases</source>
+        <translation>全区数据已加载：%1 个网格，%2 名网格员，%3 件案件</translation>
+    </message>
+    <message>
+        <source>Loading the queues: %1 of %2 cases</source>
+        <translation>正在加载案件队列：%1 / %2 件</translation>
     </message>
     <message>
         <source>%1: %2 → %3</source>
@@ -1664,7 +1677,6 @@
     <name>WindowSession</name>
     <message>
         <source>Workers — live, not replayed</source>
-        <extracomment>The live queues, and the replay's in their place while replaying.</extracomment>
         <translation>网格员 — 实时（不在回放中）</translation>
     </message>
 </context>
@@ -1709,6 +1721,7 @@
     </message>
     <message>
         <source>Find a worker or grid…</source>
+        <extracomment>Counts by status given by the store (set_counts); until then counted from the rows.</extracomment>
         <translation>查找网格员或网格…</translation>
     </message>
     <message>

@@ -11,7 +11,18 @@ import subprocess
 import sys
 from pathlib import Path
 
-KEYS = ("batch_10k_moves_ms", "gui_max_stall_ms", "naive_rebuild_ms", "grids", "workers")
+KEYS = (
+    "batch_10k_moves_ms",
+    "gui_max_stall_ms",
+    "naive_rebuild_ms",
+    "grids",
+    "workers",
+    "gui_max_stall_steady_ms",
+    "startup_s",
+    "startup_max_stall_ms",
+    "idle_cpu_percent",
+    "rss_mb",
+)
 
 
 def test_bench_writes_its_figures(tmp_path: Path) -> None:
@@ -19,7 +30,7 @@ def test_bench_writes_its_figures(tmp_path: Path) -> None:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path)}
     env.pop("DISPLAY", None)
     args = ["bench", "--grids", "12", "--inserts", "5", "--workers-moves", "200"]
-    args += ["--profile-seconds", "3", "--replica"]
+    args += ["--profile-seconds", "3", "--idle-seconds", "2", "--replica"]
     done = subprocess.run(
         [sys.executable, "-m", "gridcommand.desktop", *args, "--out", str(out)],
         capture_output=True,

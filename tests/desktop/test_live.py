@@ -1,65 +1,96 @@
-"""LiveData's hand-over from the feed thread to the store, without a database."""
+"""LiveData: the feed's batches applied on the live thread, the views told on the GUI thread."""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
+import pytest
 from pytestqt.qtbot import QtBot
 from sqlalchemy.engine import URL
 
 from gridcommand.db.live.records import ChangeBatch, PositionRecord, WorkerRecord
-from gridcommand.db.live.store import StateStore
-from gridcommand.desktop.live import MAX_FIXES_PER_FLUSH, LiveData
+from gridcommand.db.live.store import StateStore, StoreChanges
+from gridcommand.desktop.live import MAX_FIXES_PER_ROUND, LiveData
 from tests.db.live.test_store import base_batch, ticket
 
 NOW = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)
 
 
-def _live(qtbot: QtBot) -> LiveData:
+@pytest.fixture
+def live(qtbot: QtBot) -> Iterator[LiveData]:
     # The feed is never started: batches are handed over as its thread would.
-    store = StateStore(clock=lambda: NOW)
-    return LiveData(URL.create("postgresql+psycopg", database="unused"), store)
+    live = LiveData(URL.create("postgresql+psycopg", database="unused"), StateStore(lambda: NOW))
+    live.worker.open()
+    yield live
+    live.stop()
 
 
-def test_a_report_does_not_wait_for_the_fixes_that_came_with_it(qtbot: QtBot) -> None:
-    live = _live(qtbot)
+def _fix(n: int, lon: float = 113.001) -> PositionRecord:
+    return PositionRecord(n, "W1", NOW, lon, 23.001, 5.0, "pad")
+
+
+def test_the_store_is_applied_on_the_live_thread_and_views_hear_on_the_gui_thread(
+    qtbot: QtBot, live: LiveData
+) -> None:
+    applied_on: list[str] = []
+    heard: list[tuple[bool, list[int]]] = []
+
+    def view(changes: StoreChanges) -> None:
+        on_gui = threading.current_thread() is threading.main_thread()
+        heard.append((on_gui, [t.id for t in changes.tickets.added]))
+
+    live.store.subscribe(lambda c: applied_on.append(threading.current_thread().name))
+    live.store.subscribe(view, ["tickets"], call=live.to_gui)
     live._from_feed(base_batch())
-    live.flush()
-    fix = PositionRecord(7, "W1", NOW, 113.001, 23.001, 5.0, "pad")
-    live._from_feed(ChangeBatch(positions=(fix,), tickets=(ticket(1),)))
-    seen: list[list[str]] = []
-    live.store_updated.connect(lambda deltas: seen.append([d.collection for d in deltas]))
-
-    live.flush(urgent=True)
-    assert 1 in live.store.tickets
-    assert live.store.workers["W1"].position is None  # the fix waits for the regular tick
-    live.flush()
-    assert live.store.workers["W1"].position == fix
-    assert seen == [["tickets"], ["workers"]]
+    live._from_feed(ChangeBatch(tickets=(ticket(1),)))
+    qtbot.waitUntil(lambda: any(ids == [1] for _, ids in heard))
+    assert applied_on and all(name.startswith("gridcommand-live") for name in applied_on)
+    assert all(on_gui for on_gui, _ in heard)
 
 
-def test_the_first_load_is_never_split(qtbot: QtBot) -> None:
-    live = _live(qtbot)
+def test_a_report_does_not_wait_for_the_fixes_that_came_with_it(
+    qtbot: QtBot, live: LiveData
+) -> None:
+    live._from_feed(base_batch())
+    assert live.wait()
+    order: list[str] = []
+    live.store.subscribe(
+        lambda c: order.append("tickets" if c.tickets.added else "workers"),
+        ["tickets", "workers", "positions"],
+    )
+    live._from_feed(ChangeBatch(positions=(_fix(7),), tickets=(ticket(1),)))
+    qtbot.waitUntil(lambda: len(order) >= 2)
+    assert order == ["tickets", "workers"]
+    assert live.store.workers["W1"].position == _fix(7)
+
+
+def test_the_first_load_is_never_split(live: LiveData) -> None:
     worker = WorkerRecord("W1", "王芳", "full_time", "G1", "138****1234", True)
-    fix = PositionRecord(7, "W1", NOW, 113.001, 23.001, 5.0, "pad")
     live._from_feed(
-        ChangeBatch(workers=(worker,), positions=(fix,), tickets=(ticket(1),), initial=True)
+        ChangeBatch(workers=(worker,), positions=(_fix(7),), tickets=(ticket(1),), initial=True)
     )
-    live.flush(urgent=True)
-    assert live.store.loaded and live.store.workers["W1"].position == fix
+    assert live.wait()
+    assert live.store.loaded and live.store.workers["W1"].position == _fix(7)
 
 
-def test_a_backlog_of_fixes_is_spread_over_ticks_in_order(qtbot: QtBot) -> None:
-    live = _live(qtbot)
+def test_a_backlog_of_fixes_is_spread_over_rounds_in_order(qtbot: QtBot, live: LiveData) -> None:
     live._from_feed(base_batch())
-    live.flush()
-    backlog = MAX_FIXES_PER_FLUSH + 500
-    fixes = tuple(
-        PositionRecord(n, "W1", NOW, 113.0 + n * 1e-6, 23.001, 5.0, "pad") for n in range(backlog)
+    assert live.wait()
+    rounds: list[int] = []
+    live.store.subscribe(
+        lambda c: (
+            rounds.append(c.positions.changed[0].position.id)  # type: ignore[union-attr]
+            if c.positions
+            else None
+        ),
+        ["positions"],
     )
+    backlog = MAX_FIXES_PER_ROUND + 500
+    fixes = tuple(_fix(n, 113.0 + n * 1e-6) for n in range(1, backlog + 1))
+    live._from_feed(ChangeBatch(positions=(_fix(0),)))  # online first: later fixes only move
+    assert live.wait()
     live._from_feed(ChangeBatch(positions=fixes))
-    live.flush()
-    position = live.store.workers["W1"].position
-    assert position is not None and position.id == MAX_FIXES_PER_FLUSH - 1
-    live.flush()
-    assert live.store.workers["W1"].position == fixes[-1]
+    qtbot.waitUntil(lambda: live.store.workers["W1"].position == fixes[-1])
+    assert rounds == [MAX_FIXES_PER_ROUND, backlog]

@@ -139,3 +139,36 @@ def test_a_citizen_report_shows_the_grid_its_point_lies_in(
     qtbot.waitUntil(lambda: session.detail.ticket_id == tid, timeout=10_000)
     assert session.detail.detail is not None
     assert session.store.grids[grid].name in session.detail.detail.grid_name
+
+
+def test_the_map_gets_its_diff_as_text_built_on_the_live_thread(
+    qtbot: QtBot, session: WindowSession, engine: Engine, db_url: URL
+) -> None:
+    panel = session.map
+    assert panel is not None
+    qtbot.waitUntil(lambda: panel.is_ready, timeout=20_000)
+    sent: list[tuple[str, bool]] = []
+    panel.bridge.diffs_sent.connect(
+        lambda text: sent.append((text, threading.current_thread() is threading.main_thread()))
+    )
+    grid, lon, lat = grid_point(engine)
+    tid = insert_ticket(db_url, grid, lon, lat, 2)
+    qtbot.waitUntil(lambda: any(f'"id":{tid}' in text for text, _ in sent), timeout=10_000)
+    # Built where the store is applied, never on the GUI thread; sent from the GUI thread.
+    assert panel.diffs.built_on.startswith("gridcommand-live")
+    assert all(on_gui for _, on_gui in sent)
+    assert tid in session.store.tickets
+
+
+def test_the_workers_summary_shows_the_counts_the_store_keeps(
+    qtbot: QtBot, session: WindowSession
+) -> None:
+    counts = session.store.worker_counts()
+    assert sum(counts.values()) == sum(1 for s in session.store.workers.values() if s.record.active)
+    expected = (
+        session.workers.tr("● %1 online   ◐ %2 stale   ○ %3 offline")
+        .replace("%1", str(counts["online"]))
+        .replace("%2", str(counts["stale"]))
+        .replace("%3", str(counts["offline"]))
+    )
+    qtbot.waitUntil(lambda: session.workers.summary.text() == expected, timeout=10_000)

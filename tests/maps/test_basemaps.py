@@ -65,7 +65,7 @@ def test_mbtiles_tile_served_to_page(qtbot, panel, tmp_path, interceptor):
 
 
 def test_gcj02_basemap_moves_points_onto_its_streets(qtbot, panel, store):
-    panel.on_store_updated(store.apply(city(grids=4, tickets=2)))
+    panel.on_store_changed(store.apply(city(grids=4, tickets=2)))
     qtbot.waitUntil(lambda: counts(qtbot, panel)["alerts"] == 2, timeout=5000)
     t = store.tickets[1]
     before = js(qtbot, panel, "gridmap.alert(1)")

@@ -11,7 +11,7 @@ from tests.maps.factory import city
 
 
 def _drawn(qtbot, panel: MapPanel, store) -> None:
-    panel.on_store_updated(store.apply(city(grids=12, tickets=4)))
+    panel.on_store_changed(store.apply(city(grids=12, tickets=4)))
     qtbot.waitUntil(lambda: counts(qtbot, panel)["alerts"] == 4, timeout=5000)
     panel.set_hotspots({"G00": 3, "G01": 1}, "城市管理", "本月", "立案")
     qtbot.wait(500)

@@ -31,7 +31,7 @@ def test_full_sends_every_layer_and_boundaries_once():
     assert layers["grids"]["upsert"][0]["rings"][0][0][0] == [23.1, 113.3]  # lat, lng
     assert {a["id"] for a in layers["alerts"]["upsert"]} == {1, 2}
     # a new ticket restyles its grid without resending the boundary
-    diffs = _by_layer(b.from_deltas(store.apply(ChangeBatch(tickets=(ticket(9, grid_no=2),)))))
+    diffs = _by_layer(b.from_changes(store.apply(ChangeBatch(tickets=(ticket(9, grid_no=2),)))))
     assert [a["id"] for a in diffs["alerts"]["upsert"]] == [9]
     (style,) = diffs["grids"]["upsert"]
     assert style == {"id": "G02", "state": "alerts", "open": 1, "overdue": 0, "hpw": 400}
@@ -43,7 +43,7 @@ def test_grid_states_overdue_and_overloaded():
     b = DiffBuilder(store)
     b.full()
     late = ticket(1, grid_no=0, age=timedelta(hours=5))
-    diffs = _by_layer(b.from_deltas(store.apply(ChangeBatch(tickets=(late,)))))
+    diffs = _by_layer(b.from_changes(store.apply(ChangeBatch(tickets=(late,)))))
     states = {s["id"]: s["state"] for s in diffs["grids"]["upsert"]}
     assert states == {"G00": "overdue"}
     assert {g["id"]: g["state"] for g in _by_layer(b.full())["grids"]["upsert"]} == {
@@ -53,7 +53,7 @@ def test_grid_states_overdue_and_overloaded():
     }
     # two full-timers bring 900 households to 450 each: no longer overloaded
     batch = ChangeBatch(workers=(worker("W1", grid_no=1), worker("W2", grid_no=1)))
-    diffs = _by_layer(b.from_deltas(store.apply(batch)))
+    diffs = _by_layer(b.from_changes(store.apply(batch)))
     assert diffs["grids"]["upsert"] == [
         {"id": "G01", "state": "normal", "open": 0, "overdue": 0, "hpw": 450}
     ]
@@ -65,13 +65,13 @@ def test_closed_ticket_removed_and_acknowledged_stops_pulse():
     b = DiffBuilder(store)
     b.full()
     closed = replace(ticket(1, version=2), status="closed", closed_at=NOW)
-    diffs = _by_layer(b.from_deltas(store.apply(ChangeBatch(tickets=(closed,)))))
+    diffs = _by_layer(b.from_changes(store.apply(ChangeBatch(tickets=(closed,)))))
     assert diffs["alerts"]["remove"] == [1]
     assert b.acknowledge([2, 99]) == [
         {"layer": "alerts", "upsert": [{"id": 2, "pulse": False}], "remove": []}
     ]
     registered = replace(ticket(3, version=2), status="registered")
-    diffs = _by_layer(b.from_deltas(store.apply(ChangeBatch(tickets=(registered,)))))
+    diffs = _by_layer(b.from_changes(store.apply(ChangeBatch(tickets=(registered,)))))
     assert diffs["alerts"]["upsert"][0]["pulse"] is False
 
 
@@ -88,7 +88,7 @@ def test_workers_status_role_and_track():
         positions=fixes,
     )
     b = DiffBuilder(store)
-    diffs = _by_layer(b.from_deltas(store.apply(batch)))
+    diffs = _by_layer(b.from_changes(store.apply(batch)))
     got = {w["id"]: (w["status"], w["role"]) for w in diffs["workers"]["upsert"]}
     assert got == {
         "W1": ("online", "full_time"),
@@ -138,7 +138,7 @@ def test_a_workers_dot_moves_at_most_every_interval_unless_their_status_changes(
     def moved(pid: int, at_s: int) -> list[str]:
         clock["now"] = NOW + timedelta(seconds=at_s)
         position = replace(fix(pid, "W1", timedelta(0)), recorded_at=clock["now"])
-        diffs = _by_layer(b.from_deltas(store.apply(ChangeBatch(positions=(position,)))))
+        diffs = _by_layer(b.from_changes(store.apply(ChangeBatch(positions=(position,)))))
         return [w["id"] for w in diffs.get("workers", {}).get("upsert", [])]
 
     assert moved(1, 0) == ["W1"]
@@ -151,15 +151,15 @@ def test_a_workers_dot_moves_at_most_every_interval_unless_their_status_changes(
 def test_a_held_back_fix_goes_out_once_its_interval_has_passed_and_row_changes_never_wait():
     clock, store, b = _one_worker_city()
     first = fix(1, "W1", timedelta(seconds=0), lon=113.301)
-    b.from_deltas(store.apply(ChangeBatch(positions=(first,))))
+    b.from_changes(store.apply(ChangeBatch(positions=(first,))))
     clock["now"] = NOW + timedelta(seconds=5)
     held = replace(fix(2, "W1", timedelta(seconds=0), lon=113.302), recorded_at=clock["now"])
-    assert not _by_layer(b.from_deltas(store.apply(ChangeBatch(positions=(held,))))).get("workers")
+    assert not _by_layer(b.from_changes(store.apply(ChangeBatch(positions=(held,))))).get("workers")
     clock["now"] = NOW + timedelta(seconds=11)  # the phone then goes quiet; time passes
-    assert not _by_layer(b.from_deltas(store.refresh_clock())).get("workers")  # not here:
+    assert not _by_layer(b.from_changes(store.refresh_clock())).get("workers")  # not here:
     diffs = _by_layer(b.due_workers())  # held dots go out with the map's once-a-second send
     (moved,) = diffs["workers"]["upsert"]
     assert moved["id"] == "W1" and moved["lng"] == 113.302  # the newest fix, not the old one
     gone = replace(worker("W1", grid_no=1), active=False)
-    diffs = _by_layer(b.from_deltas(store.apply(ChangeBatch(workers=(gone,)))))
+    diffs = _by_layer(b.from_changes(store.apply(ChangeBatch(workers=(gone,)))))
     assert "W1" in diffs["workers"]["remove"]  # a changed worker row never waits

@@ -40,8 +40,8 @@ def tips(qtbot, panel: MapPanel) -> list[str]:
 
 @pytest.fixture
 def drawn(qtbot, panel: MapPanel, store) -> MapPanel:
-    panel.on_store_updated(store.apply(city(grids=12)))
-    panel.on_store_updated(store.apply(city(grids=12, tickets=1)))
+    panel.on_store_changed(store.apply(city(grids=12)))
+    panel.on_store_changed(store.apply(city(grids=12, tickets=1)))
     qtbot.waitUntil(lambda: counts(qtbot, panel)["alerts"] == 1, timeout=5000)
     run_js(
         qtbot,

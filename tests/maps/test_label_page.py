@@ -54,7 +54,7 @@ def _district() -> tuple:
 
 
 def test_names_move_down_a_level_as_the_map_zooms_in(qtbot, panel, store):
-    panel.on_store_updated(store.apply(ChangeBatch(grids=_district(), initial=True)))
+    panel.on_store_changed(store.apply(ChangeBatch(grids=_district(), initial=True)))
     qtbot.waitUntil(lambda: counts(qtbot, panel)["outlines"] == 7, timeout=5000)
 
     district = _view(qtbot, panel, 12, {"番禺区"})

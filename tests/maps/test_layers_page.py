@@ -22,7 +22,7 @@ def test_workers_by_status_and_track_on_click(qtbot, panel, store):
             fix(5, "W3", timedelta(hours=3), lat=LAT0 + 0.008),
         ),
     )
-    panel.on_store_updated(store.apply(batch))
+    panel.on_store_changed(store.apply(batch))
     want = {"online": 1, "stale": 1, "offline": 1}
     qtbot.waitUntil(lambda: counts(qtbot, panel)["workers"] == want, timeout=5000)
     # A real click where W1 is drawn (the others stand apart), zoomed in past grouping.
@@ -37,7 +37,7 @@ def test_workers_by_status_and_track_on_click(qtbot, panel, store):
 
 
 def test_outlines_arrive_from_thread_and_select_flies(qtbot, panel, store):
-    panel.on_store_updated(store.apply(city(grids=12, tickets=4)))
+    panel.on_store_changed(store.apply(city(grids=12, tickets=4)))
     qtbot.waitUntil(lambda: counts(qtbot, panel)["outlines"] == 2, timeout=5000)  # C1 + S1
     panel.select_ticket(3)
     qtbot.waitUntil(lambda: js(qtbot, panel, "gridmap.map().getZoom()") >= 16, timeout=5000)
@@ -48,7 +48,7 @@ def test_outlines_arrive_from_thread_and_select_flies(qtbot, panel, store):
 
 def test_aggregates_at_low_zoom_and_points_at_close_zoom(qtbot, panel, store):
     tickets = tuple(ticket(i, grid_no=0) for i in range(1, 201))
-    panel.on_store_updated(store.apply(ChangeBatch(tickets=tickets)))
+    panel.on_store_changed(store.apply(ChangeBatch(tickets=tickets)))
     qtbot.waitUntil(lambda: counts(qtbot, panel)["alerts"] == 200, timeout=5000)
     js(qtbot, panel, "gridmap.map().setView([23.105, 113.305], 11, {animate: false}) && 1")
     qtbot.waitUntil(lambda: 0 < counts(qtbot, panel)["clusters"] < 10, timeout=5000)
@@ -59,7 +59,7 @@ def test_aggregates_at_low_zoom_and_points_at_close_zoom(qtbot, panel, store):
 
 
 def test_the_district_is_fitted_clear_of_the_legend(qtbot, panel, store):
-    panel.on_store_updated(store.apply(city(grids=12)))
+    panel.on_store_changed(store.apply(city(grids=12)))
     qtbot.waitUntil(lambda: counts(qtbot, panel)["grids"] == 12, timeout=5000)
     js(qtbot, panel, "(gridmap.fitAll(), 1)")
     east, legend_left = js(
@@ -76,11 +76,11 @@ def test_the_district_is_fitted_clear_of_the_legend(qtbot, panel, store):
 
 def test_a_new_alert_rebuilds_only_its_own_cell(qtbot, panel, store):
     far_apart = tuple(ticket(i, grid_no=0 if i % 2 else 15) for i in range(1, 41))
-    panel.on_store_updated(store.apply(ChangeBatch(tickets=far_apart)))
+    panel.on_store_changed(store.apply(ChangeBatch(tickets=far_apart)))
     js(qtbot, panel, "gridmap.map().setView([23.12, 113.32], 14, {animate: false}) && 1")
     qtbot.waitUntil(lambda: counts(qtbot, panel)["clusters"] == 2, timeout=5000)
     before = set(js(qtbot, panel, "gridmap.clusterStamps()"))
-    panel.on_store_updated(store.apply(ChangeBatch(tickets=(ticket(41, grid_no=0),))))
+    panel.on_store_changed(store.apply(ChangeBatch(tickets=(ticket(41, grid_no=0),))))
     qtbot.waitUntil(lambda: counts(qtbot, panel)["alerts"] == 41, timeout=5000)
     qtbot.waitUntil(lambda: set(js(qtbot, panel, "gridmap.clusterStamps()")) != before)
     after = set(js(qtbot, panel, "gridmap.clusterStamps()"))
@@ -90,11 +90,11 @@ def test_a_new_alert_rebuilds_only_its_own_cell(qtbot, panel, store):
 def test_updates_never_reload_and_keep_the_view(qtbot, panel, store):
     loads: list[bool] = []
     panel.page.loadStarted.connect(lambda: loads.append(True))
-    panel.on_store_updated(store.apply(city(grids=12, tickets=10)))
+    panel.on_store_changed(store.apply(city(grids=12, tickets=10)))
     js(qtbot, panel, "gridmap.map().setView([23.115, 113.315], 16, {animate: false}) && 1")
     for version in range(2, 12):
         moved = ticket(1, version=version, age=timedelta(minutes=10 + version))
-        panel.on_store_updated(store.apply(ChangeBatch(tickets=(moved,))))
+        panel.on_store_changed(store.apply(ChangeBatch(tickets=(moved,))))
     qtbot.waitUntil(lambda: counts(qtbot, panel)["batches_applied"] >= 11, timeout=5000)
     assert loads == []
     assert js(qtbot, panel, "gridmap.map().getZoom()") == 16
@@ -105,7 +105,7 @@ def test_names_are_text_in_grid_and_worker_cards(qtbot, panel, store):
     g = replace(grid(0), name=evil)
     w = replace(worker("W1"), name=evil)
     batch = ChangeBatch(grids=(g,), workers=(w,), positions=(fix(1, "W1", timedelta(0)),))
-    panel.on_store_updated(store.apply(batch))
+    panel.on_store_changed(store.apply(batch))
     panel.send_held_workers()  # worker moves are otherwise held for up to a second
     qtbot.waitUntil(
         lambda: counts(qtbot, panel)["workers"]["online"] == 1,
@@ -121,15 +121,15 @@ def test_names_are_text_in_grid_and_worker_cards(qtbot, panel, store):
 
 
 def test_store_acknowledgement_stops_pulse(qtbot, panel, store):
-    panel.on_store_updated(store.apply(ChangeBatch(tickets=(ticket(1), ticket(2)))))
+    panel.on_store_changed(store.apply(ChangeBatch(tickets=(ticket(1), ticket(2)))))
     qtbot.waitUntil(lambda: counts(qtbot, panel)["alerts_pulsing"] == 2, timeout=5000)
     registered = replace(ticket(1, version=2), status="registered")
-    panel.on_store_updated(store.apply(ChangeBatch(tickets=(registered,))))
+    panel.on_store_changed(store.apply(ChangeBatch(tickets=(registered,))))
     qtbot.waitUntil(lambda: counts(qtbot, panel)["alerts_pulsing"] == 1, timeout=5000)
 
 
 def test_labels_replace_legend_and_tooltip_words(qtbot, panel, store):
-    panel.on_store_updated(store.apply(ChangeBatch(tickets=(ticket(1),))))
+    panel.on_store_changed(store.apply(ChangeBatch(tickets=(ticket(1),))))
     panel.set_labels({"legend_alerts": "<b>告警</b>", "status": "状态", "reported": "已上报"})
     legend = "document.querySelector('[data-label=legend_alerts]').textContent"
     qtbot.waitUntil(lambda: js(qtbot, panel, legend) == "<b>告警</b>", timeout=5000)
@@ -139,7 +139,7 @@ def test_labels_replace_legend_and_tooltip_words(qtbot, panel, store):
 
 
 def test_alerts_at_risk_are_ringed_and_unringed(qtbot, panel, store):
-    panel.on_store_updated(store.apply(city(grids=12, tickets=4)))
+    panel.on_store_changed(store.apply(city(grids=12, tickets=4)))
     qtbot.waitUntil(lambda: counts(qtbot, panel)["alerts"] == 4, timeout=5000)
     panel.set_at_risk({2: 0.9, 3: 0.7, 99: 0.8})  # 99: not on the map (closed meanwhile)
     qtbot.waitUntil(lambda: counts(qtbot, panel)["at_risk"] == 2, timeout=5000)
@@ -153,7 +153,7 @@ def test_an_emergency_is_a_big_red_pulsing_point_at_every_zoom(qtbot, panel, sto
     crowd = tuple(ticket(i, grid_no=0, age=timedelta(hours=2)) for i in range(2, 60))
     # On time (a green light), old: neither may make it small, green or still.
     emergency = ticket(1, grid_no=0, emergency=True, age=timedelta(hours=3))
-    panel.on_store_updated(store.apply(ChangeBatch(tickets=(emergency, *crowd))))
+    panel.on_store_changed(store.apply(ChangeBatch(tickets=(emergency, *crowd))))
     qtbot.waitUntil(lambda: counts(qtbot, panel)["alerts"] == 59, timeout=5000)
     assert counts(qtbot, panel)["alerts_pulsing"] == 1  # old plain reports no longer ring
     big_red = {"fillColor": palette.MAP["emergency"], "color": palette.MAP["emergency_edge"]}
@@ -170,7 +170,7 @@ def test_an_emergency_is_a_big_red_pulsing_point_at_every_zoom(qtbot, panel, sto
         assert js(qtbot, panel, "gridmap.drawnAlert(2)") is None or zoom == 17
         assert counts(qtbot, panel)["halos"] == 1
     ack = ActionRecord(1, 1, "acknowledge", "reported", "reported", "duty1", "supervisor", NOW, "")
-    panel.on_store_updated(store.apply(ChangeBatch(actions=(ack,))))
+    panel.on_store_changed(store.apply(ChangeBatch(actions=(ack,))))
     qtbot.waitUntil(lambda: counts(qtbot, panel)["alerts_pulsing"] == 0, timeout=5000)
 
 
@@ -181,7 +181,7 @@ def test_a_plain_report_rings_only_while_it_is_new(qtbot, panel, store):
     store.clock = lambda: now[0]
     fresh = ticket(1, age=timedelta(minutes=1))
     emergency = ticket(2, emergency=True, age=timedelta(minutes=1))
-    panel.on_store_updated(store.apply(ChangeBatch(tickets=(fresh, emergency))))
+    panel.on_store_changed(store.apply(ChangeBatch(tickets=(fresh, emergency))))
     qtbot.waitUntil(lambda: counts(qtbot, panel)["alerts_pulsing"] == 2, timeout=5000)
     now[0] = NOW + NEW_FOR
     panel.expire_new()  # the panel's timer step

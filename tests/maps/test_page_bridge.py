@@ -11,7 +11,7 @@ from tests.maps.factory import NOW, city, ticket
 
 
 def test_page_loads_without_network_and_draws_what_was_sent(qtbot, panel, store, interceptor):
-    panel.on_store_updated(store.apply(city(grids=12, tickets=30)))
+    panel.on_store_changed(store.apply(city(grids=12, tickets=30)))
     qtbot.waitUntil(lambda: counts(qtbot, panel)["alerts"] == 30, timeout=5000)
     c = counts(qtbot, panel)
     assert c["grids"] == 12
@@ -22,16 +22,16 @@ def test_page_loads_without_network_and_draws_what_was_sent(qtbot, panel, store,
 
 
 def test_remove_and_close(qtbot, panel, store):
-    panel.on_store_updated(store.apply(city(grids=4, tickets=5)))
+    panel.on_store_changed(store.apply(city(grids=4, tickets=5)))
     qtbot.waitUntil(lambda: counts(qtbot, panel)["alerts"] == 5, timeout=5000)
     closed = replace(ticket(2, version=2), status="closed", closed_at=NOW)
-    panel.on_store_updated(store.apply(ChangeBatch(tickets=(closed,))))
+    panel.on_store_changed(store.apply(ChangeBatch(tickets=(closed,))))
     qtbot.waitUntil(lambda: counts(qtbot, panel)["alerts"] == 4, timeout=5000)
 
 
 def test_description_markup_is_text(qtbot, panel, store):
     evil = "<img src=x onerror=alert(1)>"
-    panel.on_store_updated(store.apply(ChangeBatch(tickets=(ticket(7, description=evil),))))
+    panel.on_store_changed(store.apply(ChangeBatch(tickets=(ticket(7, description=evil),))))
     qtbot.waitUntil(lambda: counts(qtbot, panel)["alerts"] == 1, timeout=5000)
     card = js(qtbot, panel, "gridmap.tooltipText('alerts', 7)")
     assert isinstance(card, dict)
@@ -43,7 +43,7 @@ def test_description_markup_is_text(qtbot, panel, store):
 def test_acknowledge_stops_pulse_and_time_state(qtbot, panel, store):
     # Past its 4-hour deadline: an emergency still rings until acknowledged, however old.
     old = ticket(1, age=timedelta(hours=5), emergency=True)
-    panel.on_store_updated(store.apply(ChangeBatch(tickets=(old, ticket(2)))))
+    panel.on_store_changed(store.apply(ChangeBatch(tickets=(old, ticket(2)))))
     qtbot.waitUntil(lambda: counts(qtbot, panel)["alerts_pulsing"] == 2, timeout=5000)
     assert js(qtbot, panel, "gridmap.alert(1).props.time") == "red"
     panel.acknowledge([1])

@@ -57,7 +57,7 @@ def production_panel(qtbot, store):
 
 def test_the_production_page_draws_without_probes(qtbot, production_panel, store, caplog):
     caplog.set_level(logging.WARNING, logger="gridcommand.maps.js")
-    production_panel.on_store_updated(store.apply(city(grids=12, tickets=5)))
+    production_panel.on_store_changed(store.apply(city(grids=12, tickets=5)))
     drawn = "[gridmap.state.reg.grids.size, gridmap.state.reg.alerts.size]"
     qtbot.waitUntil(lambda: js(qtbot, production_panel, drawn) == [12, 5], timeout=5000)
     absent = "[typeof gridmap.counts, typeof gridmap.perf, typeof gridmap.map]"

@@ -27,8 +27,8 @@ EMPTY_OF_G00 = (LAT0 + 0.008, LON0 + 0.008)  # inside G00, nothing drawn on it
 def drawn(qtbot, panel: MapPanel, store) -> MapPanel:
     """Grids, one alert and one worker, zoomed in so nothing is grouped."""
     batch = city(grids=12)
-    panel.on_store_updated(store.apply(batch))
-    panel.on_store_updated(
+    panel.on_store_changed(store.apply(batch))
+    panel.on_store_changed(
         store.apply(
             ChangeBatch(
                 tickets=(ticket(1),),

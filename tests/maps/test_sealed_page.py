@@ -123,7 +123,7 @@ DONE = "window.hostile && window.hostile.fetchFile !== null && window.hostile.fe
 
 def test_a_hostile_script_gets_nothing_and_the_map_lives_on(qtbot, open_panel, store, listener):
     panel = open_panel
-    panel.on_store_updated(store.apply(city(grids=4, tickets=2)))
+    panel.on_store_changed(store.apply(city(grids=4, tickets=2)))
     qtbot.waitUntil(lambda: counts(qtbot, panel)["alerts"] == 2, timeout=5000)
     home = panel.page.url().toString()
     face = panel.bridge.face
@@ -155,7 +155,7 @@ def test_a_hostile_script_gets_nothing_and_the_map_lives_on(qtbot, open_panel, s
     assert panel.bridge.view.get("zoom") != float("inf")
 
     # The live map goes on: a new alert through the normal path is drawn.
-    panel.on_store_updated(store.apply(ChangeBatch(tickets=(ticket(50, grid_no=1),))))
+    panel.on_store_changed(store.apply(ChangeBatch(tickets=(ticket(50, grid_no=1),))))
     qtbot.waitUntil(lambda: counts(qtbot, panel)["alerts"] == 3, timeout=5000)
     # And a genuine click (a real mouse, where the alert is drawn) still arrives, validated.
     at = js(qtbot, panel, "gridmap.alert(50)")
@@ -173,7 +173,7 @@ def test_a_hostile_script_gets_nothing_and_the_map_lives_on(qtbot, open_panel, s
 def test_the_page_runs_under_its_policy_with_no_violation(qtbot, open_panel, store, caplog):
     caplog.set_level(logging.WARNING, logger="gridcommand.maps.js")
     panel = open_panel
-    panel.on_store_updated(store.apply(city(grids=4, tickets=2)))
+    panel.on_store_changed(store.apply(city(grids=4, tickets=2)))
     qtbot.waitUntil(lambda: counts(qtbot, panel)["alerts"] == 2, timeout=5000)
     assert panel.page.url().scheme() == "gcmap"
     settings = panel.page.settings()

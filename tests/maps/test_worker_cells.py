@@ -34,13 +34,13 @@ def _spot(n: int, east: bool) -> tuple[float, float]:
 def workers_out(qtbot, panel: MapPanel, store) -> MapPanel:
     """12 grids, WEST + EAST workers, zoomed out to 13 (counts, not dots)."""
     panel.builder.worker_interval = timedelta(0)  # every fix moves its dot at once
-    panel.on_store_updated(store.apply(city(grids=12)))
+    panel.on_store_changed(store.apply(city(grids=12)))
     codes = [f"W{i}" for i in range(WEST + EAST)]
     positions = []
     for i, code in enumerate(codes):
         lon, lat = _spot(i, east=i >= WEST)
         positions.append(fix(i + 1, code, timedelta(minutes=1), lon=lon, lat=lat))
-    panel.on_store_updated(
+    panel.on_store_changed(
         store.apply(
             ChangeBatch(
                 workers=tuple(
@@ -133,7 +133,7 @@ def test_the_zoom_control_brings_the_dots_back(qtbot, workers_out) -> None:
 def test_a_moved_worker_changes_the_counts(qtbot, workers_out, store) -> None:
     lon, lat = _spot(0, east=True)  # W0 walks from the south-west to the north-east
     moved = fix(100, "W0", timedelta(seconds=10), lon=lon - 2e-4, lat=lat - 2e-4)
-    workers_out.on_store_updated(store.apply(ChangeBatch(positions=(moved,))))
+    workers_out.on_store_changed(store.apply(ChangeBatch(positions=(moved,))))
     workers_out.send_held_workers()
     qtbot.waitUntil(lambda: _sides(qtbot, workers_out) == (WEST - 1, EAST + 1), timeout=5000)
     assert _dots_drawn(qtbot, workers_out) == 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from typing import TypedDict, Unpack, cast
+from typing import TypedDict, Unpack
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -17,7 +17,13 @@ from gridcommand.db.live.records import (
     TicketRecord,
     WorkerRecord,
 )
-from gridcommand.db.live.store import Delta, StateStore, time_state
+from gridcommand.db.live.store import (
+    Changes,
+    StateStore,
+    StoreChanges,
+    count_workers,
+    time_state,
+)
 
 T0 = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)
 SQUARE = {"type": "Polygon", "coordinates": [[[113, 23], [113.01, 23], [113.01, 23.01], [113, 23]]]}
@@ -95,15 +101,17 @@ def test_worker_turns_stale_then_offline_after_the_configured_silence() -> None:
     store.apply(ChangeBatch(positions=(fix(1, "W1", T0),)))
     assert store.workers["W1"].status == "online"
     assert store.workers["W2"].status == "offline"  # never seen
-    seen: list[list[Delta]] = []
+    seen: list[StoreChanges] = []
     store.subscribe(seen.append)
     clock.now = T0 + timedelta(minutes=9, seconds=59)
-    assert store.refresh_clock() == []
+    assert not store.refresh_clock()
     clock.now = T0 + timedelta(minutes=10)
-    deltas = store.refresh_clock()
-    assert [d.collection for d in deltas] == ["workers"]
+    changes = store.refresh_clock()
+    assert [s.record.code for s in changes.workers.changed] == ["W1"]
+    assert not changes.tickets and not changes.positions
+    assert changes.worker_counts == {"online": 0, "stale": 1, "offline": 1}
     assert store.workers["W1"].status == "stale"
-    assert seen == [deltas]
+    assert seen == [changes]
     clock.now = T0 + timedelta(hours=1)
     store.refresh_clock()
     assert store.workers["W1"].status == "offline"
@@ -125,9 +133,8 @@ def test_refresh_clock_publishes_tickets_whose_light_changed() -> None:
     store.apply(base_batch())
     store.apply(ChangeBatch(tickets=(ticket(1), ticket(2, deadline=T0 + timedelta(days=7)))))
     clock.now = T0 + timedelta(hours=10)
-    deltas = store.refresh_clock()
-    # A Delta holds objects; these (only the "tickets" collection changes here) are TicketRecords.
-    assert [cast(TicketRecord, t).id for d in deltas for t in d.changed] == [1]
+    changes = store.refresh_clock()
+    assert [t.id for t in changes.tickets.changed] == [1]
     assert store.ticket_time_state(1) == "yellow"
 
 
@@ -168,8 +175,8 @@ def test_closed_tickets_leave_after_a_day_and_acknowledgements_are_kept() -> Non
     )
     assert 1 in store.tickets and 1 in store.acknowledged
     clock.now = T0 + timedelta(hours=25)
-    deltas = store.refresh_clock()
-    assert deltas == [Delta("tickets", removed=(1,))]
+    changes = store.refresh_clock()
+    assert changes.tickets == Changes(removed=(1,))
     assert 1 not in store.tickets
 
 
@@ -190,13 +197,14 @@ def test_track_keeps_the_last_hour_thinned() -> None:
 def test_an_acknowledgement_alone_publishes_its_ticket_as_changed() -> None:
     store = StateStore(clock=Clock())
     store.apply(ChangeBatch(tickets=(ticket(7, is_emergency=True),), initial=True))
-    seen: list[list[Delta]] = []
+    seen: list[StoreChanges] = []
     store.subscribe(seen.append)
     ack = ActionRecord(1, 7, "acknowledge", "reported", "reported", "duty2", "dispatcher", T0, "")
     store.apply(ChangeBatch(actions=(ack,)))
     assert 7 in store.acknowledged
-    # seen[-1][0] is the "tickets" Delta, whose objects are TicketRecords.
-    assert [cast(TicketRecord, t).id for t in seen[-1][0].changed] == [7]
+    assert [t.id for t in seen[-1].tickets.changed] == [7]
+    assert seen[-1].acknowledged == {7}
+    assert seen[-1].alarming == frozenset()  # the emergency no longer waits
 
 
 @settings(max_examples=150, deadline=None)
@@ -249,3 +257,49 @@ def test_the_clock_tick_agrees_with_a_full_recount(steps: list[tuple[str, int, i
         for ticket_id, t in store.tickets.items():
             assert store._ticket_states[ticket_id] == store.ticket_time_state(ticket_id)
             assert t.closed_at is None or clock.now - t.closed_at <= store.keep_closed
+        # The counts the store keeps as rows change agree with a full recount.
+        assert store.worker_counts() == count_workers(store.workers.values())
+        recount: dict[str, set[int]] = {}
+        for t in store.open_tickets():
+            if t.grid is not None:
+                recount.setdefault(t.grid, set()).add(t.id)
+        assert dict(store.open_by_grid) == recount
+
+
+def test_a_subscriber_hears_only_its_collections_typed() -> None:
+    clock = Clock()
+    store = StateStore(clock=clock)
+    tickets: list[StoreChanges] = []
+    workers: list[StoreChanges] = []
+    moves: list[StoreChanges] = []
+    store.subscribe(tickets.append, ["tickets"])
+    store.subscribe(workers.append, ["workers"])
+    store.subscribe(moves.append, ["positions"])
+    store.apply(base_batch())
+    assert [s.record.code for c in workers for s in c.workers.added] == ["W1", "W2"]
+    # The first load is news to every subscriber (here: no cases, no alarm).
+    assert [(c.first_load, bool(c.tickets)) for c in tickets] == [(True, False)]
+    store.apply(ChangeBatch(tickets=(ticket(1, is_emergency=True),)))
+    assert len(tickets) == 2 and [t.id for t in tickets[1].tickets.added] == [1]
+    assert tickets[1].alarming == {1}  # an emergency nobody acknowledged
+    assert not tickets[1].workers and not tickets[1].grids  # others left empty
+    assert len(workers) == 1  # the workers' subscriber did not hear of the ticket
+    # A fix that only moves an online worker is a position, not a worker change.
+    store.apply(ChangeBatch(positions=(fix(1, "W1", T0),)))  # offline -> online
+    store.apply(ChangeBatch(positions=(fix(2, "W1", T0 + timedelta(seconds=30)),)))
+    assert [s.status for c in workers[1:] for s in c.workers.changed] == ["online"]
+    assert [s.position.id for c in moves for s in c.positions.changed if s.position] == [2]
+    assert workers[-1].worker_counts == {"online": 1, "stale": 0, "offline": 1}
+
+
+def test_subscribe_with_call_runs_the_callback_where_call_says() -> None:
+    store = StateStore(clock=Clock())
+    queued: list[object] = []
+    heard: list[StoreChanges] = []
+    store.subscribe(heard.append, ["grids"], call=queued.append)
+    store.apply(base_batch())
+    assert not heard and len(queued) == 1  # handed over, not run
+    run = queued[0]
+    assert callable(run)
+    run()
+    assert [g.code for g in heard[0].grids.added] == ["G1"]

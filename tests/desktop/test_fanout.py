@@ -1,0 +1,47 @@
+"""Big changes reach a view in slices, in order, the counts and the alarm with the last."""
+
+from __future__ import annotations
+
+from pytestqt.qtbot import QtBot
+
+from gridcommand.db.live.store import Changes, StoreChanges
+from gridcommand.desktop.fanout import Paced, slices
+from tests.db.live.test_store import ticket
+
+
+def _changes(added: int, changed: int) -> StoreChanges:
+    return StoreChanges(
+        tickets=Changes(
+            tuple(ticket(i) for i in range(added)),
+            tuple(ticket(i) for i in range(added, added + changed)),
+            (999,),
+        ),
+        alarming=frozenset({1}),
+        first_load=True,
+    )
+
+
+def test_slices_keep_every_row_in_order_and_the_counts_for_the_last() -> None:
+    changes = _changes(5, 3)
+    pieces = slices(changes, 3)
+    assert [[t.id for t in p.tickets.upserted] for p in pieces] == [[0, 1, 2], [3, 4, 5], [6, 7]]
+    assert [p.tickets.removed for p in pieces] == [(999,), (), ()]
+    assert [p.alarming for p in pieces] == [None, None, frozenset({1})]
+    assert [p.first_load for p in pieces] == [False, False, True]
+    assert slices(_changes(2, 1), 3) == [_changes(2, 1)]
+
+
+def test_paced_delivers_a_big_change_over_turns_of_the_event_loop(qtbot: QtBot) -> None:
+    heard: list[list[int]] = []
+    progress: list[tuple[int, int]] = []
+    paced = Paced(
+        lambda c: heard.append([t.id for t in c.tickets.upserted]),
+        rows=4,
+        progress=lambda done, total: progress.append((done, total)),
+    )
+    paced(_changes(10, 0))
+    assert heard == []  # not in the caller's turn
+    paced(StoreChanges(tickets=Changes((ticket(50),))))  # a later change waits its turn
+    qtbot.waitUntil(lambda: not paced.busy)
+    assert heard == [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9], [50]]
+    assert progress == [(4, 10), (8, 10), (10, 10)]
