@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
@@ -191,27 +191,33 @@ class ReplayController(QObject):
     def _show(self, moment: object) -> None:
         if not isinstance(moment, Moment) or not self.active:
             return
-        if self.map is not None:
-            # Through the live thread's queue, first and later moments alike, so the page
-            # gets them in order; from live, the live picture is taken there, where the
-            # live store is applied.
-            panel, project, centres, live = (
-                self.map,
-                self.map.builder.project,
-                self._centres,
-                self.live,
-            )
-            shown = self._picture
-            panel.on_live_thread(
-                lambda: shown if shown is not None else picture_of(live, project, centres),
-                lambda before: panel.show_replay(moment.picture.diffs_from(before), moment.store),
-            )
+        previous = self._picture  # what the page has (or will have, in order) before this
+        # The next moment is read against this one, whether or not it is on screen yet.
         self._picture = moment.picture
         self._frame = moment.frame
+        self.store = moment.store
+        if self.map is None:
+            self._present(moment)
+            return
+        # Through the live thread's queue, first and later moments alike, so the page gets
+        # them in order (and before a return to live); from live, the live picture is
+        # taken there, where the live store is applied.
+        panel, project, centres, live = self.map, self.map.builder.project, self._centres, self.live
+        panel.on_live_thread(
+            lambda: previous if previous is not None else picture_of(live, project, centres),
+            lambda before: self._present(moment, moment.picture.diffs_from(before)),
+        )
+
+    def _present(self, moment: Moment, diffs: list[dict[str, Any]] | None = None) -> None:
+        """The moment on the map (always: a return to live diffs from it), then, if
+        replay is still open, in the queues, the charts and the bar."""
+        if self.map is not None and diffs is not None:
+            self.map.show_replay(diffs, moment.store)
+        if not self.active:
+            return
         self._fill_queues(moment)
         self.charts.show_figures(moment.figures)
         self.shown_at = moment.at
-        self.store = moment.store
         self.last_seek_ms = (time.monotonic() - moment.asked) * 1000
         self.bar.shown(moment.at)
         self.moment_shown.emit(moment.at, self.last_seek_ms)
