@@ -76,6 +76,19 @@ def database_refusals() -> Iterator[None]:
         raise
 
 
+def read_for(
+    conn: Connection, operator: Operator, action: str, ticket_id: int, seen_version: int
+) -> Seen:
+    """The ticket, locked by its version: still as the operator saw it, and at a step
+    from which ``action`` is taken; else the refusal that says which it is not."""
+    seen = read(conn, ticket_id, operator)
+    if seen.version != seen_version:
+        raise stale(conn, ticket_id)
+    if seen.status not in statuses_allowing(action):
+        raise cannot_now(seen, action)
+    return seen
+
+
 def cannot_now(seen: Seen, action: str) -> ActionRefused:
     """The ticket has moved to a step from which ``action`` is not taken."""
     return ActionRefused(
@@ -187,11 +200,7 @@ def run(
     """Check, update under the optimistic lock, and trace: all or nothing."""
     check_role(operator, action)
     with database_refusals(), engine.begin() as conn:
-        seen = read(conn, ticket_id, operator)
-        if seen.version != seen_version:
-            raise stale(conn, ticket_id)
-        if seen.status not in statuses_allowing(action):
-            raise cannot_now(seen, action)
+        seen = read_for(conn, operator, action, ticket_id, seen_version)
         values = plan(conn, seen)
         target = CASE_LOOP[CaseAction(action)].target or seen.status
         text = note(seen) if callable(note) else note

@@ -19,13 +19,11 @@ from gridcommand.db.actions import refusals
 from gridcommand.db.actions.caseloop import CaseAction
 from gridcommand.db.actions.core import (
     Seen,
-    cannot_now,
     check_role,
     database_refusals,
     name_the_writer,
-    read,
+    read_for,
     stale,
-    statuses_allowing,
     trace_of_this_transaction,
 )
 from gridcommand.db.actions.types import ActionRefused, ActionResult, Operator
@@ -55,11 +53,7 @@ def _decide(
 ) -> ActionResult:
     check_role(operator, action)
     with database_refusals(), engine.begin() as conn:
-        seen = read(conn, ticket_id, operator)
-        if seen.version != seen_version:
-            raise stale(conn, ticket_id)
-        if seen.status not in statuses_allowing(action):
-            raise cannot_now(seen, action)
+        seen = read_for(conn, operator, action, ticket_id, seen_version)
         pending = _pending(conn, seen)
         name_the_writer(conn, operator, action, note)
         decided = conn.execute(
