@@ -1,5 +1,10 @@
 """Tickets written at a steady rate from a connection of their own, as a hotline would.
 
+Each inserter writes as a reporter of its own (``reporter`` and the insert's number): the
+console sets aside a report with the same place, category, source and reporter within 10
+minutes as a duplicate (db/live/validation.py), and two phases of one bench run drawing
+the same place at random once made the replica phase's point "missing".
+
 The thread never touches Qt objects, not even to emit: it records the time just
 before each INSERT and puts the new id on a ``Handoff`` (maps/handoff.py), which
 delivers it on the GUI thread. The latency is measured from
@@ -32,9 +37,10 @@ class Inserter(QObject):
     inserted = Signal(int)
     finished = Signal()
 
-    def __init__(self, conninfo: str, count: int, per_second: float) -> None:
+    def __init__(self, conninfo: str, count: int, per_second: float, reporter: str) -> None:
         super().__init__()
         self.conninfo = conninfo
+        self.reporter = reporter
         self.count = count
         self.per_second = per_second
         self.started_at: dict[int, float] = {}
@@ -76,7 +82,7 @@ class Inserter(QObject):
                     grid, lon, lat = places[n % len(places)]
                     before, wall = time.perf_counter(), time.time()
                     row = conn.execute(
-                        INSERT, (grid, lon, lat, f"基准测试 {n}: 井盖缺失", f"bench-{n}")
+                        INSERT, (grid, lon, lat, f"基准测试 {n}: 井盖缺失", f"{self.reporter}-{n}")
                     ).fetchone()
                     after = time.perf_counter()
                     assert row is not None

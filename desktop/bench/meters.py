@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QObject, Qt, QTimer
 
+from gridcommand.db.live.store import StoreChanges
 from gridcommand.maps.panel import MapPanel
 
 TICK_MS = 10
@@ -28,6 +29,19 @@ def percentile(values: Sequence[float], share: float) -> float:
     ordered = sorted(values)
     rank = max(1, math.ceil(share * len(ordered)))
     return ordered[rank - 1]
+
+
+def tickets_refused(changes: StoreChanges) -> dict[int, str]:
+    """The tickets this change set aside, by id, with the reason's code.
+
+    A bench point that never appears is first of all a question of whether the console
+    refused the row (and rightly: a duplicate, a point outside the district).
+    """
+    return {
+        int(r.row_ref): r.reason_code
+        for r in changes.rejections.added
+        if r.source_table == "tickets" and r.row_ref.isdigit()
+    }
 
 
 class StallMeter(QObject):

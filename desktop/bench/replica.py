@@ -23,7 +23,7 @@ from gridcommand.db.schema.engine import Database
 from gridcommand.db.schema.standby import start_standby
 from gridcommand.desktop.bench.city import City
 from gridcommand.desktop.bench.inserts import Inserter
-from gridcommand.desktop.bench.meters import PointWatch, percentile
+from gridcommand.desktop.bench.meters import PointWatch, percentile, tickets_refused
 from gridcommand.desktop.bench.pump import ask_page, pump_for, pump_until
 from gridcommand.desktop.main_window import MainWindow
 from gridcommand.desktop.wiring import wire_window
@@ -45,6 +45,9 @@ class ReplicaFigures:
     #: Of the missed points, how many reached the replica-fed store (so the page, not
     #: the standby or the feed, lost them).
     missed_in_store: int = 0
+    #: Of the missed points, the ones the console set aside, by reason (a bench that
+    #: writes a duplicate report is wrong, not the replica).
+    refused: dict[str, int] = field(default_factory=dict)
     standby_s: float = 0.0
     startup_s: float = 0.0
     mode: str = ""
@@ -66,6 +69,7 @@ class ReplicaFigures:
             "inserts": len(self.insert_ms) + self.missed,
             "inserts_missed": self.missed,
             "inserts_missed_in_store": self.missed_in_store,
+            "inserts_refused": self.refused,
             "error": self.error,
             "standby_start_s": round(self.standby_s, 1),
             "startup_s": round(self.startup_s, 1),
@@ -130,15 +134,17 @@ def _measure(
     panel = session.map
     feed = session.live.feed
     seen: dict[int, float] = {}
+    refused: dict[int, str] = {}
 
     def note(changes: StoreChanges) -> None:
         now = time.perf_counter()
         for ticket in changes.tickets.added:
             seen.setdefault(ticket.id, now)
+        refused.update(tickets_refused(changes))
 
-    unsubscribe = session.store.subscribe(note, ["tickets"])
+    unsubscribe = session.store.subscribe(note, ["tickets", "rejections"])
     watch = PointWatch(panel, window)
-    inserter = Inserter(city.conninfo, count, INSERTS_PER_SECOND)
+    inserter = Inserter(city.conninfo, count, INSERTS_PER_SECOND, "bench-replica")
     inserter.inserted.connect(watch.watch)
     done: list[bool] = []
     inserter.finished.connect(lambda: done.append(True))
@@ -165,6 +171,9 @@ def _measure(
         else:
             figures.missed += 1
             figures.missed_in_store += ticket_id in seen
+            if ticket_id in refused:
+                reason = refused[ticket_id]
+                figures.refused[reason] = figures.refused.get(reason, 0) + 1
         if ticket_id in seen:
             figures.insert_to_store_ms.append((seen[ticket_id] - before) * 1000)
 

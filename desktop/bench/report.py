@@ -282,13 +282,15 @@ def replica_section(r: dict[str, Any] | None, grids: int) -> str:
     ]
     table = "\n".join(f"| {a} | {b} |" for a, b in rows)
     met = "met" if r["insert_to_point_ms"]["p95"] <= REPLICA_TARGET_P95_MS else "missed"
+    refused = r.get("inserts_refused") or {}
+    set_aside = "".join(f"; set aside as {code}: {n}" for code, n in sorted(refused.items()))
     return f"""After the measurements above, a streaming hot standby of the same city
 ({grids:,} grids) is made with the embedded server's own `pg_basebackup -R` and started;
 a second window reads it (`--read-replica`), where LISTEN is refused, so its feed runs on
 the catch-up alone (mode `{r["feed_mode"]}`: every {POLL_BUSY_MS:g} ms while changes arrive,
 backing off to {POLL_IDLE_MS:g} ms). {r["inserts"]} tickets are inserted on the primary,
 5 a second, and timed to the point on the replica-fed page as above
-({r["inserts_missed"]} missed). The simulator keeps writing throughout.
+({r["inserts_missed"]} missed{set_aside}). The simulator keeps writing throughout.
 
 | what | figure |
 | --- | --- |

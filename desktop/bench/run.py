@@ -141,7 +141,7 @@ class Bench:
         self.meter.enter("inserts")
         self._store_seen.clear()
         watch = PointWatch(panel, self.window)
-        inserter = Inserter(self.city.conninfo, self.options.inserts, INSERTS_PER_SECOND)
+        inserter = Inserter(self.city.conninfo, self.options.inserts, INSERTS_PER_SECOND, "bench")
         inserter.inserted.connect(watch.watch)
         done: list[bool] = []
         inserter.finished.connect(lambda: done.append(True))

@@ -57,23 +57,21 @@ def test_bench_writes_its_figures(tmp_path: Path) -> None:
     # The page timed its own work while the points arrived: applying diffs among it.
     assert "diffs" in {row["kind"] for row in figures["page_work"]["rows"]}
 
-    # The replica path: a real standby, a window fed from it by polling. That each row
-    # reaches a replica-fed store is tested in tests/db/live/test_feed_replica.py; here
-    # the bench must time the points and report any it did not see. (In full-suite runs
-    # one point in five has twice not appeared on the replica-fed page within 20 s, and
-    # never in a run of this test alone: under investigation, see issue 13's note.)
+    # The replica path: a real standby, a window fed from it by polling: every point
+    # arrives. (Two full-suite runs once missed one: the two phases wrote the same
+    # reporter's report at the same place, which the console rightly set aside as a
+    # duplicate; each inserter now writes as a reporter of its own.)
     replica = figures["replica_insert_to_point_ms"]
     assert 0 < replica["p50"] <= replica["p95"] <= replica["p99"]
     assert figures["replica"]["feed_mode"] == "poll"
     assert figures["replica"]["inserts"] == 5, figures["replica"]
-    missed = figures["replica"]["inserts_missed"]
-    assert 0 <= missed < 5, figures["replica"]
-    assert 0 <= figures["replica"]["inserts_missed_in_store"] <= missed
+    assert figures["replica"]["inserts_missed"] == 0, figures["replica"]
+    assert figures["replica"]["inserts_refused"] == {}, figures["replica"]
     assert figures["replica"]["connections"]["standby"]["gridcommand-feed"] == 1
 
     report = (out / "BENCHMARKS.md").read_text(encoding="utf-8")
     assert "## Replica path" in report and f"{replica['p95']:g}" in report
-    assert f"({missed} missed)" in report  # a point not seen is said, not hidden
+    assert "(0 missed)" in report  # a point not seen is said, not hidden
     assert "## Replay (回放)" in report and f"{seek['p95']:g}" in report
     assert "## Machine" in report and "## Interpretation" in report
     assert f"{latency['p95']:g}" in report
