@@ -12,10 +12,17 @@ during start-up. So:
   all cyclic garbage, run as before);
 - once the first load is in, it is frozen (``gc.freeze``): never walked again;
   reference counting still frees whatever the store drops later.
+
+The first load also leaves the C heap (glibc's) with a few hundred megabytes freed
+but kept: the rows read, the batches merged, the first diff's text and its copies
+for the page. They are handed back to the system (``malloc_trim``) once, a little
+after the load, on the live thread: 330 MB of the main process's 1.55 GB at 10,000
+grids.
 """
 
 from __future__ import annotations
 
+import ctypes
 import gc
 
 #: Middle-generation collections between two full ones (CPython's default is 10).
@@ -35,4 +42,22 @@ def freeze_what_was_loaded() -> None:
     hold_full_collections()
 
 
-__all__ = ["FULL_GC_EVERY", "freeze_what_was_loaded", "hold_full_collections"]
+def return_freed_memory() -> bool:
+    """Hand the C heap's freed pages back to the system; False where libc cannot.
+
+    ``ctypes`` releases the GIL for the call, so Python threads run meanwhile.
+    """
+    try:
+        trim = ctypes.CDLL(None).malloc_trim  # glibc; absent on other C libraries
+    except (AttributeError, OSError):
+        return False
+    trim(0)
+    return True
+
+
+__all__ = [
+    "FULL_GC_EVERY",
+    "freeze_what_was_loaded",
+    "hold_full_collections",
+    "return_freed_memory",
+]

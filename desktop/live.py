@@ -32,6 +32,8 @@ CLOCK_MS = 5000
 MAX_FIXES_PER_ROUND = 5000
 #: Middle-generation collections between two full ones (see desktop/gc_policy.py).
 FULL_GC_EVERY = gc_policy.FULL_GC_EVERY
+#: After the first load, when what it left behind is freed, the C heap is trimmed once.
+TRIM_AFTER_LOAD_MS = 10_000
 
 
 def merge(batches: list[ChangeBatch]) -> ChangeBatch:
@@ -85,6 +87,7 @@ class LiveData(QObject):
         self._clock = QTimer(self)
         self._clock.setInterval(clock_ms)
         self._clock.timeout.connect(self._on_clock)
+        self.loaded.connect(self._trim_after_load)
 
     def to_gui(self, fn: Callable[[], None]) -> None:
         """Where a view's subscription runs: the GUI thread (``store.subscribe(call=…)``)."""
@@ -161,6 +164,9 @@ class LiveData(QObject):
         return self.store.apply(batch)
 
     # -- on the GUI thread --------------------------------------------------------
+    def _trim_after_load(self) -> None:
+        QTimer.singleShot(TRIM_AFTER_LOAD_MS, self, partial(self.worker.call, _trim))
+
     def _on_clock(self) -> None:
         self.worker.call(self.store.refresh_clock)
 
@@ -183,6 +189,10 @@ def _freeze_what_was_loaded() -> None:
     as before.
     """
     gc_policy.freeze_what_was_loaded()
+
+
+def _trim() -> None:
+    gc_policy.return_freed_memory()
 
 
 def _shown_state(state: FeedState) -> str:

@@ -13,6 +13,8 @@ from sqlalchemy.engine import URL
 
 from gridcommand.db.live.records import ChangeBatch, PositionRecord
 from gridcommand.db.live.store import StateStore, StoreChanges
+from gridcommand.desktop import gc_policy
+from gridcommand.desktop import live as live_module
 from gridcommand.desktop.gc_policy import FULL_GC_EVERY
 from gridcommand.desktop.live import LiveData
 from tests.db.live.test_store import base_batch
@@ -62,5 +64,34 @@ def test_the_first_load_is_applied_with_full_collections_held_and_then_frozen(
         )
         assert live.wait()
         assert _tracked(live.store.workers["W1"])
+    finally:
+        live.stop()
+
+
+def test_the_c_heap_is_trimmed_on_the_live_thread_after_the_first_load(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    trimmed_on: list[tuple[str, bool]] = []
+    real = gc_policy.return_freed_memory
+
+    def noted() -> bool:
+        done = real()
+        trimmed_on.append((threading.current_thread().name, done))
+        return done
+
+    monkeypatch.setattr(gc_policy, "return_freed_memory", noted)
+    monkeypatch.setattr(live_module, "TRIM_AFTER_LOAD_MS", 0)
+    live = LiveData(URL.create("postgresql+psycopg", database="unused"), StateStore(lambda: NOW))
+    live.worker.open()
+    try:
+        live._from_feed(ChangeBatch(positions=()))  # not a first load: no trim
+        assert live.wait()
+        qtbot.wait(100)
+        assert trimmed_on == []
+        with qtbot.waitSignal(live.loaded):
+            live._from_feed(base_batch())
+        qtbot.waitUntil(lambda: bool(trimmed_on))
+        name, done = trimmed_on[0]
+        assert name.startswith("gridcommand-live") and done  # glibc, as on the wall PCs
     finally:
         live.stop()
