@@ -11,7 +11,6 @@ map's diff as a finished string.
 
 from __future__ import annotations
 
-import gc
 import threading
 from collections import deque
 from collections.abc import Callable
@@ -24,15 +23,17 @@ from sqlalchemy.engine import URL
 from gridcommand.db.live.feed import ChangeFeed
 from gridcommand.db.live.records import ChangeBatch, FeedState, PositionRecord
 from gridcommand.db.live.store import StateStore, StoreChanges
+from gridcommand.desktop import gc_policy
 from gridcommand.maps.handoff import Worker
 
 CLOCK_MS = 5000
 #: Worker fixes applied in one round at most; the rest follow in the next round, so
 #: a report that arrives meanwhile is applied (and drawn) before a backlog of fixes.
 MAX_FIXES_PER_ROUND = 5000
-#: Middle-generation collections between two full ones, once the first load is in
-#: (CPython's default is 10; see _freeze_what_was_loaded).
-FULL_GC_EVERY = 1000
+#: Middle-generation collections between two full ones (see desktop/gc_policy.py).
+FULL_GC_EVERY = gc_policy.FULL_GC_EVERY
+#: After the first load, when what it left behind is freed, the C heap is trimmed once.
+TRIM_AFTER_LOAD_MS = 10_000
 
 
 def merge(batches: list[ChangeBatch]) -> ChangeBatch:
@@ -86,12 +87,14 @@ class LiveData(QObject):
         self._clock = QTimer(self)
         self._clock.setInterval(clock_ms)
         self._clock.timeout.connect(self._on_clock)
+        self.loaded.connect(self._trim_after_load)
 
     def to_gui(self, fn: Callable[[], None]) -> None:
         """Where a view's subscription runs: the GUI thread (``store.subscribe(call=…)``)."""
         self.worker.post(fn)
 
     def start(self) -> None:
+        gc_policy.hold_full_collections()  # the feed reads the first load on its thread
         self.worker.open()
         self.feed.start()
         self._clock.start()
@@ -144,6 +147,8 @@ class LiveData(QObject):
         if again:
             self.worker.call(self._apply_pending)
         first_load = not self.store.loaded
+        if first_load:
+            gc_policy.hold_full_collections()  # no full collection over the first load
         if batches:
             self.apply(merge(batches))
         if fixes:
@@ -159,6 +164,9 @@ class LiveData(QObject):
         return self.store.apply(batch)
 
     # -- on the GUI thread --------------------------------------------------------
+    def _trim_after_load(self) -> None:
+        QTimer.singleShot(TRIM_AFTER_LOAD_MS, self, partial(self.worker.call, _trim))
+
     def _on_clock(self) -> None:
         self.worker.call(self.store.refresh_clock)
 
@@ -180,9 +188,11 @@ def _freeze_what_was_loaded() -> None:
     times as many younger collections. Short-lived objects are still collected
     as before.
     """
-    gc.freeze()
-    young, middle, _ = gc.get_threshold()
-    gc.set_threshold(young, middle, FULL_GC_EVERY)
+    gc_policy.freeze_what_was_loaded()
+
+
+def _trim() -> None:
+    gc_policy.return_freed_memory()
 
 
 def _shown_state(state: FeedState) -> str:

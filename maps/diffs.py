@@ -206,7 +206,7 @@ class DiffBuilder:
         if (
             shown is not None
             and shown[1] == s.status
-            and shown[2] == s.record
+            and (shown[2] is s.record or shown[2] == s.record)  # the same row, mostly
             and now - shown[0] < self.worker_interval
         ):
             self._held.add(code)

@@ -42,6 +42,8 @@ from gridcommand.widgets.ticket_columns import TicketLike, ticket_columns
 
 #: How often the countdowns follow the clock, and how fast emergencies flash.
 TICK_MS, FLASH_MS = 1000, 500
+#: The columns follow the rows on screen at most this often while tickets stream in.
+FIT_MS = 1000
 OPEN = frozenset({"reported", "registered", "dispatched", "in_progress", "handled", "verified"})
 
 
@@ -294,12 +296,17 @@ class QueuePanel(QTabWidget):
         self._update_titles()
         self._longest_code = "T20260101-0000"  # wide enough for a 4-digit day's count
         self.fit_code_column()
+        self._fit_pending = False
+        self._fit_timer = QTimer(self)
+        self._fit_timer.setSingleShot(True)
+        self._fit_timer.setInterval(FIT_MS)
+        self._fit_timer.timeout.connect(self._fit_if_pending)
 
     # -- data in -------------------------------------------------------------------
     def upsert(self, tickets: Iterable[QueueTicket]) -> None:
         batch = list(tickets)
         self.model.upsert(batch)
-        self.fit_view(self.current_queue())
+        self._fit_soon()
         longest = max((t.code for t in batch), key=len, default="")
         if len(longest) > len(self._longest_code):
             self._longest_code = longest
@@ -312,6 +319,24 @@ class QueuePanel(QTabWidget):
             return  # a hidden view would measure every row it holds; fitted when shown
         for column in range(1, self.model.columnCount() - 1):  # the last one stretches
             view.resizeColumnToContents(column)
+
+    def _fit_soon(self) -> None:
+        """Fit the queue on screen now, or once at the end of this ``FIT_MS``.
+
+        Measuring a column asks ``data()`` of every row on screen in several roles: done
+        for each delivery of a city's ticket changes, it was most of what a change cost
+        the GUI thread (the filtering and sorting of the eight queues far less).
+        """
+        if self._fit_timer.isActive():
+            self._fit_pending = True
+            return
+        self.fit_view(self.current_queue())
+        self._fit_timer.start()
+
+    def _fit_if_pending(self) -> None:
+        if self._fit_pending:
+            self._fit_pending = False
+            self._fit_soon()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

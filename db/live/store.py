@@ -325,22 +325,15 @@ class StateStore:
                 WorkerState(worker, position, self._status(position, now))
             )
             self._schedule_worker(worker.code, position, now)
-        for p in batch.positions:
-            self._add_to_track(p)
-            state = self.workers.get(p.worker_code)
-            if state is None:
-                continue  # a fix for a worker not (yet) known; their row will follow
-            if state.position is None or p.recorded_at >= state.position.recorded_at:
-                was.setdefault(p.worker_code, state)
-                touched[p.worker_code] = self._set_worker(
-                    WorkerState(state.record, p, self._status(p, now))
-                )
-                self._schedule_worker(p.worker_code, p, now)
+        if batch.positions:
+            self._apply_fixes(batch.positions, now, touched, was)
         for code, state in touched.items():
             old = was[code]
             if old is None:
                 c.added["workers"].append(state)
-            elif old.status != state.status or old.record != state.record:
+            elif old.status != state.status or (
+                old.record is not state.record and old.record != state.record
+            ):
                 c.changed["workers"].append(state)
             else:
                 c.changed["positions"].append(state)
@@ -371,6 +364,47 @@ class StateStore:
         if batch.initial:
             self.loaded = True
         return self._finish(c, before, first_load)
+
+    def _apply_fixes(
+        self,
+        positions: Iterable[PositionRecord],
+        now: datetime,
+        touched: dict[str, WorkerState],
+        was: dict[str, WorkerState | None],
+    ) -> None:
+        """A city's fixes (thousands a second, on the live thread): each costs little.
+
+        The same as ``_set_worker(WorkerState(record, p, _status(p, now)))`` per fix,
+        with the lookups hoisted out of the loop: the record is the worker's own, so
+        the counts move only when the status does.
+        """
+        workers, counts = self.workers, self.status_counts
+        stale_after, offline_after = self.stale_after, self.offline_after
+        add_to_track, schedule = self._add_to_track, self._schedule_worker
+        for p in positions:
+            add_to_track(p)
+            code = p.worker_code
+            state = workers.get(code)
+            if state is None:
+                continue  # a fix for a worker not (yet) known; their row will follow
+            last = state.position
+            if last is not None and p.recorded_at < last.recorded_at:
+                continue
+            silence = now - p.recorded_at
+            status = (
+                "offline"
+                if silence >= offline_after
+                else "stale"
+                if silence >= stale_after
+                else "online"
+            )
+            if status != state.status and state.record.active:
+                counts[state.status] -= 1
+                counts[status] += 1
+            if code not in was:
+                was[code] = state
+            workers[code] = touched[code] = WorkerState(state.record, p, status)
+            schedule(code, p, now)
 
     def _apply_ticket(self, t: TicketRecord, now: datetime, c: _Collector) -> None:
         old = self.tickets.get(t.id)

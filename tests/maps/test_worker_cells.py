@@ -96,6 +96,9 @@ def test_zoomed_out_the_page_shows_counts_that_add_up_not_dots(qtbot, workers_ou
     assert all(cell["online"] == cell["n"] for cell in cells)
     assert len(cells) < WEST + EAST  # grouped, one badge for many
     assert _dots_drawn(qtbot, workers_out) == 0
+    # Not merely undrawn: the page holds no dot at all while counts stand for them.
+    assert c["worker_dots"] == 0
+    assert run_js(qtbot, workers_out, "gridmap.state.layers.workers.getLayers().length") == 0
 
 
 def test_the_zoom_control_brings_the_dots_back(qtbot, workers_out) -> None:
@@ -117,6 +120,7 @@ def test_the_zoom_control_brings_the_dots_back(qtbot, workers_out) -> None:
     qtbot.waitUntil(lambda: counts(qtbot, workers_out)["workers_as"] == "dots", timeout=5000)
     assert _zoom(qtbot, workers_out) == DOTS_FROM
     assert counts(qtbot, workers_out)["worker_cells"] == 0
+    assert counts(qtbot, workers_out)["worker_dots"] == WEST + EAST  # made as they are shown
     qtbot.waitUntil(lambda: _dots_drawn(qtbot, workers_out) > 0, timeout=5000)
     # The dots are real targets again: a click on one names its worker.
     lon, lat = _spot(WEST, east=True)
@@ -137,6 +141,18 @@ def test_a_moved_worker_changes_the_counts(qtbot, workers_out, store) -> None:
     workers_out.send_held_workers()
     qtbot.waitUntil(lambda: _sides(qtbot, workers_out) == (WEST - 1, EAST + 1), timeout=5000)
     assert _dots_drawn(qtbot, workers_out) == 0
+    assert counts(qtbot, workers_out)["worker_dots"] == 0
+    # The move made while no dot existed is where the dot is made, once zoomed in.
+    run_js(
+        qtbot, workers_out, f"gridmap.map().setView([{lat}, {lon}], 17, {{animate: false}}) && 1"
+    )
+    qtbot.waitUntil(lambda: counts(qtbot, workers_out)["workers_as"] == "dots", timeout=5000)
+    dot = run_js(qtbot, workers_out, "gridmap.state.reg.workers.get('W0').getLatLng()")
+    assert isinstance(dot, dict)
+    assert (round(dot["lat"], 6), round(dot["lng"], 6)) == (
+        round(lat - 2e-4, 6),
+        round(lon - 2e-4, 6),
+    )
 
 
 def test_clicking_a_count_zooms_in_to_its_workers(qtbot, workers_out) -> None:

@@ -2,7 +2,7 @@
  *
  * Each layer has a handler that creates a feature from its properties and updates one
  * in place (and may hear when one is added or removed); upsert merges, so a style-only
- * update carries no geometry. Workers have their own file (workers.js).
+ * update carries no geometry. Workers have their own file and registry (workers.js).
  */
 (function () {
   'use strict';
@@ -70,6 +70,7 @@
     var registry = S.reg[diff.layer];
     var group = S.layers[diff.layer];
     if (!h) { return; }
+    if (h.apply) { h.apply(diff); return; }  // a layer that keeps its own registry (workers.js)
     (diff.remove || []).forEach(function (id) {
       var layer = registry.get(id);
       if (layer) { group.removeLayer(layer); registry.delete(id); if (h.removed) { h.removed(layer); } }

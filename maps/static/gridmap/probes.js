@@ -68,15 +68,16 @@
   gm.counts = function () {
     var reg = S.reg;
     var workers = { online: 0, stale: 0, offline: 0 };
-    reg.workers.forEach(function (l) { workers[l.gcProps.status] = (workers[l.gcProps.status] || 0) + 1; });
+    gm.workers.people().forEach(function (p) { workers[p.status] = (workers[p.status] || 0) + 1; });
     var pulsing = 0;
     reg.alerts.forEach(function (l) { if (l.gcProps.pulse) { pulsing += 1; } });
     return { grids: reg.grids.size, alerts: reg.alerts.size, alerts_pulsing: pulsing, workers: workers,
       outlines: reg.outlines.size, track_points: Array.from(reg.track.values()).reduce(function (n, l) { return n + l.getLatLngs().length; }, 0),
       clusters: S.aggregateLayer.getLayers().length, halos: gm.halos.count(), at_risk: gm.atRisk.count(), aggregating: S.aggregating,
-      workers_as: gm.workers.showing(), worker_cells: gm.workers.badges().length,
+      workers_as: gm.workers.showing(), worker_cells: gm.workers.badges().length, worker_dots: reg.workers.size,
       batches_applied: gm.applied, last_apply_ms: gm.lastApplyMs };
   };
+  gm.worker = function (id) { var p = gm.workers.people().get(id); return p ? { lat: p.lat, lng: p.lng, props: p } : null; };
   gm.alert = function (id) { var l = S.reg.alerts.get(id); return l ? { lat: l.getLatLng().lat, lng: l.getLatLng().lng, props: l.gcProps } : null; };
   gm.tooltipText = function (layerName, id) {
     var l = S.reg[layerName].get(id);

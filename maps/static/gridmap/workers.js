@@ -1,11 +1,14 @@
 /* gridmap/workers.js: workers as dots close in, as counts per cell zoomed out.
  *
- * Close in (from DOTS_FROM), every worker is a dot, spread over several canvases in
- * their pane; each canvas is repainted alone when its share of the moves arrives (see
- * maps/features.py, WORKER_SHARDS, and MapPanel's worker timer). Zoomed out, a city's
- * 40,000 dots would be a smear that hides the grids and costs a repaint of every dot
- * for every fix, so the dots leave the map and each screen cell shows one badge with
- * its count instead, on a canvas of its own in the same pane (below the alerts).
+ * The page keeps every worker's last properties (``people``: id -> props, as the diffs
+ * bring them), and makes dots only while they are shown: close in (from DOTS_FROM),
+ * every worker is a dot, spread over several canvases in their pane; each canvas is
+ * repainted alone when its share of the moves arrives (see maps/features.py,
+ * WORKER_SHARDS, and MapPanel's worker timer). Zoomed out, a city's 40,000 dots would
+ * be a smear that hides the grids and costs a repaint of every dot for every fix, so no
+ * dot exists (a city's markers, their tooltips and handlers, held a renderer's memory
+ * for nothing) and each screen cell shows one badge with its count instead, on a
+ * canvas of its own in the same pane (below the alerts).
  *
  * The counts are kept as the workers move: each worker sits in one fine cell (CELL_PX
  * at zoom FINE_ZOOM), a fix moves it from cell to cell in O(1), and a frame sums the
@@ -34,49 +37,85 @@
   var showing = null;          // 'dots' | 'cells'
   var pendingFrame = false;
 
-  // -- dots ------------------------------------------------------------------------------
-  gm.layers.handlers.workers = {
-    create: function (p) {
-      var canvas = canvases[(p.s || 0) % canvases.length];
-      var layer = L.circleMarker([p.lat, p.lng], L.extend({ renderer: canvas }, gm.styles.worker(p)));
-      layer.bindTooltip(function () { return gm.cards.worker(layer.gcProps); }, { className: 'gc-tip' });
-      layer.on('click', function () { gm.bridge.call('click_worker', layer.gcProps.id); });
-      layer.on('contextmenu', function (e) { gm.pointer.menu('workers', layer.gcProps.id, e); });
-      return layer;
-    },
-    added: function (layer) { count(layer); },
-    removed: function (layer) { uncount(layer); },
-    update: function (layer, p, old) {
-      if (p.lat !== undefined) { layer.setLatLng([p.lat, p.lng]); }
-      var q = layer.gcProps;
-      if (p.lat !== undefined || (old && old.status !== q.status)) { uncount(layer); count(layer); }
-      if (old && old.status === q.status && old.role === q.role) { return; }  // moved only
-      var s = gm.styles.worker(q);
-      layer.setStyle(s);
-      layer.setRadius(s.radius);
-    }
-  };
+  var people = new Map();       // id -> props of every worker the page knows, drawn or not
+  var where = new Map();        // id -> {cell, status, lat, lng}: where the worker is counted
+
+  // -- the diffs: props kept for everyone, dots made only while dots are shown -----------
+  function applyDiff(diff) {
+    var dots = S.reg.workers;
+    (diff.remove || []).forEach(function (id) {
+      if (!people.has(id)) { return; }
+      uncount(id);
+      people.delete(id);
+      var dot = dots.get(id);
+      if (dot) { S.layers.workers.removeLayer(dot); dots.delete(id); }
+    });
+    (diff.upsert || []).forEach(function (u) {
+      var p = people.get(u.id);
+      if (!p) {
+        p = L.extend({}, u);
+        people.set(u.id, p);
+        count(p);
+        if (showing === 'dots') { makeDot(p); }
+        return;
+      }
+      var old = { status: p.status, role: p.role };
+      L.extend(p, u);
+      if (u.lat !== undefined || old.status !== p.status) { uncount(p.id); count(p); }
+      var dot = dots.get(u.id);
+      if (dot) { updateDot(dot, u, old); }
+    });
+  }
+
+  function makeDot(p) {
+    var canvas = canvases[(p.s || 0) % canvases.length];
+    var layer = L.circleMarker([p.lat, p.lng], L.extend({ renderer: canvas }, gm.styles.worker(p)));
+    layer.gcProps = p;  // the same object as in people: a card always shows the newest
+    layer.bindTooltip(function () { return gm.cards.worker(layer.gcProps); }, { className: 'gc-tip' });
+    layer.on('click', function () { gm.bridge.call('click_worker', layer.gcProps.id); });
+    layer.on('contextmenu', function (e) { gm.pointer.menu('workers', layer.gcProps.id, e); });
+    S.reg.workers.set(p.id, layer);
+    S.layers.workers.addLayer(layer);
+  }
+
+  function updateDot(layer, p, old) {
+    if (p.lat !== undefined) { layer.setLatLng([p.lat, p.lng]); }
+    var q = layer.gcProps;
+    if (old.status === q.status && old.role === q.role) { return; }  // moved only
+    var s = gm.styles.worker(q);
+    layer.setStyle(s);
+    layer.setRadius(s.radius);
+  }
+
+  /** Every dot made (dots shown) or none (counts shown): the page holds no hidden dots. */
+  function makeDots(wanted) {
+    S.layers.workers.clearLayers();
+    S.reg.workers.clear();
+    if (wanted) { people.forEach(makeDot); }
+  }
+
+  gm.layers.handlers.workers = { apply: applyDiff };
 
   // -- the fine cells, kept as workers come, move and go ---------------------------------
-  function count(layer) {
-    var ll = layer.getLatLng();
+  function count(p) {
+    var ll = L.latLng(p.lat, p.lng);
     var pt = S.map.project(ll, FINE_ZOOM);
     var i = Math.floor(pt.x / CELL_PX), j = Math.floor(pt.y / CELL_PX);
     var key = i + ':' + j;
     var c = fine.get(key);
     if (!c) { c = { key: key, i: i, j: j, n: 0, online: 0, stale: 0, offline: 0, lat: 0, lng: 0 }; fine.set(key, c); }
-    var status = layer.gcProps.status in { online: 1, stale: 1 } ? layer.gcProps.status : 'offline';
+    var status = p.status in { online: 1, stale: 1 } ? p.status : 'offline';
     c.n += 1; c[status] += 1; c.lat += ll.lat; c.lng += ll.lng;
-    layer.gcCell = { cell: c, status: status, lat: ll.lat, lng: ll.lng };
+    where.set(p.id, { cell: c, status: status, lat: ll.lat, lng: ll.lng });
     changed();
   }
-  function uncount(layer) {
-    var was = layer.gcCell;
+  function uncount(id) {
+    var was = where.get(id);
     if (!was) { return; }
     var c = was.cell;
     c.n -= 1; c[was.status] -= 1; c.lat -= was.lat; c.lng -= was.lng;
     if (c.n === 0) { fine.delete(c.key); }
-    layer.gcCell = null;
+    where.delete(id);
     changed();
   }
   function changed() { if (showing === 'cells') { schedule(); } }
@@ -251,12 +290,14 @@
       showing = want;
       if (want === 'cells') {
         S.map.removeLayer(S.layers.workers);
+        makeDots(false);
         S.map.addLayer(cellLayer);
       } else {
         S.map.removeLayer(cellLayer);
         cellLayer.clearLayers();
         badges = new Map();
         badgesZoom = null;
+        makeDots(true);
         S.map.addLayer(S.layers.workers);
       }
     }
@@ -278,6 +319,8 @@
       cellLayer = L.layerGroup();
       return canvases;
     },
+    /** Every worker's props (drawn as a dot or counted in a badge), by id. */
+    people: function () { return people; },
     /** What the workers' layer shows: 'dots' or 'cells'. */
     showing: function () { return showing; },
     /** The badges drawn: count and where, for the probes. */
