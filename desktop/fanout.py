@@ -150,6 +150,10 @@ class Paced(QObject):
         self._budget_ms = budget_ms
         self._progress = progress
         self._queue: deque[_Pending] = deque()
+        #: Rows handed over, of the rows queued, since the queue was last empty: a first
+        #: load that comes as several changes is reported as one.
+        self._done = 0
+        self._total = 0
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
@@ -164,6 +168,7 @@ class Paced(QObject):
             self._deliver(changes)
             return
         self._queue.append(_Pending(changes))
+        self._total += _rows(changes)
         self._timer.start()
 
     def _next(self) -> None:
@@ -175,12 +180,14 @@ class Paced(QObject):
         began = time.perf_counter()
         self._deliver(piece)
         took_ms = (time.perf_counter() - began) * 1000
+        self._done += _rows(piece)
         pending.start += size
         if last:
             self._queue.popleft()
-        total = _rows(pending.changes)
-        if self._progress is not None and total > self._rows:
-            self._progress(min(pending.start, total), total)
+        if self._progress is not None and self._total > self._rows:
+            self._progress(min(self._done, self._total), self._total)
+        if not self._queue:
+            self._done = self._total = 0
         self._fit(size, took_ms)
         if self._queue:
             self._timer.start()
