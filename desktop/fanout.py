@@ -15,17 +15,26 @@ call=live.to_gui)``) and read typed rows; this module holds what sits between:
 
 from __future__ import annotations
 
+import time
 from collections import deque
 from collections.abc import Callable, Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, QTimer
 
 from gridcommand.db.live.store import Changes, StoreChanges
 
-#: Rows a view is handed per turn of the event loop while a big change is delivered.
+#: Rows a view is handed per turn of the event loop while a big change is delivered,
+#: at most ...
 PACE_ROWS = 2000
+#: ... and fewer when a turn took longer than this (ms): the next slice is cut to fit,
+#: so that a slow view (a queue sorting as it fills) never holds the GUI thread long.
+PACE_BUDGET_MS = 40.0
+#: The fewest rows a turn is handed, however slow the view; and the first slice's,
+#: doubled each turn while the view keeps within the budget.
+PACE_MIN_ROWS = 50
+PACE_FIRST_ROWS = 250
 
 
 class TicketView(Protocol):
@@ -82,28 +91,45 @@ def _sliced(changes: Changes[Any, Any], start: int, size: int) -> Changes[Any, A
     return Changes(added, changed, changes.removed if start == 0 else ())
 
 
-def slices(changes: StoreChanges, size: int) -> list[StoreChanges]:
-    """``changes`` cut into pieces of at most ``size`` rows per collection, in order.
+COLLECTIONS = ("grids", "workers", "positions", "tickets", "rejections")
+
+
+def _longest(changes: StoreChanges) -> int:
+    return max(len(getattr(changes, c).upserted) for c in COLLECTIONS)
+
+
+def _piece(changes: StoreChanges, start: int, size: int) -> tuple[StoreChanges, bool]:
+    """Rows ``start`` to ``start + size`` of every collection, and whether it is the last.
 
     Removals go with the first piece; the counts, the alarm and ``first_load`` with
     the last, so they arrive once every row they describe is there.
     """
-    collections = ("grids", "workers", "positions", "tickets", "rejections")
-    longest = max(len(getattr(changes, c).upserted) for c in collections)
+    last = start + size >= _longest(changes)
+    if start == 0 and last:
+        return changes, True
+    cut: dict[str, Any] = {c: _sliced(getattr(changes, c), start, size) for c in COLLECTIONS}
+    return (replace(changes, **cut) if last else StoreChanges(**cut)), last
+
+
+def slices(changes: StoreChanges, size: int) -> list[StoreChanges]:
+    """``changes`` cut into pieces of at most ``size`` rows per collection, in order."""
+    longest = _longest(changes)
     if longest <= size:
         return [changes]
-    pieces = []
-    for start in range(0, longest, size):
-        last = start + size >= longest
-        cut: dict[str, Any] = {c: _sliced(getattr(changes, c), start, size) for c in collections}
-        piece = replace(changes, **cut) if last else StoreChanges(**cut)
-        pieces.append(piece)
-    return pieces
+    return [_piece(changes, start, size)[0] for start in range(0, longest, size)]
+
+
+@dataclass
+class _Pending:
+    changes: StoreChanges
+    start: int = 0
 
 
 class Paced(QObject):
-    """Delivers a view's changes in order, a slice of ``rows`` per turn of the event loop.
+    """Delivers a view's changes in order, a slice per turn of the event loop.
 
+    A slice is at most ``rows`` rows, and fewer while the view takes longer than
+    ``PACE_BUDGET_MS`` a slice: each slice is cut to what the last one showed fits.
     ``progress(delivered, total)`` hears how far a big change has got (tickets or
     workers rows), for the status bar.
     """
@@ -114,12 +140,20 @@ class Paced(QObject):
         parent: QObject | None = None,
         rows: int = PACE_ROWS,
         progress: Callable[[int, int], None] | None = None,
+        budget_ms: float = PACE_BUDGET_MS,
     ) -> None:
         super().__init__(parent)
         self._deliver = deliver
         self._rows = rows
+        #: Rows in the next slice: from a few, up to ``rows`` while the view keeps up.
+        self.slice_rows = min(rows, PACE_FIRST_ROWS)
+        self._budget_ms = budget_ms
         self._progress = progress
-        self._queue: deque[tuple[StoreChanges, int, int]] = deque()
+        self._queue: deque[_Pending] = deque()
+        #: Rows handed over, of the rows queued, since the queue was last empty: a first
+        #: load that comes as several changes is reported as one.
+        self._done = 0
+        self._total = 0
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
@@ -130,26 +164,39 @@ class Paced(QObject):
         return bool(self._queue)
 
     def __call__(self, changes: StoreChanges) -> None:
-        pieces = slices(changes, self._rows)
-        if len(pieces) == 1 and not self._queue:
+        if not self._queue and _longest(changes) <= self._rows:
             self._deliver(changes)
             return
-        total = sum(_rows(p) for p in pieces)
-        done = 0
-        for piece in pieces:
-            done += _rows(piece)
-            self._queue.append((piece, done, total))
+        self._queue.append(_Pending(changes))
+        self._total += _rows(changes)
         self._timer.start()
 
     def _next(self) -> None:
         if not self._queue:
             return
-        piece, done, total = self._queue.popleft()
+        pending = self._queue[0]
+        size = self.slice_rows
+        piece, last = _piece(pending.changes, pending.start, size)
+        began = time.perf_counter()
         self._deliver(piece)
-        if self._progress is not None and total > self._rows:
-            self._progress(done, total)
+        took_ms = (time.perf_counter() - began) * 1000
+        self._done += _rows(piece)
+        pending.start += size
+        if last:
+            self._queue.popleft()
+        if self._progress is not None and self._total > self._rows:
+            self._progress(min(self._done, self._total), self._total)
+        if not self._queue:
+            self._done = self._total = 0
+        self._fit(size, took_ms)
         if self._queue:
             self._timer.start()
+
+    def _fit(self, size: int, took_ms: float) -> None:
+        """The next slice's rows: what fits the budget at the pace just seen, within bounds."""
+        fast = took_ms <= self._budget_ms
+        fitted = size * 2 if fast else int(size * self._budget_ms / took_ms)
+        self.slice_rows = max(min(fitted, self._rows), min(PACE_MIN_ROWS, self._rows))
 
 
 def _rows(changes: StoreChanges) -> int:

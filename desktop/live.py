@@ -34,6 +34,9 @@ MAX_FIXES_PER_ROUND = 5000
 FULL_GC_EVERY = gc_policy.FULL_GC_EVERY
 #: After the first load, when what it left behind is freed, the C heap is trimmed once.
 TRIM_AFTER_LOAD_MS = 10_000
+#: Collection is held for the first load at most this long (a database that cannot be
+#: reached must not leave it off for good).
+GC_HOLD_MAX_MS = 120_000
 
 
 def merge(batches: list[ChangeBatch]) -> ChangeBatch:
@@ -56,6 +59,8 @@ class LiveData(QObject):
     connection_state_changed = Signal(str, str)
     #: The first load is in the store (on the GUI thread: grids, workers, tickets).
     loaded = Signal(int, int, int)
+    #: How far the first load has got (on the GUI thread): rows in the store, of how many.
+    loading = Signal(int, int)
 
     def __init__(
         self,
@@ -84,6 +89,13 @@ class LiveData(QObject):
             write_url=write_url,
         )
         self.batches_applied = 0
+        #: Rows of the first load in the store so far (the live thread writes it).
+        self.first_load_done = 0
+        self._gc_held = False
+        self._gc_hold_limit = QTimer(self)
+        self._gc_hold_limit.setSingleShot(True)
+        self._gc_hold_limit.setInterval(GC_HOLD_MAX_MS)
+        self._gc_hold_limit.timeout.connect(self._release_gc)
         self._clock = QTimer(self)
         self._clock.setInterval(clock_ms)
         self._clock.timeout.connect(self._on_clock)
@@ -95,6 +107,9 @@ class LiveData(QObject):
 
     def start(self) -> None:
         gc_policy.hold_full_collections()  # the feed reads the first load on its thread
+        if not self.store.loaded:
+            self._gc_held = gc_policy.hold_collection()
+            self._gc_hold_limit.start()
         self.worker.open()
         self.feed.start()
         self._clock.start()
@@ -103,6 +118,13 @@ class LiveData(QObject):
         self._clock.stop()
         self.feed.stop()
         self.worker.stop()
+        self._release_gc()
+
+    def _release_gc(self) -> None:
+        with self._lock:
+            held, self._gc_held = self._gc_held, False
+        if held:
+            gc_policy.release_collection()
 
     def request_catchup(self) -> None:
         self.feed.request_catchup()
@@ -132,9 +154,13 @@ class LiveData(QObject):
         catch-up) is spread over rounds, so a report arriving meanwhile goes first.
         """
         with self._lock:
-            batches = list(self._pending)
-            self._pending.clear()
             fixes: tuple[PositionRecord, ...] = ()
+            if not self.store.loaded and self._pending:
+                # The first load: one slice a round, each drawn and shown as it comes.
+                batches = [self._pending.popleft()]
+            else:
+                batches = list(self._pending)
+                self._pending.clear()
             if not any(b.initial for b in batches):
                 fixes = tuple(p for b in batches for p in b.positions)
                 if fixes:
@@ -154,10 +180,23 @@ class LiveData(QObject):
         if fixes:
             self.apply(ChangeBatch(positions=fixes))
         self.batches_applied += len(batches)
+        if first_load:
+            self._loading_progress(batches, len(fixes))
         if first_load and self.store.loaded:
             _freeze_what_was_loaded()
+            self._release_gc()
             counts = (len(self.store.grids), len(self.store.workers), len(self.store.tickets))
             self.worker.post(partial(self.loaded.emit, *counts))
+
+    def _loading_progress(self, batches: list[ChangeBatch], fixes: int) -> None:
+        """Say how far the first load has got (rows in the store, of the rows read)."""
+        total = self.feed.first_load_total
+        self.first_load_done += fixes + sum(
+            len(b.grids) + len(b.tickets) + len(b.workers) + len(b.positions) for b in batches
+        )
+        done = total if self.store.loaded else min(self.first_load_done, total)
+        if total:
+            self.worker.post(partial(self.loading.emit, done, total))
 
     def apply(self, batch: ChangeBatch) -> StoreChanges:
         """Apply one batch (on the live thread; the bench calls it there too)."""

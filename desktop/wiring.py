@@ -33,6 +33,7 @@ from gridcommand.desktop.exports import Exports
 from gridcommand.desktop.fanout import AlarmSync, Paced
 from gridcommand.desktop.hotspot_layer import HotspotLayer
 from gridcommand.desktop.live import LiveData
+from gridcommand.desktop.loading import LoadingProgress
 from gridcommand.desktop.main_window import MainWindow
 from gridcommand.desktop.map_menu import MapItemMenu
 from gridcommand.desktop.overdue_watch import OverdueWatch
@@ -54,6 +55,11 @@ from gridcommand.widgets.workers_panel import WorkersPanel
 
 log = logging.getLogger(__name__)
 CHARTS_MS = 5000
+#: The forecast and category models learn, and the KPI board asks for its figures,
+#: this long after the city is loaded: their training is seconds of pure Python (and
+#: the board's figures a long table to fill), which would take the interpreter from
+#: the first load, and the GUI thread from drawing it, if they ran at the same time.
+LEARN_AFTER_LOAD_MS = 5000
 
 
 def scrolling(widget: QWidget) -> QScrollArea:
@@ -158,6 +164,7 @@ class WindowSession:
         self.overdue = OverdueWatch(window, self.engine, store, self.runner, self.queues)
         window.set_operator(self.actions.operator)
         self._login, self._role = operator_login, operator_role
+        self._learning = False
         self.map: MapPanel | None = None
         if with_map:
             # Probes (page timings and counts) only for the bench and the snapshot.
@@ -215,6 +222,24 @@ class WindowSession:
             QCoreApplication.translate("MainWindow", "Loading the city…")
         )
         self.live.loaded.connect(self._on_loaded)
+        self.loading = LoadingProgress()
+        self.window.statusBar().addPermanentWidget(self.loading)
+        self.live.loading.connect(self.loading.show_progress)
+        self._learn_later = QTimer(self.window)
+        self._learn_later.setSingleShot(True)
+        self._learn_later.setInterval(LEARN_AFTER_LOAD_MS)
+        self._learn_later.timeout.connect(self._start_learning)
+        self.live.loaded.connect(self._learn_later.start)
+
+    def _start_learning(self) -> None:
+        """The forecast and the category suggestions learn once the city is in; the KPI
+        board asks for its figures then too."""
+        if self._learning:
+            return
+        self._learning = True
+        self.categories.start()
+        self.overdue.start()
+        self.kpi_board.refresh()
 
     def _on_tickets_changed(self, changes: StoreChanges) -> None:
         self.queues.upsert(changes.tickets.upserted)
@@ -232,6 +257,7 @@ class WindowSession:
         self.quality.add_rejections(changes.rejections.upserted)
 
     def _on_loaded(self, grids: int, workers: int, tickets: int) -> None:
+        self.loading.show_progress(1, 1)
         text = QCoreApplication.translate(
             "MainWindow", "City loaded: %1 grids, %2 workers, %3 cases"
         )
@@ -386,13 +412,13 @@ class WindowSession:
         )
         self.live.start()
         self._chart_timer.start()
-        self.categories.start()
-        self.overdue.start()
-        self.kpi_board.refresh()
+        if self.store.loaded:
+            self._learn_later.start()
         return self
 
     def stop(self) -> None:
         self._chart_timer.stop()
+        self._learn_later.stop()
         self.exports.progress.cancel()
         self.exports.progress.wait(10)
         self.categories.stop()

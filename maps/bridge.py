@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import json
 import math
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal, Slot
 
 from gridcommand.maps.emit import emit
 
@@ -29,6 +30,9 @@ MAX_ID = 2**31 - 1
 MAX_CODE = 64
 MAX_VIEW_TEXT = 1024
 VIEW_KEYS = {"south": 90.0, "north": 90.0, "west": 360.0, "east": 360.0, "zoom": 30.0}
+#: Characters of diff text passed to the page in one turn of the GUI thread's event
+#: loop; more waits for the next turn, in order (a city's first load is megabytes).
+TURN_CHARS = 256 * 1024
 
 
 def _anything(_layer: str, _id: object) -> bool:
@@ -116,6 +120,13 @@ class MapBridge(QObject):
         self.known = known
         self.refused = 0
         self._queue: list[tuple[str, Any]] = []
+        #: Ready, but over this turn's share of text: sent on the next turns, in order.
+        self._outgoing: deque[tuple[str, Any]] = deque()
+        self._turn_chars = 0
+        self._turn = QTimer(self)
+        self._turn.setSingleShot(True)
+        self._turn.setInterval(0)
+        self._turn.timeout.connect(self._next_turn)
         self.face = PageFace(self)
 
     # -- outgoing ----------------------------------------------------------------------
@@ -135,7 +146,37 @@ class MapBridge(QObject):
         if not self.ready:
             self._queue.append((kind, payload))
             return
+        size = len(payload) if kind == "text" else 0
+        if self._outgoing or (self._turn_chars and self._turn_chars + size > TURN_CHARS):
+            self._outgoing.append((kind, payload))
+            self._turn.start()
+            return
+        self._emit_counted(kind, payload)
+
+    @property
+    def backlog(self) -> int:
+        """Items waiting for a later turn of the event loop (0: everything has gone)."""
+        return len(self._outgoing)
+
+    def _emit_counted(self, kind: str, payload: Any) -> None:
+        if kind == "text":
+            self._turn_chars += len(payload)
+            self._turn.start()  # the share is counted again from the next turn
         self._emit(kind, payload)
+
+    def _next_turn(self) -> None:
+        """A new turn of the event loop: this turn's share of what waits, in order."""
+        self._turn_chars = 0
+        while self._outgoing:
+            kind, payload = self._outgoing[0]
+            size = len(payload) if kind == "text" else 0
+            if self._turn_chars and self._turn_chars + size > TURN_CHARS:
+                break
+            self._outgoing.popleft()
+            self._turn_chars += size
+            self._emit(kind, payload)
+        if self._outgoing or self._turn_chars:
+            self._turn.start()
 
     def _emit(self, kind: str, payload: Any) -> None:
         if kind == "text":
@@ -148,11 +189,19 @@ class MapBridge(QObject):
         """The page is gone (reload, crashed renderer): queue again until it is back."""
         self.ready = False
         self._queue.clear()
+        self._outgoing.clear()
 
     # -- incoming (from the page, through the face; every argument checked) -------------
     def report_ready(self) -> None:
         self.ready = True
         queued, self._queue = self._queue, []
+        if sum(len(p) for kind, p in queued if kind == "text") > TURN_CHARS:
+            # Too much for one turn (a city loaded before the page was up): in order,
+            # a turn's share at a time, never parsed and written again here.
+            for kind, payload in queued:
+                self._send(kind, payload)
+            emit(self.page_ready_reported)
+            return
         diffs = [
             d
             for kind, payload in queued

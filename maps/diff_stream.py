@@ -3,8 +3,8 @@
 The window applies the store on its live thread, and this runs there too, as a
 subscriber: it builds the diffs (``DiffBuilder``), holds the worker moves per
 canvas (``WorkerDiffBuffer``) and serialises what is due, so the GUI thread only
-passes a finished string to the page. No Qt here; every method returns the text
-to send, or ``None`` when there is nothing.
+passes finished strings to the page. No Qt here; every method returns the texts
+to send (none longer than ``MAX_TEXT``), an empty list when there is nothing.
 """
 
 from __future__ import annotations
@@ -19,6 +19,11 @@ from gridcommand.maps.diffs import DiffBuilder
 from gridcommand.maps.worker_buffer import WorkerDiffBuffer
 
 Diff = dict[str, Any]
+#: The longest text handed to the GUI thread at once (characters). Passing a text to
+#: the page costs the GUI thread in proportion to its length (3.5 MB took over a
+#: second), so a city's first load goes as several texts, sent one per turn of the
+#: event loop (``MapBridge``).
+MAX_TEXT = 256 * 1024
 
 
 def to_text(diffs: list[Diff]) -> str | None:
@@ -26,6 +31,56 @@ def to_text(diffs: list[Diff]) -> str | None:
     if not diffs:
         return None
     return json.dumps(diffs, ensure_ascii=False, separators=(",", ":"))
+
+
+def to_texts(diffs: list[Diff], limit: int | None = None) -> list[str]:
+    """``diffs`` as texts of at most about ``limit`` characters each, in order.
+
+    A diff too long for one text is cut between its features (its removals go with
+    the first piece); the page applies each piece as it comes, and the pieces together
+    as the whole. Only a single feature longer than ``limit`` makes a longer text.
+    """
+    limit = MAX_TEXT if limit is None else limit
+    text = to_text(diffs)
+    if text is None:
+        return []
+    if len(text) <= limit:
+        return [text]
+    texts: list[str] = []
+    small: list[Diff] = []
+    for diff in diffs:
+        one = to_text([diff]) or ""
+        if len(one) <= limit:
+            if small and len(to_text([*small, diff]) or "") > limit:
+                texts.append(to_text(small) or "")
+                small = []
+            small.append(diff)
+            continue
+        if small:
+            texts.append(to_text(small) or "")
+            small = []
+        texts += [to_text([piece]) or "" for piece in _cut(diff, limit)]
+    if small:
+        texts.append(to_text(small) or "")
+    return texts
+
+
+def _cut(diff: Diff, limit: int) -> list[Diff]:
+    """One layer's diff as pieces of at most about ``limit`` characters, by feature."""
+    pieces: list[Diff] = []
+    chunk: list[Any] = []
+    size = 0
+    for feature in diff.get("upsert") or []:
+        length = len(json.dumps(feature, ensure_ascii=False, separators=(",", ":"))) + 1
+        if chunk and size + length > limit - 200:
+            pieces.append(
+                {**diff, "upsert": chunk, "remove": [] if pieces else diff.get("remove", [])}
+            )
+            chunk, size = [], 0
+        chunk.append(feature)
+        size += length
+    pieces.append({**diff, "upsert": chunk, "remove": [] if pieces else diff.get("remove", [])})
+    return pieces
 
 
 class MapDiffs:
@@ -38,11 +93,12 @@ class MapDiffs:
         #: The thread that built the last text (the tests check it is not the GUI's).
         self.built_on = ""
 
-    def _text(self, diffs: list[Diff]) -> str | None:
+    def _text(self, diffs: list[Diff]) -> list[str]:
+        """The texts to send, none longer than ``MAX_TEXT`` (empty: nothing to send)."""
         self.built_on = threading.current_thread().name
-        return to_text(diffs)
+        return to_texts(diffs)
 
-    def on_changes(self, changes: StoreChanges) -> str | None:
+    def on_changes(self, changes: StoreChanges) -> list[str]:
         """Alerts, grids and a shown track now; worker moves held for their canvas."""
         now: list[Diff] = []
         for diff in self.builder.from_changes(changes):
@@ -55,14 +111,14 @@ class MapDiffs:
             now.append(self.builder.track(selected))
         return self._text(now)
 
-    def worker_canvas(self, shard: int | None) -> str | None:
+    def worker_canvas(self, shard: int | None) -> list[str]:
         """One canvas's held moves (``None``: all), with the held-back dots now due."""
         for due in self.builder.due_workers():
             self.held.add(due)
         diff = self.held.take(shard)
         return self._text([diff] if diff is not None else [])
 
-    def full(self) -> str | None:
+    def full(self) -> list[str]:
         """Everything, for a (re)loaded page; held moves are in it."""
         self.held.clear()
         diffs = self.builder.full()
@@ -70,14 +126,14 @@ class MapDiffs:
             diffs.append(self.builder.track(self.selected_worker))
         return self._text(diffs)
 
-    def set_crs(self, crs: str) -> str | None:
+    def set_crs(self, crs: str) -> list[str]:
         self.held.clear()  # held moves are in the old coordinate system
         diffs = self.builder.set_crs(crs)
         if self.selected_worker:
             diffs.append(self.builder.track(self.selected_worker))
         return self._text(diffs)
 
-    def track(self, worker_code: str | None, previous: str | None) -> str | None:
+    def track(self, worker_code: str | None, previous: str | None) -> list[str]:
         diffs: list[Diff] = []
         if previous and previous != worker_code:
             diffs.append({"layer": "track", "upsert": [], "remove": [previous]})
@@ -86,8 +142,8 @@ class MapDiffs:
             diffs.append(self.builder.track(worker_code))
         return self._text(diffs)
 
-    def expire_new(self) -> str | None:
+    def expire_new(self) -> list[str]:
         return self._text(self.builder.expire_new())
 
-    def acknowledge(self, ids: Iterable[int]) -> str | None:
+    def acknowledge(self, ids: Iterable[int]) -> list[str]:
         return self._text(self.builder.acknowledge(ids))

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from gridcommand.db.live.store import StateStore, StoreChanges
 from gridcommand.maps.basemap import Basemap
 from gridcommand.maps.bridge import MapBridge
-from gridcommand.maps.diff_stream import MapDiffs
+from gridcommand.maps.diff_stream import MapDiffs, to_texts
 from gridcommand.maps.diffs import DiffBuilder
 from gridcommand.maps.emit import emit
 from gridcommand.maps.features import WORKER_SHARDS
@@ -144,14 +144,23 @@ class MapPanel(QWidget):
         """
         if self._released:
             return
-        text = self.diffs.on_changes(changes)
-        if text or changes.grids:
-            self._on_gui(partial(self._after_changes, text, bool(changes.grids)))
+        texts = self.diffs.on_changes(changes)
+        # The outlines follow the grids; while a city's first load brings its grids in
+        # slices, they are drawn once, when the load is complete.
+        outline = bool(changes.grids) and (self._lane is None or self.store.loaded)
+        outline = outline or changes.first_load
+        if texts or outline:
+            self._on_gui(partial(self._after_changes, texts, outline))
 
-    def send_diff_text(self, text: str | None) -> None:
-        """Send diffs already written as the page's JSON (a list of layer diffs)."""
-        if text and not self._released:
-            self.bridge.send_text(text)
+    def send_diff_text(self, text: str | list[str] | None) -> None:
+        """Send diffs already written as the page's JSON (each a list of layer diffs).
+
+        The bridge passes long runs of text to the page a turn of the event loop at a time.
+        """
+        if not text or self._released:
+            return
+        for one in [text] if isinstance(text, str) else text:
+            self.bridge.send_text(one)
 
     def send_held_workers(self, shard: int | None = None) -> None:
         """Send the worker moves held so far: one canvas's, or all (tests, the bench).
@@ -299,10 +308,10 @@ class MapPanel(QWidget):
         else:
             self._lane.post(fn)
 
-    def _build(self, job: Callable[[], str | None], then: Callable[[], None] | None = None) -> None:
-        """Build a diff where the store is applied; send its text from the GUI thread."""
+    def _build(self, job: Callable[[], list[str]], then: Callable[[], None] | None = None) -> None:
+        """Build a diff where the store is applied; send its texts from the GUI thread."""
 
-        def send(text: str | None) -> None:
+        def send(text: list[str]) -> None:
             if not self.replaying:  # the live state reaches the page again with show_live
                 self.send_diff_text(text)
             if then is not None:
@@ -313,9 +322,9 @@ class MapPanel(QWidget):
         else:
             self._lane.submit(job, send)
 
-    def _after_changes(self, text: str | None, grids_changed: bool) -> None:
+    def _after_changes(self, texts: list[str], grids_changed: bool) -> None:
         if not self.replaying:
-            self.send_diff_text(text)
+            self.send_diff_text(texts)
         if grids_changed and not self._released:
             self._start_outlines()
 
@@ -369,7 +378,7 @@ class MapPanel(QWidget):
         previous = set(self._outline_ids)
         spots = self._label_spots  # in WGS-84: a change of basemap system reuses them
         self._outline_worker.submit(
-            lambda: outlines_diff(grids, project, previous, spots),
+            lambda: _as_texts(outlines_diff(grids, project, previous, spots)),
             self._on_outlines_computed,
             key="outlines",  # the newest request wins
         )
@@ -379,4 +388,10 @@ class MapPanel(QWidget):
         if self._released or not isinstance(result, list):
             return
         self._outline_ids = set(ids) if isinstance(ids, set) else set()
-        self.bridge.send_diffs(result)
+        self.send_diff_text([str(text) for text in result])
+
+
+def _as_texts(outcome: tuple[list[dict[str, Any]], set[str]]) -> tuple[list[str], set[str]]:
+    """The outlines' diffs written as the page's texts on the outline thread, not the GUI's."""
+    diffs, ids = outcome
+    return to_texts(diffs), ids

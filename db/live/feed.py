@@ -56,6 +56,9 @@ POLL_BACKOFF = 1.5
 POLL_IDLE_S = 0.5
 #: A standby less far behind than this is shown as simply live.
 LAG_SHOWN_S = 1.0
+#: The first load is handed over in slices of at most this many rows: grids first (the
+#: map first), then cases, workers and their fixes; the store takes one slice at a time.
+FIRST_LOAD_SLICE = 2500
 
 
 def libpq_conninfo(url: URL) -> str:
@@ -106,6 +109,8 @@ class ChangeFeed(threading.Thread):
         self._standby = False
         self._lag_s: float | None = None
         self._delivered = False
+        #: Rows in the first load (0 until it is read), for the window's progress.
+        self.first_load_total = 0
 
     # -- control ---------------------------------------------------------------------
     def stop(self, timeout: float = 5.0) -> None:
@@ -283,7 +288,12 @@ class ChangeFeed(threading.Thread):
         self.catchup_s += time.perf_counter() - began
         self._last_catchup = time.monotonic()
         self.catchups += 1
-        batch, more = self._build(initial, grids, workers, positions, tickets, actions, rejections)
+        if initial:
+            batch, more = self._first_load(grids, workers, positions, tickets, actions, rejections)
+        else:
+            batch, more = self._build(
+                False, grids, workers, positions, tickets, actions, rejections
+            )
         refused += more
         self._xmin = xmin
         self._prune(xmin)
@@ -292,6 +302,46 @@ class ChangeFeed(threading.Thread):
         self._delivered = bool(len(batch)) or (first is not None and bool(len(first)))
         if len(batch) or initial:
             self._on_batch(batch)
+
+    def _first_load(
+        self,
+        grid_rows: list[dict[str, Any]],
+        worker_rows: list[dict[str, Any]],
+        position_rows: list[tuple[Any, ...]],
+        ticket_rows: list[dict[str, Any]],
+        action_rows: list[dict[str, Any]],
+        rejection_rows: list[dict[str, Any]],
+    ) -> tuple[ChangeBatch, list[RejectionRecord]]:
+        """The whole current state, handed over a slice at a time as each is built.
+
+        Grids first, so the map has the city's outline before anything else; then the
+        cases (their acknowledgements with the first slice), the workers, and their last
+        fixes (a fix needs its worker). Each slice is an ordinary change; the empty
+        ``initial`` batch returned last says the load is complete. ``first_load_total``
+        (rows) is set before the first slice, for the window's progress.
+        """
+        n = FIRST_LOAD_SLICE
+        self.first_load_total = (
+            len(grid_rows) + len(ticket_rows) + len(worker_rows) + len(position_rows)
+        )
+        refused: list[RejectionRecord] = []
+        parts: list[tuple[Any, ...]] = [(g, [], [], [], [], []) for g in _chunks(grid_rows, n)]
+        ticket_parts = _chunks(ticket_rows, n) or [[]]
+        for i, t in enumerate(ticket_parts):
+            # The acknowledgements before the first case: an acknowledged emergency must
+            # never sound, even for the moment between two slices.
+            first = i == 0
+            parts.append(
+                ([], [], [], t, action_rows if first else [], rejection_rows if first else [])
+            )
+        parts += [([], w, [], [], [], []) for w in _chunks(worker_rows, n)]
+        parts += [([], [], p, [], [], []) for p in _chunks(position_rows, n)]
+        for g, w, p, t, a, r in parts:
+            piece, more = self._build(True, g, w, p, t, a, r)
+            refused += more
+            if len(piece):
+                self._on_batch(replace(piece, initial=False))
+        return ChangeBatch(initial=True), refused
 
     def _fresh(self, table: str, key: object, txid: int | None) -> bool:
         """Skip rows already delivered at this same version (re-read after a watermark)."""
@@ -456,6 +506,10 @@ class ChangeFeed(threading.Thread):
         if state != replace(self.state, since=state.since):
             self.state = state
             self._on_state(state)
+
+
+def _chunks(rows: list[Any], size: int) -> list[list[Any]]:
+    return [rows[i : i + size] for i in range(0, len(rows), size)]
 
 
 def _first_line(exc: BaseException) -> str:

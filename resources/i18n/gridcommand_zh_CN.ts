@@ -480,7 +480,7 @@
     <name>LiveData</name>
     <message>
         <source>replica %1 s behind</source>
-        <extracomment>Worker fixes applied in one round at most; the rest follow in the next round, so a report that arrives meanwhile is applied (and drawn) before a backlog of fixes. Middle-generation collections between two full ones, once the first load is in (CPython's default is 10; see _freeze_what_was_loaded). The first load is in the store (on the GUI thread: grids, workers, tickets). The live thread: the store is applied here, and so are the map's diffs.</extracomment>
+        <extracomment>Worker fixes applied in one round at most; the rest follow in the next round, so a report that arrives meanwhile is applied (and drawn) before a backlog of fixes. Middle-generation collections between two full ones, once the first load is in (CPython's default is 10; see _freeze_what_was_loaded). Collection is held for the first load at most this long (a database that cannot be reached must not leave it off for good). The first load is in the store (on the GUI thread: grids, workers, tickets). How far the first load has got (on the GUI thread): rows in the store, of how many. The live thread: the store is applied here, and so are the map's diffs. Rows of the first load in the store so far (the live thread writes it).</extracomment>
         <translation>只读副本落后 %1 秒</translation>
     </message>
     <message>
@@ -490,6 +490,13 @@
     <message>
         <source>polling, no LISTEN</source>
         <translation>轮询，未使用 LISTEN</translation>
+    </message>
+</context>
+<context>
+    <name>LoadingProgress</name>
+    <message>
+        <source>Loading the city: %1%</source>
+        <translation>正在加载全区数据：%1%</translation>
     </message>
 </context>
 <context>
@@ -689,7 +696,7 @@
     </message>
     <message>
         <source>Loading the city…</source>
-        <extracomment>The live queues, and the replay's in their place while replaying.</extracomment>
+        <extracomment>The forecast and category models learn, and the KPI board asks for its figures, this long after the city is loaded: their training is seconds of pure Python (and the board's figures a long table to fill), which would take the interpreter from the first load, and the GUI thread from drawing it, if they ran at the same time. The live queues, and the replay's in their place while replaying.</extracomment>
         <translation>正在加载全区数据…</translation>
     </message>
     <message>

@@ -44,4 +44,25 @@ def test_paced_delivers_a_big_change_over_turns_of_the_event_loop(qtbot: QtBot) 
     paced(StoreChanges(tickets=Changes((ticket(50),))))  # a later change waits its turn
     qtbot.waitUntil(lambda: not paced.busy)
     assert heard == [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9], [50]]
-    assert progress == [(4, 10), (8, 10), (10, 10)]
+    # One count for everything queued meanwhile: the later change is part of it.
+    assert progress == [(4, 11), (8, 11), (10, 11), (11, 11)]
+
+
+def test_a_slow_view_is_handed_smaller_slices_and_still_every_row_once(qtbot: QtBot) -> None:
+    import time
+
+    sizes: list[int] = []
+    heard: list[int] = []
+
+    def slow_view(changes: StoreChanges) -> None:
+        rows = [t.id for t in changes.tickets.upserted]
+        sizes.append(len(rows))
+        heard.extend(rows)
+        time.sleep(len(rows) * 0.002)  # 2 ms a row: 40 rows fill a 40 ms turn
+
+    paced = Paced(slow_view, rows=400, budget_ms=40.0)
+    paced(_changes(1000, 0))
+    qtbot.waitUntil(lambda: not paced.busy, timeout=20_000)
+    assert heard == list(range(1000))
+    assert sizes[0] == 250  # the first slice is small, whatever ``rows`` allows
+    assert max(sizes[2:]) < 100  # then cut to what the view showed it can take in a turn

@@ -110,3 +110,40 @@ def test_the_face_shows_the_page_only_its_handlers_and_survives_delete_later(qtb
     assert shiboken6.isValid(face)
     face.setObjectName("renamed")
     assert face.objectName() == "bridge"
+
+
+def test_long_texts_reach_the_page_a_turn_at_a_time_in_order(qtbot, monkeypatch):
+    from gridcommand.maps import bridge as bridge_module
+
+    monkeypatch.setattr(bridge_module, "TURN_CHARS", 1000)
+    bridge = MapBridge()
+    out: list[str] = []
+    bridge.diffs_sent.connect(lambda text: out.append(f"text {len(text)}"))
+    bridge.command_sent.connect(lambda text: out.append(json.loads(text)["cmd"]))
+    bridge.report_ready()
+    texts = [
+        json.dumps([{"layer": "grids", "upsert": [{"id": i, "x": "." * 900}]}]) for i in range(4)
+    ]
+    for text in texts:
+        bridge.send_text(text)
+    bridge.send_command("select", id=1)  # after the texts it follows, never before
+    assert len(out) == 1  # one turn's share now, the rest on the next turns
+    qtbot.waitUntil(lambda: bridge.backlog == 0)
+    assert out == [f"text {len(texts[0])}"] * 4 + ["select"]
+
+
+def test_a_city_queued_before_the_page_was_ready_is_sent_unparsed_over_turns(qtbot, monkeypatch):
+    from gridcommand.maps import bridge as bridge_module
+
+    monkeypatch.setattr(bridge_module, "TURN_CHARS", 1000)
+    bridge = MapBridge()
+    sent: list[str] = []
+    bridge.diffs_sent.connect(sent.append)
+    texts = [
+        json.dumps([{"layer": "grids", "upsert": [{"id": i, "x": "." * 900}]}]) for i in range(3)
+    ]
+    for text in texts:
+        bridge.send_text(text)
+    bridge.report_ready()
+    qtbot.waitUntil(lambda: bridge.backlog == 0)
+    assert sent == texts

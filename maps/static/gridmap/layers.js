@@ -9,7 +9,13 @@
 
   var gm = window.gridmap;
   var S = gm.state;
-  var fitted = false;
+  // The whole district is fitted as its grids arrive (the first load comes in slices),
+  // until the operator moves the map themselves.
+  var fittedGrids = 0;
+  var operatorMoved = false;
+  ['mousedown', 'wheel', 'touchstart', 'keydown'].forEach(function (kind) {
+    document.addEventListener(kind, function () { operatorMoved = true; }, { capture: true, passive: true });
+  });
 
   function call(name, arg) { gm.bridge.call(name, arg); }
 
@@ -103,7 +109,10 @@
       var touched = {};
       var added = [];
       batch.forEach(function (d) { apply(d, added); touched[d.layer] = true; });
-      if (touched.grids && !fitted && S.reg.grids.size) { fitted = true; gm.commands.fitAll(); }
+      if (touched.grids && !operatorMoved && S.reg.grids.size > fittedGrids) {
+        fittedGrids = S.reg.grids.size;
+        gm.commands.fitAll();
+      }
       if (touched.alerts || touched.grids || touched.outlines) { gm.aggregation.schedule(); }
       if (added.length) { gm.emit('alerts_added', added); }
     }
