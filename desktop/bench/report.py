@@ -123,21 +123,28 @@ def write(out: Path, data: dict[str, Any], keep: int = KEEP_RUNS) -> tuple[Path,
     The other scales' sections, the sections other measurements wrote (the category
     model, the forecast, the KPI runs) and the KPI board's own section stay as they were.
     """
-    from gridcommand.desktop.bench.kpi_bench import kept_section
-
     out.mkdir(parents=True, exist_ok=True)
     as_json = out / "benchmarks.json"
     as_md = out / "BENCHMARKS.md"
     before = json.loads(as_json.read_text(encoding="utf-8")) if as_json.exists() else {}
     store = upgrade(before)
     entry = add_run(store, data, keep)
-    as_json.write_text(json.dumps(store, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    save(out, store, entry["grids"])
+    return as_md, as_json
 
+
+def save(out: Path, store: dict[str, Any], grids: int) -> None:
+    """Write ``store`` as ``benchmarks.json`` and rewrite the section of ``grids``."""
+    from gridcommand.desktop.bench.kpi_bench import kept_section
+
+    as_json = out / "benchmarks.json"
+    as_md = out / "BENCHMARKS.md"
+    as_json.write_text(json.dumps(store, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     old_md = as_md.read_text(encoding="utf-8") if as_md.exists() else ""
     found = split_sections(old_md)
     scales = {name: block for name, block in found if name.startswith(SCALE_SECTION)}
-    this = section_name(entry["grids"])
-    scales[this] = fenced(this, scale_markdown(entry))
+    this = section_name(grids)
+    scales[this] = fenced(this, scale_markdown(store["scales"][str(grids)]))
     for other in store["scales"].values():  # a scale the old report had no section for
         name = section_name(other["grids"])
         if name not in scales:
@@ -146,7 +153,6 @@ def write(out: Path, data: dict[str, Any], keep: int = KEEP_RUNS) -> tuple[Path,
     others = [block for name, block in found if not name.startswith(SCALE_SECTION)]
     text = "\n".join([headline_markdown(store), *ordered, *others]) + kept_section(old_md)
     as_md.write_text(text, encoding="utf-8")
-    return as_md, as_json
 
 
 SCALE_SECTION = "bench-"
@@ -367,7 +373,7 @@ def spread_account(entry: dict[str, Any], chosen: list[dict[str, Any]]) -> str:
     steady = [labels[r["figure"]].label for share, r in moved if share <= 0.1]
     text += "Between the runs counted the figures moved most in: " + "; ".join(parts) + "."
     if steady:
-        text += f" Within 10 % of the median: {', '.join(steady)}."
+        text += f" Within 10 % of the median: {'; '.join(steady)}."
     return text + (
         " The verdicts use the median, so one outlying run does not decide them; a "
         "target missed by less than the spread is not settled by these runs."

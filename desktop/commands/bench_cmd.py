@@ -77,6 +77,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "waiting up to 5 minutes between them for the machine to be quiet (1); each scale "
         "keeps its last 5 runs and the report shows their spread",
     )
+    parser.add_argument("--quiet-wait", type=float, default=None, help=argparse.SUPPRESS)
     parser.add_argument(
         "--kpi",
         action="store_true",
@@ -152,7 +153,8 @@ def run_several(args: argparse.Namespace) -> int:
     command = [sys.executable, "-m", "gridcommand.desktop", *_one_run_args(args)]
     for n in range(1, args.runs + 1):
         if n > 1:
-            wait_until_quiet(QUIET_WAIT_S, _say)
+            wait = QUIET_WAIT_S if args.quiet_wait is None else args.quiet_wait
+            wait_until_quiet(wait, _say)
         _say(f"bench: run {n} of {args.runs}")
         child = subprocess.Popen(command)
         try:
