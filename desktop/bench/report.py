@@ -285,7 +285,7 @@ def runs_markdown(entry: dict[str, Any]) -> str:
             "1-min load before / after",
             [f"{_load(r['load_before'])} / {_load(r['load_after'])}" for r in runs],
         ),
-        ("code", [f"`{r['code']}`" if r.get("code") else "earlier" for r in runs]),
+        ("code", [f"`{r['code']}`" if r.get("code") else "not recorded" for r in runs]),
         ("counted", [_why(r, last, chosen, id(r) in ids) for r in runs]),
     ]
     lines = [head, rule]
@@ -421,11 +421,11 @@ def latest_markdown(d: dict[str, Any]) -> str:
     ]
     table = "\n".join(f"| {a} | {b} |" for a, b in rows)
     notes = "".join(f"\n- {n}" for n in d["notes"])
-    settings = d.get("settings") or {}
+    settings = d.get("settings") or {"replica": d.get("replica") is not None}
     command = f"`gridcommand bench --grids {d['grids']}{_flags(settings)}`"
     return f"""### The latest run in full
 
-{command}, code `{d.get("code") or "earlier"}`.
+{command}, code {f"`{d['code']}`" if d.get("code") else "not recorded"}.
 
 #### Machine
 
