@@ -77,6 +77,8 @@ def results(
         "naive_markers": naive.markers if naive else 0,
         "naive_html_mb": round(naive.html_mb, 1) if naive else 0.0,
         "seed_s": round(seed_s, 1),
+        "phase_s": {"seed": round(seed_s, 1)}
+        | {k: round(v, 1) for k, v in figures.phase_s.items()},
         "startup_s": round(figures.startup_s, 1),
         "startup_max_stall_ms": stalls.get("start-up", 0.0),
         "idle_cpu_percent": round(figures.idle_cpu_percent, 1),
@@ -411,6 +413,7 @@ def latest_markdown(d: dict[str, Any]) -> str:
             f"{_opt(d['naive_build_ms'])} / {_opt(d['naive_load_ms'])}",
         ),
         ("seeding the city", f"{d['seed_s']:g} s"),
+        ("each step of the run, wall time", _phases(d.get("phase_s"))),
         ("window opened → every grid drawn", f"{d['startup_s']:g} s"),
         ("  longest GUI-thread stall meanwhile", f"{d.get('startup_max_stall_ms', 0):g} ms"),
         (
@@ -665,6 +668,13 @@ def _worst_phase(d: dict[str, Any]) -> str:
 def _ms3(spread: dict[str, float], n: int = 3) -> str:
     keys = ("p50", "p95", "p99")[:n]
     return " / ".join(f"{spread[k]:g}" for k in keys) + " ms"
+
+
+def _phases(phases: dict[str, float] | None) -> str:
+    if not phases:
+        return "not recorded"
+    total = sum(phases.values())
+    return ", ".join(f"{k} {v:g}" for k, v in phases.items()) + f" (all: {total:,.0f} s)"
 
 
 def _opt(value: float | None) -> str:

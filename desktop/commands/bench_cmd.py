@@ -205,7 +205,9 @@ def run(args: argparse.Namespace) -> int:
             from gridcommand.desktop.bench.replica import measure_replica
 
             _say("bench: starting a hot standby and a window fed from it…")
+            started = time.monotonic()
             replica = measure_replica(city, args.inserts, options.size)
+            figures.phase_s["replica"] = time.monotonic() - started
             figures.replica = replica.summary()
             if replica.error:
                 figures.notes.append(f"replica: {replica.error}")

@@ -55,6 +55,8 @@ def test_bench_writes_its_figures(tmp_path: Path) -> None:
     assert set(seek) == {"p50", "p95"} and 0 < seek["p50"] <= seek["p95"]
     assert figures["replay"]["seeks"] > 0
     assert figures["grids"] == 12
+    # Each step's wall time, to tell which one takes the time at a scale.
+    assert {"seed", "start-up", "inserts", "batch", "naive", "replica"} <= set(figures["phase_s"])
     assert figures["inserts"] == 5 and figures["inserts_missed"] == 0
     assert 0 < figures["batch_moves"] <= 200
     # The page timed its own work while the points arrived: applying diffs among it.

@@ -62,6 +62,7 @@ def run(
         },
         replay_seek_ms=[400.0] * 12,
         replay_read_ms=[300.0] * 12,
+        phase_s={"start-up": startup_s, "inserts": 40.0},
     )
     machine = {
         "cpu": "a test CPU",
@@ -122,6 +123,11 @@ def test_the_issue_keys_are_in_each_scale_and_each_run(tmp_path: Path) -> None:
     assert set(entry["latest"]["replica_insert_to_point_ms"]) == {"p50", "p95", "p99"}
     assert entry["latest"]["naive_rebuild_ms"] == 2900.0  # the baseline, in the same run
     assert entry["runs"][0]["load_before"] == 0.2 and entry["runs"][0]["quiet"]
+    assert entry["latest"]["phase_s"] == {"seed": 60.0, "start-up": 1.5, "inserts": 40.0}
+    md = (tmp_path / "BENCHMARKS.md").read_text(encoding="utf-8")
+    assert (
+        "| each step of the run, wall time | seed 60, start-up 1.5, inserts 40 (all: 102 s) |" in md
+    )
 
 
 def test_the_spread_is_computed_from_the_stored_runs(tmp_path: Path) -> None:
