@@ -60,17 +60,21 @@ class StallMeter(QObject):
         self.full_gc_by_phase: dict[str, list[float]] = {}
         self._gc_started = 0.0
         self._last = 0.0
+        #: Wall seconds spent in each phase, to tell which step of a run takes the time.
+        self.phase_s: dict[str, float] = {}
+        self._phase_started = 0.0
         self._timer = QTimer(self)
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.setInterval(TICK_MS)
         self._timer.timeout.connect(self._tick)
 
     def start(self) -> None:
-        self._last = time.perf_counter()
+        self._last = self._phase_started = time.perf_counter()
         self._timer.start()
         gc.callbacks.append(self._on_gc)
 
     def stop(self) -> None:
+        self._close_phase(time.perf_counter())
         self._timer.stop()
         if self._on_gc in gc.callbacks:
             gc.callbacks.remove(self._on_gc)
@@ -89,8 +93,15 @@ class StallMeter(QObject):
             self.full_gc_by_phase.setdefault(self.phase, []).append(round(pause, 1))
 
     def enter(self, phase: str) -> None:
+        now = time.perf_counter()
+        self._close_phase(now)
         self.phase = phase
-        self._last = time.perf_counter()
+        self._last = self._phase_started = now
+
+    def _close_phase(self, now: float) -> None:
+        if self._phase_started:
+            spent = now - self._phase_started
+            self.phase_s[self.phase] = self.phase_s.get(self.phase, 0.0) + spent
 
     def _tick(self) -> None:
         now = time.perf_counter()

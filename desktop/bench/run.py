@@ -81,6 +81,9 @@ class Figures:
     #: Replay: each move of the slider by an hour until the page showed the new moment.
     replay_seek_ms: list[float] = field(default_factory=list)
     replay_read_ms: list[float] = field(default_factory=list)
+    #: Wall seconds of each step of the run (seeding, start-up, … the replica), to show
+    #: which takes the time at a scale.
+    phase_s: dict[str, float] = field(default_factory=dict)
 
 
 class Bench:
@@ -273,6 +276,7 @@ class Bench:
             self.figures.stalls = dict(self.meter.max_gap_ms)
             self.figures.full_gc = (self.meter.full_gc_count, self.meter.max_full_gc_ms)
             self.figures.full_gc_by_phase = dict(self.meter.full_gc_by_phase)
+            self.figures.phase_s.update(self.meter.phase_s)
         finally:
             session.stop()
             self.window.close()

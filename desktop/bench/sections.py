@@ -1,7 +1,8 @@
-"""Sections of ``docs/BENCHMARKS.md`` written by other measurements than the bench run.
+"""Fenced sections of ``docs/BENCHMARKS.md``: one per measurement, each replaced on its own.
 
 Each is fenced by ``<!-- section:NAME -->`` … ``<!-- /section:NAME -->``; a section
-is replaced in place, and the bench, which rewrites the file, carries them over.
+is replaced in place, and the bench, which rewrites the file, carries them over. The
+bench's own sections, one per scale (``bench-10000``), are fenced the same way.
 """
 
 from __future__ import annotations
@@ -30,3 +31,8 @@ def replace_section(path: Path, name: str, body: str) -> None:
     else:
         text = text.rstrip("\n") + "\n\n" + block
     path.write_text(text, encoding="utf-8")
+
+
+def split_sections(text: str) -> list[tuple[str, str]]:
+    """Every fenced section of ``text`` as ``(name, block)``, in order."""
+    return [(match.group("name"), match.group(0)) for match in _FENCED.finditer(text)]

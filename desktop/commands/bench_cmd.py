@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import signal
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -68,6 +69,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "primary → point on a window fed from the standby (replica_insert_to_point_ms)",
     )
     parser.add_argument(
+        "--runs",
+        type=positive_int,
+        default=1,
+        metavar="N",
+        help="measure N times in a row, each on a fresh city in a process of its own, "
+        "waiting up to 5 minutes between them for the machine to be quiet (1); each scale "
+        "keeps its last 5 runs and the report shows their spread",
+    )
+    parser.add_argument("--quiet-wait", type=float, default=None, help=argparse.SUPPRESS)
+    parser.add_argument(
         "--kpi",
         action="store_true",
         help="instead: time the KPI board's answer on a year of 1,000,000 cases "
@@ -122,14 +133,52 @@ def run_kpi(args: argparse.Namespace) -> int:
     return 0
 
 
+def _one_run_args(args: argparse.Namespace) -> list[str]:
+    """The same bench, once: the command line of one of ``--runs N``."""
+    line = ["--debug"] if args.debug else []
+    line += ["bench", "--grids", str(args.grids), "--workers-moves", str(args.workers_moves)]
+    line += ["--inserts", str(args.inserts), "--out", str(args.out)]
+    line += ["--random-seed", str(args.random_seed)]
+    line += ["--profile-seconds", str(args.profile_seconds)]
+    line += ["--idle-seconds", str(args.idle_seconds)]
+    line += ["--no-simulator"] if args.no_simulator else []
+    return line + (["--replica"] if args.replica else [])
+
+
+def run_several(args: argparse.Namespace) -> int:
+    """``--runs N``: each run a process of its own, so no run inherits another's memory."""
+    from gridcommand.desktop.bench.machine import QUIET_WAIT_S, wait_until_quiet
+
+    _stop_on_sigterm()
+    command = [sys.executable, "-m", "gridcommand.desktop", *_one_run_args(args)]
+    for n in range(1, args.runs + 1):
+        if n > 1:
+            wait = QUIET_WAIT_S if args.quiet_wait is None else args.quiet_wait
+            wait_until_quiet(wait, _say)
+        _say(f"bench: run {n} of {args.runs}")
+        child = subprocess.Popen(command)
+        try:
+            code = child.wait()
+        except BaseException:
+            child.terminate()  # it unwinds as on SIGTERM: its city is cleaned up
+            child.wait()
+            raise
+        if code != 0:
+            _say(f"bench: run {n} of {args.runs} failed (exit {code}); the rest not run")
+            return code
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
     if args.kpi:
         return run_kpi(args)
+    if args.runs > 1:
+        return run_several(args)
     headless_environment()
     _stop_on_sigterm()
     from gridcommand.desktop.app import create_application
     from gridcommand.desktop.bench.city import build_city
-    from gridcommand.desktop.bench.machine import describe_machine, load_average
+    from gridcommand.desktop.bench.machine import code_version, describe_machine, load_average
     from gridcommand.desktop.bench.report import results, write
     from gridcommand.desktop.bench.run import Bench, Options
 
@@ -156,7 +205,9 @@ def run(args: argparse.Namespace) -> int:
             from gridcommand.desktop.bench.replica import measure_replica
 
             _say("bench: starting a hot standby and a window fed from it…")
+            started = time.monotonic()
             replica = measure_replica(city, args.inserts, options.size)
+            figures.phase_s["replica"] = time.monotonic() - started
             figures.replica = replica.summary()
             if replica.error:
                 figures.notes.append(f"replica: {replica.error}")
@@ -171,6 +222,16 @@ def run(args: argparse.Namespace) -> int:
             city.seed_s,
             describe_machine(city.postgres, load_before),
             simulator=not args.no_simulator,
+            settings={
+                "inserts": args.inserts,
+                "workers_moves": args.workers_moves,
+                "random_seed": args.random_seed,
+                "simulator": not args.no_simulator,
+                "replica": args.replica,
+                "idle_seconds": args.idle_seconds,
+                "profile_seconds": args.profile_seconds,
+            },
+            code=code_version(),
         )
         app.processEvents()
     finally:

@@ -41,7 +41,10 @@ def test_bench_writes_its_figures(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr[-3000:]
 
-    figures = json.loads((out / "benchmarks.json").read_text(encoding="utf-8"))
+    # One entry per scale: the latest run in full, and each run's headline figures.
+    scale = json.loads((out / "benchmarks.json").read_text(encoding="utf-8"))["scales"]["12"]
+    figures = scale["latest"]
+    assert len(scale["runs"]) == 1 and scale["runs"][0]["code"] == figures["code"]
     latency = figures["insert_to_point_ms"]
     assert set(latency) == {"p50", "p95", "p99"}
     assert 0 < latency["p50"] <= latency["p95"] <= latency["p99"]
@@ -52,6 +55,8 @@ def test_bench_writes_its_figures(tmp_path: Path) -> None:
     assert set(seek) == {"p50", "p95"} and 0 < seek["p50"] <= seek["p95"]
     assert figures["replay"]["seeks"] > 0
     assert figures["grids"] == 12
+    # Each step's wall time, to tell which one takes the time at a scale.
+    assert {"seed", "start-up", "inserts", "batch", "naive", "replica"} <= set(figures["phase_s"])
     assert figures["inserts"] == 5 and figures["inserts_missed"] == 0
     assert 0 < figures["batch_moves"] <= 200
     # The page timed its own work while the points arrived: applying diffs among it.
@@ -74,6 +79,8 @@ def test_bench_writes_its_figures(tmp_path: Path) -> None:
     assert "(0 missed)" in report  # a point not seen is said, not hidden
     assert "## Replay (回放)" in report and f"{seek['p95']:g}" in report
     assert "## Machine" in report and "## Interpretation" in report
+    assert "## Issue 13's figures against its targets" in report
+    assert "<!-- section:bench-12 -->\n## 12 grids\n" in report
     assert f"{latency['p95']:g}" in report
     # The temporary city is gone: nothing of it is left beside the reports.
     assert sorted(p.name for p in out.iterdir()) == ["BENCHMARKS.md", "benchmarks.json"]
