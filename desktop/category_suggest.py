@@ -19,9 +19,10 @@ from PySide6.QtWidgets import QWidget
 from sqlalchemy import Engine
 
 from gridcommand.db.actions import recategorize
-from gridcommand.db.insight.category_history import TrainedSuggester, train_suggester
+from gridcommand.db.insight.category_history import TrainedSuggester, train_suggester_at
 from gridcommand.db.live.store import StateStore
 from gridcommand.desktop.background import BackgroundRunner
+from gridcommand.desktop.in_process import run_in_process
 from gridcommand.desktop.ticket_actions import TicketActions
 from gridcommand.widgets.ticket_detail import SUGGESTIONS, TicketDetailPanel
 
@@ -66,10 +67,10 @@ class CategorySuggester(QObject):
         self._timer.stop()
 
     def train(self) -> None:
-        engine = self._engine
+        url = self._engine.url  # learnt in a process of its own: see desktop/in_process.py
         self._runner.submit(
             "category-model",
-            lambda: train_suggester(engine),
+            lambda: run_in_process(train_suggester_at, url),
             self._on_trained,
             lambda message: log.warning("no category model: %s", message),
         )

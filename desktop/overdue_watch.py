@@ -16,10 +16,11 @@ from datetime import timedelta
 from PySide6.QtCore import QObject, QTimer, Signal
 from sqlalchemy import Engine
 
-from gridcommand.db.insight.case_history import learn_recent
+from gridcommand.db.insight.case_history import learn_recent_at
 from gridcommand.db.insight.forecast import OverdueModel, open_case_of
 from gridcommand.db.live.store import StateStore
 from gridcommand.desktop.background import BackgroundRunner
+from gridcommand.desktop.in_process import run_in_process
 from gridcommand.desktop.main_window import MainWindow
 from gridcommand.widgets.queues import QueuePanel
 
@@ -64,10 +65,10 @@ class OverdueWatch(QObject):
         self._learn_timer.stop()
 
     def learn(self) -> None:
-        engine = self._engine
+        url = self._engine.url  # learnt in a process of its own: see desktop/in_process.py
         self._runner.submit(
             "overdue-model",
-            lambda: learn_recent(engine),
+            lambda: run_in_process(learn_recent_at, url),
             self._on_learnt,
             lambda message: log.warning("no overdue forecast: %s", message),
         )

@@ -11,6 +11,7 @@ from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine, text
+from sqlalchemy.engine import URL
 
 from gridcommand.db.insight.forecast import (
     CaseHistory,
@@ -20,6 +21,7 @@ from gridcommand.db.insight.forecast import (
     assignment_spans,
     worker_load,
 )
+from gridcommand.db.schema.engine import make_engine
 
 _CASES = text(
     "SELECT t.id, t.code, t.category_code, c.class_code, r.parent_code AS street,"
@@ -113,3 +115,12 @@ def learn_recent(engine: Engine, now: datetime | None = None) -> OverdueModel:
     """A model of the cases that ended in the last ``LEARN_DAYS`` (for the console)."""
     moment = now or datetime.now(UTC)
     return OverdueModel.fit(load_cases(engine, moment - timedelta(days=LEARN_DAYS)), until=moment)
+
+
+def learn_recent_at(url: URL) -> OverdueModel:
+    """``learn_recent`` with an engine of its own (for a process of its own)."""
+    engine = make_engine(url)
+    try:
+        return learn_recent(engine)
+    finally:
+        engine.dispose()

@@ -10,8 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import Engine, select
+from sqlalchemy.engine import URL
 
 from gridcommand.db.insight.textcat import Accuracy, CategoryModel, evaluate
+from gridcommand.db.schema.engine import make_engine
 from gridcommand.db.schema.models import Category, Ticket, TicketStatus
 
 HOLDOUT_EVERY = 5
@@ -66,6 +68,15 @@ def train_suggester(engine: Engine) -> TrainedSuggester | None:
     with engine.connect() as conn:
         names = {code: name for code, name in conn.execute(select(Category.code, Category.name))}
     return TrainedSuggester(model, names)
+
+
+def train_suggester_at(url: URL) -> TrainedSuggester | None:
+    """``train_suggester`` with an engine of its own (for a process of its own)."""
+    engine = make_engine(url)
+    try:
+        return train_suggester(engine)
+    finally:
+        engine.dispose()
 
 
 def split(cases: list[ClosedCase]) -> tuple[list[ClosedCase], list[ClosedCase]]:
