@@ -145,3 +145,36 @@ def test_an_alerts_card_names_its_grid_and_dates_as_the_panels_do(qtbot, drawn: 
     assert "网格0 G00" in card  # the name, its code after it
     deadline = ticket(1).deadline.astimezone().strftime("%m-%d %H:%M")  # the drill-down's format
     assert deadline in card
+
+
+def test_an_alerts_card_near_the_maps_edge_stays_whole_and_unbroken(qtbot, drawn: MapPanel) -> None:
+    """At 1280×720 the map is 440 px tall: a card beside a point near its foot was cut off,
+    and every card was as narrow as its longest word (a ticket code split at its hyphen)."""
+    lat, lng = ALERT
+    run_js(
+        qtbot,
+        drawn,
+        "(function (m) { var p = m.latLngToContainerPoint("
+        f"[{lat!r}, {lng!r}]); m.panBy([0, p.y - (m.getSize().y - 12)], {{animate: false}}); "
+        "return 1; })(gridmap.map())",
+    )
+    move(qtbot, drawn, pixel(qtbot, drawn, *ALERT))
+    card = "document.querySelector('.leaflet-tooltip.gc-tip')"
+    qtbot.waitUntil(lambda: run_js(qtbot, drawn, f"!!{card}") is True, timeout=5000)
+    qtbot.wait(100)
+    box = run_js(
+        qtbot,
+        drawn,
+        f"(function (c, m) {{ var r = c.getBoundingClientRect(), "
+        "o = m.getContainer().getBoundingClientRect(); "
+        "return {top: r.top - o.top, bottom: r.bottom - o.top, left: r.left - o.left, "
+        "right: r.right - o.left, width: o.width, height: o.height, "
+        "lines: Array.from(c.querySelectorAll('.gc-val')).map(v => v.getClientRects().length)}; "
+        f"}})({card}, gridmap.map())",
+    )
+    assert isinstance(box, dict)
+    assert box["top"] >= 0
+    assert box["left"] >= 0
+    assert box["bottom"] <= box["height"]
+    assert box["right"] <= box["width"]
+    assert box["lines"] and max(box["lines"]) == 1  # code, status, deadline, grid: one line each
