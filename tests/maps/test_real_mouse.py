@@ -178,3 +178,32 @@ def test_an_alerts_card_near_the_maps_edge_stays_whole_and_unbroken(qtbot, drawn
     assert box["bottom"] <= box["height"]
     assert box["right"] <= box["width"]
     assert box["lines"] and max(box["lines"]) == 1  # code, status, deadline, grid: one line each
+
+
+def test_the_legend_steps_back_from_an_open_card_that_runs_under_it(qtbot, drawn: MapPanel) -> None:
+    """The legend is drawn above the map's panes, so a card reaching under it was hidden."""
+    drawn.resize(640, 440)  # the map of a 1280×720 desk
+    qtbot.waitUntil(lambda: run_js(qtbot, drawn, "gridmap.map().getSize().x") == 640, timeout=5000)
+    legend = "document.querySelector('.gc-legend')"
+    lat, lng = ALERT
+    run_js(  # the point just left of the middle, level with the legend: its card goes right
+        qtbot,
+        drawn,
+        f"(function (m, g) {{ var p = m.latLngToContainerPoint([{lat!r}, {lng!r}]), "
+        "o = m.getContainer().getBoundingClientRect(), r = g.getBoundingClientRect(); "
+        "m.panBy([p.x - (m.getSize().x / 2 - 20), p.y - (r.top - o.top + 30)], {animate: false}); "
+        f"return 1; }})(gridmap.map(), {legend})",
+    )
+    opacity = f"Number(getComputedStyle({legend}).opacity)"
+    assert run_js(qtbot, drawn, opacity) > 0.5
+    move(qtbot, drawn, pixel(qtbot, drawn, *ALERT))
+    overlap = (
+        "(function (c, g) { if (!c) { return false; } var a = c.getBoundingClientRect(), "
+        "b = g.getBoundingClientRect(); return a.left < b.right && b.left < a.right && "
+        f"a.top < b.bottom && b.top < a.bottom; }})("
+        f"document.querySelector('.leaflet-tooltip.gc-tip'), {legend})"
+    )
+    qtbot.waitUntil(lambda: run_js(qtbot, drawn, overlap) is True, timeout=5000)
+    assert run_js(qtbot, drawn, opacity) < 0.2
+    move(qtbot, drawn, pixel(qtbot, drawn, LAT0 - 0.01, LON0 - 0.01))  # off the grids
+    qtbot.waitUntil(lambda: run_js(qtbot, drawn, opacity) > 0.5, timeout=5000)

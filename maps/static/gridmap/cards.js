@@ -56,6 +56,17 @@
     var dx = Math.max(-corner.x, Math.min(0, size.x - corner.x - box.offsetWidth));
     var dy = Math.max(-corner.y, Math.min(0, size.y - corner.y - box.offsetHeight));
     if (dx || dy) { L.DomUtil.setPosition(box, at.add([dx, dy])); }
+    var legend = document.querySelector('.gc-legend');
+    if (legend) {
+      var a = box.getBoundingClientRect(), b = legend.getBoundingClientRect();
+      legend.classList.toggle('gc-under-card', a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom);
+    }
+  };
+  var unplace = L.Tooltip.prototype.onRemove;
+  L.Tooltip.prototype.onRemove = function (map) {
+    var legend = L.DomUtil.hasClass(this._container, 'gc-tip') && document.querySelector('.gc-legend');
+    if (legend) { legend.classList.remove('gc-under-card'); }
+    unplace.call(this, map);
   };
 
   gm.cards = {
