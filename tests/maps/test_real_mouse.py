@@ -145,3 +145,65 @@ def test_an_alerts_card_names_its_grid_and_dates_as_the_panels_do(qtbot, drawn: 
     assert "网格0 G00" in card  # the name, its code after it
     deadline = ticket(1).deadline.astimezone().strftime("%m-%d %H:%M")  # the drill-down's format
     assert deadline in card
+
+
+def test_an_alerts_card_near_the_maps_edge_stays_whole_and_unbroken(qtbot, drawn: MapPanel) -> None:
+    """At 1280×720 the map is 440 px tall: a card beside a point near its foot was cut off,
+    and every card was as narrow as its longest word (a ticket code split at its hyphen)."""
+    lat, lng = ALERT
+    run_js(
+        qtbot,
+        drawn,
+        "(function (m) { var p = m.latLngToContainerPoint("
+        f"[{lat!r}, {lng!r}]); m.panBy([0, p.y - (m.getSize().y - 12)], {{animate: false}}); "
+        "return 1; })(gridmap.map())",
+    )
+    move(qtbot, drawn, pixel(qtbot, drawn, *ALERT))
+    card = "document.querySelector('.leaflet-tooltip.gc-tip')"
+    qtbot.waitUntil(lambda: run_js(qtbot, drawn, f"!!{card}") is True, timeout=5000)
+    qtbot.wait(100)
+    box = run_js(
+        qtbot,
+        drawn,
+        f"(function (c, m) {{ var r = c.getBoundingClientRect(), "
+        "o = m.getContainer().getBoundingClientRect(); "
+        "return {top: r.top - o.top, bottom: r.bottom - o.top, left: r.left - o.left, "
+        "right: r.right - o.left, width: o.width, height: o.height, "
+        "lines: Array.from(c.querySelectorAll('.gc-val')).map(v => v.getClientRects().length)}; "
+        f"}})({card}, gridmap.map())",
+    )
+    assert isinstance(box, dict)
+    assert box["top"] >= 0
+    assert box["left"] >= 0
+    assert box["bottom"] <= box["height"]
+    assert box["right"] <= box["width"]
+    assert box["lines"] and max(box["lines"]) == 1  # code, status, deadline, grid: one line each
+
+
+def test_the_legend_steps_back_from_an_open_card_that_runs_under_it(qtbot, drawn: MapPanel) -> None:
+    """The legend is drawn above the map's panes, so a card reaching under it was hidden."""
+    drawn.resize(640, 440)  # the map of a 1280×720 desk
+    qtbot.waitUntil(lambda: run_js(qtbot, drawn, "gridmap.map().getSize().x") == 640, timeout=5000)
+    legend = "document.querySelector('.gc-legend')"
+    lat, lng = ALERT
+    run_js(  # the point just left of the middle, level with the legend: its card goes right
+        qtbot,
+        drawn,
+        f"(function (m, g) {{ var p = m.latLngToContainerPoint([{lat!r}, {lng!r}]), "
+        "o = m.getContainer().getBoundingClientRect(), r = g.getBoundingClientRect(); "
+        "m.panBy([p.x - (m.getSize().x / 2 - 20), p.y - (r.top - o.top + 30)], {animate: false}); "
+        f"return 1; }})(gridmap.map(), {legend})",
+    )
+    opacity = f"Number(getComputedStyle({legend}).opacity)"
+    assert run_js(qtbot, drawn, opacity) > 0.5
+    move(qtbot, drawn, pixel(qtbot, drawn, *ALERT))
+    overlap = (
+        "(function (c, g) { if (!c) { return false; } var a = c.getBoundingClientRect(), "
+        "b = g.getBoundingClientRect(); return a.left < b.right && b.left < a.right && "
+        f"a.top < b.bottom && b.top < a.bottom; }})("
+        f"document.querySelector('.leaflet-tooltip.gc-tip'), {legend})"
+    )
+    qtbot.waitUntil(lambda: run_js(qtbot, drawn, overlap) is True, timeout=5000)
+    assert run_js(qtbot, drawn, opacity) < 0.2
+    move(qtbot, drawn, pixel(qtbot, drawn, LAT0 - 0.01, LON0 - 0.01))  # off the grids
+    qtbot.waitUntil(lambda: run_js(qtbot, drawn, opacity) > 0.5, timeout=5000)

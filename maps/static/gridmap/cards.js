@@ -45,6 +45,30 @@
     return box;
   }
 
+  // A card beside a point near the map's edge would be cut off by it: Leaflet centres it on
+  // the point; slide it back inside the map (it still sits to the point's side).
+  var place = L.Tooltip.prototype._setPosition;
+  L.Tooltip.prototype._setPosition = function (pos) {
+    place.call(this, pos);
+    var box = this._container, map = this._map;
+    if (!map || !L.DomUtil.hasClass(box, 'gc-tip')) { return; }
+    var at = L.DomUtil.getPosition(box), corner = map.layerPointToContainerPoint(at), size = map.getSize();
+    var dx = Math.max(-corner.x, Math.min(0, size.x - corner.x - box.offsetWidth));
+    var dy = Math.max(-corner.y, Math.min(0, size.y - corner.y - box.offsetHeight));
+    if (dx || dy) { L.DomUtil.setPosition(box, at.add([dx, dy])); }
+    var legend = document.querySelector('.gc-legend');
+    if (legend) {
+      var a = box.getBoundingClientRect(), b = legend.getBoundingClientRect();
+      legend.classList.toggle('gc-under-card', a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom);
+    }
+  };
+  var unplace = L.Tooltip.prototype.onRemove;
+  L.Tooltip.prototype.onRemove = function (map) {
+    var legend = L.DomUtil.hasClass(this._container, 'gc-tip') && document.querySelector('.gc-legend');
+    if (legend) { legend.classList.remove('gc-under-card'); }
+    unplace.call(this, map);
+  };
+
   gm.cards = {
     t: t,
     setLabels: function (labels) {
