@@ -13,6 +13,7 @@ from datetime import date, timedelta
 
 import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, QModelIndex, Qt, Signal
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
@@ -136,6 +137,9 @@ class GridDrilldown(QWidget):
         ]
         for bars in self._stacks:
             self.plot.addItem(bars)
+        # No empty axes before a grid is chosen: the title says what to do meanwhile.
+        self.plot.hide()
+        self._plot_title = self.tr("Cases reported per day, by class")
 
         self.district_button = QPushButton(self.tr("Whole district"))
         self.district_button.setToolTip(self.tr("Back to the whole district on the map"))
@@ -156,8 +160,29 @@ class GridDrilldown(QWidget):
         layout.addWidget(self.tabs, 2)
         layout.addWidget(self.plot, 1)
 
+    def set_text_size(self, pixels: int) -> None:
+        """The trend as readable as the tables beside it (a wall's 48 px at 4K).
+
+        The legend goes in two columns and the chart keeps room for ten lines of text,
+        so large text does not bury the bars under its own labels.
+        """
+        font = QFont(self.font())
+        font.setPixelSize(pixels)
+        self.plot.setTitle(self._plot_title, size=f"{pixels}px")
+        for side in ("left", "bottom"):
+            self.plot.getAxis(side).setStyle(tickFont=font)
+        self.legend.setColumnCount(2)
+        self.legend.setLabelTextSize(f"{pixels}px")
+        for _, label in self.legend.items:
+            label.setText(label.text, size=f"{pixels}px")
+        self.plot.setMinimumHeight(pixels * 10)
+        title = QFont(self.title.font())
+        title.setPixelSize(round(pixels * 1.25))
+        self.title.setFont(title)
+
     def show_report(self, report: GridReport) -> None:
         self.grid_code = report.code
+        self.plot.show()
         self.replay_button.setEnabled(True)
         self.title.setText(f"{report.name} · {report.community} · {report.street}")
         f = self._figures
@@ -198,6 +223,10 @@ class GridDrilldown(QWidget):
         series += [("", {})] * (len(CLASS_STACK) - len(shown))
         series.append((self.tr("Other classes") if rest else "", rest))
         xs = [_epoch(day) for day in days]
+        # A date each week counted back from the last day, every day a tick: the date
+        # axis's own month-and-day labels ran into each other in a wall's large text.
+        weekly = [(x, day.strftime("%m-%d")) for x, day in zip(xs, days, strict=True)][::-7]
+        self.plot.getAxis("bottom").setTicks([weekly, [(x, "") for x in xs]])
         base = [0] * len(days)
         self.legend.clear()
         for bars, (name, by_day) in zip(self._stacks, series, strict=True):

@@ -104,3 +104,19 @@ def test_the_cases_list_opens_a_case_and_the_button_brings_the_district_back(
     assert got.args == [8]
     with qtbot.waitSignal(panel.district_requested):
         QTest.mouseClick(panel.district_button, Qt.MouseButton.LeftButton)
+
+
+def test_no_empty_chart_before_a_grid_and_wall_sized_text_after(qtbot: QtBot) -> None:
+    panel = GridDrilldown()
+    qtbot.addWidget(panel)
+    panel.show()
+    assert not panel.plot.isVisible()  # no dummy axes: the title says what to do
+
+    panel.set_text_size(48)
+    panel.show_report(_report(300))
+    assert panel.plot.isVisible()
+    for side in ("left", "bottom"):
+        assert panel.plot.getAxis(side).style["tickFont"].pixelSize() == 48
+    assert panel.legend.columnCount == 2
+    assert [label.opts["size"] for _, label in panel.legend.items] == ["48px", "48px"]
+    assert panel.plot.minimumHeight() >= 480
