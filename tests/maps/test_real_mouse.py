@@ -194,8 +194,12 @@ def test_the_legend_steps_back_from_an_open_card_that_runs_under_it(qtbot, drawn
         "m.panBy([p.x - (m.getSize().x / 2 - 20), p.y - (r.top - o.top + 30)], {animate: false}); "
         f"return 1; }})(gridmap.map(), {legend})",
     )
-    opacity = f"Number(getComputedStyle({legend}).opacity)"
-    assert run_js(qtbot, drawn, opacity) > 0.5
+    script = f"Number(getComputedStyle({legend}).opacity)"
+
+    def opacity() -> float:
+        return float(str(run_js(qtbot, drawn, script)))
+
+    assert opacity() > 0.5
     move(qtbot, drawn, pixel(qtbot, drawn, *ALERT))
     overlap = (
         "(function (c, g) { if (!c) { return false; } var a = c.getBoundingClientRect(), "
@@ -204,6 +208,6 @@ def test_the_legend_steps_back_from_an_open_card_that_runs_under_it(qtbot, drawn
         f"document.querySelector('.leaflet-tooltip.gc-tip'), {legend})"
     )
     qtbot.waitUntil(lambda: run_js(qtbot, drawn, overlap) is True, timeout=5000)
-    assert run_js(qtbot, drawn, opacity) < 0.2
+    assert opacity() < 0.2
     move(qtbot, drawn, pixel(qtbot, drawn, LAT0 - 0.01, LON0 - 0.01))  # off the grids
-    qtbot.waitUntil(lambda: run_js(qtbot, drawn, opacity) > 0.5, timeout=5000)
+    qtbot.waitUntil(lambda: opacity() > 0.5, timeout=5000)
