@@ -1078,8 +1078,12 @@
     <name>ReplayController</name>
     <message>
         <source>Queues as they stood at %1 (replay)</source>
-        <extracomment>Queues whose membership follows the clock, not only the cases' rows. The window a replay opens on by default: the last day, at an hour ago. A moment is on the map and in the queues: its time, and ms since it was asked for. The moment on screen as a store (``None`` while live). The moment shown, read again only where it may differ from the next one asked.</extracomment>
+        <extracomment>Queues whose membership follows the clock, not only the cases' rows. The window a replay opens on by default: the last day, at an hour ago. Active workers by status (the workers panel's counts). A moment is on the map and in the queues: its time, and ms since it was asked for. The moment on screen as a store (``None`` while live). The moment shown, read again only where it may differ from the next one asked. The moment the replay's workers panel shows. The worker whose track the map shows at the replayed moment (``None``: nobody).</extracomment>
         <translation>%1 时的队列（回放）</translation>
+    </message>
+    <message>
+        <source>Workers as they stood at %1 (replay)</source>
+        <translation>%1 时的网格员（回放）</translation>
     </message>
     <message>
         <source>The replay could not be read: %1</source>
@@ -1671,13 +1675,6 @@
     <message>
         <source>last fix</source>
         <translation>最后定位</translation>
-    </message>
-</context>
-<context>
-    <name>WindowSession</name>
-    <message>
-        <source>Workers — live, not replayed</source>
-        <translation>网格员 — 实时（不在回放中）</translation>
     </message>
 </context>
 <context>
