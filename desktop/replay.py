@@ -20,10 +20,10 @@ from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 from sqlalchemy import Engine
 
 from gridcommand.db.live.figures import DashboardFigures, figures_from
-from gridcommand.db.live.records import TicketRecord
-from gridcommand.db.live.store import StateStore, count_workers, time_state
+from gridcommand.db.live.records import PositionRecord, TicketRecord
+from gridcommand.db.live.store import StateStore, WorkerState, time_state
 from gridcommand.db.replay.frame import Frame, FrameReader
-from gridcommand.db.replay.state import replay_store
+from gridcommand.db.replay.state import ReplayStore, replay_store
 from gridcommand.desktop.background import BackgroundRunner
 from gridcommand.maps.features import Project, projector
 from gridcommand.maps.panel import MapPanel
@@ -32,6 +32,7 @@ from gridcommand.resources.palette import REPLAY_BANNER
 from gridcommand.widgets.charts import ChartsPanel
 from gridcommand.widgets.queues import QueuePanel
 from gridcommand.widgets.replay_bar import ReplayBar
+from gridcommand.widgets.workers_panel import WorkersPanel
 
 #: Queues whose membership follows the clock, not only the cases' rows.
 TIMED_QUEUES = ("overdue", "at_risk", "closed_today")
@@ -45,9 +46,11 @@ class Moment:
 
     at: datetime
     frame: Frame
-    store: StateStore
+    store: ReplayStore
     picture: Picture
     figures: DashboardFigures
+    #: Active workers by status (the workers panel's counts).
+    worker_counts: dict[str, int]
     asked: float  # time.monotonic() when the bar asked for it
 
 
@@ -76,6 +79,7 @@ class ReplayController(QObject):
         charts: ChartsPanel,
         map_panel: MapPanel | None,
         parent: QObject | None = None,
+        workers_stack: QStackedWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.engine = engine
@@ -98,24 +102,27 @@ class ReplayController(QObject):
         self._frame: Frame | None = None
         self._centres: dict[str, tuple[float, float]] = {}
         self._shown_tickets: dict[int, TicketRecord] = {}
-        self._heading = QLabel()
-        self._heading.setTextFormat(Qt.TextFormat.PlainText)
-        self._heading.setStyleSheet(
-            f"background:{REPLAY_BANNER['background']}; color:{REPLAY_BANNER['text']};"
-            " font-weight:bold; padding:4px 8px;"
-        )
-        self._replay_queues = QWidget()
-        box = QVBoxLayout(self._replay_queues)
-        box.setContentsMargins(0, 0, 0, 0)
-        box.setSpacing(0)
-        box.addWidget(self._heading)
-        box.addWidget(self.queues, 1)
+        #: The moment the replay's workers panel shows.
+        self._workers_from: ReplayStore | None = None
+        #: The worker whose track the map shows at the replayed moment (``None``: nobody).
+        self.track_worker: str | None = None
+        self._heading = heading()
+        self._replay_queues = under_heading(self._heading, self.queues)
         queue_stack.addWidget(self._replay_queues)
+        # The workers as they stood: their status, last fix and track of the moment.
+        self.workers = WorkersPanel(self.clock, names.grid, state_of=self._worker_state)
+        self._workers_heading = heading()
+        self._replay_workers = under_heading(self._workers_heading, self.workers)
+        self.workers_stack = workers_stack
+        if workers_stack is not None:
+            workers_stack.addWidget(self._replay_workers)
+        self.workers.worker_selected.connect(self.show_worker)
         bar.seek_requested.connect(self.seek)
         bar.live_requested.connect(self.back_to_live)
         if map_panel is not None:
             # A case chosen in the replay's queues is shown where it was on the map.
             self.queues.ticket_selected.connect(map_panel.select_ticket)
+            map_panel.worker_clicked.connect(self._on_map_worker_clicked)
 
     # -- opening and leaving ---------------------------------------------------------------
     def open_last_day(self) -> None:
@@ -135,7 +142,11 @@ class ReplayController(QObject):
             self._reader = FrameReader(self.engine, self.live.grids)
         if not self.active:
             self.active = True
+            # The worker whose track the map showed live keeps it, at the replayed time.
+            self.track_worker = self.map.selected_worker if self.map is not None else None
             self.queue_stack.setCurrentWidget(self._replay_queues)
+            if self.workers_stack is not None:
+                self.workers_stack.setCurrentWidget(self._replay_workers)
             self.active_changed.emit(True)
         self.bar.open(start, end, at)
         self.bar.setFocus()
@@ -149,12 +160,15 @@ class ReplayController(QObject):
         self.active = False
         self.bar.hide()
         self.queue_stack.setCurrentIndex(0)
+        if self.workers_stack is not None:
+            self.workers_stack.setCurrentIndex(0)
         if self.map is not None and self._picture is not None:
             # The live store is applied on the live thread: its picture is taken there.
             shown, project, centres = self._picture, self.map.builder.project, self._centres
-            live = self.live
+            live, chosen = self.live, self.map.selected_worker
             self.map.on_live_thread(
-                lambda: picture_of(live, project, centres).diffs_from(shown), self.map.show_live
+                lambda: live_picture(live, project, centres, chosen).diffs_from(shown),
+                self.map.show_live,
             )
         elif self.map is not None:
             self.map.show_live([])
@@ -176,15 +190,16 @@ class ReplayController(QObject):
         asked = time.monotonic()
         since = self._frame
         before = (self.store, self._picture) if self.store and self._picture else None
+        chosen = self.track_worker
 
         def read() -> Moment:
             frame = reader.frame(at, since)
             store = replay_store(frame, grids, workers, before[0] if before else None)
-            figures = figures_from(
-                list(store.tickets.values()), count_workers(store.workers.values()), at
-            )
-            picture = picture_of(store, project, centres, before)
-            return Moment(at, frame, store, picture, figures, asked)
+            counts = store.worker_counts()
+            figures = figures_from(list(store.tickets.values()), counts, at)
+            track = (chosen, reader.track(chosen, at)) if chosen else None
+            picture = picture_of(store, project, centres, before, track)
+            return Moment(at, frame, store, picture, figures, counts, asked)
 
         self.runner.submit("replay", read, self._show, self._failed)
 
@@ -203,8 +218,11 @@ class ReplayController(QObject):
         # them in order (and before a return to live); from live, the live picture is
         # taken there, where the live store is applied.
         panel, project, centres, live = self.map, self.map.builder.project, self._centres, self.live
+        chosen = panel.selected_worker
         panel.on_live_thread(
-            lambda: previous if previous is not None else picture_of(live, project, centres),
+            lambda: (
+                previous if previous is not None else live_picture(live, project, centres, chosen)
+            ),
             lambda before: self._present(moment, moment.picture.diffs_from(before)),
         )
 
@@ -216,6 +234,7 @@ class ReplayController(QObject):
         if not self.active:
             return
         self._fill_queues(moment)
+        self._fill_workers(moment)
         self.charts.show_figures(moment.figures)
         self.shown_at = moment.at
         self.last_seek_ms = (time.monotonic() - moment.asked) * 1000
@@ -245,10 +264,80 @@ class ReplayController(QObject):
             )
         )
 
+    def _fill_workers(self, moment: Moment) -> None:
+        """The workers whose state differs from the moment before (the same object where
+        neither their fix nor their status changed, see ``replay_store``)."""
+        store, shown = moment.store, self._workers_from
+        states = store.workers
+        if store.changed_workers is not None and store.built_from(shown):
+            changed = [states[code] for code in store.changed_workers]
+        else:
+            before = shown.workers if shown is not None else {}
+            changed = [s for code, s in states.items() if before.get(code) is not s]
+        if changed:
+            self.workers.upsert(changed)
+        self.workers.set_counts(moment.worker_counts)
+        self.workers.refresh()
+        self._workers_from = store
+        self._workers_heading.setText(
+            self.tr("Workers as they stood at %1 (replay)").replace(
+                "%1", f"{moment.at.astimezone():%Y-%m-%d %H:%M:%S}"
+            )
+        )
+
+    # -- a worker and their track ------------------------------------------------------------
+    def show_worker(self, code: str) -> None:
+        """The map draws ``code``'s track of the hour before the moment shown, and keeps
+        it as the replay moves (the moment is read again with it)."""
+        if not self.active or code == self.track_worker:
+            return
+        self.track_worker = code
+        if self.shown_at is not None:
+            self.seek(self.shown_at)
+
+    def _on_map_worker_clicked(self, code: str) -> None:
+        if self.active:
+            self.workers.select_worker(code)  # its selection asks for the track
+            self.show_worker(code)
+
+    def _worker_state(self, code: str) -> WorkerState | None:
+        return self.store.workers.get(code) if self.store is not None else None
+
     def _failed(self, error: str) -> None:
         self.bar.shown()
         self.bar.pause()
         self._heading.setText(self.tr("The replay could not be read: %1").replace("%1", error))
+
+
+def heading() -> QLabel:
+    """The blue line over a replayed panel that says which moment it shows."""
+    label = QLabel()
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setStyleSheet(
+        f"background:{REPLAY_BANNER['background']}; color:{REPLAY_BANNER['text']};"
+        " font-weight:bold; padding:4px 8px;"
+    )
+    return label
+
+
+def under_heading(label: QLabel, panel: QWidget) -> QWidget:
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(0)
+    layout.addWidget(label)
+    layout.addWidget(panel, 1)
+    return box
+
+
+def live_picture(
+    live: StateStore, project: Project, centres: dict[str, tuple[float, float]], chosen: str | None
+) -> Picture:
+    """The live store's picture with the chosen worker's live track (on the live thread)."""
+    track: tuple[str, list[PositionRecord]] | None = (
+        (chosen, live.track(chosen)) if chosen else None
+    )
+    return picture_of(live, project, centres, None, track)
 
 
 class MomentClock:

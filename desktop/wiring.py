@@ -183,7 +183,10 @@ class WindowSession:
         self.queue_stack.addWidget(stacked(self.filter_bar, self.queues))
         window.set_panel("queues", self.queue_stack)
         window.set_panel("detail", scrolling(self.detail))
-        window.set_panel("workers", self.workers)
+        # The live workers, and the replay's in their place while replaying.
+        self.workers_stack = QStackedWidget()
+        self.workers_stack.addWidget(self.workers)
+        window.set_panel("workers", self.workers_stack)
         window.set_panel("charts", self.charts)
         window.set_panel("quality", self.quality)
         window.set_panel("grid", self.drilldown)
@@ -315,25 +318,17 @@ class WindowSession:
             self.charts,
             self.map,
             self.window,
+            self.workers_stack,
         )
         self.window.replay_requested.connect(self.replay.open_last_day)
         self.drilldown.replay_requested.connect(self.replay.open_grid_day)
-        self.replay.active_changed.connect(self._on_replay_active)
-
-    def _on_replay_active(self, active: bool) -> None:
-        """The workers panel is not replayed: said in its title while the rest shows the past."""
-        dock = self.window.docks["workers"]
-        if active:
-            self._workers_title = dock.windowTitle()
-            dock.setWindowTitle(
-                QCoreApplication.translate("WindowSession", "Workers — live, not replayed")
-            )
-        else:
-            dock.setWindowTitle(getattr(self, "_workers_title", dock.windowTitle()))
 
     def _show_worker(self, map_panel: MapPanel, code: str) -> None:
         map_panel.show_track(code)
         self.workers.select_worker(code)
+        if self.replay.active:  # the track and the row of the replayed moment
+            self.replay.workers.select_worker(code)
+            self.replay.show_worker(code)
         self.overdue.at_risk_changed.connect(map_panel.set_at_risk)
 
     # -- the alarm no filter can hide ---------------------------------------------------

@@ -9,38 +9,59 @@ a city.
 
 from __future__ import annotations
 
+import weakref
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from shapely.geometry import shape
 
+from gridcommand.db.live.records import PositionRecord
 from gridcommand.db.live.store import GridCounts, StateStore
 from gridcommand.maps import features as f
 
 Feature = dict[str, Any]
 Diff = dict[str, Any]
+EMPTY = GridCounts()
 #: The layers a moment fills; outlines and labels are the live page's and never change.
-LAYERS = ("grids", "alerts", "workers")
+LAYERS = ("grids", "alerts", "workers", "track")
 
 
-@dataclass
+@dataclass(eq=False)
 class Picture:
     """Features by layer and id, as the page shows them."""
 
     layers: dict[str, dict[Any, Feature]] = field(default_factory=lambda: {n: {} for n in LAYERS})
+    #: Each grid's counts as drawn (the next moment restyles only the grids whose differ).
+    counts: dict[str, GridCounts] = field(default_factory=dict)
+    #: The picture this one was built from, and per layer the only keys that may differ
+    #: from it (a layer not named: any key).
+    base: weakref.ref[Picture] | None = None
+    changed: dict[str, set[Any]] = field(default_factory=dict)
 
     def diffs_from(self, before: Picture) -> list[Diff]:
         """What turns ``before`` on the page into this picture (grids are only restyled)."""
+        built_from = self.base is not None and self.base() is before
         out = []
         for name in LAYERS:
             now, then = self.layers[name], before.layers[name]
-            upsert = [
-                feature
-                for key, feature in now.items()
-                if (old := then.get(key)) is not feature and old != feature
-            ]
-            remove = [] if name == "grids" else [key for key in then if key not in now]
+            keys = self.changed.get(name) if built_from else None
+            if keys is None:
+                upsert = [
+                    feature
+                    for key, feature in now.items()
+                    if (old := then.get(key)) is not feature and old != feature
+                ]
+                remove = [] if name == "grids" else [key for key in then if key not in now]
+            else:
+                upsert = [
+                    feature
+                    for key in keys
+                    if (feature := now.get(key)) is not None
+                    and (old := then.get(key)) is not feature
+                    and old != feature
+                ]
+                remove = [] if name == "grids" else [k for k in keys if k in then and k not in now]
             if upsert or remove:
                 out.append(f.diff(name, upsert, remove))
         return out
@@ -56,28 +77,44 @@ def picture_of(
     project: f.Project,
     centres: dict[str, tuple[float, float]] | None = None,
     previous: tuple[StateStore, Picture] | None = None,
+    track: tuple[str, list[PositionRecord]] | None = None,
 ) -> Picture:
     """The store's state at its clock as features; ``centres`` caches grids' inner points.
 
     ``previous`` (the store and picture shown before): a worker whose state is the
     same object there keeps its feature (a city's workers mostly stand still).
+    ``track``: the chosen worker and their fixes of the hour before the clock.
     """
     now = store.clock()
     centres = {} if centres is None else centres
-    full_timers: Counter[str] = Counter(
-        s.record.grid_code
-        for s in store.workers.values()
-        if s.record.role == "full_time" and s.record.active
-    )
-    counts = store.counts_per_grid()
-    grids = {
-        code: f.grid_style(
-            code,
-            counts.get(code, GridCounts()),
-            grid.households / max(full_timers.get(code, 0), 1),
+    picture = Picture()
+    # Built from the moment before when the store was (a replayed moment read as a change).
+    base = previous[1] if previous is not None and _built_from(store, previous[0]) else None
+    full_timers: Counter[str] = store.full_timers
+    if not full_timers:  # a store filled without its counts (the live one has them)
+        full_timers = Counter(
+            s.record.grid_code
+            for s in store.workers.values()
+            if s.record.role == "full_time" and s.record.active
         )
-        for code, grid in store.grids.items()
-    }
+    counts = {code: n for code, n in store.counts_per_grid().items() if n != EMPTY}
+
+    def style(code: str) -> Feature:
+        hpw = store.grids[code].households / max(full_timers.get(code, 0), 1)
+        return f.grid_style(code, counts.get(code, EMPTY), hpw)
+
+    if base is not None and previous is not None and store.grids == previous[0].grids:
+        grids = dict(base.layers["grids"])
+        restyle = {
+            c
+            for c in counts.keys() | base.counts.keys()
+            if c in grids and counts.get(c) != base.counts.get(c)
+        }
+        for code in restyle:
+            grids[code] = style(code)
+        picture.changed["grids"] = restyle
+    else:
+        grids = {code: style(code) for code in store.grids}
     alerts: dict[Any, Feature] = {}
     for t in store.open_tickets():
         fallback = None
@@ -86,6 +123,36 @@ def picture_of(
         feature = f.alert_feature(t, now, store.acknowledged, project, fallback)
         if feature is not None:
             alerts[t.id] = feature
+    changed_workers = getattr(store, "changed_workers", None)
+    if base is not None and changed_workers is not None:
+        workers = dict(base.layers["workers"])
+        for code in changed_workers:
+            feature = f.worker_feature(store.workers[code], project)
+            if feature is None:
+                workers.pop(code, None)
+            else:
+                workers[code] = feature
+        picture.changed["workers"] = set(changed_workers)
+    else:
+        workers = _workers(store, project, previous)
+    tracks = {} if track is None else {track[0]: f.track_feature(track[0], track[1], project)}
+    picture.layers = {"grids": grids, "alerts": alerts, "workers": workers, "track": tracks}
+    picture.counts = counts
+    if base is not None:
+        picture.base = weakref.ref(base)
+    return picture
+
+
+def _built_from(store: StateStore, previous: StateStore) -> bool:
+    built_from = getattr(store, "built_from", None)
+    return callable(built_from) and bool(built_from(previous))
+
+
+def _workers(
+    store: StateStore, project: f.Project, previous: tuple[StateStore, Picture] | None
+) -> dict[Any, Feature]:
+    """Every worker's dot; one whose state is the very object of ``previous`` keeps its
+    feature (a city's workers mostly stand still)."""
     old_states = previous[0].workers if previous is not None else {}
     old_features = previous[1].layers["workers"] if previous is not None else {}
     workers: dict[Any, Feature] = {}
@@ -97,7 +164,7 @@ def picture_of(
         feature = f.worker_feature(state, project)
         if feature is not None:
             workers[code] = feature
-    return Picture({"grids": grids, "alerts": alerts, "workers": workers})
+    return workers
 
 
 def _centre(

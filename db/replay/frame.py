@@ -9,7 +9,10 @@ What the schema keeps, and how each part of a moment is found again:
 * its step times after ``at`` had not happened yet, and a deadline moved later
   by an approved extension (``ticket_extensions``) was still the old one;
 * a worker's position is their latest accepted fix recorded at or before ``at``
-  (``ix_worker_positions_worker_time`` makes that one index probe per worker);
+  (``ix_worker_positions_worker_time`` makes that one index probe per worker); from
+  the moment shown before, only the workers with a fix between the two moments
+  (``ix_worker_positions_recorded_at``, migration 0010) are probed again, so moving
+  the slider by an hour costs what happened in that hour, not a city of workers;
 * an alarm was acknowledged at ``at`` if an ``acknowledge`` row came before it.
 
 Everything is read in pages (ids first, then rows by page), so a city's moment
@@ -29,6 +32,7 @@ from sqlalchemy import Connection, Engine, text
 from gridcommand.db.gis.geometry import GridLocator
 from gridcommand.db.live import queries
 from gridcommand.db.live.records import GridRecord, PositionRecord, TicketRecord
+from gridcommand.db.live.store import TRACK_SPACING, TRACK_WINDOW
 
 #: Rows read per query; small enough that no single query holds a city's moment.
 PAGE = 2000
@@ -66,6 +70,9 @@ VISIBLE = text(
     " AND r.row_ref = t.id::text AND r.detected_at <= :at"
     " AND (r.resolved_at IS NULL OR r.resolved_at > :at))"
 )
+#: A worker silent this long is offline (the live store's ``offline_after``): a moment
+#: read as a change looks again at those with a fix this long before the earlier moment.
+OFFLINE_AFTER = timedelta(hours=1)
 #: Two moments further apart than this are read whole, not as a change.
 INCREMENTAL_SPAN = timedelta(hours=6)
 TICKET_ROWS = text(queries._TICKET_COLUMNS + " WHERE t.id = ANY(:ids) ORDER BY t.id")
@@ -112,12 +119,33 @@ POSITIONS_AT = text(
     " AND p.lon <> 'NaN'::float8 AND p.lat <> 'NaN'::float8 AND p.id <> ALL(:refused)"
     " ORDER BY p.recorded_at DESC LIMIT 1) p ON true ORDER BY w.code"
 )
+#: Each of the given workers with their latest accepted fix at or before ``at`` (or none).
+POSITIONS_OF = text(
+    "SELECT w.code, p.id, p.recorded_at, p.lon, p.lat, p.accuracy_m, p.source"
+    " FROM unnest(CAST(:codes AS text[])) AS w(code)"
+    " LEFT JOIN LATERAL (SELECT p.id, p.recorded_at, p.lon, p.lat, p.accuracy_m, p.source"
+    " FROM worker_positions p WHERE p.worker_code = w.code AND p.recorded_at <= :at"
+    " AND p.lon <> 'NaN'::float8 AND p.lat <> 'NaN'::float8 AND p.id <> ALL(:refused)"
+    " ORDER BY p.recorded_at DESC LIMIT 1) p ON true"
+)
+#: The workers who sent a fix between two moments ``lo`` < ``hi`` (at most ``cap`` rows:
+#: more, and every worker is read again). ``ix_worker_positions_recorded_at`` (0010).
+MOVED_BETWEEN = text(
+    "SELECT p.worker_code, p.recorded_at FROM worker_positions p"
+    " WHERE p.recorded_at > :lo AND p.recorded_at <= :hi LIMIT :cap"
+)
+#: Fixes whose refusal was resolved between two moments: from then on they count.
+RESOLVED_BETWEEN = text(
+    "SELECT p.worker_code FROM worker_positions p WHERE p.id = ANY(SELECT r.row_ref::bigint"
+    " FROM rejected_input r WHERE r.source_table = 'worker_positions'"
+    " AND r.row_ref ~ '^[0-9]+$' AND r.resolved_at > :lo AND r.resolved_at <= :hi OFFSET 0)"
+)
 #: One worker's fixes over a span (their track), oldest first.
 TRACK = text(
     "SELECT p.id, p.worker_code, p.recorded_at, p.lon, p.lat, p.accuracy_m, p.source"
     " FROM worker_positions p WHERE p.worker_code = :code AND p.recorded_at > :since"
     " AND p.recorded_at <= :at AND p.lon <> 'NaN'::float8 AND p.lat <> 'NaN'::float8"
-    " ORDER BY p.recorded_at"
+    " ORDER BY p.recorded_at, p.id"
 )
 #: How far back the database can show: its oldest trace row and oldest fix.
 EARLIEST = text(
@@ -135,6 +163,10 @@ class Frame:
     tickets: dict[int, TicketRecord] = field(default_factory=dict)
     positions: dict[str, PositionRecord] = field(default_factory=dict)
     acknowledged: frozenset[int] = frozenset()
+    #: Read from the moment at ``since`` (not part of the moment itself): the workers whose
+    #: fix or status may differ from that moment's; ``None`` when read whole.
+    since: datetime | None = field(default=None, compare=False)
+    touched: frozenset[str] | None = field(default=None, compare=False)
 
     def open_tickets(self) -> Iterator[TicketRecord]:
         return (t for t in self.tickets.values() if t.is_open)
@@ -193,8 +225,10 @@ class FrameReader:
         grids: Mapping[str, GridRecord] | None = None,
         page: int = PAGE,
         keep_closed: timedelta = KEEP_CLOSED,
+        offline_after: timedelta = OFFLINE_AFTER,
     ) -> None:
         self.engine = engine
+        self.offline_after = offline_after
         self.page = page
         self.keep_closed = keep_closed
         self._grids = dict(grids or {})
@@ -210,14 +244,23 @@ class FrameReader:
                 tickets, acknowledged = self._tickets_from(conn, since, at)
             else:
                 tickets, acknowledged = self._tickets(conn, at)
-            positions = self._positions(conn, at, since)
-        return Frame(at, tickets, positions, frozenset(acknowledged))
+            positions, touched = self._positions_from(conn, since, at)
+        base = since.at if since is not None and touched is not None else None
+        return Frame(at, tickets, positions, frozenset(acknowledged), base, touched)
 
-    def track(self, worker_code: str, at: datetime, span: timedelta) -> list[PositionRecord]:
-        """One worker's fixes in the ``span`` before ``at`` (the map's track of them)."""
+    def track(
+        self, worker_code: str, at: datetime, span: timedelta = TRACK_WINDOW
+    ) -> list[PositionRecord]:
+        """One worker's fixes in the ``span`` before ``at`` (the map's track of them),
+        a point at most every ``TRACK_SPACING`` as the live store keeps them."""
         with self.engine.connect() as conn:
             rows = conn.execute(TRACK, {"code": worker_code, "since": at - span, "at": at})
-            return [PositionRecord(*r) for r in rows]
+            track: list[PositionRecord] = []
+            for row in rows:
+                if track and row.recorded_at - track[-1].recorded_at < TRACK_SPACING:
+                    continue
+                track.append(PositionRecord(*row))
+            return track
 
     def bounds(self) -> tuple[datetime | None, datetime]:
         """The oldest moment the database holds anything of, and the server's now."""
@@ -303,6 +346,48 @@ class FrameReader:
                 return
             yield ids
             after = ids[-1]
+
+    def _positions_from(
+        self, conn: Connection, since: Frame | None, at: datetime
+    ) -> tuple[dict[str, PositionRecord], frozenset[str] | None]:
+        """``since``'s positions with those of the workers who may have moved between the
+        two moments read again at ``at``; every worker's when the moments are far apart or
+        most workers sent a fix in between (a city reporting every few seconds).
+
+        Also the workers whose state may differ: those read again, and those whose last
+        fix is recent enough that time alone may turn them stale or offline in between.
+        """
+        if since is None or abs(at - since.at) > INCREMENTAL_SPAN:
+            return self._positions(conn, at, since), None
+        lo, hi = sorted((since.at, at))
+        cap = 2 * len(since.positions) + 1000
+        rows = conn.execute(
+            MOVED_BETWEEN, {"lo": lo - self.offline_after, "hi": hi, "cap": cap}
+        ).all()
+        if len(rows) >= cap:
+            return self._positions(conn, at, since), None
+        codes = {code for code, recorded_at in rows if recorded_at > lo}
+        codes.update(conn.scalars(RESOLVED_BETWEEN, {"lo": lo, "hi": hi}))
+        touched = frozenset(codes.union(code for code, _ in rows))
+        positions = dict(since.positions)
+        if not codes:
+            return positions, touched
+        refused = list(conn.scalars(REFUSED_FIXES, {"at": at}))
+        ordered = sorted(codes)
+        for start in range(0, len(ordered), self.page * 5):
+            found = conn.execute(
+                POSITIONS_OF,
+                {"codes": ordered[start : start + self.page * 5], "at": at, "refused": refused},
+            )
+            for code, pid, recorded_at, lon, lat, accuracy, source in found:
+                old = positions.get(code)
+                if pid is None:
+                    positions.pop(code, None)
+                elif old is None or old.id != pid:
+                    positions[code] = PositionRecord(
+                        pid, code, recorded_at, lon, lat, accuracy, source
+                    )
+        return positions, touched
 
     def _positions(
         self, conn: Connection, at: datetime, since: Frame | None = None

@@ -177,6 +177,7 @@ class WorkerPosition(Base):
         CheckConstraint("lon BETWEEN -180 AND 180", name="lon_range"),
         CheckConstraint("accuracy_m IS NULL OR accuracy_m >= 0", name="accuracy"),
         Index("ix_worker_positions_worker_time", "worker_code", text("recorded_at DESC")),
+        Index("ix_worker_positions_recorded_at", "recorded_at"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)

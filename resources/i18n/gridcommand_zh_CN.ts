@@ -480,7 +480,7 @@
     <name>LiveData</name>
     <message>
         <source>replica %1 s behind</source>
-        <extracomment>Worker fixes applied in one round at most; the rest follow in the next round, so a report that arrives meanwhile is applied (and drawn) before a backlog of fixes. Middle-generation collections between two full ones, once the first load is in (CPython's default is 10; see _freeze_what_was_loaded). Collection is held for the first load at most this long (a database that cannot be reached must not leave it off for good). The first load is in the store (on the GUI thread: grids, workers, tickets). How far the first load has got (on the GUI thread): rows in the store, of how many. The live thread: the store is applied here, and so are the map's diffs. Rows of the first load in the store so far (the live thread writes it).</extracomment>
+        <extracomment>Worker fixes applied in one round at most; the rest follow in the next round, so a report that arrives meanwhile is applied (and drawn) before a backlog of fixes. Middle-generation collections between two full ones (see desktop/gc_policy.py). After the first load, when what it left behind is freed, the C heap is trimmed once. Collection is held for the first load at most this long (a database that cannot be reached must not leave it off for good). The first load is in the store (on the GUI thread: grids, workers, tickets). How far the first load has got (on the GUI thread): rows in the store, of how many. The live thread: the store is applied here, and so are the map's diffs. Rows of the first load in the store so far (the live thread writes it).</extracomment>
         <translation>只读副本落后 %1 秒</translation>
     </message>
     <message>
@@ -897,7 +897,7 @@
     <name>Queues</name>
     <message>
         <source>New reports</source>
-        <extracomment>How often the countdowns follow the clock, and how fast emergencies flash. English source text, marked for lupdate; shown through ``_tr``. Membership set from outside (the overdue forecast's marks), not by a rule.</extracomment>
+        <extracomment>How often the countdowns follow the clock, and how fast emergencies flash. The columns follow the rows on screen at most this often while tickets stream in. English source text, marked for lupdate; shown through ``_tr``. Membership set from outside (the overdue forecast's marks), not by a rule.</extracomment>
         <translation>新上报</translation>
     </message>
     <message>
@@ -1085,8 +1085,12 @@
     <name>ReplayController</name>
     <message>
         <source>Queues as they stood at %1 (replay)</source>
-        <extracomment>Queues whose membership follows the clock, not only the cases' rows. The window a replay opens on by default: the last day, at an hour ago. A moment is on the map and in the queues: its time, and ms since it was asked for. The moment on screen as a store (``None`` while live). The moment shown, read again only where it may differ from the next one asked.</extracomment>
+        <extracomment>Queues whose membership follows the clock, not only the cases' rows. The window a replay opens on by default: the last day, at an hour ago. Active workers by status (the workers panel's counts). A moment is on the map and in the queues: its time, and ms since it was asked for. The moment on screen as a store (``None`` while live). The moment shown, read again only where it may differ from the next one asked. The moment the replay's workers panel shows. The worker whose track the map shows at the replayed moment (``None``: nobody).</extracomment>
         <translation>%1 时的队列（回放）</translation>
+    </message>
+    <message>
+        <source>Workers as they stood at %1 (replay)</source>
+        <translation>%1 时的网格员（回放）</translation>
     </message>
     <message>
         <source>The replay could not be read: %1</source>
@@ -1678,13 +1682,6 @@
     <message>
         <source>last fix</source>
         <translation>最后定位</translation>
-    </message>
-</context>
-<context>
-    <name>WindowSession</name>
-    <message>
-        <source>Workers — live, not replayed</source>
-        <translation>网格员 — 实时（不在回放中）</translation>
     </message>
 </context>
 <context>

@@ -7,9 +7,10 @@ the slider's own keys, played with the speed and play buttons, and left with the
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import psycopg
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
@@ -18,6 +19,7 @@ from sqlalchemy.engine import URL
 
 from gridcommand.desktop.wiring import WindowSession
 from gridcommand.maps.replay_picture import picture_of
+from tests.conftest import conninfo
 from tests.desktop.conftest import insert_ticket
 from tests.maps.mouse import run_js
 
@@ -154,3 +156,63 @@ def test_a_grid_drill_down_replays_that_grid_day(qtbot: QtBot, session: WindowSe
     )
     QTest.keyClick(bar, Qt.Key.Key_Escape)
     assert not session.replay.active
+
+
+def _walk(db_url: URL, code: str, start: datetime, fixes: int) -> int:
+    """``fixes`` fixes of ``code`` three minutes apart from ``start``; the last one's id."""
+    with psycopg.connect(conninfo(db_url), autocommit=True) as conn:
+        last = 0
+        for n in range(fixes):
+            row = conn.execute(
+                "INSERT INTO worker_positions (worker_code, lon, lat, recorded_at, accuracy_m,"
+                " source) SELECT %s, lon + %s, lat, %s, 5, 'pad' FROM worker_positions"
+                " WHERE worker_code = %s ORDER BY recorded_at DESC LIMIT 1 RETURNING id",
+                (code, 0.0002 * n, start + timedelta(minutes=3 * n), code),
+            ).fetchone()
+            assert row is not None
+            last = int(row[0])
+    return last
+
+
+def test_replay_shows_the_workers_and_a_chosen_worker_track_as_they_were(
+    qtbot: QtBot, session: WindowSession, db_url: URL
+) -> None:
+    panel, replay = session.map, session.replay
+    assert panel is not None
+    qtbot.waitUntil(lambda: panel.is_ready, timeout=20_000)
+    code = next(c for c, s in sorted(session.store.workers.items()) if s.position is not None)
+    # A walk that ended 43 minutes before the moment the replay opens on (an hour ago).
+    walked = _walk(db_url, code, datetime.now(UTC) - timedelta(minutes=115), 5)
+    assert session.workers_stack.currentWidget() is session.workers
+
+    session.window.activateWindow()
+    QTest.keyClick(session.window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: replay.shown_at is not None, timeout=20_000)
+    # The workers dock shows the workers as they stood then, not the live ones.
+    assert session.workers_stack.currentWidget() is not session.workers
+    table = replay.workers.view
+    assert table.isVisible()
+    row = replay.workers.model.row_of(code)
+    assert row is not None
+    then = replay.workers.model.record(row)
+    assert then.position is not None and then.position.id == walked
+    assert then.status == "stale"  # 43 minutes without a fix, then
+    assert session.store.workers[code].position != then.position
+
+    # A click on the worker's row: the map draws their track of the hour before then.
+    index = replay.workers.proxy.mapFromSource(replay.workers.model.index(row, 1))
+    table.scrollTo(index)
+    QTest.mouseClick(
+        table.viewport(), Qt.MouseButton.LeftButton, pos=table.visualRect(index).center()
+    )
+    assert replay.track_worker == code
+    qtbot.waitUntil(
+        lambda: _js(qtbot, session, "gridmap.counts().track_points") == 5, timeout=20_000
+    )
+
+    # Back to live: the live workers again, and the replayed track is gone from the map.
+    QTest.mouseClick(session.replay_bar.live_button, Qt.MouseButton.LeftButton)
+    assert session.workers_stack.currentWidget() is session.workers
+    qtbot.waitUntil(
+        lambda: _js(qtbot, session, "gridmap.counts().track_points") == 0, timeout=20_000
+    )
