@@ -285,6 +285,7 @@ class WindowSession:
         self.actions.ticket_chosen.connect(map_panel.select_ticket)
         self.detail.fly_requested.connect(map_panel.select_ticket)
         self.workers.worker_selected.connect(map_panel.show_track)
+        self.overdue.at_risk_changed.connect(map_panel.set_at_risk)
         self.map_menu = MapItemMenu(
             self.window,
             self.store,
@@ -329,7 +330,6 @@ class WindowSession:
         if self.replay.active:  # the track and the row of the replayed moment
             self.replay.workers.select_worker(code)
             self.replay.show_worker(code)
-        self.overdue.at_risk_changed.connect(map_panel.set_at_risk)
 
     # -- the alarm no filter can hide ---------------------------------------------------
     def _wire_alarm_banner(self) -> None:

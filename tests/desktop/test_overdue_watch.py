@@ -19,6 +19,7 @@ from gridcommand.desktop.main_window import MainWindow
 from gridcommand.desktop.wiring import WindowSession, wire_window
 from tests.conftest import conninfo
 from tests.desktop.conftest import grid_point
+from tests.maps.mouse import run_js
 
 
 @pytest.fixture
@@ -26,7 +27,7 @@ def session(qtbot: QtBot, engine: Engine, db_url: URL, tmp_path: Path) -> Iterat
     seed_demo(engine, grids=120, random_seed=8, days=30, now=datetime.now(UTC))
     window = MainWindow(QSettings(str(tmp_path / "gc.ini"), QSettings.Format.IniFormat), "test")
     qtbot.addWidget(window)
-    running = wire_window(window, Database(url=db_url), poll_interval=0.3, with_map=False)
+    running = wire_window(window, Database(url=db_url), poll_interval=0.3, map_probes=True)
     window.show()
     qtbot.waitUntil(lambda: running.store.loaded, timeout=30_000)
     yield running
@@ -64,6 +65,14 @@ def test_cases_about_to_go_red_are_queued_and_counted(
         assert 0.5 <= risk <= 1
         assert now < session.store.tickets[ticket_id].deadline <= now + timedelta(hours=1)
     assert set(session.queues.visible_ids("at_risk")) == set(risks)
+    # The map rings the same cases (the located ones), wired from the start.
+    located = [i for i in risks if session.store.tickets[i].lon is not None]
+    assert soon in located
+    panel = session.map
+    assert panel is not None
+    qtbot.waitUntil(
+        lambda: run_js(qtbot, panel, "gridmap.counts().at_risk") == len(located), timeout=10_000
+    )
     assert session.window.at_risk_text().endswith(f"：{len(risks)}") or (
         session.window.at_risk_text().endswith(f": {len(risks)}")
     )
