@@ -13,11 +13,15 @@ The child is a daemon: it ends with the console, and a stop never waits for it.
 from __future__ import annotations
 
 import multiprocessing
+import os
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any, TypeVar
 
 T = TypeVar("T")
+#: How much lower the child's CPU priority is than the console's (on a command centre's
+#: two cores the live map, the database and the web engine share them with it).
+NICENESS = 10
 
 
 def run_in_process(fn: Callable[..., T], *args: Any) -> T:
@@ -49,6 +53,8 @@ def run_in_process(fn: Callable[..., T], *args: Any) -> T:
 
 
 def _serve(send: Connection, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    if hasattr(os, "nice"):  # background work: the console's own threads come first
+        os.nice(NICENESS)
     try:
         answer: tuple[bool, Any] = (True, fn(*args))
     except Exception as exc:  # sent back and raised in the parent, not lost

@@ -58,6 +58,9 @@ def test_bench_writes_its_figures(tmp_path: Path) -> None:
     # Each step's wall time, to tell which one takes the time at a scale.
     assert {"seed", "start-up", "inserts", "batch", "naive", "replica"} <= set(figures["phase_s"])
     assert figures["inserts"] == 5 and figures["inserts_missed"] == 0
+    # The steady figures are taken once the start-up work is done, and that time is said.
+    assert figures["settle_s"] >= figures["startup_s"] > 0
+    assert "settle" in figures["phase_s"]
     assert 0 < figures["batch_moves"] <= 200
     # The page timed its own work while the points arrived: applying diffs among it.
     assert "diffs" in {row["kind"] for row in figures["page_work"]["rows"]}

@@ -31,3 +31,7 @@ def test_the_child_s_error_is_raised_here_with_its_words() -> None:
 def test_a_child_that_dies_is_an_error_not_a_wait() -> None:
     with pytest.raises(RuntimeError, match="exit code -9"):
         run_in_process(_dies)
+
+
+def test_the_child_runs_at_a_lower_priority() -> None:
+    assert run_in_process(os.nice, 0) == os.nice(0) + 10
