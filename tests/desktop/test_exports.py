@@ -19,6 +19,7 @@ from gridcommand.desktop.exports import Exports, Prompts
 from gridcommand.desktop.wiring import WindowSession
 from gridcommand.maps.capture import is_blank
 from tests.desktop.menus import choose
+from tests.maps.conftest import counts
 
 
 class Answers(Prompts):
@@ -136,7 +137,8 @@ def test_the_map_exports_to_a_png_as_shown(
     panel = session.map
     assert panel is not None
     qtbot.waitUntil(lambda: panel.is_ready, timeout=20_000)
-    qtbot.wait(1000)  # the grids' first paint
+    qtbot.waitUntil(lambda: counts(qtbot, panel)["outlines"] > 0, timeout=20_000)
+    qtbot.wait(500)  # the outlines' first paint on screen, after they are in the page
     choose(qtbot, session.window, session.window.export_actions["map_png"])
     path = _exported(qtbot, exports, 1)
     image = QImage(str(path))

@@ -157,8 +157,7 @@ def test_a_key_acts_on_the_chosen_ticket_after_it_leaves_the_queue(
     assert not view.currentIndex().isValid()  # the highlight cleared, it did not slide
     assert not view.selectionModel().hasSelection()
     assert session.actions.current_id == chosen
-    qtbot.wait(300)
-    assert session.detail.ticket_id == chosen
+    qtbot.waitUntil(lambda: session.detail.ticket_id == chosen, timeout=10_000)
     failures: list[str] = []
     session.actions.action_failed.connect(failures.append)
     session.window.activateWindow()
