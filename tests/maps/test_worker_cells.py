@@ -165,7 +165,9 @@ def test_clicking_a_count_zooms_in_to_its_workers(qtbot, workers_out) -> None:
     lon, lat = _spot(WEST + 2, east=True)
     # The flight ends where the cell was: a loaded machine may take longer than any pause.
     qtbot.waitUntil(
-        lambda: run_js(qtbot, workers_out, f"gridmap.map().getBounds().contains([{lat}, {lon}])")
-        is True,
+        lambda: (
+            run_js(qtbot, workers_out, f"gridmap.map().getBounds().contains([{lat}, {lon}])")
+            is True
+        ),
         timeout=5000,
     )
