@@ -9,7 +9,7 @@ another grid is shown. Double-clicking a case asks for it in the detail panel; t
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, QModelIndex, Qt, Signal
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from gridcommand.db.reports.grid_cases import GridCase
 from gridcommand.db.reports.grid_report import GridReport
+from gridcommand.db.reports.kpi import LOCAL
 from gridcommand.resources.palette import ALARM_TEXT, CLASS_OTHER, CLASS_STACK
 from gridcommand.resources.vocabulary import source_name, ticket_status_name
 from gridcommand.widgets.plain import plain
@@ -212,7 +213,10 @@ class GridDrilldown(QWidget):
     def _show_trend(self, report: GridReport) -> None:
         """One stack a class, over the report's days; classes beyond the fifth are "other"."""
         counts = dict(report.cases_per_day)
-        last = max(counts) if counts else date.today()
+        # Up to the report's day: a quiet grid's last days show as empty, not cut off.
+        last = max([d for d in (report.last_day, *counts) if d is not None], default=None)
+        if last is None:
+            last = datetime.now(LOCAL).date()
         days = [last - timedelta(days=offset) for offset in range(report.days - 1, -1, -1)]
         shown = list(report.cases_by_class[: len(CLASS_STACK)])
         rest: dict[date, int] = {}

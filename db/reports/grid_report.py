@@ -77,6 +77,9 @@ class GridReport:
     cases: tuple[GridCase, ...] = ()
     #: Cases per day by class over ``days``, the busiest class first.
     cases_by_class: tuple[tuple[str, tuple[tuple[date, int], ...]], ...] = ()
+    #: The district's day the report was made on: the last of its ``days`` (``None``:
+    #: the last day with cases).
+    last_day: date | None = None
 
 
 def load_grid_report(
@@ -158,6 +161,7 @@ def load_grid_report(
         score=round(score, 1),
         cases=listed(cases),
         cases_by_class=_by_class(recent),
+        last_day=_local_day(clock),
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import openpyxl
@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import URL
 
 from gridcommand.db.demo.seed import seed_demo
+from gridcommand.db.reports.kpi import LOCAL
 from gridcommand.desktop.cli import main
 
 
@@ -54,7 +55,7 @@ def test_the_xlsx_report_reads_back_with_typed_cells_and_a_frozen_header(
     trend = list(book["Trend 30 days"].iter_rows(min_row=2, values_only=True))
     assert len(trend) == 30
     assert all(isinstance(day, datetime) and isinstance(n, int) for day, n, *_ in trend)
-    assert trend[-1][0].date() <= date.today()
+    assert trend[-1][0].date() <= datetime.now(LOCAL).date()  # the district's day
 
 
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="needs poppler's pdftoppm")

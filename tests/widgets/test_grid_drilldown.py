@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 from PySide6.QtCore import Qt
@@ -79,6 +80,10 @@ def test_panel_shows_the_report(qtbot: QtBot) -> None:
     assert panel.team_model.index(1, 3).data() == "—"
     heights = panel.stacked_totals()
     assert len(heights) == 30 and heights[-1] == 5 and heights[-3] == 3 and sum(heights) == 8
+    # Made two days after the last case: the trend ends on the report's day, in zeros.
+    panel.show_report(replace(_report(1200), last_day=date(2026, 11, 26)))
+    heights = panel.stacked_totals()
+    assert len(heights) == 30 and heights[-3:] == [5, 0, 0] and sum(heights) == 8
     panel.show_report(_report(400))
     assert panel._figures["load"].styleSheet() == ""
 

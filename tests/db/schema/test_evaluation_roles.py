@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import Engine, text
@@ -10,7 +10,7 @@ from sqlalchemy.exc import ProgrammingError
 
 from gridcommand.db.actions import service as actions
 from gridcommand.db.actions.operator import current_operator
-from gridcommand.db.reports.kpi import Period, set_weight
+from gridcommand.db.reports.kpi import LOCAL, Period, set_weight
 from gridcommand.db.reports.monthly import load_report
 from tests.db.schema import test_roles as roles
 from tests.db.schema.test_roles import COMMUNITY, OTHER_COMMUNITY, STREET, Login
@@ -183,7 +183,7 @@ def test_a_viewer_reads_the_board_and_a_field_login_its_region(
             {"w": worker, "t": tid},
         )
     _, viewer = login("gc_viewer", STREET)
-    today = date.today()
+    today = datetime.now(LOCAL).date()  # the district's day: the period is in its time
     data = load_report(
         viewer, Period.of_days(today - timedelta(days=30), today + timedelta(days=1))
     )
