@@ -42,6 +42,18 @@ BATCH_ATTEMPTS = 3
 SETTLE_TIMEOUT_S = 600.0
 
 
+def started_up(session: WindowSession) -> bool:
+    """The window's start-up work is done (see ``Figures.settle_s``)."""
+    panel = session.map
+    return (
+        not session.tickets_in.busy
+        and not session.workers_in.busy
+        and (panel is None or panel.bridge.backlog == 0)
+        and session.categories.suggester is not None
+        and session.overdue.model is not None
+    )
+
+
 @dataclass
 class Options:
     grids: int = 10_000
@@ -142,19 +154,7 @@ class Bench:
         table, outlines, the models); reports arriving meanwhile wait behind that work,
         so the steady figures are taken once it is done, and this time is reported.
         """
-        panel = session.map
-        assert panel is not None
-
-        def settled() -> bool:
-            return (
-                not session.tickets_in.busy
-                and not session.workers_in.busy
-                and panel.bridge.backlog == 0
-                and session.categories.suggester is not None
-                and session.overdue.model is not None
-            )
-
-        pump_until(settled, SETTLE_TIMEOUT_S, "the window to finish its start-up work")
+        pump_until(partial(started_up, session), SETTLE_TIMEOUT_S, "the window's start-up work")
         self.figures.settle_s = time.monotonic() - self._opened
 
     def _count_diffs(self, _text: str) -> None:

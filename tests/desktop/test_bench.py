@@ -72,6 +72,8 @@ def test_bench_writes_its_figures(tmp_path: Path) -> None:
     replica = figures["replica_insert_to_point_ms"]
     assert 0 < replica["p50"] <= replica["p95"] <= replica["p99"]
     assert figures["replica"]["feed_mode"] == "poll"
+    # Timed after the replica window's own start-up work, as the main window's points are.
+    assert figures["replica"]["settle_s"] >= figures["replica"]["startup_s"] > 0
     assert figures["replica"]["inserts"] == 5, figures["replica"]
     assert figures["replica"]["inserts_missed"] == 0, figures["replica"]
     assert figures["replica"]["inserts_refused"] == {}, figures["replica"]
