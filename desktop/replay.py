@@ -34,8 +34,6 @@ from gridcommand.widgets.queues import QueuePanel
 from gridcommand.widgets.replay_bar import ReplayBar
 from gridcommand.widgets.workers_panel import WorkersPanel
 
-#: Queues whose membership follows the clock, not only the cases' rows.
-TIMED_QUEUES = ("overdue", "at_risk", "closed_today")
 #: The window a replay opens on by default: the last day, at an hour ago.
 LAST_DAY = timedelta(hours=24)
 
@@ -102,6 +100,8 @@ class ReplayController(QObject):
         self._frame: Frame | None = None
         self._centres: dict[str, tuple[float, float]] = {}
         self._shown_tickets: dict[int, TicketRecord] = {}
+        #: Moments handed to the live thread's queue and not yet presented.
+        self._in_lane = 0
         #: The moment the replay's workers panel shows.
         self._workers_from: ReplayStore | None = None
         #: The worker whose track the map shows at the replayed moment (``None``: nobody).
@@ -214,16 +214,28 @@ class ReplayController(QObject):
         if self.map is None:
             self._present(moment)
             return
-        # Through the live thread's queue, first and later moments alike, so the page gets
-        # them in order (and before a return to live); from live, the live picture is
-        # taken there, where the live store is applied.
+        if previous is not None and not self._in_lane:
+            # Replaying already, and nothing ahead of it: the page has (or has been sent)
+            # ``previous``, so this moment's diffs go now. A return to live goes through
+            # the live thread's queue after it, so the order holds.
+            self._present(moment, moment.picture.diffs_from(previous))
+            return
+        # From live, the live picture is taken on the live thread, where the live store is
+        # applied; a moment that follows one still in that queue waits behind it, so the
+        # page gets them in order.
         panel, project, centres, live = self.map, self.map.builder.project, self._centres, self.live
         chosen = panel.selected_worker
+        self._in_lane += 1
+
+        def present(before: Picture) -> None:
+            self._in_lane -= 1
+            self._present(moment, moment.picture.diffs_from(before))
+
         panel.on_live_thread(
             lambda: (
                 previous if previous is not None else live_picture(live, project, centres, chosen)
             ),
-            lambda before: self._present(moment, moment.picture.diffs_from(before)),
+            present,
         )
 
     def _present(self, moment: Moment, diffs: list[dict[str, Any]] | None = None) -> None:
@@ -254,8 +266,7 @@ class ReplayController(QObject):
         if changed:
             self.queues.upsert(changed)
         # The queues that depend on the time (the replay also goes back), then the lights.
-        for key in TIMED_QUEUES:
-            self.queues.proxies[key].refilter()
+        self.queues.clock_moved()
         self.queues.follow_clock()
         self._shown_tickets = dict(tickets)
         self._heading.setText(

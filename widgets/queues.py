@@ -1,9 +1,13 @@
 """The duty officer's ticket queues, from new report to closed today.
 
-One source model holds every live ticket; each queue is a filter-and-sort proxy
-over it, so a ticket moves between queues the moment its status changes, with no
-copying. Emergencies sort to the top of every queue and flash until an operator
-acknowledges them. The countdown column is re-read every second.
+Each queue has a model of its own members, and the panel decides in Python which
+queues a ticket belongs to (by status, deadline, closing time and the forecast's
+marks) as it arrives and as the clock passes a deadline or midnight. A sort proxy
+over each model applies the officer's search and keeps emergencies on top. One model
+with a filtering proxy per queue made every changed ticket a signal to all eight
+proxies, each asking Python whether the row was theirs: a replayed hour of a city
+spent most of its time there. Emergencies flash until an operator acknowledges
+them; the countdown column is re-read every second.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
-from typing import Protocol
+from typing import Any, Protocol
 
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
@@ -36,7 +40,7 @@ from PySide6.QtWidgets import (
 )
 
 from gridcommand.resources.palette import FLASH_OFF, FLASH_ON, FLASH_TEXT
-from gridcommand.widgets.record_table import RecordRole, RecordTableModel, SortRole
+from gridcommand.widgets.record_table import RecordRole, RecordTableModel
 from gridcommand.widgets.table_export import add_export_menu
 from gridcommand.widgets.ticket_columns import TicketLike, ticket_columns
 
@@ -63,59 +67,65 @@ def _local_midnight(now: datetime) -> datetime:
 
 
 @dataclass(frozen=True)
+class At:
+    """The time a ticket's place is decided at, with its day's start worked out once."""
+
+    now: datetime
+    midnight: datetime
+
+    @classmethod
+    def of(cls, now: datetime) -> At:
+        return cls(now, _local_midnight(now))
+
+
+@dataclass(frozen=True)
 class Queue:
     key: str
     #: English source text, marked for lupdate; shown through ``_tr``.
     title: object
-    accepts: Callable[[QueueTicket, datetime], bool]
+    #: The statuses a member has, and what else it must meet at the time (if anything).
+    statuses: frozenset[str]
+    when: Callable[[QueueTicket, At], bool] | None = None
     #: Membership set from outside (the overdue forecast's marks), not by a rule.
     marked: bool = False
 
+    def accepts(self, t: QueueTicket, at: At) -> bool:
+        return t.status in self.statuses and (self.when is None or self.when(t, at))
 
+
+CLOSED = frozenset({"closed", "rejected"})
 QUEUES: tuple[Queue, ...] = (
-    Queue("new", QT_TRANSLATE_NOOP("Queues", "New reports"), lambda t, now: t.status == "reported"),
-    Queue(
-        "registered",
-        QT_TRANSLATE_NOOP("Queues", "To dispatch"),
-        lambda t, now: t.status == "registered",
-    ),
-    Queue(
-        "dispatched",
-        QT_TRANSLATE_NOOP("Queues", "Not yet accepted"),
-        lambda t, now: t.status == "dispatched",
-    ),
-    Queue(
-        "in_progress",
-        QT_TRANSLATE_NOOP("Queues", "In progress"),
-        lambda t, now: t.status == "in_progress",
-    ),
+    Queue("new", QT_TRANSLATE_NOOP("Queues", "New reports"), frozenset({"reported"})),
+    Queue("registered", QT_TRANSLATE_NOOP("Queues", "To dispatch"), frozenset({"registered"})),
+    Queue("dispatched", QT_TRANSLATE_NOOP("Queues", "Not yet accepted"), frozenset({"dispatched"})),
+    Queue("in_progress", QT_TRANSLATE_NOOP("Queues", "In progress"), frozenset({"in_progress"})),
     Queue(
         "verify",
         QT_TRANSLATE_NOOP("Queues", "To verify and close"),
-        lambda t, now: t.status in ("handled", "verified"),
+        frozenset({"handled", "verified"}),
     ),
     Queue(
-        "overdue",
-        QT_TRANSLATE_NOOP("Queues", "Overdue"),
-        lambda t, now: t.status in OPEN and t.deadline < now,
+        "overdue", QT_TRANSLATE_NOOP("Queues", "Overdue"), OPEN, lambda t, at: t.deadline < at.now
     ),
     Queue(
         "closed_today",
         QT_TRANSLATE_NOOP("Queues", "Closed today"),
-        lambda t, now: (
-            t.status in ("closed", "rejected")
-            and t.closed_at is not None
-            and t.closed_at >= _local_midnight(now)
-        ),
+        CLOSED,
+        lambda t, at: t.closed_at is not None and t.closed_at >= at.midnight,
     ),
     # Last, so that the tabs before it keep their places.
     Queue(
         "at_risk",
         QT_TRANSLATE_NOOP("Queues", "At risk (next hour)"),
-        lambda t, now: t.status in OPEN and t.deadline >= now,
+        OPEN,
+        lambda t, at: t.deadline >= at.now,
         marked=True,
     ),
 )
+#: The queues a ticket of each status may be in (a city's tickets are placed often).
+BY_STATUS: dict[str, tuple[Queue, ...]] = {
+    status: tuple(q for q in QUEUES if status in q.statuses) for status in OPEN | CLOSED
+}
 
 
 @dataclass
@@ -132,6 +142,15 @@ class QueueFilters:
     grid_name: Callable[[str | None], str] = field(default=lambda grid: grid or "")
 
     def accepts(self, t: QueueTicket) -> bool:
+        if not (
+            self.region
+            or self.class_code
+            or self.category_code
+            or self.source
+            or self.priority
+            or self.text
+        ):
+            return True
         if self.region and self.region not in self.regions_of(t.grid):
             return False
         if self.class_code and t.class_code != self.class_code:
@@ -153,50 +172,34 @@ class QueueFilters:
 
 
 class QueueProxy(QSortFilterProxyModel):
-    """One queue: its own membership rule, the shared filters, emergencies first."""
+    """One queue's members as the officer narrowed them, in the order of its model.
+
+    The model keeps its rows sorted (``QueuePanel`` asks it to, on a header's click and
+    after each change): a sorting proxy compares rows through a Python call each, and
+    a replayed hour's few hundred arrivals cost it thousands of calls.
+    """
 
     def __init__(
         self,
-        queue: Queue,
         filters: QueueFilters,
-        clock: Callable[[], datetime],
         source: RecordTableModel[QueueTicket],
-        marks: dict[int, float] | None = None,
+        on_sort: Callable[[int, Qt.SortOrder], None],
     ) -> None:
         super().__init__()
-        self.queue, self._filters, self._clock = queue, filters, clock
-        self._marks = marks if marks is not None else {}
-        # Records are read straight from the source model: going through
-        # QModelIndex.data() for every comparison costs a city of tickets seconds.
+        self._filters = filters
         self._source = source
-        self.setSortRole(SortRole)
+        self._on_sort = on_sort
         self.setDynamicSortFilter(True)
         self.setSourceModel(source)
 
     def filterAcceptsRow(
         self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex
     ) -> bool:
-        ticket = self._source.record(source_row)
-        if self.queue.marked and ticket.id not in self._marks:
-            return False
-        return self.queue.accepts(ticket, self._clock()) and self._filters.accepts(ticket)
+        return self._filters.accepts(self._source.record(source_row))
 
-    def lessThan(
-        self,
-        left: QModelIndex | QPersistentModelIndex,
-        right: QModelIndex | QPersistentModelIndex,
-    ) -> bool:
-        a = self._source.record(left.row())
-        b = self._source.record(right.row())
-        # Emergencies stay on top whichever way the column sorts.
-        if a.is_emergency != b.is_emergency:
-            ascending = self.sortOrder() == Qt.SortOrder.AscendingOrder
-            return a.is_emergency if ascending else b.is_emergency
-        column = left.column()
-        return bool(
-            self._source.sort_value(left.row(), column)
-            < self._source.sort_value(right.row(), column)
-        )
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """A header's click: the model sorts itself; the proxy keeps the model's order."""
+        self._on_sort(column, order)
 
     def refilter(self) -> None:
         # Qt 6.10 replaced invalidateFilter() with a begin/end pair.
@@ -205,6 +208,14 @@ class QueueProxy(QSortFilterProxyModel):
             self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
         else:  # pragma: no cover - older Qt
             self.invalidateFilter()
+
+
+def _sort_value(model: RecordTableModel[QueueTicket], column: int, t: QueueTicket) -> Any:
+    return model.sort_value_of(t, column)
+
+
+def _not_emergency(t: QueueTicket) -> bool:
+    return not t.is_emergency
 
 
 class QueuePanel(QTabWidget):
@@ -233,17 +244,35 @@ class QueuePanel(QTabWidget):
         self.filters = QueueFilters(regions_of=regions_of, grid_name=grid_name)
         #: Tickets the overdue forecast marks at risk, with their risk (``set_at_risk``).
         self.at_risk: dict[int, float] = {}
-        self.model: RecordTableModel[QueueTicket] = RecordTableModel(
-            ticket_columns(clock, time_state, grid_name, worker_name),
-            key=lambda t: t.id,
-            row_background=self._row_background,
-            row_foreground=self._row_foreground,
-        )
+        #: Every ticket given (a closed one stays until removed, shown or not), and the
+        #: queues each one is in.
+        self.tickets: dict[int, QueueTicket] = {}
+        self._members: dict[int, tuple[str, ...]] = {}
+        columns = ticket_columns(clock, time_state, grid_name, worker_name)
+        self.models: dict[str, RecordTableModel[QueueTicket]] = {}
+        #: Each queue's order: the column and the direction its header shows.
+        self._order: dict[str, tuple[int, Qt.SortOrder]] = {}
         self.proxies: dict[str, QueueProxy] = {}
         self.views: dict[str, QTableView] = {}
+        # The counts in the tabs' titles follow the rows once a turn of the event loop,
+        # not at each row's signal: a replayed hour changes hundreds of rows, and setting
+        # eight titles for each took seconds (tab bars lay themselves out again).
+        self._titles = QTimer(self)
+        self._titles.setSingleShot(True)
+        self._titles.setInterval(0)
+        self._titles.timeout.connect(self._update_titles)
         for queue in QUEUES:
-            proxy = QueueProxy(queue, self.filters, clock, self.model, self.at_risk)
-            proxy.sort(1, Qt.SortOrder.AscendingOrder)
+            model: RecordTableModel[QueueTicket] = RecordTableModel(
+                columns,
+                key=lambda t: t.id,
+                row_background=self._row_background,
+                row_foreground=self._row_foreground,
+            )
+            model.rowsInserted.connect(self._titles_soon)
+            model.rowsRemoved.connect(self._titles_soon)
+            self.models[queue.key] = model
+            self._order[queue.key] = (1, Qt.SortOrder.AscendingOrder)  # the deadline first
+            proxy = QueueProxy(self.filters, model, partial(self._sort_queue, queue.key))
             view = QTableView()
             # Before the view's own selection model hears of it: a removed current row
             # moves Qt's current index to a neighbour, which is not the officer's choice.
@@ -283,9 +312,6 @@ class QueuePanel(QTabWidget):
             self.views[queue.key] = view
             self.addTab(view, _tr(queue.title))
         self.currentChanged.connect(self._on_tab_changed)
-        self.model.rowsInserted.connect(self._update_titles)
-        self.model.rowsRemoved.connect(self._update_titles)
-        self.model.dataChanged.connect(self._update_titles)
         self._last_tick = clock()
         self._tick = QTimer(self)
         self._tick.timeout.connect(self.follow_clock)
@@ -305,19 +331,89 @@ class QueuePanel(QTabWidget):
     # -- data in -------------------------------------------------------------------
     def upsert(self, tickets: Iterable[QueueTicket]) -> None:
         batch = list(tickets)
-        self.model.upsert(batch)
+        for t in batch:
+            self.tickets[t.id] = t
+        self._place(batch, self._clock(), changed=True)
         self._fit_soon()
         longest = max((t.code for t in batch), key=len, default="")
         if len(longest) > len(self._longest_code):
             self._longest_code = longest
             self.fit_code_column()
 
+    def remove(self, ids: Iterable[int]) -> None:
+        leaving: dict[str, list[int]] = {}
+        for ticket_id in ids:
+            self.tickets.pop(ticket_id, None)
+            for key in self._members.pop(ticket_id, ()):
+                leaving.setdefault(key, []).append(ticket_id)
+        for key, gone in leaving.items():
+            self.models[key].remove(gone)
+
+    def clock_moved(self) -> None:
+        """The clock moved other than forward by a tick (a replay's slider): every ticket's
+        place is decided again, so the overdue and closed-today queues are of the new time."""
+        self._place(list(self.tickets.values()), self._clock(), changed=False)
+        self._last_tick = self._clock()
+        self._update_titles()
+
+    def queues_of(self, t: QueueTicket, at: At) -> tuple[str, ...]:
+        """The queues ``t`` belongs in at ``at`` (an at-risk one only while marked)."""
+        return tuple(
+            q.key
+            for q in BY_STATUS.get(t.status, ())
+            if (q.when is None or q.when(t, at)) and (not q.marked or t.id in self.at_risk)
+        )
+
+    def _place(self, tickets: Iterable[QueueTicket], now: datetime, *, changed: bool) -> None:
+        """Each ticket into the queues it belongs in and out of the others.
+
+        ``changed``: the tickets are new records, so a queue that keeps one shows the new
+        one; otherwise only the clock or the marks moved, and only moves are made.
+        """
+        joining: dict[str, list[QueueTicket]] = {}
+        leaving: dict[str, list[int]] = {}
+        at = At.of(now)
+        for t in tickets:
+            now_in = self.queues_of(t, at)
+            was_in = self._members.get(t.id, ())
+            if now_in == was_in and not changed:
+                continue
+            for key in was_in:
+                if key not in now_in:
+                    leaving.setdefault(key, []).append(t.id)
+            for key in now_in:
+                if changed or key not in was_in:
+                    joining.setdefault(key, []).append(t)
+            if now_in:
+                self._members[t.id] = now_in
+            else:
+                self._members.pop(t.id, None)
+        for key, gone in leaving.items():
+            self.models[key].remove(gone)
+        for key, records in joining.items():
+            self.models[key].upsert(records)
+            self._reorder(key)
+
+    def _sort_queue(self, key: str, column: int, order: Qt.SortOrder) -> None:
+        self._order[key] = (column, order)
+        self._reorder(key)
+
+    def _reorder(self, key: str) -> None:
+        """The queue's rows in its header's order, emergencies on top either way."""
+        column, order = self._order[key]
+        model = self.models[key]
+        model.reorder(
+            partial(_sort_value, model, column),
+            reverse=order == Qt.SortOrder.DescendingOrder,
+            lead=_not_emergency,
+        )
+
     def fit_view(self, key: str, *args: object) -> None:
         """Size a queue's columns to the rows it shows (a screenful: cheap)."""
         view = self.views[key]
         if not view.isVisible():
             return  # a hidden view would measure every row it holds; fitted when shown
-        for column in range(1, self.model.columnCount() - 1):  # the last one stretches
+        for column in range(1, self.models[key].columnCount() - 1):  # the last one stretches
             view.resizeColumnToContents(column)
 
     def _fit_soon(self) -> None:
@@ -356,12 +452,10 @@ class QueuePanel(QTabWidget):
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
             self.fit_code_column()
 
-    def remove(self, ids: Iterable[int]) -> None:
-        self.model.remove(ids)
-
     def acknowledge(self, ids: Iterable[int]) -> None:
         self.unacknowledged.difference_update(ids)
-        self.model.refresh()
+        for model in self.models.values():
+            model.refresh()
 
     def set_filters(self, **changes: object) -> None:
         for name, value in changes.items():
@@ -372,11 +466,11 @@ class QueuePanel(QTabWidget):
 
     def set_at_risk(self, risks: dict[int, float]) -> None:
         """The tickets likely to go red within the hour (the at-risk queue's members)."""
+        marked = self.at_risk.keys() ^ risks.keys()
         self.at_risk.clear()
         self.at_risk.update(risks)
-        for queue in QUEUES:
-            if queue.marked:
-                self.proxies[queue.key].refilter()
+        moved = [self.tickets[i] for i in marked if i in self.tickets]
+        self._place(moved, self._clock(), changed=False)
         self._update_titles()
 
     # -- reading -------------------------------------------------------------------
@@ -396,11 +490,11 @@ class QueuePanel(QTabWidget):
         """Show the ticket in the first queue that holds it; False if none does."""
         self.set_chosen(ticket_id)
         for i, queue in enumerate(QUEUES):
-            proxy = self.proxies[queue.key]
-            source_row = self.model.row_of(ticket_id)
+            proxy, model = self.proxies[queue.key], self.models[queue.key]
+            source_row = model.row_of(ticket_id)
             if source_row is None:
-                return False
-            index = proxy.mapFromSource(self.model.index(source_row, 0))
+                continue
+            index = proxy.mapFromSource(model.index(source_row, 0))
             if index.isValid():
                 self.setCurrentIndex(i)
                 view = self.views[queue.key]
@@ -420,14 +514,14 @@ class QueuePanel(QTabWidget):
         """One step of the unacknowledged emergencies' flashing (every ``FLASH_MS``)."""
         if self.unacknowledged:
             self._flash = not self._flash
+            roles = [Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole]
             for ticket_id in self.unacknowledged:
-                row = self.model.row_of(ticket_id)
-                if row is not None:
-                    self.model.dataChanged.emit(
-                        self.model.index(row, 0),
-                        self.model.index(row, self.model.columnCount() - 1),
-                        [Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole],
-                    )
+                for key in self._members.get(ticket_id, ()):
+                    model = self.models[key]
+                    row = model.row_of(ticket_id)
+                    if row is not None:
+                        last = model.columnCount() - 1
+                        model.dataChanged.emit(model.index(row, 0), model.index(row, last), roles)
 
     def follow_clock(self) -> None:
         """Countdowns and the time-dependent queues (overdue, closed today) follow the clock.
@@ -439,15 +533,14 @@ class QueuePanel(QTabWidget):
         deadline or midnight has actually passed, so a city of tickets costs the
         GUI thread next to nothing per second.
         """
-        now = self._clock()
+        now, then = self._clock(), self._last_tick
         self.views[self.current_queue()].viewport().update()
-        if any(
-            self._last_tick <= t.deadline < now for t in self.model.records() if t.status in OPEN
-        ):
-            self.proxies["overdue"].refilter()
-            self.proxies["at_risk"].refilter()  # overdue now: no longer "at risk"
-        if _local_midnight(now) != _local_midnight(self._last_tick):
-            self.proxies["closed_today"].refilter()
+        if _local_midnight(now) != _local_midnight(then):
+            self._place(list(self.tickets.values()), now, changed=False)
+        else:
+            # Overdue now: into the overdue queue, and no longer "at risk".
+            passed = [t for t in self.tickets.values() if then <= t.deadline < now]
+            self._place(passed, now, changed=False)
         self._last_tick = now
         self._update_titles()
 
@@ -460,10 +553,16 @@ class QueuePanel(QTabWidget):
     def _row_foreground(self, t: QueueTicket) -> str | None:
         return FLASH_TEXT if self._row_background(t) else None
 
+    def _titles_soon(self, *args: object) -> None:
+        self._titles.start()
+
     def _update_titles(self, *args: object) -> None:
+        self._titles.stop()
         for i, queue in enumerate(QUEUES):
             count = self.proxies[queue.key].rowCount()
-            self.setTabText(i, f"{_tr(queue.title)} ({count})")
+            title = f"{_tr(queue.title)} ({count})"
+            if self.tabText(i) != title:
+                self.setTabText(i, title)
 
     def _on_current_change(self, current: QModelIndex, previous: QModelIndex) -> None:
         if current.isValid() and not self._settling:
@@ -493,8 +592,9 @@ class QueuePanel(QTabWidget):
             current = view.currentIndex()
             if current.isValid() and current.data(RecordRole).id == self.chosen_id:
                 return
-            row = self.model.row_of(self.chosen_id) if self.chosen_id is not None else None
-            index = proxy.mapFromSource(self.model.index(row, 0)) if row is not None else None
+            model = self.models[key]
+            row = model.row_of(self.chosen_id) if self.chosen_id is not None else None
+            index = proxy.mapFromSource(model.index(row, 0)) if row is not None else None
             if follow and index is not None and index.isValid():
                 view.setCurrentIndex(index)
             else:

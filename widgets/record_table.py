@@ -102,9 +102,17 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
 
     def remove(self, keys: Iterable[Hashable]) -> None:
         rows = sorted((self._index[k] for k in set(keys) if k in self._index), reverse=True)
+        # Runs of adjacent rows leave together, the last run first: one signal per run,
+        # not per row, for every proxy and view over the model.
+        runs: list[list[int]] = []
         for row in rows:
-            self.beginRemoveRows(QModelIndex(), row, row)
-            del self._rows[row]
+            if runs and runs[-1][0] == row + 1:
+                runs[-1][0] = row
+            else:
+                runs.append([row, row])
+        for first, last in runs:
+            self.beginRemoveRows(QModelIndex(), first, last)
+            del self._rows[first : last + 1]
             self.endRemoveRows()
         if rows:
             self._reindex()
@@ -116,15 +124,25 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
                 self.index(0, 0), self.index(len(self._rows) - 1, len(self._columns) - 1)
             )
 
-    def reorder(self, key: Callable[[R], Any]) -> None:
+    def reorder(
+        self,
+        key: Callable[[R], Any],
+        reverse: bool = False,
+        lead: Callable[[R], Any] | None = None,
+    ) -> None:
         """Keep the rows in ``key`` order, moving selections with them.
 
         Sorting in the model with Python's sort costs milliseconds for tens of
         thousands of rows; a sorting proxy asks ``data()`` for every comparison and
-        costs seconds.
+        costs seconds. ``reverse`` turns the ``key`` order round; ``lead`` groups the
+        rows first, in its own ascending order, whichever way ``key`` goes (emergencies on
+        top). Rows of equal keys keep their order.
         """
         keys = [key(r) for r in self._rows]
-        order = sorted(range(len(keys)), key=keys.__getitem__)
+        order = sorted(range(len(keys)), key=keys.__getitem__, reverse=reverse)
+        if lead is not None:
+            groups = [lead(r) for r in self._rows]
+            order.sort(key=groups.__getitem__)
         if all(new == old for new, old in enumerate(order)):
             return
         self.layoutAboutToBeChanged.emit()
@@ -146,7 +164,10 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
 
     def sort_value(self, row: int, column: int) -> Any:
         """What the column sorts by, read without a QModelIndex (proxies compare a lot)."""
-        record, col = self._rows[row], self._columns[column]
+        return self.sort_value_of(self._rows[row], column)
+
+    def sort_value_of(self, record: R, column: int) -> Any:
+        col = self._columns[column]
         return col.sort_key(record) if col.sort_key else col.text(record)
 
     def row_of(self, key: Hashable) -> int | None:

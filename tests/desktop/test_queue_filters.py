@@ -32,7 +32,7 @@ def test_a_street_sees_only_its_own_tickets(
         point = shape(g.boundary).representative_point()
         ids.append(insert_ticket(db_url, g.code, point.x, point.y, 40 + n))
     qtbot.waitUntil(
-        lambda: all(session.queues.model.row_of(i) is not None for i in ids), timeout=10_000
+        lambda: all(i in session.queues.tickets for i in ids), timeout=10_000
     )
     everything = _visible(session)
     street = bar.region.findData(mine)
@@ -51,7 +51,7 @@ def test_a_street_sees_only_its_own_tickets(
 def test_class_item_source_and_text_filters(qtbot: QtBot, session: WindowSession) -> None:
     bar = session.filter_bar
     qtbot.waitUntil(lambda: bar.klass.count() > 1, timeout=10_000)
-    qtbot.waitUntil(lambda: session.queues.model.rowCount() > 0, timeout=10_000)
+    qtbot.waitUntil(lambda: len(session.queues.tickets) > 0, timeout=10_000)
     sample = next(iter(session.store.tickets.values()))
     klass = bar.klass.findData(sample.class_code)
     with qtbot.waitSignal(bar.filters_changed, timeout=5000):

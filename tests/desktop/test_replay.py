@@ -74,7 +74,7 @@ def test_replay_shows_the_past_and_one_click_brings_live_back(
     assert session.queue_stack.currentIndex() == 1
     # An hour ago the report just made did not exist: not on the map, not in the queues.
     assert not _on_page(qtbot, session, fresh)
-    assert fresh not in replay.queues.model._index
+    assert fresh not in replay.queues.tickets
     qtbot.waitUntil(
         lambda: _alerts_drawn(qtbot, session) == len(replay._picture.layers["alerts"]),  # type: ignore[union-attr]
         timeout=10_000,
@@ -93,7 +93,7 @@ def test_replay_shows_the_past_and_one_click_brings_live_back(
     qtbot.waitUntil(lambda: replay.shown_at is not None and replay.shown_at > shown, timeout=20_000)
     assert replay.shown_at is not None and replay.shown_at - shown >= timedelta(minutes=59)
     qtbot.waitUntil(lambda: _on_page(qtbot, session, fresh), timeout=10_000)
-    assert fresh in replay.queues.model._index
+    assert fresh in replay.queues.tickets
     assert not _on_page(qtbot, session, during)
 
     # An hour back with the slider's key, a minute back with the step button, play at 600×.
@@ -103,7 +103,7 @@ def test_replay_shows_the_past_and_one_click_brings_live_back(
     stepped = replay.shown_at
     assert stepped is not None
     # Back before the report: it leaves the replay's queues and the map again.
-    assert fresh not in replay.queues.model._index
+    assert fresh not in replay.queues.tickets
     assert not _on_page(qtbot, session, fresh)
     speed = bar.speed_buttons.button(600)
     assert speed is not None

@@ -91,7 +91,7 @@ def test_a_viewer_console_offers_no_actions(
     session.actions.set_operator(fallback_operator("wall", "viewer"))
     grid, lon, lat = grid_point(engine)
     tid = insert_ticket(db_url, grid, lon, lat, 3)
-    qtbot.waitUntil(lambda: session.queues.model.row_of(tid) is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: tid in session.queues.tickets, timeout=10_000)
     assert session.queues.select_ticket(tid)
     qtbot.waitUntil(lambda: session.detail.ticket_id == tid, timeout=10_000)
     assert not any(session.detail.action_enabled(a) for a in session.detail.buttons)
@@ -103,7 +103,7 @@ def test_keys_act_on_the_chosen_ticket_at_once_and_obey_the_case_loop(
 ) -> None:
     grid, lon, lat = grid_point(engine)
     other = insert_ticket(db_url, grid, lon, lat, 4)
-    qtbot.waitUntil(lambda: session.queues.model.row_of(other) is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: other in session.queues.tickets, timeout=10_000)
     assert session.queues.select_ticket(other)
     qtbot.waitUntil(lambda: session.detail.ticket_id == other, timeout=10_000)
     tid = insert_ticket(db_url, grid, lon, lat, 5, emergency=True)
@@ -126,9 +126,10 @@ def _click_row(session: WindowSession, queue: str, ticket_id: int) -> None:
     panel = session.queues
     panel.setCurrentIndex([q.key for q in QUEUES].index(queue))
     view, proxy = panel.views[queue], panel.proxies[queue]
-    row = panel.model.row_of(ticket_id)
+    model = panel.models[queue]
+    row = model.row_of(ticket_id)
     assert row is not None
-    index = proxy.mapFromSource(panel.model.index(row, 0))
+    index = proxy.mapFromSource(model.index(row, 0))
     assert index.isValid()
     view.scrollTo(index)
     QTest.mouseClick(

@@ -171,7 +171,7 @@ def test_a_refusal_is_said_in_chinese(
     session = chinese_session
     grid, lon, lat = grid_point(engine)
     tid = insert_ticket(db_url, grid, lon, lat, 93)
-    qtbot.waitUntil(lambda: session.queues.model.row_of(tid) is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: tid in session.queues.tickets, timeout=10_000)
     assert session.queues.select_ticket(tid)
     qtbot.waitUntil(lambda: session.detail.ticket_id == tid, timeout=10_000)
     session.live.stop()  # this console's picture now lags behind the database

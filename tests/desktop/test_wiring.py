@@ -18,9 +18,9 @@ from tests.desktop.conftest import grid_point, insert_ticket
 
 
 def test_the_window_fills_from_the_database(qtbot: QtBot, session: WindowSession) -> None:
-    qtbot.waitUntil(lambda: session.queues.model.rowCount() > 0, timeout=10_000)
+    qtbot.waitUntil(lambda: len(session.queues.tickets) > 0, timeout=10_000)
     open_tickets = sum(1 for _ in session.store.open_tickets())
-    assert session.queues.model.rowCount() == len(session.store.tickets) >= open_tickets > 0
+    assert len(session.queues.tickets) == len(session.store.tickets) >= open_tickets > 0
     assert session.workers.model.rowCount() == sum(
         1 for s in session.store.workers.values() if s.record.active
     )
@@ -41,7 +41,7 @@ def test_an_emergency_sounds_and_flashes_until_acknowledged(
     tid = insert_ticket(db_url, grid, lon, lat, 1, emergency=True)
     qtbot.waitUntil(lambda: tid in session.alarm.pending, timeout=10_000)
     assert tid in session.queues.unacknowledged
-    assert session.queues.model.row_of(tid) is not None
+    assert tid in session.queues.tickets
     # Another console acknowledges it: the trace row reaches this one and the alarm stops.
     with psycopg.connect(conninfo(db_url), autocommit=True) as conn:
         conn.execute(
@@ -58,7 +58,7 @@ def test_selecting_a_ticket_loads_its_detail_off_the_gui_thread(
 ) -> None:
     grid, lon, lat = grid_point(engine)
     tid = insert_ticket(db_url, grid, lon, lat, 2)
-    qtbot.waitUntil(lambda: session.queues.model.row_of(tid) is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: tid in session.queues.tickets, timeout=10_000)
     assert session.queues.select_ticket(tid)
     qtbot.waitUntil(lambda: session.detail.ticket_id == tid, timeout=10_000)
 
@@ -119,7 +119,7 @@ def test_the_gui_thread_never_touches_the_database_while_the_feed_works_under_lo
     thread.start()
     qtbot.waitUntil(done.is_set, timeout=60_000)
     qtbot.waitUntil(
-        lambda: all(session.queues.model.row_of(t) is not None for t in written), timeout=30_000
+        lambda: all(t in session.queues.tickets for t in written), timeout=30_000
     )
     # The officer opens one of them meanwhile: its detail is read off the GUI thread too.
     session.show_detail(written[-1])
@@ -134,7 +134,7 @@ def test_a_citizen_report_shows_the_grid_its_point_lies_in(
 ) -> None:
     grid, lon, lat = grid_point(engine)
     tid = insert_ticket(db_url, None, lon, lat, 9)  # type: ignore[arg-type]  # no grid named
-    qtbot.waitUntil(lambda: session.queues.model.row_of(tid) is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: tid in session.queues.tickets, timeout=10_000)
     session.show_detail(tid)
     qtbot.waitUntil(lambda: session.detail.ticket_id == tid, timeout=10_000)
     assert session.detail.detail is not None

@@ -88,14 +88,14 @@ def test_tickets_move_between_queues(qtbot: QtBot) -> None:
     t = replace(t, status="closed", closed_at=clock.now)
     panel.upsert([t])
     assert [q for q in panel.proxies if panel.visible_ids(q)] == ["closed_today"]
-    assert "(1)" in panel.tabText(6)
+    qtbot.waitUntil(lambda: "(1)" in panel.tabText(6))  # the titles follow once a turn
 
 
 def test_countdown_turns_yellow_then_red_and_enters_overdue(qtbot: QtBot) -> None:
     clock = Clock()
     panel = _panel(qtbot, clock)
     panel.upsert([T(1, "T1", "registered", T0 + timedelta(hours=12))])
-    cell = panel.model.index(0, 1)
+    cell = panel.models["registered"].index(0, 1)
     assert cell.data(Qt.ItemDataRole.ForegroundRole).color().name() == LIGHT["green"]
     assert "12 h 00 min" in cell.data()
     clock.now = T0 + timedelta(hours=9, minutes=1)  # last quarter of 12 h begins at 9 h
@@ -106,6 +106,7 @@ def test_countdown_turns_yellow_then_red_and_enters_overdue(qtbot: QtBot) -> Non
     assert cell.data(Qt.ItemDataRole.ForegroundRole).color().name() == LIGHT["red"]
     assert "overdue by 1 h 05 min" in cell.data()
     assert panel.visible_ids("overdue") == [1]
+    assert panel.visible_ids("registered") == [1]  # in both: to dispatch, and overdue
 
 
 def test_emergencies_lead_and_flash_until_acknowledged(qtbot: QtBot) -> None:
@@ -121,12 +122,17 @@ def test_emergencies_lead_and_flash_until_acknowledged(qtbot: QtBot) -> None:
     panel.unacknowledged.add(2)
     assert panel.visible_ids("new") == [2, 1, 3]
     panel.views["new"].sortByColumn(1, Qt.SortOrder.DescendingOrder)
-    assert panel.visible_ids("new")[0] == 2
+    assert panel.visible_ids("new") == [2, 3, 1]  # the latest deadline first, below the 🚨
+    # A changed deadline takes the ticket to its place in the order shown.
+    panel.upsert([T(1, "T1", "reported", T0 + timedelta(hours=3))])
+    assert panel.visible_ids("new") == [2, 1, 3]
+    panel.views["new"].sortByColumn(1, Qt.SortOrder.AscendingOrder)
+    assert panel.visible_ids("new") == [2, 3, 1]
     colours = set()
     for _ in range(3):
         panel.flash()  # one step of the flashing timer
         colours.add(
-            panel.model.index(panel.model.row_of(2) or 0, 0)
+            panel.models["new"].index(panel.models["new"].row_of(2) or 0, 0)
             .data(Qt.ItemDataRole.BackgroundRole)
             .color()
             .name()
@@ -134,7 +140,7 @@ def test_emergencies_lead_and_flash_until_acknowledged(qtbot: QtBot) -> None:
     assert len(colours) == 2  # it flashes
     panel.acknowledge([2])
     assert (
-        panel.model.index(panel.model.row_of(2) or 0, 0).data(Qt.ItemDataRole.BackgroundRole)
+        panel.models["new"].index(panel.models["new"].row_of(2) or 0, 0).data(Qt.ItemDataRole.BackgroundRole)
         is None
     )
 
@@ -212,12 +218,12 @@ def test_a_flashing_emergency_reads_in_both_phases_and_keeps_its_whole_code(
     long = T(2, "T20261201-1038", "reported", T0 + timedelta(hours=5), is_emergency=True)
     panel.upsert([long])
     panel.unacknowledged.add(2)
-    row = panel.model.row_of(2) or 0
+    row = panel.models["new"].row_of(2) or 0
     phases = set()
     for _ in range(2):
         panel.flash()
-        for column in range(panel.model.columnCount()):
-            index = panel.model.index(row, column)
+        for column in range(panel.models["new"].columnCount()):
+            index = panel.models["new"].index(row, column)
             ground = index.data(Qt.ItemDataRole.BackgroundRole).color()
             text = index.data(Qt.ItemDataRole.ForegroundRole).color()
             assert _contrast(ground, text) >= 4.5, (column, ground.name(), text.name())
@@ -239,8 +245,34 @@ def test_a_flashing_emergency_reads_in_both_phases_and_keeps_its_whole_code(
             )
         ]
     )
-    cell = panel.proxies["new"].mapFromSource(panel.model.index(panel.model.row_of(3) or 0, 2))
+    cell = panel.proxies["new"].mapFromSource(panel.models["new"].index(panel.models["new"].row_of(3) or 0, 2))
     # Within a second: the columns follow a stream of changes once a second, not per change.
     qtbot.waitUntil(
         lambda: view.columnWidth(2) >= view.sizeHintForIndex(cell).width(), timeout=3000
     )
+
+
+def test_a_clock_moved_back_and_forth_takes_each_ticket_to_the_queues_of_then(
+    qtbot: QtBot,
+) -> None:
+    """What a replay's slider does: the clock jumps, both ways, by more than a tick."""
+    clock = Clock()
+    panel = _panel(qtbot, clock)
+    closed = T(1, "T1", "closed", T0 + timedelta(hours=1), closed_at=T0 - timedelta(hours=1))
+    late = T(2, "T2", "in_progress", T0 + timedelta(hours=2))
+    panel.upsert([closed, late])
+    placed = {q: panel.visible_ids(q) for q in ("closed_today", "in_progress", "overdue")}
+    assert placed == {"closed_today": [1], "in_progress": [2], "overdue": []}
+    clock.now = T0 + timedelta(days=1)  # the next day: closed yesterday, and T2 late
+    panel.clock_moved()
+    placed = {q: panel.visible_ids(q) for q in ("closed_today", "in_progress", "overdue")}
+    assert placed == {"closed_today": [], "in_progress": [2], "overdue": [2]}
+    clock.now = T0  # and back
+    panel.clock_moved()
+    placed = {q: panel.visible_ids(q) for q in ("closed_today", "in_progress", "overdue")}
+    assert placed == {"closed_today": [1], "in_progress": [2], "overdue": []}
+    # Gone is gone from every queue, and the tabs count what they hold.
+    panel.remove([1, 2])
+    assert not any(panel.visible_ids(q) for q in panel.proxies)
+    assert panel.tickets == {}
+    qtbot.waitUntil(lambda: all("(0)" in panel.tabText(i) for i in range(panel.count())))

@@ -58,3 +58,15 @@ def test_numeric_sort_through_a_proxy() -> None:
     assert [proxy.index(i, 0).data() for i in range(3)] == ["b", "c", "a"]
     model.upsert([Row(2, "b", 500)])
     assert [proxy.index(i, 0).data() for i in range(3)] == ["c", "a", "b"]
+
+
+def test_adjacent_rows_leave_in_one_signal(qtmodeltester: ModelTester) -> None:
+    model = _model()
+    qtmodeltester.check(model)
+    model.upsert([Row(i, chr(97 + i), i) for i in range(10)])
+    signals: list[tuple[int, int]] = []
+    model.rowsRemoved.connect(lambda _parent, first, last: signals.append((first, last)))
+    model.remove([1, 2, 3, 6, 8, 9, 42])
+    assert signals == [(8, 9), (6, 6), (1, 3)]  # the last run first: rows above keep place
+    assert [r.id for r in model.records()] == [0, 4, 5, 7]
+    assert [model.row_of(k) for k in (0, 4, 5, 7)] == [0, 1, 2, 3]
