@@ -17,7 +17,7 @@ from typing import Any
 from shapely.geometry import shape
 
 from gridcommand.db.live.records import PositionRecord
-from gridcommand.db.live.store import GridCounts, StateStore
+from gridcommand.db.live.store import GridCounts, StateStore, time_state
 from gridcommand.maps import features as f
 
 Feature = dict[str, Any]
@@ -38,6 +38,8 @@ class Picture:
     #: from it (a layer not named: any key).
     base: weakref.ref[Picture] | None = None
     changed: dict[str, set[Any]] = field(default_factory=dict)
+    #: The projection its points were drawn with (a point is reused only under the same).
+    project: f.Project | None = None
 
     def diffs_from(self, before: Picture) -> list[Diff]:
         """What turns ``before`` on the page into this picture (grids are only restyled)."""
@@ -116,7 +118,18 @@ def picture_of(
     else:
         grids = {code: style(code) for code in store.grids}
     alerts: dict[Any, Feature] = {}
+    # A case whose record is the one shown before keeps its point; only its light and
+    # pulse follow the clock (a city's open cases mostly stand still within an hour).
+    same_projection = previous is not None and previous[1].project is project
+    old_tickets = previous[0].tickets if previous is not None and same_projection else {}
+    old_alerts = previous[1].layers["alerts"] if previous is not None and same_projection else {}
     for t in store.open_tickets():
+        old = old_alerts.get(t.id)
+        if old is not None and old_tickets.get(t.id) is t:
+            light, pulse = time_state(t, now), f.pulses(t, store.acknowledged, now)
+            same = old["time"] == light and old["pulse"] == pulse
+            alerts[t.id] = old if same else {**old, "time": light, "pulse": pulse}
+            continue
         fallback = None
         if (t.lon is None or t.lat is None) and t.grid in store.grids:
             fallback = _centre(store, str(t.grid), centres)
@@ -138,6 +151,7 @@ def picture_of(
     tracks = {} if track is None else {track[0]: f.track_feature(track[0], track[1], project)}
     picture.layers = {"grids": grids, "alerts": alerts, "workers": workers, "track": tracks}
     picture.counts = counts
+    picture.project = project
     if base is not None:
         picture.base = weakref.ref(base)
     return picture
