@@ -266,7 +266,6 @@ class ReplayController(QObject):
         if changed:
             self.queues.upsert(changed)
         # The queues that depend on the time (the replay also goes back), then the lights.
-        self.queues.clock_moved()
         self.queues.follow_clock()
         self._shown_tickets = dict(tickets)
         self._heading.setText(

@@ -349,13 +349,6 @@ class QueuePanel(QTabWidget):
         for key, gone in leaving.items():
             self.models[key].remove(gone)
 
-    def clock_moved(self) -> None:
-        """The clock moved other than forward by a tick (a replay's slider): every ticket's
-        place is decided again, so the overdue and closed-today queues are of the new time."""
-        self._place(list(self.tickets.values()), self._clock(), changed=False)
-        self._last_tick = self._clock()
-        self._update_titles()
-
     def queues_of(self, t: QueueTicket, at: At) -> tuple[str, ...]:
         """The queues ``t`` belongs in at ``at`` (an at-risk one only while marked)."""
         return tuple(
@@ -526,11 +519,12 @@ class QueuePanel(QTabWidget):
     def follow_clock(self) -> None:
         """Countdowns and the time-dependent queues (overdue, closed today) follow the clock.
 
-        The queue's timer calls this every ``TICK_MS``.
+        The queue's timer calls this every ``TICK_MS``; a replay's slider, after moving
+        the clock by any amount either way.
 
         Only what is on screen is repainted (its countdown text is computed when
-        painted); the two time-dependent queues are re-filtered only when a
-        deadline or midnight has actually passed, so a city of tickets costs the
+        painted); only the tickets whose deadline the clock passed (either way) are placed
+        again, and every ticket when it crossed midnight, so a city of tickets costs the
         GUI thread next to nothing per second.
         """
         now, then = self._clock(), self._last_tick
@@ -538,8 +532,9 @@ class QueuePanel(QTabWidget):
         if _local_midnight(now) != _local_midnight(then):
             self._place(list(self.tickets.values()), now, changed=False)
         else:
-            # Overdue now: into the overdue queue, and no longer "at risk".
-            passed = [t for t in self.tickets.values() if then <= t.deadline < now]
+            # Overdue now: into the overdue queue, and no longer "at risk" (or back).
+            early, late = min(then, now), max(then, now)
+            passed = [t for t in self.tickets.values() if early <= t.deadline < late]
             self._place(passed, now, changed=False)
         self._last_tick = now
         self._update_titles()

@@ -263,12 +263,16 @@ def test_a_clock_moved_back_and_forth_takes_each_ticket_to_the_queues_of_then(
     panel.upsert([closed, late])
     placed = {q: panel.visible_ids(q) for q in ("closed_today", "in_progress", "overdue")}
     assert placed == {"closed_today": [1], "in_progress": [2], "overdue": []}
+    clock.now = T0 + timedelta(hours=3)  # T2 late
+    panel.follow_clock()
+    placed = {q: panel.visible_ids(q) for q in ("closed_today", "in_progress", "overdue")}
+    assert placed == {"closed_today": [1], "in_progress": [2], "overdue": [2]}
     clock.now = T0 + timedelta(days=1)  # the next day: closed yesterday, and T2 late
-    panel.clock_moved()
+    panel.follow_clock()
     placed = {q: panel.visible_ids(q) for q in ("closed_today", "in_progress", "overdue")}
     assert placed == {"closed_today": [], "in_progress": [2], "overdue": [2]}
     clock.now = T0  # and back
-    panel.clock_moved()
+    panel.follow_clock()
     placed = {q: panel.visible_ids(q) for q in ("closed_today", "in_progress", "overdue")}
     assert placed == {"closed_today": [1], "in_progress": [2], "overdue": []}
     # Gone is gone from every queue, and the tabs count what they hold.
