@@ -31,6 +31,7 @@ from gridcommand.desktop.background import BackgroundRunner
 from gridcommand.desktop.category_suggest import CategorySuggester
 from gridcommand.desktop.exports import Exports
 from gridcommand.desktop.fanout import AlarmSync, Paced
+from gridcommand.desktop.gil_policy import share_the_gil
 from gridcommand.desktop.hotspot_layer import HotspotLayer
 from gridcommand.desktop.live import LiveData
 from gridcommand.desktop.loading import LoadingProgress
@@ -533,6 +534,7 @@ def wire_window(
     ``map_probes``: the map page also loads its test and bench probes (the page's
     timings and counts), which the bench and ``gridcommand snapshot`` read back.
     """
+    share_the_gil()  # the panels paint through Python while the live threads run
     session = WindowSession(
         window,
         db,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 from typing import Any
@@ -12,12 +13,15 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import Engine
 from sqlalchemy.engine import URL
 
+from gridcommand.desktop.gil_policy import SWITCH_INTERVAL_S
 from gridcommand.desktop.wiring import WindowSession
 from tests.conftest import conninfo
 from tests.desktop.conftest import grid_point, insert_ticket
 
 
 def test_the_window_fills_from_the_database(qtbot: QtBot, session: WindowSession) -> None:
+    # Worker threads let the GUI thread's paints in after 1 ms, not 5 (desktop/gil_policy).
+    assert sys.getswitchinterval() == pytest.approx(SWITCH_INTERVAL_S)
     qtbot.waitUntil(lambda: len(session.queues.tickets) > 0, timeout=10_000)
     open_tickets = sum(1 for _ in session.store.open_tickets())
     assert len(session.queues.tickets) == len(session.store.tickets) >= open_tickets > 0
@@ -118,9 +122,7 @@ def test_the_gui_thread_never_touches_the_database_while_the_feed_works_under_lo
     thread = threading.Thread(target=writer)
     thread.start()
     qtbot.waitUntil(done.is_set, timeout=60_000)
-    qtbot.waitUntil(
-        lambda: all(t in session.queues.tickets for t in written), timeout=30_000
-    )
+    qtbot.waitUntil(lambda: all(t in session.queues.tickets for t in written), timeout=30_000)
     # The officer opens one of them meanwhile: its detail is read off the GUI thread too.
     session.show_detail(written[-1])
     qtbot.waitUntil(lambda: session.detail.ticket_id == written[-1], timeout=10_000)
