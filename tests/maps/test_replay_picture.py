@@ -29,6 +29,7 @@ def test_a_case_that_stood_still_keeps_its_point_and_its_light_follows_the_clock
     assert shown.layers["alerts"][2]["time"] == "green"
     # Ten minutes on: case 2 enters its last quarter; case 3 is a new record (moved).
     later = NOW + timedelta(minutes=10)
+    assert moved.lon is not None
     moved_on = replace(moved, lon=moved.lon + 0.001, version=2)
     after = _store(later, [still, turning, moved_on])
     after.tickets[1], after.tickets[2] = still, turning  # the very records shown before
