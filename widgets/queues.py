@@ -24,6 +24,7 @@ from PySide6.QtCore import (
     QEvent,
     QModelIndex,
     QPersistentModelIndex,
+    QRect,
     QSortFilterProxyModel,
     Qt,
     QTimer,
@@ -46,6 +47,8 @@ from gridcommand.widgets.ticket_columns import TicketLike, ticket_columns
 
 #: How often the countdowns follow the clock, and how fast emergencies flash.
 TICK_MS, FLASH_MS = 1000, 500
+#: The column whose text and colour follow the clock (see ``ticket_columns``).
+COUNTDOWN_COLUMN = 1
 #: The columns follow the rows on screen at most this often while tickets stream in.
 FIT_MS = 1000
 OPEN = frozenset({"reported", "registered", "dispatched", "in_progress", "handled", "verified"})
@@ -528,7 +531,7 @@ class QueuePanel(QTabWidget):
         GUI thread next to nothing per second.
         """
         now, then = self._clock(), self._last_tick
-        self.views[self.current_queue()].viewport().update()
+        self._repaint_countdowns()
         if _local_midnight(now) != _local_midnight(then):
             self._place(list(self.tickets.values()), now, changed=False)
         else:
@@ -540,6 +543,16 @@ class QueuePanel(QTabWidget):
         self._update_titles()
 
     # -- internals -----------------------------------------------------------------
+    def _repaint_countdowns(self) -> None:
+        """Repaint the countdown column on screen, not the whole table: each cell painted
+        is a few Python calls, and the other columns do not change with the clock."""
+        view = self.views[self.current_queue()]
+        viewport = view.viewport()
+        x = view.columnViewportPosition(COUNTDOWN_COLUMN)
+        if x >= 0:
+            width = view.columnWidth(COUNTDOWN_COLUMN)
+            viewport.update(QRect(x, 0, width, viewport.height()))
+
     def _row_background(self, t: QueueTicket) -> str | None:
         if t.is_emergency and t.id in self.unacknowledged:
             return FLASH_ON if self._flash else FLASH_OFF

@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QImage
 from pytestqt.qtbot import QtBot
 
 from gridcommand.resources.palette import LIGHT
@@ -132,7 +132,8 @@ def test_emergencies_lead_and_flash_until_acknowledged(qtbot: QtBot) -> None:
     for _ in range(3):
         panel.flash()  # one step of the flashing timer
         colours.add(
-            panel.models["new"].index(panel.models["new"].row_of(2) or 0, 0)
+            panel.models["new"]
+            .index(panel.models["new"].row_of(2) or 0, 0)
             .data(Qt.ItemDataRole.BackgroundRole)
             .color()
             .name()
@@ -140,7 +141,9 @@ def test_emergencies_lead_and_flash_until_acknowledged(qtbot: QtBot) -> None:
     assert len(colours) == 2  # it flashes
     panel.acknowledge([2])
     assert (
-        panel.models["new"].index(panel.models["new"].row_of(2) or 0, 0).data(Qt.ItemDataRole.BackgroundRole)
+        panel.models["new"]
+        .index(panel.models["new"].row_of(2) or 0, 0)
+        .data(Qt.ItemDataRole.BackgroundRole)
         is None
     )
 
@@ -245,7 +248,9 @@ def test_a_flashing_emergency_reads_in_both_phases_and_keeps_its_whole_code(
             )
         ]
     )
-    cell = panel.proxies["new"].mapFromSource(panel.models["new"].index(panel.models["new"].row_of(3) or 0, 2))
+    cell = panel.proxies["new"].mapFromSource(
+        panel.models["new"].index(panel.models["new"].row_of(3) or 0, 2)
+    )
     # Within a second: the columns follow a stream of changes once a second, not per change.
     qtbot.waitUntil(
         lambda: view.columnWidth(2) >= view.sizeHintForIndex(cell).width(), timeout=3000
@@ -280,3 +285,29 @@ def test_a_clock_moved_back_and_forth_takes_each_ticket_to_the_queues_of_then(
     assert not any(panel.visible_ids(q) for q in panel.proxies)
     assert panel.tickets == {}
     qtbot.waitUntil(lambda: all("(0)" in panel.tabText(i) for i in range(panel.count())))
+
+
+def test_the_countdowns_on_screen_follow_the_clock(qtbot: QtBot) -> None:
+    """What is on screen (the window's backing store, not a fresh rendering) changes."""
+    clock = Clock()
+    panel = _panel(qtbot, clock)
+    panel.resize(900, 400)
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel.upsert([T(1, "T1", "reported", T0 + timedelta(hours=2))])
+    view = panel.views["new"]
+    rect = view.visualRect(view.model().index(0, 1))
+    at = view.viewport().mapTo(panel.window(), rect.topLeft())
+    screen = panel.screen()
+
+    def shown() -> QImage:
+        return screen.grabWindow(
+            panel.window().winId(), at.x(), at.y(), rect.width(), 1 + rect.height() // 2
+        ).toImage()
+
+    qtbot.wait(100)  # the first paint
+    before = shown()
+    clock.now = T0 + timedelta(minutes=7)
+    panel.follow_clock()  # the queue's one-second tick
+    qtbot.waitUntil(lambda: shown() != before, timeout=3000)
+    assert "1 h 53 min" in view.model().index(0, 1).data()
