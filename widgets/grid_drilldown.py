@@ -9,11 +9,12 @@ another grid is shown. Double-clicking a case asks for it in the detail panel; t
 
 from __future__ import annotations
 
+import html
 from datetime import date, datetime, timedelta
 
 import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, QModelIndex, Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QTextDocumentFragment
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
@@ -131,7 +132,12 @@ class GridDrilldown(QWidget):
         self.plot.setTitle(self.tr("Cases reported per day, by class"))
         self.plot.showGrid(y=True, alpha=0.3)
         self.plot.setMouseEnabled(x=False, y=False)
-        self.legend = self.plot.addLegend(offset=(10, 5))
+        # The classes' colours in a line of text above the chart, not a legend inside it:
+        # inside, a wall's large text covered the bars it names.
+        self.legend = QLabel()
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
+        self.legend.setWordWrap(True)
+        self.legend.hide()
         self._stacks = [
             pg.BarGraphItem(x=[], height=[], width=60_000, brush=colour, pen=None)
             for colour in (*CLASS_STACK, CLASS_OTHER)
@@ -159,23 +165,20 @@ class GridDrilldown(QWidget):
         layout.addLayout(heading)
         layout.addLayout(figures)
         layout.addWidget(self.tabs, 2)
+        layout.addWidget(self.legend)
         layout.addWidget(self.plot, 1)
 
     def set_text_size(self, pixels: int) -> None:
         """The trend as readable as the tables beside it (a wall's 48 px at 4K).
 
-        The legend goes in two columns and the chart keeps room for ten lines of text,
-        so large text does not bury the bars under its own labels.
+        The chart keeps room for ten lines of text; its legend is a line of text above it.
         """
         font = QFont(self.font())
         font.setPixelSize(pixels)
         self.plot.setTitle(self._plot_title, size=f"{pixels}px")
         for side in ("left", "bottom"):
             self.plot.getAxis(side).setStyle(tickFont=font)
-        self.legend.setColumnCount(2)
-        self.legend.setLabelTextSize(f"{pixels}px")
-        for _, label in self.legend.items:
-            label.setText(label.text, size=f"{pixels}px")
+        self.legend.setFont(font)
         self.plot.setMinimumHeight(pixels * 10)
         title = QFont(self.title.font())
         title.setPixelSize(round(pixels * 1.25))
@@ -232,13 +235,22 @@ class GridDrilldown(QWidget):
         weekly = [(x, day.strftime("%m-%d")) for x, day in zip(xs, days, strict=True)][::-7]
         self.plot.getAxis("bottom").setTicks([weekly, [(x, "") for x in xs]])
         base = [0] * len(days)
-        self.legend.clear()
-        for bars, (name, by_day) in zip(self._stacks, series, strict=True):
+        named: list[str] = []
+        for bars, colour, (name, by_day) in zip(
+            self._stacks, (*CLASS_STACK, CLASS_OTHER), series, strict=True
+        ):
             heights = [by_day.get(day, 0) for day in days]
             bars.setOpts(x=xs, y0=list(base), height=heights, width=86_400 * 0.8)
             base = [b + h for b, h in zip(base, heights, strict=True)]
             if name:
-                self.legend.addItem(bars, name)
+                named.append(f'<span style="color:{colour}">■</span>&nbsp;{html.escape(name)}')
+        self.legend.setText("&nbsp;&nbsp; ".join(named))
+        self.legend.setVisible(bool(named))
+
+    def legend_names(self) -> list[str]:
+        """The classes the legend names, in the order of the stacks."""
+        text = QTextDocumentFragment.fromHtml(self.legend.text()).toPlainText()
+        return [part.strip(" ■\xa0") for part in text.split("■")[1:]]
 
     def stacked_totals(self) -> list[int]:
         """Cases per day over all classes, as drawn (oldest day first)."""

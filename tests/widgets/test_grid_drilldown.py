@@ -122,6 +122,8 @@ def test_no_empty_chart_before_a_grid_and_wall_sized_text_after(qtbot: QtBot) ->
     assert panel.plot.isVisible()
     for side in ("left", "bottom"):
         assert panel.plot.getAxis(side).style["tickFont"].pixelSize() == 48
-    assert panel.legend.columnCount == 2
-    assert [label.opts["size"] for _, label in panel.legend.items] == ["48px", "48px"]
+    # The classes named in a line of text above the bars, never over them.
+    assert panel.legend_names() == ["市容环境", "公共安全"]
+    assert panel.legend.font().pixelSize() == 48
+    assert panel.legend.geometry().bottom() < panel.plot.geometry().top()
     assert panel.plot.minimumHeight() >= 480
