@@ -24,7 +24,6 @@ from PySide6.QtCore import (
     QEvent,
     QModelIndex,
     QPersistentModelIndex,
-    QRect,
     QSortFilterProxyModel,
     Qt,
     QTimer,
@@ -42,6 +41,7 @@ from PySide6.QtWidgets import (
 
 from gridcommand.resources.palette import FLASH_OFF, FLASH_ON, FLASH_TEXT
 from gridcommand.widgets.record_table import RecordRole, RecordTableModel
+from gridcommand.widgets.repaint import repaint_column
 from gridcommand.widgets.table_export import add_export_menu
 from gridcommand.widgets.ticket_columns import TicketLike, ticket_columns
 
@@ -544,14 +544,8 @@ class QueuePanel(QTabWidget):
 
     # -- internals -----------------------------------------------------------------
     def _repaint_countdowns(self) -> None:
-        """Repaint the countdown column on screen, not the whole table: each cell painted
-        is a few Python calls, and the other columns do not change with the clock."""
-        view = self.views[self.current_queue()]
-        viewport = view.viewport()
-        x = view.columnViewportPosition(COUNTDOWN_COLUMN)
-        if x >= 0:
-            width = view.columnWidth(COUNTDOWN_COLUMN)
-            viewport.update(QRect(x, 0, width, viewport.height()))
+        """The countdown column on screen, not the whole table: only it follows the clock."""
+        repaint_column(self.views[self.current_queue()], COUNTDOWN_COLUMN)
 
     def _row_background(self, t: QueueTicket) -> str | None:
         if t.is_emergency and t.id in self.unacknowledged:

@@ -29,6 +29,7 @@ from gridcommand.resources.palette import WORKER_STATUS
 from gridcommand.resources.vocabulary import worker_role_name, worker_status_name
 from gridcommand.widgets.plain import plain
 from gridcommand.widgets.record_table import Column, RecordRole, RecordTableModel, SortRole
+from gridcommand.widgets.repaint import repaint_column
 from gridcommand.widgets.ticket_columns import span
 
 STATUS_ORDER = {"stale": 0, "offline": 1, "online": 2}
@@ -44,6 +45,8 @@ def last_fix_text(state: WorkerState, now: datetime) -> str:
 
 #: The least time between two re-sorts of the workers table (see WorkersPanel.refresh).
 REORDER_EVERY_S = 30.0
+#: The column whose text follows the clock ("3 min ago").
+LAST_FIX_COLUMN = 4
 
 
 def worker_order(state: WorkerState) -> tuple[int, str, str]:
@@ -204,7 +207,8 @@ class WorkersPanel(QWidget):
             self._dirty_order = False
             self._reordered_at = time.monotonic()
             self.model.reorder(worker_order)
-        self.view.viewport().update()
+        # Only "last fix" ("3 min ago") follows the clock; status changes come as rows.
+        repaint_column(self.view, LAST_FIX_COLUMN)
 
     def select_worker(self, code: str) -> None:
         """Show a worker the operator picked elsewhere (on the map)."""

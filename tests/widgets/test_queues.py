@@ -6,12 +6,13 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QImage
+from PySide6.QtGui import QColor
 from pytestqt.qtbot import QtBot
 
 from gridcommand.resources.palette import LIGHT
 from gridcommand.widgets.queues import QueuePanel
 from gridcommand.widgets.ticket_columns import TicketLike
+from tests.widgets.screen import shown_cell
 
 T0 = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)
 
@@ -288,7 +289,6 @@ def test_a_clock_moved_back_and_forth_takes_each_ticket_to_the_queues_of_then(
 
 
 def test_the_countdowns_on_screen_follow_the_clock(qtbot: QtBot) -> None:
-    """What is on screen (the window's backing store, not a fresh rendering) changes."""
     clock = Clock()
     panel = _panel(qtbot, clock)
     panel.resize(900, 400)
@@ -296,18 +296,9 @@ def test_the_countdowns_on_screen_follow_the_clock(qtbot: QtBot) -> None:
     qtbot.waitExposed(panel)
     panel.upsert([T(1, "T1", "reported", T0 + timedelta(hours=2))])
     view = panel.views["new"]
-    rect = view.visualRect(view.model().index(0, 1))
-    at = view.viewport().mapTo(panel.window(), rect.topLeft())
-    screen = panel.screen()
-
-    def shown() -> QImage:
-        return screen.grabWindow(
-            panel.window().winId(), at.x(), at.y(), rect.width(), 1 + rect.height() // 2
-        ).toImage()
-
     qtbot.wait(100)  # the first paint
-    before = shown()
+    before = shown_cell(view, 0, 1)
     clock.now = T0 + timedelta(minutes=7)
     panel.follow_clock()  # the queue's one-second tick
-    qtbot.waitUntil(lambda: shown() != before, timeout=3000)
+    qtbot.waitUntil(lambda: shown_cell(view, 0, 1) != before, timeout=3000)
     assert "1 h 53 min" in view.model().index(0, 1).data()

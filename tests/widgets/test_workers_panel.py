@@ -8,7 +8,8 @@ from pytestqt.qtbot import QtBot
 
 from gridcommand.db.live.records import PositionRecord, WorkerRecord
 from gridcommand.db.live.store import WorkerState
-from gridcommand.widgets.workers_panel import WorkersPanel
+from gridcommand.widgets.workers_panel import LAST_FIX_COLUMN, WorkersPanel
+from tests.widgets.screen import shown_cell
 
 T0 = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)
 
@@ -49,3 +50,21 @@ def test_fixes_do_not_touch_the_model_but_status_changes_reorder(qtbot: QtBot) -
     panel.refresh()
     assert panel.model.record(0).record.code == "W2"  # the phone that went quiet leads
     assert "1 stale" in panel.summary.text().replace("◐ ", "")
+
+
+def test_the_last_fix_on_screen_follows_the_clock(qtbot: QtBot) -> None:
+    now = [T0 + timedelta(minutes=3)]
+    live = {"W1": _state("W1", "online")}
+    panel = WorkersPanel(lambda: now[0], lambda g: g or "", state_of=live.get)
+    qtbot.addWidget(panel)
+    panel.resize(900, 300)
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel.upsert(list(live.values()))
+    view = panel.view
+    qtbot.wait(100)  # the first paint
+    before = shown_cell(view, 0, LAST_FIX_COLUMN)
+    now[0] = T0 + timedelta(minutes=9)
+    panel.refresh()  # what the window's chart timer does
+    qtbot.waitUntil(lambda: shown_cell(view, 0, LAST_FIX_COLUMN) != before, timeout=3000)
+    assert "9" in view.model().index(0, LAST_FIX_COLUMN).data()
