@@ -40,8 +40,8 @@ from PySide6.QtWidgets import (
 )
 
 from gridcommand.resources.palette import FLASH_OFF, FLASH_ON, FLASH_TEXT
+from gridcommand.widgets.on_screen import Throttle, fit_columns, repaint_column
 from gridcommand.widgets.record_table import RecordRole, RecordTableModel
-from gridcommand.widgets.repaint import repaint_column
 from gridcommand.widgets.table_export import add_export_menu
 from gridcommand.widgets.ticket_columns import TicketLike, ticket_columns
 
@@ -325,11 +325,7 @@ class QueuePanel(QTabWidget):
         self._update_titles()
         self._longest_code = "T20260101-0000"  # wide enough for a 4-digit day's count
         self.fit_code_column()
-        self._fit_pending = False
-        self._fit_timer = QTimer(self)
-        self._fit_timer.setSingleShot(True)
-        self._fit_timer.setInterval(FIT_MS)
-        self._fit_timer.timeout.connect(self._fit_if_pending)
+        self._fit_soon = Throttle(FIT_MS, self._fit_current, self)
 
     # -- data in -------------------------------------------------------------------
     def upsert(self, tickets: Iterable[QueueTicket]) -> None:
@@ -405,30 +401,15 @@ class QueuePanel(QTabWidget):
         )
 
     def fit_view(self, key: str, *args: object) -> None:
-        """Size a queue's columns to the rows it shows (a screenful: cheap)."""
-        view = self.views[key]
-        if not view.isVisible():
-            return  # a hidden view would measure every row it holds; fitted when shown
-        for column in range(1, self.models[key].columnCount() - 1):  # the last one stretches
-            view.resizeColumnToContents(column)
+        """Size a queue's columns to the rows it shows (a screenful: cheap); the code
+        column is sized by ``fit_code_column`` and the last one stretches."""
+        fit_columns(self.views[key], range(1, self.models[key].columnCount() - 1))
 
-    def _fit_soon(self) -> None:
-        """Fit the queue on screen now, or once at the end of this ``FIT_MS``.
-
-        Measuring a column asks ``data()`` of every row on screen in several roles: done
+    def _fit_current(self) -> None:
+        """Measuring a column asks ``data()`` of every row on screen in several roles: done
         for each delivery of a city's ticket changes, it was most of what a change cost
-        the GUI thread (the filtering and sorting of the eight queues far less).
-        """
-        if self._fit_timer.isActive():
-            self._fit_pending = True
-            return
+        the GUI thread, so it runs through ``_fit_soon`` at most once per ``FIT_MS``."""
         self.fit_view(self.current_queue())
-        self._fit_timer.start()
-
-    def _fit_if_pending(self) -> None:
-        if self._fit_pending:
-            self._fit_pending = False
-            self._fit_soon()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

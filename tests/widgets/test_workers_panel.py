@@ -68,3 +68,19 @@ def test_the_last_fix_on_screen_follows_the_clock(qtbot: QtBot) -> None:
     panel.refresh()  # what the window's chart timer does
     qtbot.waitUntil(lambda: shown_cell(view, 0, LAST_FIX_COLUMN) != before, timeout=3000)
     assert "9" in view.model().index(0, LAST_FIX_COLUMN).data()
+
+
+def test_columns_fit_the_rows_on_screen_and_follow_a_longer_one(qtbot: QtBot) -> None:
+    names = {"G1": "一网格"}
+    panel = WorkersPanel(lambda: T0, lambda g: names.get(g or "", ""))
+    qtbot.addWidget(panel)
+    panel.resize(900, 300)
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel.upsert([_state("W1", "online")])
+    view, grid = panel.view, 3
+    assert view.columnWidth(grid) >= view.sizeHintForColumn(grid)
+    names["G1"] = "一个名字很长很长的网格第十二网格"
+    panel.upsert([_state("W1", "offline")])  # a change to the row: its grid's name is read again
+    # Within a second: the columns follow a stream of changes once a second, not per change.
+    qtbot.waitUntil(lambda: view.columnWidth(grid) >= view.sizeHintForColumn(grid), timeout=3000)
