@@ -7,10 +7,12 @@ from datetime import UTC, datetime, timedelta
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
+from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
 from gridcommand.resources.palette import LIGHT
-from gridcommand.widgets.queues import QueuePanel
+from gridcommand.widgets.queues import QUEUES, QueuePanel
+from gridcommand.widgets.record_table import RecordRole
 from gridcommand.widgets.ticket_columns import TicketLike
 
 T0 = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)
@@ -132,7 +134,8 @@ def test_emergencies_lead_and_flash_until_acknowledged(qtbot: QtBot) -> None:
     for _ in range(3):
         panel.flash()  # one step of the flashing timer
         colours.add(
-            panel.models["new"].index(panel.models["new"].row_of(2) or 0, 0)
+            panel.models["new"]
+            .index(panel.models["new"].row_of(2) or 0, 0)
             .data(Qt.ItemDataRole.BackgroundRole)
             .color()
             .name()
@@ -140,7 +143,9 @@ def test_emergencies_lead_and_flash_until_acknowledged(qtbot: QtBot) -> None:
     assert len(colours) == 2  # it flashes
     panel.acknowledge([2])
     assert (
-        panel.models["new"].index(panel.models["new"].row_of(2) or 0, 0).data(Qt.ItemDataRole.BackgroundRole)
+        panel.models["new"]
+        .index(panel.models["new"].row_of(2) or 0, 0)
+        .data(Qt.ItemDataRole.BackgroundRole)
         is None
     )
 
@@ -175,6 +180,31 @@ def test_filters_narrow_every_queue(qtbot: QtBot) -> None:
     selected = panel.selected_ticket()
     assert selected is not None  # select_ticket(3) succeeded
     assert selected.id == 3
+
+
+def test_the_chosen_ticket_leaving_with_another_lights_no_neighbour(qtbot: QtBot) -> None:
+    """Two tickets of a queue leave in one batch (a feed's delivery, a replayed minute):
+    the chosen one's row is not handed to the ticket that moved up into it."""
+    clock = Clock()
+    panel = _panel(qtbot, clock)
+    panel.resize(900, 400)
+    panel.show()
+    tickets = [T(i, f"T{i}", "registered", T0 + timedelta(hours=i)) for i in range(1, 6)]
+    panel.upsert(tickets)
+    panel.setCurrentIndex([q.key for q in QUEUES].index("registered"))
+    view, proxy = panel.views["registered"], panel.proxies["registered"]
+    qtbot.waitExposed(view)
+    rect = view.visualRect(proxy.index(3, 2))
+    QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert panel.chosen_id == 4
+    panel.upsert(
+        [replace(tickets[1], status="dispatched"), replace(tickets[3], status="dispatched")]
+    )
+    assert panel.visible_ids("registered") == [1, 3, 5]
+    lit = [i.data(RecordRole).id for i in view.selectionModel().selectedRows()]
+    current = view.currentIndex()
+    assert lit == [] and not current.isValid(), (lit, current.data(RecordRole))
+    assert panel.chosen_id == 4
 
 
 def test_the_at_risk_queue_holds_what_the_forecast_marks(qtbot: QtBot) -> None:
@@ -245,7 +275,9 @@ def test_a_flashing_emergency_reads_in_both_phases_and_keeps_its_whole_code(
             )
         ]
     )
-    cell = panel.proxies["new"].mapFromSource(panel.models["new"].index(panel.models["new"].row_of(3) or 0, 2))
+    cell = panel.proxies["new"].mapFromSource(
+        panel.models["new"].index(panel.models["new"].row_of(3) or 0, 2)
+    )
     # Within a second: the columns follow a stream of changes once a second, not per change.
     qtbot.waitUntil(
         lambda: view.columnWidth(2) >= view.sizeHintForIndex(cell).width(), timeout=3000
