@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
@@ -180,6 +180,29 @@ def test_filters_narrow_every_queue(qtbot: QtBot) -> None:
     selected = panel.selected_ticket()
     assert selected is not None  # select_ticket(3) succeeded
     assert selected.id == 3
+
+
+def test_a_ticket_the_filters_take_in_or_out_where_it_stands_is_counted_within_a_turn(
+    qtbot: QtBot,
+) -> None:
+    """Escalated (or re-categorised) under the officer's filter, a ticket stays in its
+    queue but enters (or leaves) what the tab shows: the title counts it at once, not at
+    the next tick of the clock a second later."""
+    clock = Clock()
+    panel = _panel(qtbot, clock)
+    low = T(1, "T1", "in_progress", T0 + timedelta(hours=5), priority=3)
+    panel.upsert([low, T(2, "T2", "in_progress", T0 + timedelta(hours=6), priority=1)])
+    panel.set_filters(priority=1)
+    tab = [q.key for q in QUEUES].index("in_progress")
+    assert panel.tabText(tab).endswith("(1)")
+    panel.upsert([replace(low, priority=1)])  # escalated: top priority, same queue
+    QCoreApplication.processEvents()  # one turn of the event loop
+    assert panel.visible_ids("in_progress") == [1, 2]
+    assert panel.tabText(tab).endswith("(2)")
+    panel.upsert([replace(low, priority=2)])  # and back down: out of the filter's view
+    QCoreApplication.processEvents()
+    assert panel.visible_ids("in_progress") == [2]
+    assert panel.tabText(tab).endswith("(1)")
 
 
 def test_the_chosen_ticket_leaving_with_another_lights_no_neighbour(qtbot: QtBot) -> None:
