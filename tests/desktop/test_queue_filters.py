@@ -31,9 +31,7 @@ def test_a_street_sees_only_its_own_tickets(
     for n, g in enumerate((here, there)):
         point = shape(g.boundary).representative_point()
         ids.append(insert_ticket(db_url, g.code, point.x, point.y, 40 + n))
-    qtbot.waitUntil(
-        lambda: all(i in session.queues.tickets for i in ids), timeout=10_000
-    )
+    qtbot.waitUntil(lambda: all(i in session.queues.tickets for i in ids), timeout=10_000)
     everything = _visible(session)
     street = bar.region.findData(mine)
     with qtbot.waitSignal(bar.filters_changed, timeout=5000):

@@ -118,9 +118,7 @@ def test_the_gui_thread_never_touches_the_database_while_the_feed_works_under_lo
     thread = threading.Thread(target=writer)
     thread.start()
     qtbot.waitUntil(done.is_set, timeout=60_000)
-    qtbot.waitUntil(
-        lambda: all(t in session.queues.tickets for t in written), timeout=30_000
-    )
+    qtbot.waitUntil(lambda: all(t in session.queues.tickets for t in written), timeout=30_000)
     # The officer opens one of them meanwhile: its detail is read off the GUI thread too.
     session.show_detail(written[-1])
     qtbot.waitUntil(lambda: session.detail.ticket_id == written[-1], timeout=10_000)
