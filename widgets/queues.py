@@ -271,11 +271,13 @@ class QueuePanel(QTabWidget):
                 row_background=self._row_background,
                 row_foreground=self._row_foreground,
             )
-            model.rowsInserted.connect(self._titles_soon)
-            model.rowsRemoved.connect(self._titles_soon)
             self.models[queue.key] = model
             self._order[queue.key] = (1, Qt.SortOrder.AscendingOrder)  # the deadline first
             proxy = QueueProxy(self.filters, model, partial(self._sort_queue, queue.key))
+            # The proxy's rows, not the model's: a changed ticket that stays in its queue
+            # may enter or leave what the officer's filters show.
+            proxy.rowsInserted.connect(self._titles_soon)
+            proxy.rowsRemoved.connect(self._titles_soon)
             view = QTableView()
             # Before the view's own selection model hears of it: a removed current row
             # moves Qt's current index to a neighbour, which is not the officer's choice.

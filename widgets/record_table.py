@@ -68,6 +68,8 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
         self._row_foreground = row_foreground
         self._rows: list[R] = []
         self._index: dict[Hashable, int] = {}
+        #: How many rows ``remove`` is taking out while its signals are being handled.
+        self._leaving = 0
 
     # -- updates -----------------------------------------------------------------
     def set_records(self, records: Iterable[R]) -> None:
@@ -101,7 +103,8 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
             self.endInsertRows()
 
     def remove(self, keys: Iterable[Hashable]) -> None:
-        rows = sorted((self._index[k] for k in set(keys) if k in self._index), reverse=True)
+        gone = [k for k in set(keys) if k in self._index]
+        rows = sorted((self._index.pop(k) for k in gone), reverse=True)
         # Runs of adjacent rows leave together, the last run first: one signal per run,
         # not per row, for every proxy and view over the model.
         runs: list[list[int]] = []
@@ -110,12 +113,19 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
                 runs[-1][0] = row
             else:
                 runs.append([row, row])
-        for first, last in runs:
-            self.beginRemoveRows(QModelIndex(), first, last)
-            del self._rows[first : last + 1]
-            self.endRemoveRows()
-        if rows:
-            self._reindex()
+        # A handler of a run's signal may ask ``row_of`` (the queues light the chosen
+        # ticket again there): a row below a run already gone is up to this many rows
+        # above its index until the index is rebuilt once at the end.
+        self._leaving = len(rows)
+        try:
+            for first, last in runs:
+                self.beginRemoveRows(QModelIndex(), first, last)
+                del self._rows[first : last + 1]
+                self.endRemoveRows()
+        finally:
+            self._leaving = 0
+            if rows:
+                self._reindex()
 
     def refresh(self) -> None:
         """Re-evaluate every cell (for columns that depend on the clock)."""
@@ -171,7 +181,14 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
         return col.sort_key(record) if col.sort_key else col.text(record)
 
     def row_of(self, key: Hashable) -> int | None:
-        return self._index.get(key)
+        row = self._index.get(key)
+        if row is None or not self._leaving:
+            return row
+        # Rows are leaving (``remove``): the row is where its index says or a few above.
+        for at in range(min(row, len(self._rows) - 1), row - self._leaving - 1, -1):
+            if at >= 0 and self._key(self._rows[at]) == key:
+                return at
+        return None
 
     def records(self) -> list[R]:
         return list(self._rows)

@@ -5,12 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QColor
+from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
 from gridcommand.resources.palette import LIGHT
-from gridcommand.widgets.queues import QueuePanel
+from gridcommand.widgets.queues import QUEUES, QueuePanel
+from gridcommand.widgets.record_table import RecordRole
 from gridcommand.widgets.ticket_columns import TicketLike
 from tests.widgets.screen import shown_cell
 
@@ -179,6 +181,54 @@ def test_filters_narrow_every_queue(qtbot: QtBot) -> None:
     selected = panel.selected_ticket()
     assert selected is not None  # select_ticket(3) succeeded
     assert selected.id == 3
+
+
+def test_a_ticket_the_filters_take_in_or_out_where_it_stands_is_counted_within_a_turn(
+    qtbot: QtBot,
+) -> None:
+    """Escalated (or re-categorised) under the officer's filter, a ticket stays in its
+    queue but enters (or leaves) what the tab shows: the title counts it at once, not at
+    the next tick of the clock a second later."""
+    clock = Clock()
+    panel = _panel(qtbot, clock)
+    low = T(1, "T1", "in_progress", T0 + timedelta(hours=5), priority=3)
+    panel.upsert([low, T(2, "T2", "in_progress", T0 + timedelta(hours=6), priority=1)])
+    panel.set_filters(priority=1)
+    tab = [q.key for q in QUEUES].index("in_progress")
+    assert panel.tabText(tab).endswith("(1)")
+    panel.upsert([replace(low, priority=1)])  # escalated: top priority, same queue
+    QCoreApplication.processEvents()  # one turn of the event loop
+    assert panel.visible_ids("in_progress") == [1, 2]
+    assert panel.tabText(tab).endswith("(2)")
+    panel.upsert([replace(low, priority=2)])  # and back down: out of the filter's view
+    QCoreApplication.processEvents()
+    assert panel.visible_ids("in_progress") == [2]
+    assert panel.tabText(tab).endswith("(1)")
+
+
+def test_the_chosen_ticket_leaving_with_another_lights_no_neighbour(qtbot: QtBot) -> None:
+    """Two tickets of a queue leave in one batch (a feed's delivery, a replayed minute):
+    the chosen one's row is not handed to the ticket that moved up into it."""
+    clock = Clock()
+    panel = _panel(qtbot, clock)
+    panel.resize(900, 400)
+    panel.show()
+    tickets = [T(i, f"T{i}", "registered", T0 + timedelta(hours=i)) for i in range(1, 6)]
+    panel.upsert(tickets)
+    panel.setCurrentIndex([q.key for q in QUEUES].index("registered"))
+    view, proxy = panel.views["registered"], panel.proxies["registered"]
+    qtbot.waitExposed(view)
+    rect = view.visualRect(proxy.index(3, 2))
+    QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert panel.chosen_id == 4
+    panel.upsert(
+        [replace(tickets[1], status="dispatched"), replace(tickets[3], status="dispatched")]
+    )
+    assert panel.visible_ids("registered") == [1, 3, 5]
+    lit = [i.data(RecordRole).id for i in view.selectionModel().selectedRows()]
+    current = view.currentIndex()
+    assert lit == [] and not current.isValid(), (lit, current.data(RecordRole))
+    assert panel.chosen_id == 4
 
 
 def test_the_at_risk_queue_holds_what_the_forecast_marks(qtbot: QtBot) -> None:

@@ -70,3 +70,29 @@ def test_adjacent_rows_leave_in_one_signal(qtmodeltester: ModelTester) -> None:
     assert signals == [(8, 9), (6, 6), (1, 3)]  # the last run first: rows above keep place
     assert [r.id for r in model.records()] == [0, 4, 5, 7]
     assert [model.row_of(k) for k in (0, 4, 5, 7)] == [0, 1, 2, 3]
+
+
+def test_while_runs_leave_each_row_is_found_where_it_stands(
+    qtmodeltester: ModelTester,
+) -> None:
+    """A view asked at each run's signal (the queues re-light the chosen ticket there)
+    finds every row where it is at that moment, and a leaving row nowhere."""
+    model = _model()
+    qtmodeltester.check(model)
+    model.upsert([Row(i, chr(97 + i), i) for i in range(6)])
+    seen: list[dict[int, int | None]] = []
+
+    def look(*_: object) -> None:
+        rows = {k: model.row_of(k) for k in range(6)}
+        for key, row in rows.items():
+            if row is not None:
+                assert model.record(row).id == key, (key, row)
+        seen.append(rows)
+
+    model.rowsRemoved.connect(look)
+    model.remove([1, 4])
+    # Row 4 leaves first (rows above keep their place), then row 1; 5 moved up each time.
+    assert seen == [
+        {0: 0, 1: None, 2: 2, 3: 3, 4: None, 5: 4},
+        {0: 0, 1: None, 2: 1, 3: 2, 4: None, 5: 3},
+    ]
