@@ -551,14 +551,22 @@ class QueuePanel(QTabWidget):
 
     def _on_current_change(self, current: QModelIndex, previous: QModelIndex) -> None:
         if current.isValid() and not self._settling:
-            self.chosen_id = current.data(RecordRole).id
-            self.ticket_selected.emit(self.chosen_id)
+            self._choose(current.data(RecordRole).id)
 
     def _on_pressed(self, index: QModelIndex) -> None:
         """A click on the row already lit still chooses it (the detail may show another)."""
         if index.isValid() and index.data(RecordRole).id != self.chosen_id:
-            self.chosen_id = index.data(RecordRole).id
-            self.ticket_selected.emit(self.chosen_id)
+            self._choose(index.data(RecordRole).id)
+
+    def _choose(self, ticket_id: int) -> None:
+        """The officer chose a row here: a row lit earlier in another tab goes out (one
+        light, one chosen ticket), unless it is the same ticket."""
+        self.chosen_id = ticket_id
+        shown = self.current_queue()
+        for key in self.views:
+            if key != shown:
+                self._settle(key, follow=False)
+        self.ticket_selected.emit(ticket_id)
 
     def _on_tab_changed(self, index: int) -> None:
         if 0 <= index < len(QUEUES):

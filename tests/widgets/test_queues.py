@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QTableView
 from pytestqt.qtbot import QtBot
 
 from gridcommand.resources.palette import LIGHT
@@ -352,3 +353,31 @@ def test_the_countdowns_on_screen_follow_the_clock(qtbot: QtBot) -> None:
     panel.follow_clock()  # the queue's one-second tick
     qtbot.waitUntil(lambda: shown_cell(view, 0, 1) != before, timeout=3000)
     assert "1 h 53 min" in view.model().index(0, 1).data()
+
+
+def test_a_row_chosen_in_one_tab_puts_out_the_row_lit_in_another(qtbot: QtBot) -> None:
+    clock = Clock()
+    panel = _panel(qtbot, clock)
+    panel.resize(900, 400)
+    panel.show()
+    panel.upsert(
+        [
+            T(1, "T1", "reported", T0 + timedelta(hours=1)),
+            T(2, "T2", "registered", T0 + timedelta(hours=2)),
+        ]
+    )
+    keys = [q.key for q in QUEUES]
+
+    def click_first_row(queue: str) -> QTableView:
+        panel.setCurrentIndex(keys.index(queue))
+        view = panel.views[queue]
+        qtbot.waitExposed(view)
+        rect = view.visualRect(view.model().index(0, 2))
+        QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        return view
+
+    new = click_first_row("new")
+    assert panel.chosen_id == 1 and new.selectionModel().hasSelection()
+    registered = click_first_row("registered")
+    assert panel.chosen_id == 2 and registered.selectionModel().hasSelection()
+    assert not new.selectionModel().hasSelection() and not new.currentIndex().isValid()
