@@ -13,6 +13,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, Qt, Signal
@@ -31,7 +32,7 @@ from gridcommand.maps.replay_picture import Picture, picture_of
 from gridcommand.resources.palette import REPLAY_BANNER
 from gridcommand.widgets.charts import ChartsPanel
 from gridcommand.widgets.queues import QueuePanel
-from gridcommand.widgets.replay_bar import ReplayBar
+from gridcommand.widgets.replay_bar import HOUR, ReplayBar
 from gridcommand.widgets.workers_panel import WorkersPanel
 
 #: The window a replay opens on by default: the last day, at an hour ago.
@@ -98,6 +99,10 @@ class ReplayController(QObject):
         self._picture: Picture | None = None
         #: The moment shown, read again only where it may differ from the next one asked.
         self._frame: Frame | None = None
+        #: Moments read ahead of a step (``_read_ahead``): time -> (the frame read from,
+        #: the frame), and how many steps found theirs there.
+        self._ahead: dict[datetime, tuple[Frame, Frame]] = {}
+        self.prefetch_hits = 0
         self._centres: dict[str, tuple[float, float]] = {}
         self._shown_tickets: dict[int, TicketRecord] = {}
         #: Moments handed to the live thread's queue and not yet presented.
@@ -174,6 +179,7 @@ class ReplayController(QObject):
             self.map.show_live([])
         self._picture = None
         self._frame = None
+        self._ahead = {}
         self.shown_at = None
         self.store = None
         self.active_changed.emit(False)
@@ -192,8 +198,12 @@ class ReplayController(QObject):
         before = (self.store, self._picture) if self.store and self._picture else None
         chosen = self.track_worker
 
+        ahead = self._ahead.get(at)
+        ready = ahead[1] if ahead is not None and ahead[0] is since else None
+        self.prefetch_hits += ready is not None
+
         def read() -> Moment:
-            frame = reader.frame(at, since)
+            frame = ready if ready is not None else reader.frame(at, since)
             store = replay_store(frame, grids, workers, before[0] if before else None)
             counts = store.worker_counts()
             figures = figures_from(list(store.tickets.values()), counts, at)
@@ -252,6 +262,33 @@ class ReplayController(QObject):
         self.last_seek_ms = (time.monotonic() - moment.asked) * 1000
         self.bar.shown(moment.at)
         self.moment_shown.emit(moment.at, self.last_seek_ms)
+        self._read_ahead(moment)
+
+    def _read_ahead(self, moment: Moment) -> None:
+        """Read the hours either side of the moment shown, from it, while the operator looks.
+
+        An operator looking for when something happened steps the slider an hour on or
+        back (its page keys): that step then starts from a moment already read, and only
+        the preparation is left. Not while playing (the next moment is minutes on, and
+        the reads would double the replay's load), and only inside the bar's window.
+        """
+        reader, base = self._reader, moment.frame
+        self._ahead = {at: pair for at, pair in self._ahead.items() if pair[0] is base}
+        if reader is None or self.bar.playing:
+            return
+        for name, at in (("on", moment.at + HOUR), ("back", moment.at - HOUR)):
+            if at in self._ahead or not self.bar.start <= at <= self.bar.end:
+                continue
+            self.runner.submit(
+                f"replay-ahead-{name}",
+                partial(reader.frame, at, base),
+                partial(self._ahead_read, base, at),
+                lambda _error: None,  # a step not read ahead is read when asked
+            )
+
+    def _ahead_read(self, base: Frame, at: datetime, frame: object) -> None:
+        if isinstance(frame, Frame) and self.active and self._frame is base:
+            self._ahead[at] = (base, frame)
 
     def _fill_queues(self, moment: Moment) -> None:
         """Only the cases that differ from the moment before: a city's queue refilled row by

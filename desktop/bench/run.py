@@ -33,6 +33,7 @@ from gridcommand.desktop.main_window import MainWindow
 from gridcommand.desktop.replay import ReplayController
 from gridcommand.desktop.wiring import WindowSession, wire_window
 from gridcommand.maps.panel import MapPanel
+from gridcommand.widgets.replay_bar import ReplayBar
 
 Say = Callable[[str], None]
 INSERTS_PER_SECOND = 5.0
@@ -40,6 +41,10 @@ POINT_TIMEOUT_S = 20.0
 DRAW_TIMEOUT_S = 300.0
 BATCH_ATTEMPTS = 3
 SETTLE_TIMEOUT_S = 600.0
+#: Replay: how long the operator looks at a moment before the next move (the replay
+#: reads the hours either side meanwhile), and the moves it has not read ahead.
+READ_AHEAD_PAUSE_S = 1.0
+COLD_SEEKS = 4
 
 
 def started_up(session: WindowSession) -> bool:
@@ -98,6 +103,10 @@ class Figures:
     #: Replay: each move of the slider by an hour until the page showed the new moment.
     replay_seek_ms: list[float] = field(default_factory=list)
     replay_read_ms: list[float] = field(default_factory=list)
+    #: Moves by 1 h 7 min, which the replay has not read ahead (see measure_replay), and
+    #: how many of the hour steps found their moment read ahead.
+    replay_cold_ms: list[float] = field(default_factory=list)
+    replay_read_ahead: int = 0
     #: Wall seconds of each step of the run (seeding, start-up, … the replica), to show
     #: which takes the time at a scale.
     phase_s: dict[str, float] = field(default_factory=dict)
@@ -255,19 +264,34 @@ class Bench:
         replay.open(now - timedelta(hours=24), now, now - timedelta(hours=12))
         pump_until(lambda: replay.shown_at is not None, 300, "the first replayed moment")
         self._wait_applied(panel, self._diffs_sent)
+        hits = replay.prefetch_hits
         for n in range(self.options.replay_seeks):
-            shown = replay.shown_at
-            assert shown is not None
-            target = shown + timedelta(hours=1 if n % 4 < 2 else -1)
-            started = time.perf_counter()
-            bar.seek(target)
-            pump_until(partial(_is_shown, replay, target), 120, "a replayed moment")
-            self._wait_applied(panel, self._diffs_sent)
-            self.figures.replay_seek_ms.append((time.perf_counter() - started) * 1000)
+            pump_for(READ_AHEAD_PAUSE_S)  # the operator looks at the moment shown
+            step = timedelta(hours=1 if n % 4 < 2 else -1)
+            self.figures.replay_seek_ms.append(self._seek(panel, replay, bar, step))
             self.figures.replay_read_ms.append(replay.last_seek_ms)
+        self.figures.replay_read_ahead = replay.prefetch_hits - hits
+        # Moves the replay has not read ahead: a drag of the handle, not a step.
+        for n in range(COLD_SEEKS):
+            pump_for(READ_AHEAD_PAUSE_S)
+            step = timedelta(hours=1, minutes=7) * (1 if n % 2 == 0 else -1)
+            self.figures.replay_cold_ms.append(self._seek(panel, replay, bar, step))
         replay.back_to_live()
         pump_for(1.0)
         self.say(f"  replay: {len(self.figures.replay_seek_ms)} seeks of an hour shown")
+
+    def _seek(
+        self, panel: MapPanel, replay: ReplayController, bar: ReplayBar, step: timedelta
+    ) -> float:
+        """Milliseconds from moving the slider by ``step`` until the page has the moment."""
+        shown = replay.shown_at
+        assert shown is not None
+        target = shown + step
+        started = time.perf_counter()
+        bar.seek(target)
+        pump_until(partial(_is_shown, replay, target), 120, "a replayed moment")
+        self._wait_applied(panel, self._diffs_sent)
+        return (time.perf_counter() - started) * 1000
 
     # -- (d) the naive page ------------------------------------------------------------
     def measure_naive(self, session: WindowSession) -> None:
@@ -339,4 +363,5 @@ def summarise(figures: Figures) -> dict[str, Any]:
         "batch_wall_ms": round(median([b["wall_ms"] for b in figures.batches]), 1),
         "replay_seek": spread(figures.replay_seek_ms),
         "replay_read": spread(figures.replay_read_ms),
+        "replay_cold": spread(figures.replay_cold_ms),
     }

@@ -54,6 +54,9 @@ def test_bench_writes_its_figures(tmp_path: Path) -> None:
     seek = figures["replay_seek_ms"]
     assert set(seek) == {"p50", "p95"} and 0 < seek["p50"] <= seek["p95"]
     assert figures["replay"]["seeks"] > 0
+    # ... and moves it had not read ahead, timed apart; how many steps were read ahead.
+    assert figures["replay"]["cold_seeks"] == 4 and figures["replay"]["cold_ms"]["p50"] > 0
+    assert 0 <= figures["replay"]["read_ahead"] <= figures["replay"]["seeks"]
     assert figures["grids"] == 12
     # Each step's wall time, to tell which one takes the time at a scale.
     assert {"seed", "start-up", "inserts", "batch", "naive", "replica"} <= set(figures["phase_s"])

@@ -17,6 +17,7 @@ from pytestqt.qtbot import QtBot
 from shapely.geometry import shape
 from sqlalchemy.engine import URL
 
+from gridcommand.db.replay.frame import FrameReader
 from gridcommand.desktop.wiring import WindowSession
 from gridcommand.maps.replay_picture import picture_of
 from tests.conftest import conninfo
@@ -216,3 +217,29 @@ def test_replay_shows_the_workers_and_a_chosen_worker_track_as_they_were(
     qtbot.waitUntil(
         lambda: _js(qtbot, session, "gridmap.counts().track_points") == 0, timeout=20_000
     )
+
+
+def test_an_hour_stepped_is_read_ahead_and_shows_what_a_fresh_read_shows(
+    qtbot: QtBot, session: WindowSession, db_url: URL
+) -> None:
+    panel, bar, replay = session.map, session.replay_bar, session.replay
+    assert panel is not None
+    qtbot.waitUntil(lambda: panel.is_ready, timeout=20_000)
+    now = datetime.now(UTC).replace(second=0, microsecond=0)
+    session.window.activateWindow()
+    replay.open(now - timedelta(hours=24), now, now - timedelta(hours=6))
+    qtbot.waitUntil(lambda: replay.shown_at == now - timedelta(hours=6), timeout=20_000)
+    # While the operator looks, the hours either side are read from the moment shown.
+    qtbot.waitUntil(lambda: len(replay._ahead) == 2, timeout=20_000)
+    bar.slider.setFocus()
+    QTest.keyClick(bar.slider, Qt.Key.Key_PageUp)
+    qtbot.waitUntil(lambda: replay.shown_at == now - timedelta(hours=5), timeout=20_000)
+    assert replay.prefetch_hits == 1
+    # The moment read ahead is the moment read afresh.
+    assert replay.store is not None and replay._reader is not None
+    fresh = FrameReader(replay.engine, session.store.grids).frame(now - timedelta(hours=5))
+    assert replay.store.tickets == fresh.tickets
+    assert replay.store.acknowledged == set(fresh.acknowledged)
+    positions = {c: s.position for c, s in replay.store.workers.items() if s.position}
+    assert positions == fresh.positions
+    replay.back_to_live()
