@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any, Protocol
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 from sqlalchemy import Engine
 
@@ -35,6 +35,9 @@ from gridcommand.widgets.queues import QueuePanel
 from gridcommand.widgets.replay_bar import HOUR, ReplayBar
 from gridcommand.widgets.workers_panel import WorkersPanel
 
+#: How long after a moment is shown the hours either side are read (``_read_ahead``):
+#: the reads take the interpreter lock from the page's answer and the panels' paints.
+READ_AHEAD_AFTER_MS = 300
 #: The window a replay opens on by default: the last day, at an hour ago.
 LAST_DAY = timedelta(hours=24)
 
@@ -262,7 +265,8 @@ class ReplayController(QObject):
         self.last_seek_ms = (time.monotonic() - moment.asked) * 1000
         self.bar.shown(moment.at)
         self.moment_shown.emit(moment.at, self.last_seek_ms)
-        self._read_ahead(moment)
+        # Once the page and the panels have taken this moment in, not while they do.
+        QTimer.singleShot(READ_AHEAD_AFTER_MS, self, partial(self._read_ahead, moment))
 
     def _read_ahead(self, moment: Moment) -> None:
         """Read the hours either side of the moment shown, from it, while the operator looks.
@@ -272,6 +276,8 @@ class ReplayController(QObject):
         the preparation is left. Not while playing (the next moment is minutes on, and
         the reads would double the replay's load), and only inside the bar's window.
         """
+        if not self.active or self._frame is not moment.frame:
+            return  # another moment came meanwhile (or live did)
         reader, base = self._reader, moment.frame
         self._ahead = {at: pair for at, pair in self._ahead.items() if pair[0] is base}
         if reader is None or self.bar.playing:
