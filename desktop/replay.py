@@ -17,7 +17,7 @@ from functools import partial
 from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QStackedWidget
 from sqlalchemy import Engine
 
 from gridcommand.db.live.figures import DashboardFigures, figures_from
@@ -33,6 +33,7 @@ from gridcommand.resources.palette import REPLAY_BANNER
 from gridcommand.widgets.charts import ChartsPanel
 from gridcommand.widgets.queues import QueuePanel
 from gridcommand.widgets.replay_bar import HOUR, ReplayBar
+from gridcommand.widgets.stacked import stacked
 from gridcommand.widgets.workers_panel import WorkersPanel
 
 #: How long after a moment is shown the hours either side are read (``_read_ahead``):
@@ -115,12 +116,12 @@ class ReplayController(QObject):
         #: The worker whose track the map shows at the replayed moment (``None``: nobody).
         self.track_worker: str | None = None
         self._heading = heading()
-        self._replay_queues = under_heading(self._heading, self.queues)
+        self._replay_queues = stacked(self._heading, self.queues)
         queue_stack.addWidget(self._replay_queues)
         # The workers as they stood: their status, last fix and track of the moment.
         self.workers = WorkersPanel(self.clock, names.grid, state_of=self._worker_state)
         self._workers_heading = heading()
-        self._replay_workers = under_heading(self._workers_heading, self.workers)
+        self._replay_workers = stacked(self._workers_heading, self.workers)
         self.workers_stack = workers_stack
         if workers_stack is not None:
             workers_stack.addWidget(self._replay_workers)
@@ -371,16 +372,6 @@ def heading() -> QLabel:
         " font-weight:bold; padding:4px 8px;"
     )
     return label
-
-
-def under_heading(label: QLabel, panel: QWidget) -> QWidget:
-    box = QWidget()
-    layout = QVBoxLayout(box)
-    layout.setContentsMargins(0, 0, 0, 0)
-    layout.setSpacing(0)
-    layout.addWidget(label)
-    layout.addWidget(panel, 1)
-    return box
 
 
 def live_picture(

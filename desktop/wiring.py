@@ -14,7 +14,7 @@ from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QTimer
-from PySide6.QtWidgets import QScrollArea, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QScrollArea, QStackedWidget, QWidget
 from sqlalchemy import Engine
 from sqlalchemy.engine import URL
 
@@ -51,6 +51,7 @@ from gridcommand.widgets.quality_panel import QualityPanel
 from gridcommand.widgets.queue_filter_bar import QueueFilterBar
 from gridcommand.widgets.queues import QueuePanel
 from gridcommand.widgets.replay_bar import ReplayBar
+from gridcommand.widgets.stacked import stacked
 from gridcommand.widgets.ticket_detail import TicketDetailPanel
 from gridcommand.widgets.workers_panel import WorkersPanel
 
@@ -70,16 +71,6 @@ def scrolling(widget: QWidget) -> QScrollArea:
     area.setWidgetResizable(True)
     area.setFrameShape(QScrollArea.Shape.NoFrame)
     return area
-
-
-def stacked(top: QWidget, main: QWidget) -> QWidget:
-    box = QWidget()
-    layout = QVBoxLayout(box)
-    layout.setContentsMargins(0, 0, 0, 0)
-    layout.setSpacing(0)
-    layout.addWidget(top)
-    layout.addWidget(main, 1)
-    return box
 
 
 class Names:
