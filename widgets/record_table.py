@@ -21,6 +21,8 @@ R = TypeVar("R")
 #: A column only reads records: one for any record type serves its subtypes too.
 R_contra = TypeVar("R_contra", contravariant=True)
 _Index = QModelIndex | QPersistentModelIndex
+#: Rows leaving in more runs than this are moved together first (``_gather_and_remove``).
+GATHER_AFTER_RUNS = 4
 
 #: A role that returns the record itself, for delegates, proxies and selection handlers.
 RecordRole = int(Qt.ItemDataRole.UserRole) + 1
@@ -113,6 +115,9 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
                 runs[-1][0] = row
             else:
                 runs.append([row, row])
+        if len(runs) > GATHER_AFTER_RUNS:
+            self._gather_and_remove(rows)
+            return
         # A handler of a run's signal may ask ``row_of`` (the queues light the chosen
         # ticket again there): a row below a run already gone is up to this many rows
         # above its index until the index is rebuilt once at the end.
@@ -126,6 +131,20 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
             self._leaving = 0
             if rows:
                 self._reindex()
+
+    def _gather_and_remove(self, rows: list[int]) -> None:
+        """Rows scattered over the table leave as one run: moved to its end first.
+
+        Each run removed costs a proxy and its views a pass over their mappings, so
+        a replayed hour's hundreds of scattered departures from a queue of thousands
+        took tens of milliseconds; one layout change and one run take a few.
+        """
+        leaving = set(rows)
+        kept = [i for i in range(len(self._rows)) if i not in leaving]
+        self._move_rows(kept + sorted(leaving), len(kept))
+        self.beginRemoveRows(QModelIndex(), len(kept), len(self._rows) - 1)
+        del self._rows[len(kept) :]
+        self.endRemoveRows()
 
     def refresh(self) -> None:
         """Re-evaluate every cell (for columns that depend on the clock)."""
@@ -155,18 +174,23 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
             order.sort(key=groups.__getitem__)
         if all(new == old for new, old in enumerate(order)):
             return
+        self._move_rows(order, len(order))
+
+    def _move_rows(self, order: list[int], indexed: int) -> None:
+        """One layout change: row ``order[n]`` becomes row ``n``, selections follow, and the
+        first ``indexed`` rows are found by key (the others are about to leave)."""
         self.layoutAboutToBeChanged.emit()
         new_row = {old: new for new, old in enumerate(order)}
         persistent = self.persistentIndexList()
         self._rows = [self._rows[i] for i in order]
-        self._reindex()
+        self._reindex(indexed)
         self.changePersistentIndexList(
             persistent, [self.index(new_row[i.row()], i.column()) for i in persistent]
         )
         self.layoutChanged.emit()
 
-    def _reindex(self) -> None:
-        self._index = {self._key(r): i for i, r in enumerate(self._rows)}
+    def _reindex(self, rows: int | None = None) -> None:
+        self._index = {self._key(r): i for i, r in enumerate(self._rows[:rows])}
 
     # -- reading -----------------------------------------------------------------
     def record(self, row: int) -> R:

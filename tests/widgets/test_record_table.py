@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt
+from PySide6.QtCore import QPersistentModelIndex, QSortFilterProxyModel, Qt
 from pytestqt.modeltest import ModelTester
 
 from gridcommand.widgets.record_table import Column, RecordRole, RecordTableModel, SortRole
@@ -96,3 +96,22 @@ def test_while_runs_leave_each_row_is_found_where_it_stands(
         {0: 0, 1: None, 2: 2, 3: 3, 4: None, 5: 4},
         {0: 0, 1: None, 2: 1, 3: 2, 4: None, 5: 3},
     ]
+
+
+def test_rows_scattered_over_the_table_leave_as_one_run_and_selections_stay(
+    qtmodeltester: ModelTester,
+) -> None:
+    model = _model()
+    qtmodeltester.check(model)
+    model.upsert([Row(i, chr(97 + i), i) for i in range(20)])
+    proxy = QSortFilterProxyModel()
+    proxy.setSourceModel(model)
+    chosen = QPersistentModelIndex(proxy.index(13, 0))
+    removed: list[tuple[int, int]] = []
+    model.rowsRemoved.connect(lambda _parent, first, last: removed.append((first, last)))
+    model.remove([0, 2, 4, 6, 8, 10, 12, 99])
+    assert removed == [(13, 19)]  # seven scattered rows: moved to the end, then one run
+    assert [r.id for r in model.records()] == [1, 3, 5, 7, 9, 11, 13, 14, 15, 16, 17, 18, 19]
+    assert [model.row_of(k) for k in (1, 13, 19, 0)] == [0, 6, 12, None]
+    assert chosen.isValid() and chosen.data() == "n"  # the row chosen moved with its record
+    assert [proxy.index(i, 0).data() for i in range(proxy.rowCount())] == list("bdfhjlnopqrst")
