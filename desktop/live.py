@@ -12,6 +12,7 @@ map's diff as a finished string.
 from __future__ import annotations
 
 import threading
+import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import replace
@@ -32,6 +33,9 @@ CLOCK_MS = 5000
 MAX_FIXES_PER_ROUND = 5000
 #: Middle-generation collections between two full ones (see desktop/gc_policy.py).
 FULL_GC_EVERY = gc_policy.FULL_GC_EVERY
+#: How long worker fixes wait at most while the operator waits for a moment they asked
+#: for (``hold_fixes``): a dot moves at most every 10 s anyway (maps/diffs.py).
+HOLD_FIXES_MAX_MS = 1000
 #: After the first load, when what it left behind is freed, the C heap is trimmed once.
 TRIM_AFTER_LOAD_MS = 10_000
 #: Collection is held for the first load at most this long (a database that cannot be
@@ -80,6 +84,12 @@ class LiveData(QObject):
         self._pending: deque[ChangeBatch] = deque()
         self._scheduled = False
         self._state_shown: FeedState | None = None
+        #: Until when worker fixes wait (``time.monotonic()``), or ``None``.
+        self._fixes_held_until: float | None = None
+        self._hold_limit = QTimer(self)
+        self._hold_limit.setSingleShot(True)
+        self._hold_limit.setInterval(HOLD_FIXES_MAX_MS)
+        self._hold_limit.timeout.connect(self.release_fixes)
         self.feed = ChangeFeed(
             url,
             self._from_feed,
@@ -126,6 +136,35 @@ class LiveData(QObject):
         if held:
             gc_policy.release_collection()
 
+    def hold_fixes(self) -> None:
+        """Worker fixes wait (reports do not) until ``release_fixes``, 1 s at most.
+
+        A city's fixes are thousands a second, and applying them takes the interpreter
+        lock from the thread preparing what the operator just asked for (a replay step)
+        and from the GUI thread showing it. They are applied in the next round instead;
+        a dot moves at most every 10 s, so nobody sees the wait.
+        """
+        with self._lock:
+            self._fixes_held_until = time.monotonic() + HOLD_FIXES_MAX_MS / 1000
+        self._hold_limit.start()
+
+    def release_fixes(self) -> None:
+        """The fixes held back are applied now (what the operator waited for is shown)."""
+        self._hold_limit.stop()
+        with self._lock:
+            if self._fixes_held_until is None:
+                return
+            self._fixes_held_until = None
+            resume = bool(self._pending) and not self._scheduled
+            self._scheduled = self._scheduled or resume
+        if resume:
+            self.worker.call(self._apply_pending)
+
+    @property
+    def fixes_held(self) -> bool:
+        with self._lock:
+            return self._held()
+
     def request_catchup(self) -> None:
         self.feed.request_catchup()
 
@@ -142,6 +181,11 @@ class LiveData(QObject):
             self._scheduled = True
         self.worker.call(self._apply_pending)
 
+    def _held(self) -> bool:
+        """Fixes wait now (with ``_lock`` held)."""
+        until = self._fixes_held_until
+        return until is not None and time.monotonic() < until
+
     def _state_from_feed(self, state: FeedState) -> None:
         self.worker.post(partial(self._show_state, state))
 
@@ -154,6 +198,7 @@ class LiveData(QObject):
         catch-up) is spread over rounds, so a report arriving meanwhile goes first.
         """
         with self._lock:
+            held, parked = self._held(), False
             fixes: tuple[PositionRecord, ...] = ()
             if not self.store.loaded and self._pending:
                 # The first load: one slice a round, each drawn and shown as it comes.
@@ -165,10 +210,13 @@ class LiveData(QObject):
                 fixes = tuple(p for b in batches for p in b.positions)
                 if fixes:
                     batches = [replace(b, positions=()) for b in batches]
-                    if len(fixes) > MAX_FIXES_PER_ROUND:
+                    if held:  # they wait for release_fixes (or the next round after it)
+                        self._pending.appendleft(ChangeBatch(positions=fixes))
+                        fixes, parked = (), True
+                    elif len(fixes) > MAX_FIXES_PER_ROUND:
                         self._pending.appendleft(ChangeBatch(positions=fixes[MAX_FIXES_PER_ROUND:]))
                         fixes = fixes[:MAX_FIXES_PER_ROUND]
-            again = bool(self._pending)
+            again = bool(self._pending) and not parked
             self._scheduled = again
         if again:
             self.worker.call(self._apply_pending)

@@ -83,9 +83,12 @@ class ReplayController(QObject):
         map_panel: MapPanel | None,
         parent: QObject | None = None,
         workers_stack: QStackedWidget | None = None,
+        fixes: FixGate | None = None,
     ) -> None:
         super().__init__(parent)
         self.engine = engine
+        #: The live thread's worker fixes, held back while a step is read and shown.
+        self.fixes = fixes
         self.live = live
         self.runner = runner
         self.bar = bar
@@ -166,6 +169,7 @@ class ReplayController(QObject):
             return
         self.bar.pause()
         self.runner.submit("replay", lambda: None)  # a moment still being read is dropped
+        self._release_fixes()
         self.active = False
         self.bar.hide()
         self.queue_stack.setCurrentIndex(0)
@@ -202,6 +206,8 @@ class ReplayController(QObject):
         before = (self.store, self._picture) if self.store and self._picture else None
         chosen = self.track_worker
 
+        if self.fixes is not None and not self.bar.playing:
+            self.fixes.hold_fixes()  # the operator waits for this moment: it goes first
         ahead = self._ahead.get(at)
         ready = ahead[1] if ahead is not None and ahead[0] is since else None
         self.prefetch_hits += ready is not None
@@ -265,6 +271,7 @@ class ReplayController(QObject):
         self.shown_at = moment.at
         self.last_seek_ms = (time.monotonic() - moment.asked) * 1000
         self.bar.shown(moment.at)
+        self._release_fixes()
         self.moment_shown.emit(moment.at, self.last_seek_ms)
         # Once the page and the panels have taken this moment in, not while they do.
         QTimer.singleShot(READ_AHEAD_AFTER_MS, self, partial(self._read_ahead, moment))
@@ -357,7 +364,12 @@ class ReplayController(QObject):
     def _worker_state(self, code: str) -> WorkerState | None:
         return self.store.workers.get(code) if self.store is not None else None
 
+    def _release_fixes(self) -> None:
+        if self.fixes is not None:
+            self.fixes.release_fixes()
+
     def _failed(self, error: str) -> None:
+        self._release_fixes()
         self.bar.shown()
         self.bar.pause()
         self._heading.setText(self.tr("The replay could not be read: %1").replace("%1", error))
@@ -392,6 +404,13 @@ class MomentClock:
 
     def __call__(self) -> datetime:
         return self.at
+
+
+class FixGate(Protocol):
+    """Where the live worker fixes can be held back for a moment (``LiveData``)."""
+
+    def hold_fixes(self) -> None: ...
+    def release_fixes(self) -> None: ...
 
 
 class Names(Protocol):

@@ -312,6 +312,7 @@ class WindowSession:
             self.map,
             self.window,
             self.workers_stack,
+            fixes=self.live,
         )
         self.window.replay_requested.connect(self.replay.open_last_day)
         self.drilldown.replay_requested.connect(self.replay.open_grid_day)

@@ -171,6 +171,11 @@ class MapPanel(QWidget):
         self._build(partial(self.diffs.worker_canvas, shard))
 
     def _send_next_worker_canvas(self) -> None:
+        """The timer's slot. Not while replaying: the page would not take the moves, and
+        building them takes the live thread from the replay; they stay held, and the
+        return to live sends every dot where it is."""
+        if self.replaying:
+            return
         self._worker_shard = (self._worker_shard + 1) % WORKER_SHARDS
         self.send_held_workers(self._worker_shard)
 

@@ -94,3 +94,29 @@ def test_a_backlog_of_fixes_is_spread_over_rounds_in_order(qtbot: QtBot, live: L
     live._from_feed(ChangeBatch(positions=fixes))
     qtbot.waitUntil(lambda: live.store.workers["W1"].position == fixes[-1])
     assert rounds == [MAX_FIXES_PER_ROUND, backlog]
+
+
+def test_held_fixes_wait_for_the_release_and_reports_do_not(qtbot: QtBot, live: LiveData) -> None:
+    live._from_feed(base_batch())
+    live._from_feed(ChangeBatch(positions=(_fix(0),)))
+    assert live.wait()
+    live.hold_fixes()
+    live._from_feed(ChangeBatch(positions=(_fix(1, 113.002),), tickets=(ticket(1),)))
+    qtbot.waitUntil(lambda: 1 in live.store.tickets)
+    live._from_feed(ChangeBatch(positions=(_fix(2, 113.003),)))
+    assert live.wait()
+    assert live.fixes_held
+    assert live.store.workers["W1"].position == _fix(0)  # the report went, the fixes wait
+    live.release_fixes()
+    qtbot.waitUntil(lambda: live.store.workers["W1"].position == _fix(2, 113.003))
+    assert not live.fixes_held
+
+
+def test_fixes_are_never_held_longer_than_the_limit(qtbot: QtBot, live: LiveData) -> None:
+    live._from_feed(base_batch())
+    live._from_feed(ChangeBatch(positions=(_fix(0),)))
+    assert live.wait()
+    live.hold_fixes()  # and nobody releases them
+    live._from_feed(ChangeBatch(positions=(_fix(1, 113.002),)))
+    qtbot.waitUntil(lambda: live.store.workers["W1"].position == _fix(1, 113.002), timeout=5000)
+    assert not live.fixes_held
