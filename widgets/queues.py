@@ -51,6 +51,10 @@ TICK_MS, FLASH_MS = 1000, 500
 COUNTDOWN_COLUMN = 1
 #: The columns follow the rows on screen at most this often while tickets stream in.
 FIT_MS = 1000
+#: How long after a change the queues not on screen take it in (``QueuePanel._update``):
+#: the map's and the queue's own paint on screen go first (Chromium's tasks run on
+#: this thread too), then the other queues, one a turn of the event loop.
+CATCH_UP_AFTER_MS = 300
 OPEN = frozenset({"reported", "registered", "dispatched", "in_progress", "handled", "verified"})
 
 
@@ -221,6 +225,14 @@ def _not_emergency(t: QueueTicket) -> bool:
     return not t.is_emergency
 
 
+@dataclass
+class _Behind:
+    """A queue's changes not yet taken in: tickets leaving, and records to upsert."""
+
+    gone: set[int] = field(default_factory=set)
+    records: dict[int, QueueTicket] = field(default_factory=dict)
+
+
 class QueuePanel(QTabWidget):
     """The queues as tabs; emits the ticket the officer selects or opens."""
 
@@ -264,6 +276,11 @@ class QueuePanel(QTabWidget):
         self._titles.setSingleShot(True)
         self._titles.setInterval(0)
         self._titles.timeout.connect(self._update_titles)
+        #: What the queues not on screen have still to take in (``_catch_up``).
+        self._behind: dict[str, _Behind] = {}
+        self._catching_up = QTimer(self)
+        self._catching_up.setSingleShot(True)
+        self._catching_up.timeout.connect(self._catch_up_one)
         for queue in QUEUES:
             model: RecordTableModel[QueueTicket] = RecordTableModel(
                 columns,
@@ -348,7 +365,7 @@ class QueuePanel(QTabWidget):
             for key in self._members.pop(ticket_id, ()):
                 leaving.setdefault(key, []).append(ticket_id)
         for key, gone in leaving.items():
-            self.models[key].remove(gone)
+            self._update(key, gone, [])
 
     def queues_of(self, t: QueueTicket, at: At) -> tuple[str, ...]:
         """The queues ``t`` belongs in at ``at`` (an at-risk one only while marked)."""
@@ -382,11 +399,56 @@ class QueuePanel(QTabWidget):
                 self._members[t.id] = now_in
             else:
                 self._members.pop(t.id, None)
-        for key, gone in leaving.items():
-            self.models[key].remove(gone)
-        for key, records in joining.items():
-            self.models[key].upsert(records)
+        for key in leaving.keys() | joining.keys():
+            self._update(key, leaving.get(key, []), joining.get(key, []))
+
+    def _update(self, key: str, gone: list[int], records: list[QueueTicket]) -> None:
+        """The queue on screen takes its changes now; the others a turn of the event loop
+        each, after it (``catch_up``).
+
+        Eight models, each with its proxy and view, took a replayed hour's hundreds of
+        changes in one go: most of a step's time on the GUI thread went to tabs nobody
+        was looking at.
+        """
+        behind = self._behind.get(key)
+        if behind is None and key == self.current_queue():
+            self._apply(key, gone, records)
+            return
+        if behind is None:
+            behind = self._behind[key] = _Behind()
+        for ticket_id in gone:
+            behind.records.pop(ticket_id, None)
+            behind.gone.add(ticket_id)
+        for t in records:
+            behind.gone.discard(t.id)
+            behind.records[t.id] = t
+        if not self._catching_up.isActive():  # a stream of changes must not put it off
+            self._catching_up.start(CATCH_UP_AFTER_MS)
+
+    def _apply(self, key: str, gone: Iterable[int], records: Iterable[QueueTicket]) -> None:
+        model = self.models[key]
+        model.remove(gone)
+        batch = list(records)
+        if batch:
+            model.upsert(batch)
             self._reorder(key)
+
+    def catch_up(self, key: str | None = None) -> None:
+        """Bring one queue (or all) up to date now: before it is shown or read."""
+        caught = False
+        for k in [key] if key is not None else list(self._behind):
+            behind = self._behind.pop(k, None)
+            if behind is not None:
+                self._apply(k, behind.gone, behind.records.values())
+                caught = True
+        if caught:
+            self._update_titles()
+
+    def _catch_up_one(self) -> None:
+        if self._behind:
+            self.catch_up(next(iter(self._behind)))
+        if self._behind:
+            self._catching_up.start(0)
 
     def _sort_queue(self, key: str, column: int, order: Qt.SortOrder) -> None:
         self._order[key] = (column, order)
@@ -439,6 +501,7 @@ class QueuePanel(QTabWidget):
     def set_filters(self, **changes: object) -> None:
         for name, value in changes.items():
             setattr(self.filters, name, value)
+        self.catch_up()  # every tab filtered at once, and counted right
         for proxy in self.proxies.values():
             proxy.refilter()
         self._update_titles()
@@ -457,6 +520,7 @@ class QueuePanel(QTabWidget):
         return QUEUES[self.currentIndex()].key
 
     def visible_ids(self, queue: str) -> list[int]:
+        self.catch_up(queue)
         proxy = self.proxies[queue]
         return [proxy.index(r, 0).data(RecordRole).id for r in range(proxy.rowCount())]
 
@@ -468,6 +532,7 @@ class QueuePanel(QTabWidget):
     def select_ticket(self, ticket_id: int) -> bool:
         """Show the ticket in the first queue that holds it; False if none does."""
         self.set_chosen(ticket_id)
+        self.catch_up()
         for i, queue in enumerate(QUEUES):
             proxy, model = self.proxies[queue.key], self.models[queue.key]
             source_row = model.row_of(ticket_id)
@@ -570,6 +635,7 @@ class QueuePanel(QTabWidget):
 
     def _on_tab_changed(self, index: int) -> None:
         if 0 <= index < len(QUEUES):
+            self.catch_up(QUEUES[index].key)
             self.fit_view(QUEUES[index].key)
 
     def _hold(self, *args: object) -> None:

@@ -86,6 +86,7 @@ def test_queue_tooltip_and_cell_are_literal(qtbot: QtBot, engine: Engine) -> Non
     )
     qtbot.addWidget(panel)
     panel.upsert([record])
+    panel.catch_up()  # the queues not on screen take their changes a turn later
     model = next(p for p in panel.proxies.values() if p.rowCount())
     cell = model.index(0, 0)
     assert cell.data(Qt.ItemDataRole.DisplayRole).endswith(CODE)

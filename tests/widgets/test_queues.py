@@ -99,6 +99,7 @@ def test_countdown_turns_yellow_then_red_and_enters_overdue(qtbot: QtBot) -> Non
     clock = Clock()
     panel = _panel(qtbot, clock)
     panel.upsert([T(1, "T1", "registered", T0 + timedelta(hours=12))])
+    panel.catch_up()  # the queue is not on screen: it takes its changes a turn later
     cell = panel.models["registered"].index(0, 1)
     assert cell.data(Qt.ItemDataRole.ForegroundRole).color().name() == LIGHT["green"]
     assert "12 h 00 min" in cell.data()
@@ -243,8 +244,8 @@ def test_the_at_risk_queue_holds_what_the_forecast_marks(qtbot: QtBot) -> None:
     )
     assert panel.visible_ids("at_risk") == []
     panel.set_at_risk({1: 0.8})
+    qtbot.waitUntil(lambda: "(1)" in panel.tabText(len(panel.proxies) - 1))
     assert panel.visible_ids("at_risk") == [1]
-    assert "(1)" in panel.tabText(len(panel.proxies) - 1)
     panel.upsert([T(1, "T1", "closed", T0 + timedelta(minutes=30), closed_at=T0)])
     assert panel.visible_ids("at_risk") == []  # closed in time: no longer at risk
 
@@ -381,3 +382,33 @@ def test_a_row_chosen_in_one_tab_puts_out_the_row_lit_in_another(qtbot: QtBot) -
     registered = click_first_row("registered")
     assert panel.chosen_id == 2 and registered.selectionModel().hasSelection()
     assert not new.selectionModel().hasSelection() and not new.currentIndex().isValid()
+
+
+def test_the_queue_on_screen_takes_a_change_at_once_and_the_others_follow_in_turns(
+    qtbot: QtBot,
+) -> None:
+    """A replayed hour or a feed's delivery changes several queues; the one the officer
+    looks at is right before anything else runs, the tabs behind it soon after."""
+    clock = Clock()
+    panel = _panel(qtbot, clock)
+    panel.setCurrentIndex([q.key for q in QUEUES].index("registered"))
+    late = T0 - timedelta(hours=1)
+    panel.upsert(
+        [T(1, "T1", "registered", late), T(2, "T2", "in_progress", T0 + timedelta(hours=1))]
+    )
+    # On screen: at once. Behind: not yet (the overdue queue, the one in progress).
+    assert panel.models["registered"].row_of(1) is not None
+    assert panel.models["overdue"].rowCount() == 0
+    assert panel.models["in_progress"].rowCount() == 0
+    qtbot.waitUntil(lambda: panel.models["overdue"].row_of(1) is not None)
+    qtbot.waitUntil(lambda: panel.models["in_progress"].row_of(2) is not None)
+    assert panel.tabText([q.key for q in QUEUES].index("overdue")).endswith("(1)")
+    # A ticket that leaves before its queue took it in never shows there.
+    panel.upsert([T(3, "T3", "in_progress", T0 + timedelta(hours=2))])
+    panel.remove([3])
+    panel.catch_up()
+    assert [r.id for r in panel.models["in_progress"].records()] == [2]
+    # A tab chosen is brought up to date before it is shown.
+    panel.upsert([T(4, "T4", "in_progress", T0 + timedelta(hours=3))])
+    panel.setCurrentIndex([q.key for q in QUEUES].index("in_progress"))
+    assert panel.visible_ids("in_progress") == [2, 4]
