@@ -243,3 +243,24 @@ def test_an_hour_stepped_is_read_ahead_and_shows_what_a_fresh_read_shows(
     positions = {c: s.position for c, s in replay.store.workers.items() if s.position}
     assert positions == fresh.positions
     replay.back_to_live()
+
+
+def test_a_step_holds_the_live_fixes_back_until_its_moment_is_shown(
+    qtbot: QtBot, session: WindowSession
+) -> None:
+    """The operator waits for the step: the city's worker fixes (thousands a second)
+    wait for it, not the other way round, and flow again once it is shown."""
+    bar, replay, live = session.replay_bar, session.replay, session.live
+    now = datetime.now(UTC).replace(second=0, microsecond=0)
+    session.window.activateWindow()
+    replay.open(now - timedelta(hours=24), now, now - timedelta(hours=6))
+    qtbot.waitUntil(lambda: replay.shown_at == now - timedelta(hours=6), timeout=20_000)
+    assert not live.fixes_held
+    held_when_shown: list[bool] = []
+    replay.moment_shown.connect(lambda *_: held_when_shown.append(live.fixes_held))
+    bar.slider.setFocus()
+    QTest.keyClick(bar.slider, Qt.Key.Key_PageUp)
+    assert live.fixes_held  # asked: the fixes wait
+    qtbot.waitUntil(lambda: replay.shown_at == now - timedelta(hours=5), timeout=20_000)
+    assert held_when_shown == [False]  # shown: they flow again
+    replay.back_to_live()
