@@ -270,7 +270,7 @@ class WindowSession:
 
     def _connect_map(self, map_panel: MapPanel) -> None:
         """Selection both ways: the map follows the queues, the queues follow the map."""
-        map_panel.ticket_clicked.connect(self._on_map_ticket_clicked)
+        map_panel.ticket_clicked.connect(self._choose_ticket)
         map_panel.grid_selected.connect(self.show_grid)
         map_panel.worker_clicked.connect(self.workers.select_worker)
         self.queues.ticket_selected.connect(map_panel.select_ticket)
@@ -282,7 +282,7 @@ class WindowSession:
             self.window,
             self.store,
             self.actions,
-            show_in_queue=self._on_map_ticket_clicked,
+            show_in_queue=self._choose_ticket,
             drill=map_panel.select_grid,
             track=partial(self._show_worker, map_panel),
             grid_name=self.names.grid,
@@ -314,6 +314,8 @@ class WindowSession:
             self.workers_stack,
             fixes=self.live,
         )
+        # A case chosen in the replay's queues: its detail (the case now, with its trace).
+        self.replay.queues.ticket_selected.connect(self._choose_ticket)
         self.window.replay_requested.connect(self.replay.open_last_day)
         self.drilldown.replay_requested.connect(self.replay.open_grid_day)
 
@@ -387,7 +389,9 @@ class WindowSession:
         else:
             self.window.set_sound_state("on")
 
-    def _on_map_ticket_clicked(self, ticket_id: int) -> None:
+    def _choose_ticket(self, ticket_id: int) -> None:
+        """A ticket chosen outside the live queues (its point on the map, a replayed
+        queue's row): lit in the live queue that holds it, its detail shown either way."""
         self.actions.choose(ticket_id)
         if not self.queues.select_ticket(ticket_id):
             self.show_detail(ticket_id)

@@ -20,6 +20,8 @@ from sqlalchemy.engine import URL
 from gridcommand.db.replay.frame import FrameReader
 from gridcommand.desktop.wiring import WindowSession
 from gridcommand.maps.replay_picture import picture_of
+from gridcommand.widgets.queues import QUEUES
+from gridcommand.widgets.record_table import RecordRole
 from tests.conftest import conninfo
 from tests.desktop.conftest import insert_ticket
 from tests.maps.mouse import run_js
@@ -263,4 +265,29 @@ def test_a_step_holds_the_live_fixes_back_until_its_moment_is_shown(
     assert live.fixes_held  # asked: the fixes wait
     qtbot.waitUntil(lambda: replay.shown_at == now - timedelta(hours=5), timeout=20_000)
     assert held_when_shown == [False]  # shown: they flow again
+    replay.back_to_live()
+
+
+def test_a_case_clicked_in_the_replayed_queues_opens_its_detail(
+    qtbot: QtBot, session: WindowSession, db_url: URL
+) -> None:
+    replay, queues = session.replay, session.replay.queues
+    fresh = _new_report(qtbot, session, db_url, 4)
+    now = datetime.now(UTC)
+    session.window.activateWindow()
+    replay.open(now - timedelta(hours=24), now, now)
+    qtbot.waitUntil(lambda: fresh in queues.tickets, timeout=20_000)
+    queues.catch_up()
+    tab = next(i for i, q in enumerate(QUEUES) if queues.models[q.key].row_of(fresh) is not None)
+    queues.setCurrentIndex(tab)
+    view = queues.views[QUEUES[tab].key]
+    proxy = view.model()
+    row = next(r for r in range(proxy.rowCount()) if proxy.index(r, 0).data(RecordRole).id == fresh)
+    view.scrollTo(proxy.index(row, 0))
+    assert session.detail.ticket_id != fresh
+    where = view.visualRect(proxy.index(row, 2)).center()
+    QTest.mouseClick(
+        view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, where
+    )
+    qtbot.waitUntil(lambda: session.detail.ticket_id == fresh, timeout=10_000)
     replay.back_to_live()
