@@ -118,6 +118,16 @@ class MapDiffs:
         diff = self.held.take(shard)
         return self._text([diff] if diff is not None else [])
 
+    def live_again(self) -> None:
+        """The page is about to be given the live picture whole (the return from replay):
+        the moves held for it meanwhile are in that picture, so none is sent again.
+
+        While the page showed the past no canvas was sent, so a city's every worker was
+        held; sent after the picture, they were thousands of dots moved where they were.
+        """
+        self.held.clear()
+        self.builder.workers_shown_whole()
+
     def full(self) -> list[str]:
         """Everything, for a (re)loaded page; held moves are in it."""
         self.held.clear()

@@ -93,6 +93,17 @@ class DiffBuilder:
         ]
         return [d for d in out if d["upsert"] or d["remove"]]
 
+    def workers_shown_whole(self) -> None:
+        """The page was just given every worker's dot where the store has it (the return
+        from replay): nothing held back is due, and each dot's interval starts now."""
+        now = self.store.clock()
+        self._held.clear()
+        self._shown_order.clear()
+        self._worker_shown.clear()
+        for code, s in list(self.store.workers.items()):
+            if s.position is not None:
+                self._show(code, now, s)
+
     def due_workers(self) -> list[Diff]:
         """The held-back dots whose interval has passed, with their newest fix.
 

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
-from gridcommand.maps.diff_stream import to_text, to_texts
+from gridcommand.db.live.records import ChangeBatch
+from gridcommand.db.live.store import StateStore
+from gridcommand.maps.diff_stream import MapDiffs, to_text, to_texts
+from tests.maps.factory import NOW, city, fix, worker
 
 
 def _features(n: int) -> list[dict[str, object]]:
@@ -31,3 +35,15 @@ def test_a_small_diff_is_one_text_and_nothing_is_no_text() -> None:
     diffs = [{"layer": "alerts", "upsert": [{"id": 1}], "remove": []}]
     assert to_texts(diffs) == [to_text(diffs)]
     assert to_texts([]) == []
+
+
+def test_moves_held_while_the_page_showed_the_past_are_not_sent_after_the_live_picture() -> None:
+    store = StateStore(clock=lambda: NOW)
+    store.apply(city(grids=2))
+    store.apply(ChangeBatch(workers=(worker("W1", grid_no=1),)))
+    stream = MapDiffs(store)
+    stream.full()
+    stream.on_changes(store.apply(ChangeBatch(positions=(fix(1, "W1", timedelta(0)),))))
+    assert len(stream.held) == 1  # waiting for its canvas's turn (none while replaying)
+    stream.live_again()
+    assert stream.worker_canvas(None) == []

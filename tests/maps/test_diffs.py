@@ -163,3 +163,24 @@ def test_a_held_back_fix_goes_out_once_its_interval_has_passed_and_row_changes_n
     gone = replace(worker("W1", grid_no=1), active=False)
     diffs = _by_layer(b.from_changes(store.apply(ChangeBatch(workers=(gone,)))))
     assert "W1" in diffs["workers"]["remove"]  # a changed worker row never waits
+
+
+def test_after_the_page_was_given_every_dot_nothing_held_is_sent_again():
+    """The return from replay gives the page every worker where the store has them: the
+    fixes held back meanwhile are in it, and each dot's interval starts again."""
+    clock, store, b = _one_worker_city()
+    b.from_changes(store.apply(ChangeBatch(positions=(fix(1, "W1", timedelta(0)),))))
+    clock["now"] = NOW + timedelta(seconds=5)
+    held = replace(fix(2, "W1", timedelta(0), lon=113.302), recorded_at=clock["now"])
+    b.from_changes(store.apply(ChangeBatch(positions=(held,))))  # held back: moved 5 s ago
+    b.workers_shown_whole()
+    clock["now"] = NOW + timedelta(seconds=11)
+    assert b.due_workers() == []  # its newest fix went with the whole picture
+    clock["now"] = NOW + timedelta(seconds=13)
+    later = replace(fix(3, "W1", timedelta(0), lon=113.303), recorded_at=clock["now"])
+    assert not _by_layer(b.from_changes(store.apply(ChangeBatch(positions=(later,))))).get(
+        "workers"
+    )  # 8 s after the whole picture: it waits its interval
+    clock["now"] = NOW + timedelta(seconds=16)
+    (moved,) = _by_layer(b.due_workers())["workers"]["upsert"]
+    assert moved["lng"] == 113.303
