@@ -14,7 +14,7 @@ from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QTimer
-from PySide6.QtWidgets import QScrollArea, QStackedWidget, QWidget
+from PySide6.QtWidgets import QStackedWidget
 from sqlalchemy import Engine
 from sqlalchemy.engine import URL
 
@@ -51,6 +51,7 @@ from gridcommand.widgets.quality_panel import QualityPanel
 from gridcommand.widgets.queue_filter_bar import QueueFilterBar
 from gridcommand.widgets.queues import QueuePanel
 from gridcommand.widgets.replay_bar import ReplayBar
+from gridcommand.widgets.scrolled import ScrollPanel
 from gridcommand.widgets.stacked import stacked
 from gridcommand.widgets.ticket_detail import TicketDetailPanel
 from gridcommand.widgets.workers_panel import WorkersPanel
@@ -62,15 +63,6 @@ CHARTS_MS = 5000
 #: the board's figures a long table to fill), which would take the interpreter from
 #: the first load, and the GUI thread from drawing it, if they ran at the same time.
 LEARN_AFTER_LOAD_MS = 5000
-
-
-def scrolling(widget: QWidget) -> QScrollArea:
-    """A tall panel that gives way to the queues above it instead of squeezing them."""
-    area = QScrollArea()
-    area.setWidget(widget)
-    area.setWidgetResizable(True)
-    area.setFrameShape(QScrollArea.Shape.NoFrame)
-    return area
 
 
 class Names:
@@ -174,14 +166,14 @@ class WindowSession:
         self.queue_stack = QStackedWidget()
         self.queue_stack.addWidget(stacked(self.filter_bar, self.queues))
         window.set_panel("queues", self.queue_stack)
-        window.set_panel("detail", scrolling(self.detail))
+        window.set_panel("detail", ScrollPanel(self.detail))
         # The live workers, and the replay's in their place while replaying.
         self.workers_stack = QStackedWidget()
         self.workers_stack.addWidget(self.workers)
         window.set_panel("workers", self.workers_stack)
         window.set_panel("charts", self.charts)
         window.set_panel("quality", self.quality)
-        window.set_panel("grid", self.drilldown)
+        window.set_panel("grid", ScrollPanel(self.drilldown))
         window.set_panel("kpi", self.kpi_board)
         self.kpi_board.query_requested.connect(self.load_kpis)
         self._wire_replay()

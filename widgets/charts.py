@@ -6,11 +6,12 @@ charts never flicker or rebuild, whatever the update rate.
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QGridLayout, QLabel, QStackedLayout, QWidget
 
 from gridcommand.db.live.figures import DashboardFigures
@@ -19,6 +20,42 @@ from gridcommand.resources.vocabulary import worker_status_name
 
 # The workers chart's bars, left to right.
 WORKER_BARS = ("online", "stale", "offline")
+#: Classes in the open-cases chart at most (the most cases first).
+CLASS_ROWS = 5
+
+
+class RoomyAxis(pg.AxisItem):
+    """A count axis whose labels never overlap: as many as its length has room for.
+
+    pyqtgraph draws at least three labels; on a short charts strip (a 720p screen) at a
+    wall's text size they were drawn over each other ("604020").
+    """
+
+    def tickSpacing(self, minVal: float, maxVal: float, size: float) -> list[tuple[float, float]]:
+        levels: list[tuple[float, float]] = super().tickSpacing(minVal, maxVal, size)
+        font = self.style.get("tickFont") or QFont()
+        room = int(size // (QFontMetrics(font).height() * 1.2))
+        if not levels or room >= 3:
+            return levels
+        if room < 2 and maxVal >= 1:
+            # One label: the highest round count on the axis says more than 0 does.
+            top = _nice_at_most(maxVal)
+            return [(2 * top, top)]
+        return [(_nice_at_least(abs(maxVal - minVal) / max(room - 1, 1)), 0.0)]
+
+
+def _nice_at_most(value: float) -> float:
+    """The largest of 1, 2, 5 × 10ⁿ that is at most ``value`` (``value`` ≥ 1)."""
+    power = 10 ** math.floor(math.log10(value))
+    return next(step * power for step in (5, 2, 1) if step * power <= value)
+
+
+def _nice_at_least(value: float) -> float:
+    """The smallest of 1, 2, 5 × 10ⁿ that is at least ``value`` (a tick spacing)."""
+    if value <= 0:
+        return 1.0
+    power = 10 ** math.floor(math.log10(value))
+    return next(step * power for step in (1, 2, 5, 10) if step * power >= value)
 
 
 class HourAxis(pg.DateAxisItem):
@@ -52,7 +89,7 @@ class ChartsPanel(QWidget):
         layout = QGridLayout(plots)
         layout.setContentsMargins(4, 4, 4, 4)
 
-        self.hourly = pg.PlotWidget(axisItems={"bottom": HourAxis()})
+        self.hourly = pg.PlotWidget(axisItems={"bottom": HourAxis(), "left": RoomyAxis("left")})
         self.hourly.setTitle(self.tr("Reports per hour (last 24 h)"))
         self.hourly.showGrid(y=True, alpha=0.3)
         self.hourly.setMouseEnabled(x=False, y=False)
@@ -66,7 +103,7 @@ class ChartsPanel(QWidget):
         self.hourly.addItem(self._reports)
         self.hourly.addItem(self._emergencies)
 
-        self.deadlines = pg.PlotWidget()
+        self.deadlines = pg.PlotWidget(axisItems={"left": RoomyAxis("left")})
         self.deadlines.setTitle(self.tr("Open cases against deadline"))
         self.deadlines.setMouseEnabled(x=False, y=False)
         self._deadline_bars = pg.BarGraphItem(
@@ -85,8 +122,10 @@ class ChartsPanel(QWidget):
         self.classes.setMouseEnabled(x=False, y=False)
         self._class_bars = pg.BarGraphItem(x0=[], y=[], width=[], height=0.7, brush=CHART_ACCENT)
         self.classes.addItem(self._class_bars)
+        self._tick_font = QFont(self.font())
+        self.classes.getViewBox().sigResized.connect(self._show_classes)
 
-        self.workers = pg.PlotWidget()
+        self.workers = pg.PlotWidget(axisItems={"left": RoomyAxis("left")})
         self.workers.setTitle(self.tr("Workers"))
         self.workers.setMouseEnabled(x=False, y=False)
         self._worker_bars = pg.BarGraphItem(
@@ -126,6 +165,8 @@ class ChartsPanel(QWidget):
                 axis = plot.getAxis(side)
                 axis.setStyle(tickFont=font)
                 axis.setTextPen(pg.mkPen("#f1f5f9"))
+        self._tick_font = font
+        self._show_classes()  # a larger text has room for fewer names
         legend = self.hourly.getPlotItem().legend
         if legend is not None:
             legend.setLabelTextSize(f"{pixels}px")
@@ -139,11 +180,30 @@ class ChartsPanel(QWidget):
         self._reports.setOpts(x=xs, height=list(figures.reports_per_hour), width=3000)
         self._emergencies.setOpts(x=xs, height=list(figures.emergencies_per_hour), width=1500)
         self._deadline_bars.setOpts(height=[figures.on_time, figures.due_soon, figures.overdue])
-        names = [name for name, _ in figures.open_by_class][:5]
-        counts = [count for _, count in figures.open_by_class][:5]
-        ys = list(range(len(names)))[::-1]
-        self._class_bars.setOpts(x0=[0] * len(counts), y=ys, width=counts, height=0.7)
-        self.classes.getAxis("left").setTicks([list(zip(ys, names, strict=True))])
+        self._show_classes()
         self._worker_bars.setOpts(
             height=[figures.workers_online, figures.workers_stale, figures.workers_offline]
         )
+
+    def _show_classes(self, *_: object) -> None:
+        """The classes with the most open cases, as many as have room for their names.
+
+        In a short charts strip (a 720p screen) five names were drawn over each other;
+        fewer rows, each readable, say more.
+        """
+        if self.figures is None:
+            return
+        rows = self.class_rows()
+        names = [name for name, _ in self.figures.open_by_class][:rows]
+        counts = [count for _, count in self.figures.open_by_class][:rows]
+        ys = list(range(len(names)))[::-1]
+        self._class_bars.setOpts(x0=[0] * len(counts), y=ys, width=counts, height=0.7)
+        self.classes.getAxis("left").setTicks([list(zip(ys, names, strict=True))])
+
+    def class_rows(self) -> int:
+        """How many classes the open-cases chart has room to name (all until laid out)."""
+        height = self.classes.getViewBox().height()
+        if height <= 0:
+            return CLASS_ROWS
+        line = QFontMetrics(self._tick_font).height()
+        return max(1, min(CLASS_ROWS, int(height // line)))

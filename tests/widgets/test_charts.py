@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from PySide6.QtGui import QFontMetrics
 from pytestqt.qtbot import QtBot
 
 from gridcommand.db.live.figures import DashboardFigures
@@ -43,3 +46,55 @@ def test_charts_say_they_wait_until_the_first_figures(qtbot: QtBot) -> None:
     assert panel.waiting.isVisible() and not panel.hourly.isVisible()
     panel.show_figures(_figures(1))
     assert not panel.waiting.isVisible() and panel.hourly.isVisible()
+
+
+def test_the_class_chart_names_only_as_many_classes_as_it_has_room_for(qtbot: QtBot) -> None:
+    """A short charts strip (720p) drew five class names over each other: it shows the
+    classes with the most cases that it can name, and all of them when there is room."""
+    five = replace(
+        _figures(1),
+        open_by_class=(
+            ("城市管理", 30),
+            ("基础设施", 9),
+            ("社会治安", 5),
+            ("矛盾纠纷", 3),
+            ("重点帮扶", 2),
+        ),
+    )
+    panel = ChartsPanel()
+    qtbot.addWidget(panel)
+    panel.set_text_size(16)
+    panel.resize(1000, 420)
+    panel.show()
+    panel.show_figures(five)
+    qtbot.waitUntil(lambda: len(panel._class_bars.opts["width"]) == 5)
+    panel.resize(1000, 120)
+    qtbot.waitUntil(lambda: len(panel._class_bars.opts["width"]) < 5)
+    shown = list(panel._class_bars.opts["width"])
+    assert shown == [30, 9, 5, 3, 2][: len(shown)] and shown  # the most cases first
+    line = QFontMetrics(panel._tick_font).height()
+    assert panel.classes.getViewBox().height() >= len(shown) * line  # each name has its row
+
+
+def test_a_count_axis_labels_only_as_many_values_as_it_has_room_for(qtbot: QtBot) -> None:
+    panel = ChartsPanel()
+    qtbot.addWidget(panel)
+    panel.set_text_size(16)
+    axis = panel.deadlines.getAxis("left")
+    line = QFontMetrics(panel._tick_font).height()
+    tall = axis.tickValues(0, 60, 400)
+    short = axis.tickValues(0, 60, 2.5 * line)
+    assert len(tall[0][1]) >= 3  # room: pyqtgraph's own choice
+    (spacing, values), *_ = short
+    assert len(values) <= 2 and values[0] == 0  # two labels at most, each on its own line
+    assert (len(values) - 1) * spacing <= 60
+
+
+def test_an_axis_with_room_for_one_label_names_its_highest_round_count(qtbot: QtBot) -> None:
+    panel = ChartsPanel()
+    qtbot.addWidget(panel)
+    panel.set_text_size(16)
+    axis = panel.deadlines.getAxis("left")
+    line = QFontMetrics(panel._tick_font).height()
+    (_, values), *_ = axis.tickValues(-1, 63, 1.5 * line)
+    assert list(values) == [50]

@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 from gridcommand.db.reports.grid_cases import GridCase
 from gridcommand.db.reports.grid_report import GridReport, TeamMember
 from gridcommand.widgets.grid_drilldown import GridDrilldown
+from gridcommand.widgets.scrolled import ScrollPanel
 
 
 def _report(households_per_worker: float) -> GridReport:
@@ -127,3 +128,23 @@ def test_no_empty_chart_before_a_grid_and_wall_sized_text_after(qtbot: QtBot) ->
     assert panel.legend.font().pixelSize() == 48
     assert panel.legend.geometry().bottom() < panel.plot.geometry().top()
     assert panel.plot.minimumHeight() >= 480
+
+
+def test_in_a_short_dock_the_drill_down_scrolls_instead_of_growing_the_window(
+    qtbot: QtBot,
+) -> None:
+    """At 720p the drill-down asked more height than the left dock had, and the main
+    window grew past the bottom of the screen; in its scroll panel it asks little, and
+    the wall's text size still reaches it."""
+    panel = GridDrilldown()
+    scroll = ScrollPanel(panel)
+    qtbot.addWidget(scroll)
+    scroll.set_text_size(24)
+    assert panel.plot.minimumHeight() == 240  # the text size reached the panel inside
+    panel.show_report(_report(300))
+    scroll.resize(400, 300)
+    scroll.show()
+    needed = panel.minimumSizeHint().height()
+    assert needed > 300  # more than this dock has
+    assert scroll.minimumSizeHint().height() < 200  # which the window no longer must give
+    qtbot.waitUntil(lambda: scroll.verticalScrollBar().maximum() > 0)  # the rest scrolls
