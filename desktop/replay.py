@@ -178,13 +178,10 @@ class ReplayController(QObject):
         if self.map is not None and self._picture is not None:
             # The live store is applied on the live thread: its picture is taken there.
             shown, project, centres = self._picture, self.map.builder.project, self._centres
-            live, chosen, stream = self.live, self.map.selected_worker, self.map.diffs
-
-            def live_again() -> list[dict[str, Any]]:
-                stream.live_again()  # what it held for the page is in this picture
-                return live_picture(live, project, centres, chosen).diffs_from(shown)
-
-            self.map.on_live_thread(live_again, self.map.show_live)
+            live, chosen = self.live, self.map.selected_worker
+            self.map.return_from_past(
+                lambda: live_picture(live, project, centres, chosen).diffs_from(shown)
+            )
         elif self.map is not None:
             self.map.show_live([])
         self._picture = None

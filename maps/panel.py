@@ -254,6 +254,18 @@ class MapPanel(QWidget):
         self._replay_store = None
         self.bridge.send_diffs(diffs)
 
+    def return_from_past(self, diffs_from_past: Callable[[], list[dict[str, Any]]]) -> None:
+        """Back to live from a moment of the past on the page: ``diffs_from_past()`` (the
+        live picture's diffs from that moment) is built where the live store is applied,
+        then sent by ``show_live``. The worker moves held while the page showed the past
+        are in that picture, so they are dropped rather than sent again after it."""
+
+        def build() -> list[dict[str, Any]]:
+            self.diffs.live_again()
+            return diffs_from_past()
+
+        self.on_live_thread(build, self.show_live)
+
     def on_live_thread(self, job: Callable[[], Any], then: Callable[[Any], None]) -> None:
         """Run ``job`` where the live store is applied (it may read the store whole), then
         ``then`` with its result on the GUI thread."""
