@@ -57,6 +57,16 @@ def _new_report(qtbot: QtBot, session: WindowSession, db_url: URL, n: int) -> in
     return tid
 
 
+def _replaying(qtbot: QtBot, session: WindowSession, back: timedelta) -> datetime:
+    """Replay opened on the last day at ``back`` before now (on the minute), once shown."""
+    replay = session.replay
+    now = datetime.now(UTC).replace(second=0, microsecond=0)
+    session.window.activateWindow()
+    replay.open(now - timedelta(hours=24), now, now - back)
+    qtbot.waitUntil(lambda: replay.shown_at == now - back, timeout=20_000)
+    return now
+
+
 def test_replay_shows_the_past_and_one_click_brings_live_back(
     qtbot: QtBot, session: WindowSession, db_url: URL
 ) -> None:
@@ -227,10 +237,7 @@ def test_an_hour_stepped_is_read_ahead_and_shows_what_a_fresh_read_shows(
     panel, bar, replay = session.map, session.replay_bar, session.replay
     assert panel is not None
     qtbot.waitUntil(lambda: panel.is_ready, timeout=20_000)
-    now = datetime.now(UTC).replace(second=0, microsecond=0)
-    session.window.activateWindow()
-    replay.open(now - timedelta(hours=24), now, now - timedelta(hours=6))
-    qtbot.waitUntil(lambda: replay.shown_at == now - timedelta(hours=6), timeout=20_000)
+    now = _replaying(qtbot, session, timedelta(hours=6))
     # While the operator looks, the hours either side are read from the moment shown.
     qtbot.waitUntil(lambda: len(replay._ahead) == 2, timeout=20_000)
     bar.slider.setFocus()
@@ -253,10 +260,7 @@ def test_a_step_holds_the_live_fixes_back_until_its_moment_is_shown(
     """The operator waits for the step: the city's worker fixes (thousands a second)
     wait for it, not the other way round, and flow again once it is shown."""
     bar, replay, live = session.replay_bar, session.replay, session.live
-    now = datetime.now(UTC).replace(second=0, microsecond=0)
-    session.window.activateWindow()
-    replay.open(now - timedelta(hours=24), now, now - timedelta(hours=6))
-    qtbot.waitUntil(lambda: replay.shown_at == now - timedelta(hours=6), timeout=20_000)
+    now = _replaying(qtbot, session, timedelta(hours=6))
     assert not live.fixes_held
     held_when_shown: list[bool] = []
     replay.moment_shown.connect(lambda *_: held_when_shown.append(live.fixes_held))

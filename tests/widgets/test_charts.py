@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pyqtgraph as pg
 from PySide6.QtGui import QFontMetrics
 from pytestqt.qtbot import QtBot
 
@@ -76,12 +77,16 @@ def test_the_class_chart_names_only_as_many_classes_as_it_has_room_for(qtbot: Qt
     assert panel.classes.getViewBox().height() >= len(shown) * line  # each name has its row
 
 
-def test_a_count_axis_labels_only_as_many_values_as_it_has_room_for(qtbot: QtBot) -> None:
+def _count_axis(qtbot: QtBot) -> tuple[pg.AxisItem, int]:
+    """The deadline chart's count axis at a 16 px text, and that text's line height."""
     panel = ChartsPanel()
     qtbot.addWidget(panel)
     panel.set_text_size(16)
-    axis = panel.deadlines.getAxis("left")
-    line = QFontMetrics(panel._tick_font).height()
+    return panel.deadlines.getAxis("left"), QFontMetrics(panel._tick_font).height()
+
+
+def test_a_count_axis_labels_only_as_many_values_as_it_has_room_for(qtbot: QtBot) -> None:
+    axis, line = _count_axis(qtbot)
     tall = axis.tickValues(0, 60, 400)
     short = axis.tickValues(0, 60, 2.5 * line)
     assert len(tall[0][1]) >= 3  # room: pyqtgraph's own choice
@@ -91,10 +96,6 @@ def test_a_count_axis_labels_only_as_many_values_as_it_has_room_for(qtbot: QtBot
 
 
 def test_an_axis_with_room_for_one_label_names_its_highest_round_count(qtbot: QtBot) -> None:
-    panel = ChartsPanel()
-    qtbot.addWidget(panel)
-    panel.set_text_size(16)
-    axis = panel.deadlines.getAxis("left")
-    line = QFontMetrics(panel._tick_font).height()
+    axis, line = _count_axis(qtbot)
     (_, values), *_ = axis.tickValues(-1, 63, 1.5 * line)
     assert list(values) == [50]
