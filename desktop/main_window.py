@@ -196,6 +196,14 @@ class MainWindow(QMainWindow):
         self.replay_action.triggered.connect(self.replay_requested)
         view.addAction(self.replay_action)
         self.addAction(self.replay_action)  # works with the menu bar hidden (wall mode)
+        # Esc goes back to live wherever the focus is (the map, a queue), while replaying:
+        # the replay bar's own Esc answered only while the bar had the focus.
+        self.live_action = QAction(self.tr("Back to live"), self)
+        self.live_action.setShortcut(QKeySequence(Qt.Key.Key_Escape))
+        self.live_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.live_action.setEnabled(False)
+        view.addAction(self.live_action)
+        self.addAction(self.live_action)
 
         alarm = bar.addMenu(self.tr("&Alarm"))
         self.mute_actions: list[QAction] = []

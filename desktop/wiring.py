@@ -309,6 +309,8 @@ class WindowSession:
         # A case chosen in the replay's queues: its detail (the case now, with its trace).
         self.replay.queues.ticket_selected.connect(self._choose_ticket)
         self.window.replay_requested.connect(self.replay.open_last_day)
+        self.replay.active_changed.connect(self.window.live_action.setEnabled)
+        self.window.live_action.triggered.connect(self.replay.back_to_live)
         self.drilldown.replay_requested.connect(self.replay.open_grid_day)
 
     def _show_worker(self, map_panel: MapPanel, code: str) -> None:

@@ -23,6 +23,7 @@
     <name>ChartsPanel</name>
     <message>
         <source>Waiting for the first figures…</source>
+        <extracomment>Classes in the open-cases chart at most (the most cases first).</extracomment>
         <translation>正在等待首批统计数据…</translation>
     </message>
     <message>
@@ -480,7 +481,7 @@
     <name>LiveData</name>
     <message>
         <source>replica %1 s behind</source>
-        <extracomment>Worker fixes applied in one round at most; the rest follow in the next round, so a report that arrives meanwhile is applied (and drawn) before a backlog of fixes. Middle-generation collections between two full ones (see desktop/gc_policy.py). After the first load, when what it left behind is freed, the C heap is trimmed once. Collection is held for the first load at most this long (a database that cannot be reached must not leave it off for good). The first load is in the store (on the GUI thread: grids, workers, tickets). How far the first load has got (on the GUI thread): rows in the store, of how many. The live thread: the store is applied here, and so are the map's diffs. Rows of the first load in the store so far (the live thread writes it).</extracomment>
+        <extracomment>Worker fixes applied in one round at most; the rest follow in the next round, so a report that arrives meanwhile is applied (and drawn) before a backlog of fixes. Middle-generation collections between two full ones (see desktop/gc_policy.py). How long worker fixes wait at most while the operator waits for a moment they asked for (``hold_fixes``): a dot moves at most every 10 s anyway (maps/diffs.py). After the first load, when what it left behind is freed, the C heap is trimmed once. Collection is held for the first load at most this long (a database that cannot be reached must not leave it off for good). The first load is in the store (on the GUI thread: grids, workers, tickets). How far the first load has got (on the GUI thread): rows in the store, of how many. The live thread: the store is applied here, and so are the map's diffs. Until when worker fixes wait (``time.monotonic()``), or ``None``. Rows of the first load in the store so far (the live thread writes it).</extracomment>
         <translation>只读副本落后 %1 秒</translation>
     </message>
     <message>
@@ -585,6 +586,10 @@
     <message>
         <source>Replay the last 24 hours…</source>
         <translation>回放最近 24 小时…</translation>
+    </message>
+    <message>
+        <source>Back to live</source>
+        <translation>返回实时</translation>
     </message>
     <message>
         <source>&amp;Alarm</source>
@@ -897,7 +902,7 @@
     <name>Queues</name>
     <message>
         <source>New reports</source>
-        <extracomment>How often the countdowns follow the clock, and how fast emergencies flash. The columns follow the rows on screen at most this often while tickets stream in. English source text, marked for lupdate; shown through ``_tr``. Membership set from outside (the overdue forecast's marks), not by a rule.</extracomment>
+        <extracomment>How often the countdowns follow the clock, and how fast emergencies flash. The column whose text and colour follow the clock (see ``ticket_columns``). The columns follow the rows on screen at most this often while tickets stream in. How long after a change the queues not on screen take it in (``QueuePanel._update``): the map's and the queue's own paint on screen go first (Chromium's tasks run on this thread too), then the other queues, one a turn of the event loop. English source text, marked for lupdate; shown through ``_tr``. The statuses a member has, and what else it must meet at the time (if anything). Membership set from outside (the overdue forecast's marks), not by a rule.</extracomment>
         <translation>新上报</translation>
     </message>
     <message>
@@ -1085,7 +1090,7 @@
     <name>ReplayController</name>
     <message>
         <source>Queues as they stood at %1 (replay)</source>
-        <extracomment>Queues whose membership follows the clock, not only the cases' rows. The window a replay opens on by default: the last day, at an hour ago. Active workers by status (the workers panel's counts). A moment is on the map and in the queues: its time, and ms since it was asked for. The moment on screen as a store (``None`` while live). The moment shown, read again only where it may differ from the next one asked. The moment the replay's workers panel shows. The worker whose track the map shows at the replayed moment (``None``: nobody).</extracomment>
+        <extracomment>How long after a moment is shown the hours either side are read (``_read_ahead``): the reads take the interpreter lock from the page's answer and the panels' paints. The window a replay opens on by default: the last day, at an hour ago. Active workers by status (the workers panel's counts). A moment is on the map and in the queues: its time, and ms since it was asked for. The live thread's worker fixes, held back while a step is read and shown. The moment on screen as a store (``None`` while live). The moment shown, read again only where it may differ from the next one asked. Moments read ahead of a step (``_read_ahead``): time -&gt; (the frame read from, the frame), and how many steps found theirs there. Moments handed to the live thread's queue and not yet presented. The moment the replay's workers panel shows. The worker whose track the map shows at the replayed moment (``None``: nobody).</extracomment>
         <translation>%1 时的队列（回放）</translation>
     </message>
     <message>
@@ -1704,7 +1709,7 @@
     </message>
     <message>
         <source>Status</source>
-        <extracomment>The least time between two re-sorts of the workers table (see WorkersPanel.refresh).</extracomment>
+        <extracomment>The least time between two re-sorts of the workers table (see WorkersPanel.refresh). The column whose text follows the clock ("3 min ago"). The columns follow the rows on screen at most this often while workers change.</extracomment>
         <translation>状态</translation>
     </message>
     <message>

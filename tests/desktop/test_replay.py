@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import psycopg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 from shapely.geometry import shape
@@ -24,7 +24,7 @@ from gridcommand.widgets.queues import QUEUES
 from gridcommand.widgets.record_table import RecordRole
 from tests.conftest import conninfo
 from tests.desktop.conftest import insert_ticket
-from tests.maps.mouse import run_js
+from tests.maps.mouse import click, run_js, target
 
 
 def _js(qtbot: QtBot, session: WindowSession, code: str) -> Any:
@@ -295,3 +295,21 @@ def test_a_case_clicked_in_the_replayed_queues_opens_its_detail(
     )
     qtbot.waitUntil(lambda: session.detail.ticket_id == fresh, timeout=10_000)
     replay.back_to_live()
+
+
+def test_esc_goes_back_to_live_with_the_focus_on_the_map(
+    qtbot: QtBot, session: WindowSession
+) -> None:
+    """Replaying, the operator clicks the map (the focus goes into the page), then Esc:
+    live again, not only when the replay bar has the focus."""
+    panel, replay = session.map, session.replay
+    assert panel is not None
+    qtbot.waitUntil(lambda: panel.is_ready, timeout=20_000)
+    session.window.activateWindow()
+    QTest.keyClick(session.window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: replay.shown_at is not None, timeout=20_000)
+    click(qtbot, panel, QPoint(5, panel.view.height() // 2))  # the map's edge: no item
+    qtbot.waitUntil(lambda: target(panel).hasFocus(), timeout=5_000)
+    QTest.keyClick(target(panel), Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not replay.active, timeout=5_000)
+    assert session.queue_stack.currentIndex() == 0
