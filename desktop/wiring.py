@@ -310,6 +310,7 @@ class WindowSession:
         self.replay.queues.ticket_selected.connect(self._choose_ticket)
         self.window.replay_requested.connect(self.replay.open_last_day)
         self.replay.active_changed.connect(self.window.live_action.setEnabled)
+        self.replay.active_changed.connect(self._on_replay_active)
         self.window.live_action.triggered.connect(self.replay.back_to_live)
         self.drilldown.replay_requested.connect(self.replay.open_grid_day)
 
@@ -466,6 +467,11 @@ class WindowSession:
             self.kpi_board.show_data,
             self.kpi_board.show_error,
         )
+
+    def _on_replay_active(self, active: bool) -> None:
+        """Back to live, the charts count now at once, not at their next 5 s refresh."""
+        if not active:
+            self.refresh_charts()
 
     def refresh_charts(self) -> None:
         # A snapshot here, the counting off the GUI thread: a city's cases took a

@@ -313,3 +313,16 @@ def test_esc_goes_back_to_live_with_the_focus_on_the_map(
     QTest.keyClick(target(panel), Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not replay.active, timeout=5_000)
     assert session.queue_stack.currentIndex() == 0
+
+
+def test_back_to_live_the_charts_count_now_at_once(qtbot: QtBot, session: WindowSession) -> None:
+    """Not the replayed moment's figures until the charts' next refresh (stopped here, so
+    only the return itself can bring the live figures)."""
+    replay = session.replay
+    _replaying(qtbot, session, timedelta(hours=6))
+    qtbot.waitUntil(lambda: session.charts.figures is not None, timeout=10_000)
+    replayed = session.charts.figures
+    session._chart_timer.stop()
+    QTest.mouseClick(session.replay_bar.live_button, Qt.MouseButton.LeftButton)
+    assert not replay.active
+    qtbot.waitUntil(lambda: session.charts.figures is not replayed, timeout=10_000)
