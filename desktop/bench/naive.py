@@ -22,6 +22,11 @@ from gridcommand.db.live.store import StateStore
 from gridcommand.maps.page import page_file
 
 LOCAL_FILES = ("leaflet.js", "leaflet.css")
+#: The naive page is built with at most this many markers. At 10,000 grids a city has
+#: about 32,500 (all of them drawn); at 50,000 grids about 160,000, which folium composes
+#: at about 0.8 ms each on the GUI thread and which a loaded machine took over half an
+#: hour to compose. The report says how many of how many were drawn.
+MAX_MARKERS = 50_000
 
 
 class _OfflineMap(folium.Map):
@@ -34,6 +39,8 @@ class _OfflineMap(folium.Map):
 @dataclass
 class NaiveTiming:
     markers: int
+    #: Markers the city has (``markers`` is fewer when ``MAX_MARKERS`` capped the page).
+    of_markers: int
     build_ms: float
     load_ms: float
     html_mb: float
@@ -44,21 +51,27 @@ class NaiveTiming:
         return self.build_ms + self.load_ms
 
 
-def compose_naive(store: StateStore) -> tuple[str, int]:
-    """Every open alert and every located worker as a ``folium.CircleMarker``."""
+def compose_naive(store: StateStore, limit: int = MAX_MARKERS) -> tuple[str, int, int]:
+    """Every open alert and every located worker as a ``folium.CircleMarker``.
+
+    Alerts first, then workers, up to ``limit``; returns the page, the markers drawn and
+    the markers the city has.
+    """
     points = [(t.lat, t.lon, "#ff2a2a") for t in store.open_tickets() if t.lat and t.lon]
     points += [
         (s.position.lat, s.position.lon, "#00e5ff")
         for s in store.workers.values()
         if s.position is not None and s.record.active
     ]
+    everything = len(points)
+    points = points[:limit]
     centre = (points[0][0], points[0][1]) if points else (22.938, 113.384)
     m = _OfflineMap(location=centre, zoom_start=12, tiles=None, prefer_canvas=True)
     for lat, lon, colour in points:
         folium.CircleMarker((lat, lon), radius=5, color=colour, fill=True, fill_opacity=0.9).add_to(
             m
         )
-    return m.get_root().render(), len(points)
+    return m.get_root().render(), len(points), everything
 
 
 class NaiveReload:
@@ -76,7 +89,7 @@ class NaiveReload:
 
     def start(self) -> None:
         started = time.perf_counter()
-        html, markers = compose_naive(self.store)
+        html, markers, everything = compose_naive(self.store)
         shipped = page_file().parent
         for name in LOCAL_FILES:
             shutil.copyfile(shipped / name, self.folder / name)
@@ -84,7 +97,7 @@ class NaiveReload:
         index.write_text(html, encoding="utf-8")
         built = time.perf_counter()
         self._timing = NaiveTiming(
-            markers, (built - started) * 1000, 0.0, len(html.encode()) / 1e6, False
+            markers, everything, (built - started) * 1000, 0.0, len(html.encode()) / 1e6, False
         )
         self.view.show()
         self._load_started = time.perf_counter()

@@ -304,7 +304,7 @@ class Bench:
         finally:
             naive.close()
         self.figures.naive = box[0]
-        self.say(f"  naive: {box[0].markers} markers rebuilt and reloaded")
+        self.say(f"  naive: {box[0].markers} of {box[0].of_markers} markers rebuilt and reloaded")
 
     def run(self) -> Figures:
         session = self.open_window()

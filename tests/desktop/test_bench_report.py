@@ -36,6 +36,7 @@ def run(
     code: str = "code-a",
     settings: dict[str, Any] = SETTINGS,
     startup_s: float = 1.5,
+    naive_markers: tuple[int, int] = (3000, 3000),
 ) -> dict[str, Any]:
     """One run's ``results`` as the bench makes them, with every INSERT → point at ``p95``."""
     figures = Figures(
@@ -44,7 +45,14 @@ def run(
         insert_to_store_ms=[p95 / 2] * 20,
         commit_ms=[3.0] * 20,
         batches=[{"moves": 10_000, "store_ms": 40.0, "page_apply_ms": 2.0, "wall_ms": 90.0}],
-        naive=NaiveTiming(markers=3000, build_ms=2000.0, load_ms=900.0, html_mb=2.0, ok=True),
+        naive=NaiveTiming(
+            markers=naive_markers[0],
+            of_markers=naive_markers[1],
+            build_ms=2000.0,
+            load_ms=900.0,
+            html_mb=2.0,
+            ok=True,
+        ),
         stalls={"start-up": 180.0, "live": 45.0, "inserts": 30.0},
         idle_cpu_percent=8.0,
         rss_mb=850.0,
@@ -128,6 +136,24 @@ def test_the_issue_keys_are_in_each_scale_and_each_run(tmp_path: Path) -> None:
     assert (
         "| each step of the run, wall time | seed 60, start-up 1.5, inserts 40 (all: 102 s) |" in md
     )
+
+
+def test_a_capped_naive_page_says_how_many_of_the_city_s_markers_it_drew(
+    tmp_path: Path,
+) -> None:
+    write(tmp_path, run(50_000, 280.0, naive_markers=(50_000, 161_234)))
+    write(tmp_path, run(10_000, 140.0, naive_markers=(32_489, 32_489)))
+
+    scales = json.loads((tmp_path / "benchmarks.json").read_text(encoding="utf-8"))["scales"]
+    capped = scales["50000"]["latest"]
+    assert (capped["naive_markers"], capped["naive_markers_all"]) == (50_000, 161_234)
+    md = sections(tmp_path / "BENCHMARKS.md")
+    assert (
+        "folium page with 50,000 of the city's 161,234 markers (capped) and reload"
+        in md["bench-50000"]
+    )
+    assert "folium page with 32,489 markers and reload" in md["bench-10000"]
+    assert "(capped)" not in md["bench-10000"]
 
 
 def test_the_spread_is_computed_from_the_stored_runs(tmp_path: Path) -> None:
