@@ -324,13 +324,22 @@ SELECT * FROM (
 """
 
 # Patrol days and patrol reports per grid (the grid parts of the score).
-_GRID_PATROL = """
-SELECT w.grid_code AS unit,
-       count(DISTINCT (p.recorded_at AT TIME ZONE 'Asia/Shanghai')::date) AS days
-  FROM worker_positions p JOIN workers w ON w.code = p.worker_code
- WHERE p.recorded_at >= :start AND p.recorded_at < :cut AND w.grid_code = ANY(:grids)
+# Patrol days, from the days kept by migration 0011 (its docstring says why this is
+# exact): the days inside the period by their rows, the last by its first fix, the
+# first, when the period starts after its midnight, by a fix of the worker after the start.
+_PATROL_DAYS = """
+  FROM worker_patrol_days d {join}
+ WHERE d.day >= :patrol_first_day AND d.day <= :patrol_last_day AND d.first_at < :cut
+   AND {units}
+   AND (d.day > :patrol_first_day OR :patrol_start_whole OR EXISTS (
+        SELECT 1 FROM worker_positions p
+         WHERE p.worker_code = d.worker_code
+           AND p.recorded_at >= :start AND p.recorded_at < :patrol_first_day_end))
  GROUP BY 1
 """
+_GRID_PATROL = "SELECT w.grid_code AS unit, count(DISTINCT d.day) AS days" + _PATROL_DAYS.format(
+    join="JOIN workers w ON w.code = d.worker_code", units="w.grid_code = ANY(:grids)"
+)
 # Patrol reports per grid: whole local months from ``kpi_grid_monthly``, the rest case by case.
 _GRID_REPORTS = """
 SELECT grid_code AS unit, sum(n)::bigint AS reports FROM (
@@ -344,13 +353,9 @@ SELECT grid_code AS unit, sum(n)::bigint AS reports FROM (
 ) reports
  GROUP BY 1
 """
-_WORKER_PATROL = """
-SELECT p.worker_code AS unit,
-       count(DISTINCT (p.recorded_at AT TIME ZONE 'Asia/Shanghai')::date) AS days
-  FROM worker_positions p
- WHERE p.recorded_at >= :start AND p.recorded_at < :cut AND p.worker_code = ANY(:workers)
- GROUP BY 1
-"""
+_WORKER_PATROL = "SELECT d.worker_code AS unit, count(*) AS days" + _PATROL_DAYS.format(
+    join="", units="d.worker_code = ANY(:workers)"
+)
 _WORKER_REPORTS = """
 SELECT a.actor AS unit, count(*) AS reports
   FROM ticket_actions a JOIN tickets t ON t.id = a.ticket_id
@@ -642,6 +647,18 @@ def _units(
     return [(r.code, r.name) for r in listed]
 
 
+def _patrol_days(start: datetime, cut: datetime) -> dict[str, Any]:
+    """The parameters of ``_PATROL_DAYS``: the period's first and last local day, and
+    whether the first is whole (else where its part in the period ends)."""
+    first = start.astimezone(LOCAL).date()
+    return {
+        "patrol_first_day": first,
+        "patrol_last_day": cut.astimezone(LOCAL).date(),
+        "patrol_start_whole": start == local_midnight(first),
+        "patrol_first_day_end": min(cut, local_midnight(first + timedelta(days=1))),
+    }
+
+
 def _field_parts(
     conn: Connection,
     by: str | None,
@@ -654,6 +671,7 @@ def _field_parts(
     expected = max(days * REPORTS_PER_DAY, 1.0)
     if by == "department":
         return {}, {}
+    params = {**params, **_patrol_days(params["start"], params["cut"])}
     if by == "worker":
         workers = [code for code, _ in units]
         p = {**params, "workers": workers}

@@ -603,6 +603,19 @@ class KpiGridMonthly(Base):
     patrol_reports: Mapped[int] = mapped_column(Integer, server_default="0")
 
 
+class WorkerPatrolDay(Base):
+    """A worker's local day with at least one fix, and its first (0011); a trigger keeps it."""
+
+    __tablename__ = "worker_patrol_days"
+    __table_args__ = (Index("ix_worker_patrol_days_day", "day", "worker_code"),)
+
+    worker_code: Mapped[str] = mapped_column(
+        String(32), ForeignKey("workers.code", onupdate="CASCADE"), primary_key=True
+    )
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    first_at: Mapped[Timestamp]
+
+
 class KpiWeight(Base):
     """One component of the composite score and its weight; a manager may change it."""
 
