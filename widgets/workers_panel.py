@@ -104,7 +104,9 @@ class WorkersPanel(QWidget):
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.view = QTableView()
         self.view.setModel(self.proxy)
-        self._dirty_order = False
+        #: The workers whose rows may be out of order since the last reorder (added or
+        #: their status changed); ``None`` until the rows have been put in order once.
+        self._moved: set[str] | None = None
         #: Counts by status given by the store (set_counts); until then counted from the rows.
         self._counts: dict[str, int] | None = None
         self.view.verticalHeader().hide()
@@ -187,7 +189,8 @@ class WorkersPanel(QWidget):
         if not changed:
             return
         self.model.upsert(changed)
-        self._dirty_order = True
+        if self._moved is not None:
+            self._moved.update(s.record.code for s in changed)
         self._update_summary()
         self._fit_soon()
 
@@ -220,10 +223,10 @@ class WorkersPanel(QWidget):
         whose phone went quiet ten minutes ago can wait that long to reach the top.
         """
         due = time.monotonic() - self._reordered_at >= self._reorder_every_s
-        if self._dirty_order and due:
-            self._dirty_order = False
+        if self._moved != set() and due:
+            moved, self._moved = self._moved, set()
             self._reordered_at = time.monotonic()
-            self.model.reorder(worker_order)
+            self.model.reorder(worker_order, moved=moved)
         # Only "last fix" ("3 min ago") follows the clock; status changes come as rows.
         repaint_column(self.view, LAST_FIX_COLUMN)
 

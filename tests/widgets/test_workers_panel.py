@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from pytestqt.qtbot import QtBot
 
 from gridcommand.db.live.records import PositionRecord, WorkerRecord
 from gridcommand.db.live.store import WorkerState
+from gridcommand.widgets import workers_panel as panel_module
 from gridcommand.widgets.workers_panel import LAST_FIX_COLUMN, WorkersPanel
 from tests.widgets.screen import shown_cell
 
@@ -84,3 +87,48 @@ def test_columns_fit_the_rows_on_screen_and_follow_a_longer_one(qtbot: QtBot) ->
     panel.upsert([_state("W1", "offline")])  # a change to the row: its grid's name is read again
     # Within a second: the columns follow a stream of changes once a second, not per change.
     qtbot.waitUntil(lambda: view.columnWidth(grid) >= view.sizeHintForColumn(grid), timeout=3000)
+
+
+def test_only_the_rows_that_changed_are_placed_again_and_the_order_is_whole(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rounds of status changes and new workers, each put in order by bisection alone.
+
+    After every round the table is in the order a full sort gives, the worker the
+    operator chose is still the chosen row, and the rows that did not change were not
+    asked their sort key again.
+    """
+    rng = random.Random(5)
+    statuses = ("online", "stale", "offline")
+    panel = WorkersPanel(lambda: T0, lambda g: g or "", reorder_every_s=0)
+    qtbot.addWidget(panel)
+    panel.resize(600, 400)
+    panel.show()
+    states = {f"W{i:03d}": _state(f"W{i:03d}", rng.choice(statuses)) for i in range(300)}
+    panel.upsert(states.values())
+    panel.refresh()
+    chosen = "W150"
+    panel.select_worker(chosen)
+    asked: list[str] = []
+    keyed = panel_module.worker_order
+
+    def counting(state: WorkerState) -> tuple[int, str, str]:
+        asked.append(state.record.code)
+        return keyed(state)
+
+    monkeypatch.setattr(panel_module, "worker_order", counting)
+    for round_ in range(8):
+        asked.clear()
+        codes = rng.sample(sorted(states), 12)
+        changed = [_state(c, rng.choice(statuses)) for c in codes]
+        added = [_state(f"X{round_}{i}", rng.choice(statuses)) for i in range(3)]
+        states.update({s.record.code: s for s in (*changed, *added)})
+        panel.upsert([*changed, *added])
+        panel.refresh()
+
+        shown = [panel.model.record(r) for r in range(panel.model.rowCount())]
+        assert shown == sorted(states.values(), key=keyed)
+        current = panel.proxy.mapToSource(panel.view.currentIndex())
+        assert panel.model.record(current.row()).record.code == chosen
+        # Each placed row is asked once, plus a bisection's few comparisons: never all.
+        assert len(asked) < len(states) // 2, len(asked)
