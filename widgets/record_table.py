@@ -171,15 +171,19 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
 
         ``moved``: the keys of the only rows that may be out of ``key`` order (changed or
         added since the rows were last put in it); the others are not asked their key
-        again. A city's 200,000 workers took a third of a second to sort again for the
-        few hundred whose status changed; found by bisection, those take milliseconds.
-        A moved row goes after the rows of an equal key.
+        again: a city's 200,000 workers were all keyed and sorted again for the few
+        hundred whose status changed; those are now placed by bisection. A moved row
+        goes after the rows of an equal key.
         """
         if moved is not None and not reverse and lead is None:
-            span = self._order_after_moves(key, moved)
-            if span is not None:
-                self._move_rows(*span)
-            return
+            moved = set(moved)
+            # Each moved row costs a bisection, ~log2(rows) keys; past this many (the
+            # workers arriving in slices at start-up) one sort of all rows costs less.
+            if len(moved) * max(len(self._rows), 2).bit_length() < len(self._rows):
+                span = self._order_after_moves(key, moved)
+                if span is not None:
+                    self._move_rows(*span)
+                return
         keys = [key(r) for r in self._rows]
         order = sorted(range(len(keys)), key=keys.__getitem__, reverse=reverse)
         if lead is not None:

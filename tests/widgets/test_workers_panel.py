@@ -132,3 +132,12 @@ def test_only_the_rows_that_changed_are_placed_again_and_the_order_is_whole(
         assert panel.model.record(current.row()).record.code == chosen
         # Each placed row is asked once, plus a bisection's few comparisons: never all.
         assert len(asked) < len(states) // 2, len(asked)
+
+    # As many new rows as at start-up, when the workers arrive in slices: one sort.
+    arrived = [_state(f"Y{i:03d}", rng.choice(statuses)) for i in range(400)]
+    states.update({s.record.code: s for s in arrived})
+    panel.upsert(arrived)
+    panel.refresh()
+    assert [panel.model.record(r) for r in range(panel.model.rowCount())] == sorted(
+        states.values(), key=keyed
+    )
