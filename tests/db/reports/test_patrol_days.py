@@ -155,7 +155,7 @@ def test_patrol_for_periods_cut_inside_a_day_equals_a_count_of_the_fixes(
         assert got.keys() == expected.keys(), (start, end)
         for unit, share in expected.items():
             assert got[unit] == pytest.approx(share), (start, end, unit)
-    a, b, c = patrols["workers"]
+    a, _, c = patrols["workers"]
     if by == "worker":  # the periods' edges fell where they were meant to
         inside = _patrol(seeded, _at(d2, 6, 15), _at(d2, 6, 45), now, by)
         assert c in inside and a not in inside  # a's 06:00 upload is before the start
