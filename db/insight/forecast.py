@@ -23,6 +23,7 @@ Plain Python and numpy over plain records; ``db/insight/case_history.py`` reads 
 from __future__ import annotations
 
 import bisect
+from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -113,13 +114,18 @@ class Survival:
     step look quicker than it is (the slowest cases are the ones still open).
     """
 
+    # Slots and float arrays: a model of a city keeps tens of thousands of curves, and a
+    # curve of lists and a ``__dict__`` was five objects for every full garbage collection
+    # to walk (850,000 at 50,000 grids, most of one such pause); an array is not walked.
+    __slots__ = ("_survival", "_times", "cases", "durations", "events")
+
     def __init__(self, observations: list[tuple[float, bool]]) -> None:
         observations.sort()
         self.cases = len(observations)
         self.events = sum(1 for _, ended in observations if ended)
-        self.durations = [d for d, _ in observations]
-        self._times: list[float] = []
-        self._survival: list[float] = []
+        self.durations = array("d", (d for d, _ in observations))
+        self._times = array("d")
+        self._survival = array("d")
         at_risk, share, i = len(observations), 1.0, 0
         while i < len(observations):
             moment, ended, leaving = observations[i][0], 0, 0
@@ -196,6 +202,7 @@ class OverdueModel:
                 model.load_scale[bucket] = float(median(found))
         base = model.load_scale[LOAD_BUCKETS[0][2]] or 1.0
         model.load_scale = {k: v / base for k, v in model.load_scale.items()}
+        model._survival = _curves_that_can_be_chosen(model._survival)
         return model
 
     def distribution(self, case: OpenCase, waited: float) -> tuple[Survival, str]:
@@ -232,6 +239,14 @@ class OverdueModel:
         """Every case that may go red within the horizon, riskiest first."""
         risks = [self.risk(c, now, horizon) for c in cases if now < c.deadline <= now + horizon]
         return sorted(risks, key=lambda r: (-r.risk, r.deadline))
+
+
+def _curves_that_can_be_chosen(
+    curves: dict[tuple[str, ...], Survival],
+) -> dict[tuple[str, ...], Survival]:
+    """A curve of fewer than MIN_SAMPLES cases is never chosen (``distribution``), but for a
+    status's "all"; most of a city's item-and-street curves are such, kept for nothing."""
+    return {k: c for k, c in curves.items() if c.cases >= MIN_SAMPLES or k[1] == "all"}
 
 
 def _keys(status: str, item: str, klass: str, street: str | None) -> list[tuple[str, ...]]:

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import Engine
 
 from gridcommand.db.demo.seed import seed_demo
+from gridcommand.db.insight import forecast
 from gridcommand.db.insight.backtest import run_backtest
 from gridcommand.db.insight.case_history import load_cases, open_cases
 from gridcommand.db.insight.forecast import CaseHistory, OpenCase, OverdueModel
@@ -117,3 +118,26 @@ def test_the_backtest_beats_every_case_past_75_percent(history: Engine) -> None:
     assert result.snapshots >= 200 and result.went_red > 50
     assert result.brier < result.baseline_brier
     assert result.precision_at_top > result.baseline_precision_at_top
+
+
+def test_the_curves_never_chosen_are_not_kept_and_no_risk_changes(
+    history: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cases = load_cases(history, NOW - timedelta(days=31))
+    until = NOW - timedelta(days=10)
+    kept = OverdueModel.fit(cases, until)
+    monkeypatch.setattr(forecast, "_curves_that_can_be_chosen", lambda curves: curves)
+    every = OverdueModel.fit(cases, until)
+
+    assert len(kept._survival) < len(every._survival) / 2
+    assert all(c.cases >= forecast.MIN_SAMPLES or k[1] == "all" for k, c in kept._survival.items())
+    compared = 0
+    for days in range(1, 10):
+        moment = until + timedelta(days=days)
+        found = open_cases(cases, moment)
+        for case in found:
+            assert kept.risk(case, moment, timedelta(hours=4)) == every.risk(
+                case, moment, timedelta(hours=4)
+            )
+        compared += len(found)
+    assert compared > 500
