@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
 
 from gridcommand.db.reports.kpi import LOCAL, KpiRow, Period
 from gridcommand.db.reports.monthly import ReportData, change, shown
+from gridcommand.widgets.on_screen import ScreenFit
 from gridcommand.widgets.record_table import SortRole
 from gridcommand.widgets.table_export import ExportKindRole, ExportRole, add_export_menu
 
@@ -293,10 +294,9 @@ class KpiBoard(QWidget):
         self.ranking_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.ranking_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.ranking_view.setAlternatingRowColors(True)
-        self.ranking_view.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents
-        )
-        self.ranking_view.horizontalHeader().setStretchLastSection(True)
+        # A ranking of every grid in a street, or of a city's grids, is thousands of rows:
+        # sized to a screenful, not measured row by row on every answer.
+        self._fit_ranking = ScreenFit(self.ranking_view)
         self.ranking_view.clicked.connect(self._on_ranking_clicked)
         add_export_menu(self.ranking_view, "ranking")
         self.ranking_title = QLabel()
@@ -424,6 +424,7 @@ class KpiBoard(QWidget):
         self.comparison.set_rows(data.summary, data.previous)
         self.ranking.set_rows(data.ranking)
         self.ranking_view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self._fit_ranking()
         self.ranking_title.setText(
             self.tr("Ranking: %1 (click to drill down)").replace(
                 "%1", _tr(LEVEL_NAMES.get(data.ranking_by, data.ranking_by))

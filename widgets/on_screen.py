@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QRect, QTimer
-from PySide6.QtWidgets import QTableView
+from PySide6.QtCore import QEvent, QObject, QRect, QTimer
+from PySide6.QtWidgets import QHeaderView, QTableView
+
+#: How often at most a table's columns follow a stream of changes.
+FIT_MS = 1000
 
 
 def repaint_column(view: QTableView, column: int) -> None:
@@ -54,3 +57,38 @@ class Throttle(QObject):
         if self._pending:
             self._pending = False
             self()
+
+
+class ScreenFit(QObject):
+    """A table's columns sized to the rows on screen, never by Qt's ``ResizeToContents``.
+
+    Qt's mode re-measures every row on every change to the model, and a hidden view
+    (a tab not shown) measures all it holds: a city's 200,000 workers, a flood of
+    refused rows, a ranking of every grid. Here the columns but the last (which
+    stretches) are fitted to a screenful when the view is shown or scrolled, and
+    after changes (call the object), at most once per ``FIT_MS``.
+    """
+
+    def __init__(self, view: QTableView, interval_ms: int = FIT_MS) -> None:
+        super().__init__(view)
+        self._view = view
+        header = view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setResizeContentsPrecision(0)
+        header.setStretchLastSection(True)
+        self._soon = Throttle(interval_ms, self.fit, self)
+        view.verticalScrollBar().valueChanged.connect(self._soon)
+        view.installEventFilter(self)
+
+    def __call__(self, *_signal_args: object) -> None:
+        self._soon()
+
+    def fit(self) -> None:
+        model = self._view.model()
+        if model is not None:
+            fit_columns(self._view, range(model.columnCount() - 1))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._view and event.type() == QEvent.Type.Show:
+            self.fit()
+        return False

@@ -23,7 +23,6 @@ from PySide6.QtCore import (
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QTableView,
     QVBoxLayout,
@@ -31,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from gridcommand.resources.palette import REJECTED_TEXT
+from gridcommand.widgets.on_screen import ScreenFit
 from gridcommand.widgets.plain import plain
 from gridcommand.widgets.record_table import Column, RecordTableModel, SortRole
 
@@ -157,8 +157,8 @@ class QualityPanel(QWidget):
         self.view.setSortingEnabled(True)
         self.view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
         self.view.verticalHeader().hide()
-        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.view.horizontalHeader().setStretchLastSection(True)
+        # A hostile field system can refuse-flood this list: sized to a screenful.
+        self._fit = ScreenFit(self.view)
         self.view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
 
         self.kind = QComboBox()
@@ -177,6 +177,7 @@ class QualityPanel(QWidget):
     def add_rejections(self, records: Iterable[Rejection]) -> None:
         self.model.upsert(records)
         self._update_summary()
+        self._fit()
 
     def remove_rejections(self, keys: Iterable[Hashable]) -> None:
         self.model.remove(keys)

@@ -14,9 +14,7 @@ from collections.abc import Callable, Hashable, Iterable
 from datetime import datetime
 
 from PySide6.QtCore import QCoreApplication, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
-    QHeaderView,
     QLabel,
     QLineEdit,
     QTableView,
@@ -28,7 +26,7 @@ from gridcommand.db.live.store import WorkerState
 from gridcommand.db.reports.kpi import KpiRow
 from gridcommand.resources.palette import WORKER_STATUS
 from gridcommand.resources.vocabulary import worker_role_name, worker_status_name
-from gridcommand.widgets.on_screen import Throttle, fit_columns, repaint_column
+from gridcommand.widgets.on_screen import ScreenFit, repaint_column
 from gridcommand.widgets.plain import plain
 from gridcommand.widgets.record_table import Column, RecordRole, RecordTableModel, SortRole
 from gridcommand.widgets.ticket_columns import span
@@ -48,8 +46,6 @@ def last_fix_text(state: WorkerState, now: datetime) -> str:
 REORDER_EVERY_S = 30.0
 #: The column whose text follows the clock ("3 min ago").
 LAST_FIX_COLUMN = 4
-#: The columns follow the rows on screen at most this often while workers change.
-FIT_MS = 1000
 
 
 def worker_order(state: WorkerState) -> tuple[int, str, str]:
@@ -110,15 +106,9 @@ class WorkersPanel(QWidget):
         #: Counts by status given by the store (set_counts); until then counted from the rows.
         self._counts: dict[str, int] | None = None
         self.view.verticalHeader().hide()
-        # Sized to the rows on screen as they change (at most once a second) and when
-        # shown or scrolled, not by Qt's ResizeToContents, which measured 200 rows in
-        # Python at every change to a city's 40,000 (see widgets/on_screen.py).
-        header = self.view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setResizeContentsPrecision(0)
-        header.setStretchLastSection(True)
-        self._fit_soon = Throttle(FIT_MS, self._fit, self)
-        self.view.verticalScrollBar().valueChanged.connect(self._fit_soon)
+        # Qt's ResizeToContents measured 200 rows in Python at every change to a city's
+        # 40,000 workers: sized to the rows on screen instead.
+        self._fit_soon = ScreenFit(self.view)
         self.view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.view.selectionModel().currentRowChanged.connect(self._on_current_change)
@@ -193,13 +183,6 @@ class WorkersPanel(QWidget):
             self._moved.update(s.record.code for s in changed)
         self._update_summary()
         self._fit_soon()
-
-    def _fit(self) -> None:
-        fit_columns(self.view, range(self.model.columnCount() - 1))  # the last one stretches
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        self._fit()
 
     def _differs(self, state: WorkerState) -> bool:
         row = self.model.row_of(state.record.code)
