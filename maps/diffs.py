@@ -16,7 +16,7 @@ from typing import Any
 
 from shapely.geometry import shape
 
-from gridcommand.db.live.records import GridRecord, TicketRecord
+from gridcommand.db.live.records import GridRecord, TicketRecord, WorkerRecord
 from gridcommand.db.live.store import Changes, GridCounts, StateStore, StoreChanges, WorkerState
 from gridcommand.maps import features as f
 
@@ -41,9 +41,13 @@ class DiffBuilder:
         #: sends thousands of fixes a second, each a few metres, and an alert must not
         #: queue behind them in the page.
         self.worker_interval = worker_interval
-        self._worker_shown: dict[str, tuple[datetime, str, object]] = {}
         #: When each dot was last sent (wall clock), with the status and row it showed; and
         #: the workers whose newest fix was held back, sent once their interval has passed.
+        #: Three dicts, not a tuple per worker: a city's 200,000 tuples holding a row were
+        #: objects every full garbage collection walked (the times and statuses are not).
+        self._shown_at: dict[str, datetime] = {}
+        self._shown_status: dict[str, str] = {}
+        self._shown_record: dict[str, WorkerRecord] = {}
         self._held: set[str] = set()
         #: (when shown, worker) in the order sent, so the due held-back workers are found
         #: from the front instead of by a pass over a city's held set at every flush.
@@ -63,7 +67,7 @@ class DiffBuilder:
         """Everything, for the first load and after the coordinate system changed."""
         self._styles.clear()
         self._alerts.clear()
-        self._worker_shown.clear()
+        self._forget_shown()
         self._held.clear()
         self._shown_order.clear()
         grids = [self._grid(g) for g in list(self.store.grids.values())]
@@ -99,7 +103,7 @@ class DiffBuilder:
         now = self.store.clock()
         self._held.clear()
         self._shown_order.clear()
-        self._worker_shown.clear()
+        self._forget_shown()
         for code, s in list(self.store.workers.items()):
             if s.position is not None:
                 self._show(code, now, s)
@@ -213,12 +217,13 @@ class DiffBuilder:
         if s.position is None:
             return False
         now = self.store.clock()
-        shown = self._worker_shown.get(code)
+        shown_at = self._shown_at.get(code)
+        record = self._shown_record.get(code)
         if (
-            shown is not None
-            and shown[1] == s.status
-            and (shown[2] is s.record or shown[2] == s.record)  # the same row, mostly
-            and now - shown[0] < self.worker_interval
+            shown_at is not None
+            and self._shown_status.get(code) == s.status
+            and (record is s.record or record == s.record)  # the same row, mostly
+            and now - shown_at < self.worker_interval
         ):
             self._held.add(code)
             return True
@@ -227,8 +232,15 @@ class DiffBuilder:
         return False
 
     def _show(self, code: str, now: datetime, s: WorkerState) -> None:
-        self._worker_shown[code] = (now, s.status, s.record)
+        self._shown_at[code] = now
+        self._shown_status[code] = s.status
+        self._shown_record[code] = s.record
         self._shown_order.append((now, code))
+
+    def _forget_shown(self) -> None:
+        self._shown_at.clear()
+        self._shown_status.clear()
+        self._shown_record.clear()
 
     def _due_workers(self) -> list[WorkerState]:
         """Held-back workers whose interval has passed: their newest fix goes out now."""
@@ -240,7 +252,7 @@ class DiffBuilder:
         while order and now - order[0][0] >= self.worker_interval:
             shown_at, code = order.popleft()
             # Only the entry of the dot's latest showing counts; older ones are spent.
-            if code in self._held and self._worker_shown[code][0] == shown_at:
+            if code in self._held and self._shown_at[code] == shown_at:
                 due.append(code)
         states = []
         for code in due:
