@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import math
+import random
 from datetime import UTC, datetime, timedelta
 
-from shapely.geometry import Point, Polygon, box, shape
+import pytest
+import shapely
+import shapely.affinity
+from shapely.geometry import LineString, Point, Polygon, box, shape
 from sqlalchemy import Engine, text
 
 from gridcommand.db.demo.seed import seed_demo
 from gridcommand.db.live.records import mask_phone
-from gridcommand.db.reports.grid_report import load_grid_report, patrol_coverage
+from gridcommand.db.reports.grid_report import PATROL_SIGHT_M, load_grid_report, patrol_coverage
 
 NOW = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
 
@@ -113,3 +118,39 @@ def test_an_open_hotline_report_counts_in_the_grid_its_point_lies_in(engine: Eng
     assert case.located and case.source == "hotline" and case.is_open
     assert after.cases.index(case) <= after.open_cases  # open cases are listed first
     assert load_grid_report(engine, other, now=NOW).open_cases == neighbour.open_cases
+
+
+def _coverage_of_whole_paths(boundary: Polygon, tracks: list[list[tuple[float, float]]]) -> float:
+    """The coverage as first written: each path buffered whole (slow on a long day)."""
+    sx = math.cos(math.radians(boundary.centroid.y))
+    scaled = shapely.affinity.scale(boundary, xfact=sx, yfact=1.0, origin=(0, 0))
+    radius = PATROL_SIGHT_M / 111_320.0
+    seen = [
+        (LineString(pts) if len(pts) > 1 else Point(pts[0])).buffer(radius)
+        for pts in ([(x * sx, y) for x, y in track] for track in tracks)
+    ]
+    return float(min(1.0, shapely.union_all(seen).intersection(scaled).area / scaled.area))
+
+
+def test_coverage_piece_by_piece_equals_the_whole_paths_buffered() -> None:
+    """Wandering paths that cross themselves, a worker standing still, a lone fix."""
+    rng = random.Random(11)
+    square = box(113.0, 23.0, 113.004, 23.004)  # about 410 m × 445 m
+    tracks: list[list[tuple[float, float]]] = []
+    for _ in range(3):
+        x, y = 113.002, 23.002
+        track = []
+        for _ in range(300):
+            x = min(113.0045, max(112.9995, x + rng.uniform(-0.0002, 0.0002)))
+            y = min(23.0045, max(22.9995, y + rng.uniform(-0.0002, 0.0002)))
+            track.append((x, y))
+        tracks.append(track)
+    tracks.append([(113.001, 23.001)] * 40)  # standing still: the same fix all day
+    tracks.append([(113.003, 23.003)])  # one fix
+    expected = _coverage_of_whole_paths(square, tracks)
+    assert 0.2 < expected < 1.0
+    assert patrol_coverage(square, tracks) == pytest.approx(expected, abs=0.002)
+    # Standing still is a circle of sight around the spot.
+    still = patrol_coverage(square, [[(113.001, 23.001)] * 40])
+    circle = math.pi * PATROL_SIGHT_M**2 / (410.0 * 445.0)
+    assert still == pytest.approx(circle, rel=0.05)
