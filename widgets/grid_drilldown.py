@@ -203,7 +203,10 @@ class GridDrilldown(QWidget):
         share = report.closed_on_time_share
         f["on_time"].setText("—" if share is None else f"{share:.0%}")
         f["patrol"].setText(
-            f"{report.patrol_coverage_today:.0%} / {report.patrol_days} of {report.days}"
+            self.tr("%1 / %2 of %3 days")
+            .replace("%1", f"{report.patrol_coverage_today:.0%}")
+            .replace("%2", str(report.patrol_days))
+            .replace("%3", str(report.days))
         )
         f["score"].setText(f"{report.score:.1f}")
         self.team_model.set_team(report.team)

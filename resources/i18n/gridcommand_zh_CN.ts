@@ -312,6 +312,10 @@
         <translation>在地图上回放本网格今天的情况</translation>
     </message>
     <message>
+        <source>%1 / %2 of %3 days</source>
+        <translation>%1 / %2 天（共 %3 天）</translation>
+    </message>
+    <message>
         <source>Open and recent cases (%1 open)</source>
         <translation>在办及近期案件（在办 %1 件）</translation>
     </message>
@@ -1709,7 +1713,7 @@
     </message>
     <message>
         <source>Status</source>
-        <extracomment>The least time between two re-sorts of the workers table (see WorkersPanel.refresh). The column whose text follows the clock ("3 min ago"). The columns follow the rows on screen at most this often while workers change.</extracomment>
+        <extracomment>The least time between two re-sorts of the workers table (see WorkersPanel.refresh). The column whose text follows the clock ("3 min ago").</extracomment>
         <translation>状态</translation>
     </message>
     <message>
@@ -1730,7 +1734,7 @@
     </message>
     <message>
         <source>Find a worker or grid…</source>
-        <extracomment>Counts by status given by the store (set_counts); until then counted from the rows.</extracomment>
+        <extracomment>The workers whose rows may be out of order since the last reorder (added or their status changed); ``None`` until the rows have been put in order once. Counts by status given by the store (set_counts); until then counted from the rows.</extracomment>
         <translation>查找网格员或网格…</translation>
     </message>
     <message>

@@ -139,6 +139,8 @@ def test_the_chinese_console_shows_no_english(
     qtbot.waitUntil(lambda: session.charts.figures is not None, timeout=10_000)
     session.queues.select_ticket(emergency)
     qtbot.waitUntil(lambda: session.detail.ticket_id == emergency, timeout=10_000)
+    session.show_grid(grid)  # the manager's drill-down, its figures written out
+    qtbot.waitUntil(lambda: session.drilldown.grid_code == grid, timeout=10_000)
     top = window.menuWidget()
     assert top is not None
     for menu in top.findChildren(QMenu):
