@@ -23,6 +23,7 @@ from typing import Any
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal, Slot
 
 from gridcommand.maps.emit import emit
+from gridcommand.maps.json_text import dumps
 
 #: Is there a ``(layer, id)`` on the map? ``layer`` is "alerts", "workers" or "grids".
 Known = Callable[[str, object], bool]
@@ -182,7 +183,7 @@ class MapBridge(QObject):
         if kind == "text":
             emit(self.diffs_sent, payload)
             return
-        text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+        text = dumps(payload)
         emit(self.diffs_sent if kind == "diffs" else self.command_sent, text)
 
     def reset(self) -> None:

@@ -9,13 +9,13 @@ to send (none longer than ``MAX_TEXT``), an empty list when there is nothing.
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Iterable
 from typing import Any
 
 from gridcommand.db.live.store import StateStore, StoreChanges
 from gridcommand.maps.diffs import DiffBuilder
+from gridcommand.maps.json_text import dumps
 from gridcommand.maps.worker_buffer import WorkerDiffBuffer
 
 Diff = dict[str, Any]
@@ -30,7 +30,7 @@ def to_text(diffs: list[Diff]) -> str | None:
     """The page's format: a JSON list of layer diffs (as ``MapBridge`` writes them)."""
     if not diffs:
         return None
-    return json.dumps(diffs, ensure_ascii=False, separators=(",", ":"))
+    return "[" + ",".join(_diff_text(*_encoded(d)) for d in diffs) + "]"
 
 
 def to_texts(diffs: list[Diff], limit: int | None = None) -> list[str]:
@@ -39,47 +39,66 @@ def to_texts(diffs: list[Diff], limit: int | None = None) -> list[str]:
     A diff too long for one text is cut between its features (its removals go with
     the first piece); the page applies each piece as it comes, and the pieces together
     as the whole. Only a single feature longer than ``limit`` makes a longer text.
+    Each feature is encoded once, by itself (see ``maps/json_text.py``), and the texts
+    are joined from those pieces.
     """
     limit = MAX_TEXT if limit is None else limit
-    text = to_text(diffs)
-    if text is None:
-        return []
-    if len(text) <= limit:
-        return [text]
     texts: list[str] = []
-    small: list[Diff] = []
-    for diff in diffs:
-        one = to_text([diff]) or ""
-        if len(one) <= limit:
-            if small and len(to_text([*small, diff]) or "") > limit:
-                texts.append(to_text(small) or "")
-                small = []
-            small.append(diff)
-            continue
+    small: list[str] = []  # whole diffs waiting to share a text
+    size = 0  # of ``small`` joined, with its brackets
+
+    def flush() -> None:
+        nonlocal size
         if small:
-            texts.append(to_text(small) or "")
-            small = []
-        texts += [to_text([piece]) or "" for piece in _cut(diff, limit)]
-    if small:
-        texts.append(to_text(small) or "")
+            texts.append("[" + ",".join(small) + "]")
+            small.clear()
+        size = 0
+
+    for diff in diffs:
+        features, rest = _encoded(diff)
+        whole = _diff_text(features, rest)
+        if len(whole) + 2 <= limit:
+            if small and size + 1 + len(whole) > limit:
+                flush()
+            size = (size + 1 if small else 2) + len(whole)
+            small.append(whole)
+            continue
+        flush()
+        texts += ["[" + piece + "]" for piece in _cut(features, rest, limit - 2)]
+    flush()
     return texts
 
 
-def _cut(diff: Diff, limit: int) -> list[Diff]:
-    """One layer's diff as pieces of at most about ``limit`` characters, by feature."""
-    pieces: list[Diff] = []
-    chunk: list[Any] = []
-    size = 0
-    for feature in diff.get("upsert") or []:
-        length = len(json.dumps(feature, ensure_ascii=False, separators=(",", ":"))) + 1
-        if chunk and size + length > limit - 200:
-            pieces.append(
-                {**diff, "upsert": chunk, "remove": [] if pieces else diff.get("remove", [])}
-            )
-            chunk, size = [], 0
+def _encoded(diff: Diff) -> tuple[list[str], Diff]:
+    """A diff's features, each as its text, and the rest of the diff (still values)."""
+    features = [dumps(f) for f in diff.get("upsert") or ()]
+    return features, {k: v for k, v in diff.items() if k != "upsert"}
+
+
+def _diff_text(features: list[str], rest: Diff) -> str:
+    tail = dumps(rest)  # '{"layer":…,"remove":[…]}'
+    return '{"upsert":[' + ",".join(features) + "]" + ("," + tail[1:] if rest else "}")
+
+
+def _cut(features: list[str], rest: Diff, limit: int) -> list[str]:
+    """One layer's diff as pieces of at most ``limit`` characters, cut between features.
+
+    The removals go with the first piece; the later ones remove nothing.
+    """
+    later = {**rest, "remove": []} if "remove" in rest else rest
+    pieces: list[str] = []
+    chunk: list[str] = []
+    header = len(_diff_text([], rest))
+    size = header
+    for feature in features:
+        if chunk and size + len(feature) + 1 > limit:
+            pieces.append(_diff_text(chunk, rest if not pieces else later))
+            chunk = []
+            header = len(_diff_text([], later))
+            size = header
+        size += len(feature) + (1 if chunk else 0)
         chunk.append(feature)
-        size += length
-    pieces.append({**diff, "upsert": chunk, "remove": [] if pieces else diff.get("remove", [])})
+    pieces.append(_diff_text(chunk, rest if not pieces else later))
     return pieces
 
 
