@@ -33,6 +33,7 @@ from gridcommand.desktop.exports import Exports
 from gridcommand.desktop.fanout import AlarmSync, Paced
 from gridcommand.desktop.gil_policy import share_the_gil
 from gridcommand.desktop.hotspot_layer import HotspotLayer
+from gridcommand.desktop.in_process import end_children, run_in_process
 from gridcommand.desktop.live import LiveData
 from gridcommand.desktop.loading import LoadingProgress
 from gridcommand.desktop.main_window import MainWindow
@@ -63,6 +64,11 @@ CHARTS_MS = 5000
 #: the board's figures a long table to fill), which would take the interpreter from
 #: the first load, and the GUI thread from drawing it, if they ran at the same time.
 LEARN_AFTER_LOAD_MS = 5000
+#: The map's outlines and label spots are computed in a process of their own (a
+#: city's union of grids is a minute of Python and GEOS at 50,000 grids, which on a
+#: thread here took the interpreter from the GUI thread): a little below the window's
+#: own threads in CPU, above the models' learning.
+OUTLINE_NICENESS = 5
 
 
 class Names:
@@ -153,7 +159,15 @@ class WindowSession:
         if with_map:
             # Probes (page timings and counts) only for the bench and the snapshot.
             # The map's diffs are built on the live thread, where the store is applied.
-            self.map = MapPanel(store, basemap=basemap, probes=map_probes, lane=self.live.worker)
+            self.map = MapPanel(
+                store,
+                basemap=basemap,
+                probes=map_probes,
+                lane=self.live.worker,
+                run_heavy=partial(
+                    run_in_process, niceness=OUTLINE_NICENESS, name="gridcommand-outlines"
+                ),
+            )
             window.set_map_widget(self.map)
             self._connect_map(self.map)
         self._chart_timer = QTimer(window)
@@ -410,6 +424,7 @@ class WindowSession:
         self.exports.progress.wait(10)
         self.categories.stop()
         self.overdue.stop()
+        end_children()  # learning, outlines: their answers are not wanted now
         self.live.stop()
         self.runner.wait(5000)
         self.runner.shutdown()

@@ -10,6 +10,7 @@ computed once per change of grids, in a thread, and sent as one diff.
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -19,7 +20,8 @@ from shapely.errors import GEOSException
 from shapely.geometry import MultiPolygon, Polygon, shape
 
 from gridcommand.db.live.records import GridRecord
-from gridcommand.maps.features import Feature, Project, diff, label_props
+from gridcommand.maps.diff_stream import to_texts
+from gridcommand.maps.features import Feature, Project, diff, label_props, projector
 from gridcommand.maps.labelspots import MAX_ZOOM, REGION_ZOOMS, LabelSpot, label_spot
 
 #: Slivers between grids (floating-point gaps) would draw as lines inside a community.
@@ -138,26 +140,47 @@ def outline_features(
 SpotCache = dict[str, tuple[object, str, LabelSpot | None]]
 
 
-def grid_label_features(
-    grids: Iterable[GridRecord], project: Project, cache: SpotCache | None = None
-) -> list[Feature]:
-    """Each grid's label spot as an upsert that the page merges into the grid it has.
-
-    Placed here, off the GUI thread, because a city's 10,000 grids take a second or
-    more; ``cache`` keeps the spots of grids whose boundary and name did not change.
-    """
-    cache = {} if cache is None else cache
-    out = []
+def known_spots(grids: Iterable[GridRecord], cache: SpotCache) -> dict[str, LabelSpot | None]:
+    """The cached spots still right for ``grids``: same boundary object, same name."""
+    known: dict[str, LabelSpot | None] = {}
     for g in grids:
         hit = cache.get(g.code)
         if hit is not None and hit[0] is g.boundary and hit[1] == g.name:
-            spot = hit[2]
+            known[g.code] = hit[2]
+    return known
+
+
+def remember_spots(
+    grids: Iterable[GridRecord], placed: Mapping[str, LabelSpot | None], cache: SpotCache
+) -> None:
+    for g in grids:
+        if g.code in placed:
+            cache[g.code] = (g.boundary, g.name, placed[g.code])
+
+
+def grid_label_features(
+    grids: Iterable[GridRecord],
+    project: Project,
+    known: Mapping[str, LabelSpot | None] | None = None,
+    placed: dict[str, LabelSpot | None] | None = None,
+) -> list[Feature]:
+    """Each grid's label spot as an upsert that the page merges into the grid it has.
+
+    Placed off the GUI thread, because a city's 10,000 grids take a second or more;
+    the spots in ``known`` are used as they are, and those placed now go in ``placed``.
+    """
+    known = {} if known is None else known
+    out = []
+    for g in grids:
+        if g.code in known:
+            spot = known[g.code]
         else:
             try:
                 spot = label_spot(shape(g.boundary), g.name or g.code, "grid")
             except (ValueError, TypeError, AttributeError, KeyError, GEOSException):
                 spot = None  # the boundary is drawn as well as it can be; it has no label
-            cache[g.code] = (g.boundary, g.name, spot)
+            if placed is not None:
+                placed[g.code] = spot
         out.append({"id": g.code, **label_props(spot, project)})
     return out
 
@@ -166,14 +189,32 @@ def outlines_diff(
     grids: Iterable[GridRecord],
     project: Project,
     previous: set[str],
-    cache: SpotCache | None = None,
+    known: Mapping[str, LabelSpot | None] | None = None,
+    placed: dict[str, LabelSpot | None] | None = None,
 ) -> tuple[list[Feature], set[str]]:
     """The outlines as one diff that also removes those no longer present, then the grids'
     label spots as a second; and the outline ids now shown."""
     grids = list(grids)
-    labels = grid_label_features(grids, project, cache)
+    labels = grid_label_features(grids, project, known, placed)
     zooms = {feat["id"]: feat["lz"] for feat in labels}
     features = outline_features(grids, project, zooms)
     ids = {feat["id"] for feat in features}
     outlines = diff("outlines", features, sorted(previous - ids))
     return [outlines, diff("grids", labels)], ids
+
+
+def outline_texts(
+    grids: list[GridRecord],
+    crs: str,
+    previous: set[str],
+    known: list[tuple[str, LabelSpot | None]],
+) -> tuple[list[str], set[str], list[tuple[str, LabelSpot | None]], int]:
+    """A whole outline run, as the page's texts: what a process of its own returns.
+
+    Only plain values cross (the map's system by name, the known spots as pairs), and
+    the spots placed now come back as pairs for the caller's cache; last, the process
+    that did the work (the tests check it is not the window's).
+    """
+    placed: dict[str, LabelSpot | None] = {}
+    diffs, ids = outlines_diff(grids, projector(crs), previous, dict(known), placed)
+    return to_texts(diffs), ids, list(placed.items()), os.getpid()

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Mapping
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 import shiboken6
 from PySide6.QtCore import QPoint, QTimer, Signal
@@ -30,13 +30,13 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from gridcommand.db.live.store import StateStore, StoreChanges
 from gridcommand.maps.basemap import Basemap
 from gridcommand.maps.bridge import MapBridge
-from gridcommand.maps.diff_stream import MapDiffs, to_texts
+from gridcommand.maps.diff_stream import MapDiffs
 from gridcommand.maps.diffs import DiffBuilder
 from gridcommand.maps.emit import emit
 from gridcommand.maps.features import WORKER_SHARDS
 from gridcommand.maps.handoff import Worker
 from gridcommand.maps.origin import serve_page
-from gridcommand.maps.outlines import SpotCache, outlines_diff
+from gridcommand.maps.outlines import SpotCache, known_spots, outline_texts, remember_spots
 from gridcommand.maps.page import page_file
 from gridcommand.maps.sealed import SealedPage
 from gridcommand.maps.tiles import handler_for
@@ -49,6 +49,9 @@ COUNTS_JS = "JSON.stringify(window.gridmap && gridmap.ready ? gridmap.counts() :
 WORKER_SEND_MS = 2000
 #: How often the rings of reports no longer new are taken off (DiffBuilder.expire_new).
 NEW_CHECK_MS = 30_000
+T = TypeVar("T")
+#: Runs ``fn(*args)`` somewhere and returns its answer (``desktop.in_process`` in a window).
+RunHeavy = Callable[..., Any]
 
 
 class MapPanel(QWidget):
@@ -68,6 +71,7 @@ class MapPanel(QWidget):
         interceptor: QWebEngineUrlRequestInterceptor | None = None,
         probes: bool = False,
         lane: Worker | None = None,
+        run_heavy: RunHeavy | None = None,
     ) -> None:
         super().__init__(parent)
         self.store = store
@@ -88,6 +92,11 @@ class MapPanel(QWidget):
         self._hotspots: dict[str, Any] | None = None
         #: Grid label spots, kept between outline runs (only the outline threads touch it).
         self._label_spots: SpotCache = {}
+        #: Where the outlines are computed: in a process of its own in the window
+        #: (``desktop/in_process.py``), or on the outline thread.
+        self._run_heavy: RunHeavy = run_heavy or _here
+        #: The process that computed the outlines shown (the tests check where they ran).
+        self.outlines_built_in: int | None = None
         self._outline_worker = Worker("map-outlines", self, interval_ms=100)
         self._worker_send = QTimer(self)
         self._worker_send.setInterval(WORKER_SEND_MS // WORKER_SHARDS)
@@ -391,14 +400,19 @@ class MapPanel(QWidget):
         if not self.store.grids or self._released:
             return
         grids = list(self.store.grids.values())
-        project = self.builder.project
+        crs = self.builder.crs
         previous = set(self._outline_ids)
         spots = self._label_spots  # in WGS-84: a change of basemap system reuses them
-        self._outline_worker.submit(
-            lambda: _as_texts(outlines_diff(grids, project, previous, spots)),
-            self._on_outlines_computed,
-            key="outlines",  # the newest request wins
-        )
+        run = self._run_heavy
+
+        def job() -> tuple[list[str], set[str]]:
+            known = list(known_spots(grids, spots).items())
+            texts, ids, placed, pid = run(outline_texts, grids, crs, previous, known)
+            remember_spots(grids, dict(placed), spots)
+            self.outlines_built_in = pid
+            return texts, ids
+
+        self._outline_worker.submit(job, self._on_outlines_computed, key="outlines")
 
     def _on_outlines_computed(self, outcome: tuple[object, object]) -> None:
         result, ids = outcome
@@ -408,7 +422,5 @@ class MapPanel(QWidget):
         self.send_diff_text([str(text) for text in result])
 
 
-def _as_texts(outcome: tuple[list[dict[str, Any]], set[str]]) -> tuple[list[str], set[str]]:
-    """The outlines' diffs written as the page's texts on the outline thread, not the GUI's."""
-    diffs, ids = outcome
-    return to_texts(diffs), ids
+def _here(fn: Callable[..., T], *args: Any) -> T:
+    return fn(*args)

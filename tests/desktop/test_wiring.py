@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import sys
 import threading
 import time
@@ -17,6 +19,7 @@ from gridcommand.desktop.gil_policy import SWITCH_INTERVAL_S
 from gridcommand.desktop.wiring import WindowSession
 from tests.conftest import conninfo
 from tests.desktop.conftest import grid_point, insert_ticket
+from tests.maps.conftest import counts
 
 
 def test_the_window_fills_from_the_database(qtbot: QtBot, session: WindowSession) -> None:
@@ -160,6 +163,22 @@ def test_the_map_gets_its_diff_as_text_built_on_the_live_thread(
     assert panel.diffs.built_on.startswith("gridcommand-live")
     assert all(on_gui for _, on_gui in sent)
     assert tid in session.store.tickets
+
+
+def test_the_map_s_outlines_are_computed_in_a_process_of_their_own(
+    qtbot: QtBot, session: WindowSession
+) -> None:
+    """A city's union of grids and label spots is a minute of Python at 50,000 grids:
+    computed in the window's process it took the interpreter from the GUI thread."""
+    panel = session.map
+    assert panel is not None
+    qtbot.waitUntil(lambda: panel.is_ready, timeout=20_000)
+    qtbot.waitUntil(lambda: counts(qtbot, panel)["outlines"] > 0, timeout=30_000)
+    assert panel.outlines_built_in is not None
+    assert panel.outlines_built_in != os.getpid()
+    # The child answered and ended: nothing is left running for the next run.
+    children = [c.name for c in multiprocessing.active_children()]
+    assert "gridcommand-outlines" not in children
 
 
 def test_the_workers_summary_shows_the_counts_the_store_keeps(

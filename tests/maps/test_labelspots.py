@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import json
+import os
 from dataclasses import replace
 
 from shapely.geometry import Point, Polygon, box, mapping
 
 from gridcommand.maps.features import projector
-from gridcommand.maps.labelspots import REGION_ZOOMS, label_spot, text_px
+from gridcommand.maps.labelspots import REGION_ZOOMS, LabelSpot, label_spot, text_px
 from gridcommand.maps.outlines import (
     SpotCache,
     grid_label_features,
+    known_spots,
     outline_features,
+    outline_texts,
     outlines_diff,
+    remember_spots,
 )
 from tests.maps.factory import grid
 
@@ -61,8 +66,8 @@ def test_the_name_shows_from_the_zoom_where_it_fits() -> None:
 
 def test_grids_get_their_label_point_and_zoom_from_the_outline_thread() -> None:
     g = replace(grid(0), boundary=mapping(L_SHAPE))
-    cache: SpotCache = {}
-    diffs, _ = outlines_diff([g, grid(1)], projector("WGS84"), set(), cache)
+    placed: dict[str, LabelSpot | None] = {}
+    diffs, _ = outlines_diff([g, grid(1)], projector("WGS84"), set(), placed=placed)
     labels = {f["id"]: f for d in diffs if d["layer"] == "grids" for f in d["upsert"]}
     lat, lng = labels["G00"]["lp"]
     assert L_SHAPE.contains(Point(lng, lat))
@@ -70,11 +75,21 @@ def test_grids_get_their_label_point_and_zoom_from_the_outline_thread() -> None:
     assert spot is not None and labels["G00"]["lz"] == spot.min_zoom
     assert labels["G00"]["lw"] > 0 and labels["G00"]["lh"] > 0
     assert set(labels["G00"]) == {"id", "lp", "lz", "lw", "lh"}  # merged into the grid drawn
-    # The next run places only what changed.
+    assert set(placed) == {"G00", "G01"} and placed["G00"] == spot
+    # The next run places only what changed: the cache keeps a spot while the grid's
+    # boundary (the same object) and name stay.
     g1 = grid(1)
+    cache: SpotCache = {}
+    remember_spots([g, g1], placed, cache)
     cache["G01"] = (g1.boundary, g1.name, None)
-    again = grid_label_features([g, g1], projector("WGS84"), cache)
-    assert again[0]["lz"] == spot.min_zoom and again[1]["lp"] is None  # G01 from the cache
+    renamed = replace(g, name="改名网格")
+    known = known_spots([renamed, g1], cache)
+    assert set(known) == {"G01"}  # G00's name changed: placed again
+    placed_now: dict[str, LabelSpot | None] = {}
+    again = grid_label_features([renamed, g1], projector("WGS84"), known, placed_now)
+    assert again[1]["lp"] is None  # G01 from the cache
+    assert set(placed_now) == {"G00"} and again[0]["lz"] is not None
+    assert known_spots([replace(g1, boundary=dict(g1.boundary))], cache) == {}
 
 
 def test_outlines_carry_region_names_for_the_zooms_before_grids_are_readable() -> None:
@@ -110,3 +125,16 @@ def test_a_community_hands_its_name_over_when_most_of_its_grids_fit() -> None:
     community = outlines["c:C1"]
     assert community["xz"] == max(community["lz"], grid_zooms[len(grid_zooms) // 2] - 1)
     assert community["xz"] < grid_zooms[-1] + 1  # gone before the last grid is named
+
+
+def test_an_outline_run_as_texts_gives_the_same_diffs_and_the_spots_placed() -> None:
+    """What the window's outline process returns: only plain values, the page's texts."""
+    grids = [replace(grid(i), community_name="沙湾社区") for i in range(4)]
+    known: list[tuple[str, LabelSpot | None]] = [("G00", None)]
+    texts, ids, placed, pid = outline_texts(grids, "WGS84", {"c:GONE"}, known)
+    assert pid == os.getpid()
+    diffs, same_ids = outlines_diff(grids, projector("WGS84"), {"c:GONE"}, dict(known))
+    assert ids == same_ids
+    assert [d for t in texts for d in json.loads(t)] == json.loads(json.dumps(diffs))
+    assert [code for code, _ in placed] == ["G01", "G02", "G03"]
+    assert all(isinstance(spot, LabelSpot) for _, spot in placed)
