@@ -201,8 +201,9 @@ class DiffBuilder:
         self, delta: Changes[WorkerState, str], moves: Changes[WorkerState, str]
     ) -> Diff:
         upsert, remove = [], []
+        now = self.store.clock()  # once: a city's round of moves is thousands of states
         for s in (*delta.upserted, *moves.changed):
-            if self._recently_shown(s):
+            if self._recently_shown(s, now):
                 continue
             feature = f.worker_feature(s, self.project)
             if feature is None:
@@ -211,12 +212,11 @@ class DiffBuilder:
                 upsert.append(feature)
         return f.diff("workers", upsert, [*remove, *delta.removed, *moves.removed])
 
-    def _recently_shown(self, s: WorkerState) -> bool:
+    def _recently_shown(self, s: WorkerState, now: datetime) -> bool:
         """True when this fix can wait: same worker row and status, the dot moved lately."""
         code = s.record.code
         if s.position is None:
             return False
-        now = self.store.clock()
         shown_at = self._shown_at.get(code)
         record = self._shown_record.get(code)
         if (
