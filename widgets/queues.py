@@ -68,6 +68,10 @@ def _tr(text: object) -> str:
     return QCoreApplication.translate("Queues", str(text))
 
 
+def _minute(at: datetime) -> int:
+    return int(at.timestamp() // 60)
+
+
 def _local_midnight(now: datetime) -> datetime:
     local = now.astimezone()
     return local.replace(hour=0, minute=0, second=0, microsecond=0)
@@ -263,6 +267,11 @@ class QueuePanel(QTabWidget):
         #: queues each one is in.
         self.tickets: dict[int, QueueTicket] = {}
         self._members: dict[int, tuple[str, ...]] = {}
+        #: The tickets by the minute of their deadline, so the clock's tick finds those
+        #: whose deadline it passed without looking at a city of tickets (60,000 at
+        #: 10,000 grids: 6 ms of the GUI thread a second).
+        self._due_in_minute: dict[int, set[int]] = {}
+        self._due_minute: dict[int, int] = {}
         columns = ticket_columns(clock, time_state, grid_name, worker_name)
         self.models: dict[str, RecordTableModel[QueueTicket]] = {}
         #: Each queue's order: the column and the direction its header shows.
@@ -351,6 +360,7 @@ class QueuePanel(QTabWidget):
         batch = list(tickets)
         for t in batch:
             self.tickets[t.id] = t
+            self._index_deadline(t)
         self._place(batch, self._clock(), changed=True)
         self._fit_soon()
         longest = max((t.code for t in batch), key=len, default="")
@@ -362,6 +372,7 @@ class QueuePanel(QTabWidget):
         leaving: dict[str, list[int]] = {}
         for ticket_id in ids:
             self.tickets.pop(ticket_id, None)
+            self._unindex_deadline(ticket_id)
             for key in self._members.pop(ticket_id, ()):
                 leaving.setdefault(key, []).append(ticket_id)
         for key, gone in leaving.items():
@@ -585,12 +596,42 @@ class QueuePanel(QTabWidget):
         else:
             # Overdue now: into the overdue queue, and no longer "at risk" (or back).
             early, late = min(then, now), max(then, now)
-            passed = [t for t in self.tickets.values() if early <= t.deadline < late]
-            self._place(passed, now, changed=False)
+            self._place(self._deadlines_between(early, late), now, changed=False)
         self._last_tick = now
         self._update_titles()
 
     # -- internals -----------------------------------------------------------------
+    def _index_deadline(self, t: QueueTicket) -> None:
+        minute = _minute(t.deadline)
+        old = self._due_minute.get(t.id)
+        if old == minute:
+            return
+        if old is not None:
+            self._unindex_deadline(t.id)
+        self._due_in_minute.setdefault(minute, set()).add(t.id)
+        self._due_minute[t.id] = minute
+
+    def _unindex_deadline(self, ticket_id: int) -> None:
+        minute = self._due_minute.pop(ticket_id, None)
+        if minute is None:
+            return
+        ids = self._due_in_minute[minute]
+        ids.discard(ticket_id)
+        if not ids:
+            del self._due_in_minute[minute]
+
+    def _deadlines_between(self, early: datetime, late: datetime) -> list[QueueTicket]:
+        """The tickets due in ``[early, late)``: a tick's minute or two of the index, or
+        (a replay's jump of days) the minutes of the index that fall in it."""
+        first, last = _minute(early), _minute(late)
+        index = self._due_in_minute
+        if last - first < len(index):
+            minutes: Iterable[int] = range(first, last + 1)
+        else:
+            minutes = [m for m in index if first <= m <= last]
+        found = (self.tickets[i] for m in minutes for i in index.get(m, ()))
+        return [t for t in found if early <= t.deadline < late]
+
     def _repaint_countdowns(self) -> None:
         """The countdown column on screen, not the whole table: only it follows the clock."""
         repaint_column(self.views[self.current_queue()], COUNTDOWN_COLUMN)

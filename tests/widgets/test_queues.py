@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
@@ -412,3 +413,28 @@ def test_the_queue_on_screen_takes_a_change_at_once_and_the_others_follow_in_tur
     panel.upsert([T(4, "T4", "in_progress", T0 + timedelta(hours=3))])
     panel.setCurrentIndex([q.key for q in QUEUES].index("in_progress"))
     assert panel.visible_ids("in_progress") == [2, 4]
+
+
+def test_the_clock_places_exactly_the_tickets_whose_deadline_it_passed(qtbot: QtBot) -> None:
+    """Ticks and jumps either way, over tickets due every few seconds for two days: the
+    overdue queue is always the tickets due before the clock (the index finds them)."""
+    rng = random.Random(13)
+    clock = Clock()
+    panel = _panel(qtbot, clock)
+    tickets = [
+        T(i, f"T{i}", "in_progress", T0 + timedelta(seconds=rng.randrange(-3600, 2 * 86400)))
+        for i in range(1, 600)
+    ]
+    panel.upsert(tickets)
+    # Some deadlines move (an extension) and some tickets go.
+    moved = [replace(t, deadline=t.deadline + timedelta(hours=5)) for t in tickets[::7]]
+    panel.upsert(moved)
+    panel.remove([t.id for t in tickets[3::11]])
+    steps = [timedelta(seconds=1)] * 5 + [timedelta(minutes=3), timedelta(hours=-2)]
+    steps += [timedelta(days=1, minutes=17), timedelta(seconds=-1), timedelta(days=-2)]
+    steps += [timedelta(hours=30), timedelta(seconds=59), timedelta(minutes=-1)]
+    for step in steps:
+        clock.now += step
+        panel.follow_clock()
+        overdue = {t.id for t in panel.tickets.values() if t.deadline < clock.now}
+        assert set(panel.visible_ids("overdue")) == overdue, f"at {clock.now}"
