@@ -11,6 +11,7 @@ live" sends the page the live state again with its zoom and pan kept.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
@@ -21,12 +22,12 @@ from PySide6.QtWidgets import QLabel, QStackedWidget
 from sqlalchemy import Engine
 
 from gridcommand.db.live.figures import DashboardFigures, figures_from
-from gridcommand.db.live.records import PositionRecord, TicketRecord
+from gridcommand.db.live.records import TicketRecord
 from gridcommand.db.live.store import StateStore, WorkerState, time_state
 from gridcommand.db.replay.frame import Frame, FrameReader
 from gridcommand.db.replay.state import ReplayStore, replay_store
 from gridcommand.desktop.background import BackgroundRunner
-from gridcommand.maps.features import Project, projector
+from gridcommand.maps.features import Located, Project, projector
 from gridcommand.maps.panel import MapPanel
 from gridcommand.maps.replay_picture import Picture, picture_of
 from gridcommand.resources.palette import REPLAY_BANNER
@@ -389,9 +390,7 @@ def live_picture(
     live: StateStore, project: Project, centres: dict[str, tuple[float, float]], chosen: str | None
 ) -> Picture:
     """The live store's picture with the chosen worker's live track (on the live thread)."""
-    track: tuple[str, list[PositionRecord]] | None = (
-        (chosen, live.track(chosen)) if chosen else None
-    )
+    track: tuple[str, Sequence[Located]] | None = (chosen, live.track(chosen)) if chosen else None
     return picture_of(live, project, centres, None, track)
 
 

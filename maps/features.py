@@ -10,10 +10,10 @@ from __future__ import annotations
 import zlib
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from gridcommand.db.gis.coords import from_wgs84
-from gridcommand.db.live.records import GridRecord, PositionRecord, TicketRecord
+from gridcommand.db.live.records import GridRecord, TicketRecord
 from gridcommand.db.live.store import OVERLOAD_HOUSEHOLDS, GridCounts, WorkerState, time_state
 from gridcommand.maps.labelspots import LabelSpot
 
@@ -178,7 +178,16 @@ def worker_feature(state: WorkerState, project: Project) -> Feature | None:
     }
 
 
-def track_feature(code: str, track: Sequence[PositionRecord], project: Project) -> Feature:
+class Located(Protocol):
+    """A point of a track: a live one (``TrackPoint``) or a replayed fix."""
+
+    @property
+    def lon(self) -> float: ...
+    @property
+    def lat(self) -> float: ...
+
+
+def track_feature(code: str, track: Sequence[Located], project: Project) -> Feature:
     return {"id": code, "path": [list(project(p.lon, p.lat)) for p in track]}
 
 

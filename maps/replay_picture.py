@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import weakref
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from shapely.geometry import shape
 
-from gridcommand.db.live.records import PositionRecord
 from gridcommand.db.live.store import GridCounts, StateStore, time_state
 from gridcommand.maps import features as f
 
@@ -79,7 +79,7 @@ def picture_of(
     project: f.Project,
     centres: dict[str, tuple[float, float]] | None = None,
     previous: tuple[StateStore, Picture] | None = None,
-    track: tuple[str, list[PositionRecord]] | None = None,
+    track: tuple[str, Sequence[f.Located]] | None = None,
 ) -> Picture:
     """The store's state at its clock as features; ``centres`` caches grids' inner points.
 

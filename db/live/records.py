@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 
 def mask_phone(phone: str | None) -> str:
@@ -42,6 +42,15 @@ class WorkerRecord:
     grid_code: str
     phone_masked: str
     active: bool
+
+
+class TrackPoint(NamedTuple):
+    """A point of a worker's track: the fix it was, when, and where."""
+
+    id: int
+    recorded_at: datetime
+    lon: float
+    lat: float
 
 
 @dataclass(frozen=True, slots=True)

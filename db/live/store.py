@@ -11,7 +11,8 @@ collection), napari-style: plain callbacks, named after what changed.
 from __future__ import annotations
 
 import heapq
-from collections import Counter, defaultdict, deque
+from array import array
+from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -24,6 +25,7 @@ from gridcommand.db.live.records import (
     PositionRecord,
     RejectionRecord,
     TicketRecord,
+    TrackPoint,
     WorkerRecord,
 )
 
@@ -32,9 +34,10 @@ OVERLOAD_HOUSEHOLDS = 500
 TRACK_WINDOW = timedelta(hours=1)
 #: Tracks keep at most one point per this interval, so a city of workers stays small.
 TRACK_SPACING = timedelta(seconds=20)
-#: A PositionRecord's fields in order, as a track keeps them; ``_AT`` is recorded_at.
-_TrackPoint = tuple[int, str, datetime, float, float, float | None, str]
-_AT: Final = 2
+_TRACK_SPACING_S: Final = TRACK_SPACING.total_seconds()
+_TRACK_WINDOW_S: Final = TRACK_WINDOW.total_seconds()
+#: Doubles a track point takes in its worker's array.
+_POINT: Final = 4
 #: Closed tickets are dropped once strictly older than ``keep_closed``.
 _TICK = timedelta(microseconds=1)
 
@@ -227,10 +230,12 @@ class StateStore:
         self._full_timer_grid: dict[str, str] = {}
         self.status_counts: Counter[str] = Counter()
         self.alarming: set[int] = set()
-        # Track points as plain tuples of atoms, which CPython's collector stops
-        # scanning once it has seen them: a city's hour of tracks is millions of
-        # points, and as objects they would make every full collection a stall.
-        self._tracks: dict[str, deque[_TrackPoint]] = defaultdict(deque)
+        # Each worker's last hour as (seconds since the epoch, lon, lat, fix id) in one
+        # array of doubles: 32 bytes a point, which the collector never walks. A
+        # fix every 5 s kept every 20 s is 180 points a worker an hour; as tuples of
+        # the fix's seven fields they were 372 bytes each (measured), 1.7 GB after an
+        # hour for the 25,000 workers walking in a 10,000-grid city.
+        self._tracks: dict[str, array[float]] = {}
         self._ticket_states: dict[int, str] = {}
         # When each worker's status or ticket's light can next change by time alone, so
         # that the clock tick looks at those few and not at a city of rows. One pending
@@ -565,18 +570,30 @@ class StateStore:
         return state.position if state else None
 
     def _add_to_track(self, p: PositionRecord) -> None:
-        track = self._tracks[p.worker_code]
-        if track and p.recorded_at - track[-1][_AT] < TRACK_SPACING:
+        track = self._tracks.get(p.worker_code)
+        if track is None:
+            track = self._tracks[p.worker_code] = array("d")
+        at = p.recorded_at.timestamp()
+        if track and at - track[-_POINT] < _TRACK_SPACING_S:
             return
-        track.append((p.id, p.worker_code, p.recorded_at, p.lon, p.lat, p.accuracy_m, p.source))
-        horizon = p.recorded_at - TRACK_WINDOW
-        while track and track[0][_AT] < horizon:
-            track.popleft()
+        track.extend((at, p.lon, p.lat, p.id))  # an id is exact in a double below 2**53
+        horizon = at - _TRACK_WINDOW_S
+        stale = 0
+        while stale < len(track) and track[stale] < horizon:
+            stale += _POINT
+        if stale:
+            del track[:stale]
 
-    def track(self, worker_code: str) -> list[PositionRecord]:
-        horizon = self.clock() - TRACK_WINDOW
-        points = tuple(self._tracks.get(worker_code, ()))  # a snapshot: another thread appends
-        return [PositionRecord(*t) for t in points if t[_AT] >= horizon]
+    def track(self, worker_code: str) -> list[TrackPoint]:
+        """The worker's points of the last hour, oldest first, one every 20 s at most."""
+        horizon = (self.clock() - TRACK_WINDOW).timestamp()
+        # A snapshot in one call: the live thread appends while other threads read.
+        values = self._tracks.get(worker_code, array("d")).tolist()
+        return [
+            TrackPoint(int(v[3]), datetime.fromtimestamp(v[0], UTC), v[1], v[2])
+            for v in (values[i : i + _POINT] for i in range(0, len(values), _POINT))
+            if v[0] >= horizon
+        ]
 
     def worker_status(self, code: str) -> str:
         state = self.workers.get(code)
