@@ -1,11 +1,13 @@
-"""Community and street outlines, derived by dissolving grids, computed off the GUI thread.
+"""Community and street outlines, derived by dissolving grids, computed off the GUI's process.
 
 The database holds only grid boundaries on the live feed; the heavier lines an
 operator uses to find their way are the union of a community's (or street's)
 grids. Each outline carries its region's name and where that name fits, so the
 page can name a street or a community at zooms where its grids are too small.
 A union of 10,000 polygons takes long enough to stall a frame, so it is
-computed once per change of grids, in a thread, and sent as one diff.
+computed once per change of grids and sent as one diff; the window runs it in a
+process of its own (``outline_texts``), because on a thread of the window it held
+the interpreter lock from the GUI thread for a minute at 50,000 grids.
 """
 
 from __future__ import annotations
