@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 from dataclasses import replace
 
+import pytest
+from pytestqt.qtbot import QtBot
 from shapely.geometry import Point, Polygon, box, mapping
 
+from gridcommand.db.live.store import StateStore
 from gridcommand.maps.features import projector
 from gridcommand.maps.labelspots import REGION_ZOOMS, LabelSpot, label_spot, text_px
 from gridcommand.maps.outlines import (
@@ -19,7 +23,9 @@ from gridcommand.maps.outlines import (
     outlines_diff,
     remember_spots,
 )
-from tests.maps.factory import grid
+from gridcommand.maps.panel import MapPanel
+from tests.maps.conftest import counts
+from tests.maps.factory import NOW, city, grid
 
 # An L-shaped grid (two arms 0.01° long, 0.002° wide): its bounding-box centre is outside it.
 X, Y = 113.30, 23.10
@@ -138,3 +144,30 @@ def test_an_outline_run_as_texts_gives_the_same_diffs_and_the_spots_placed() -> 
     assert [d for t in texts for d in json.loads(t)] == json.loads(json.dumps(diffs))
     assert [code for code, _ in placed] == ["G01", "G02", "G03"]
     assert all(isinstance(spot, LabelSpot) for _, spot in placed)
+
+
+def _dies(*_args: object) -> object:
+    raise RuntimeError("the worker process ended without an answer (exit code -9)")
+
+
+def test_a_failed_outline_run_leaves_the_grids_drawn_and_says_why_once(
+    qtbot: QtBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The outline process killed (out of memory, say): no traceback, no lost map."""
+    store = StateStore(clock=lambda: NOW)
+    store.apply(city(grids=3))
+    panel = MapPanel(store, probes=True, run_heavy=_dies)
+    qtbot.addWidget(panel)
+    panel.show()
+    with caplog.at_level(logging.WARNING, logger="gridcommand.maps.panel"):
+        with qtbot.waitSignal(panel.ready, timeout=20_000):
+            pass
+        qtbot.waitUntil(lambda: panel.outline_failures == 1, timeout=10_000)
+    assert counts(qtbot, panel)["grids"] == 3
+    assert counts(qtbot, panel)["outlines"] == 0
+    said = [r.getMessage() for r in caplog.records if r.name == "gridcommand.maps.panel"]
+    assert said == [
+        "map outlines not drawn: the worker process ended without an answer (exit code -9)"
+    ]
+    assert not [r for r in caplog.records if r.exc_info]
+    panel.release()  # the page goes before the profile it was made on
