@@ -30,7 +30,7 @@ def to_text(diffs: list[Diff]) -> str | None:
     """The page's format: a JSON list of layer diffs (as ``MapBridge`` writes them)."""
     if not diffs:
         return None
-    return "[" + ",".join(_diff_text(*_encoded(d)) for d in diffs) + "]"
+    return "[" + ",".join(_Encoded(d).text() for d in diffs) + "]"
 
 
 def to_texts(diffs: list[Diff], limit: int | None = None) -> list[str]:
@@ -55,51 +55,59 @@ def to_texts(diffs: list[Diff], limit: int | None = None) -> list[str]:
         size = 0
 
     for diff in diffs:
-        features, rest = _encoded(diff)
-        whole = _diff_text(features, rest)
-        if len(whole) + 2 <= limit:
-            if small and size + 1 + len(whole) > limit:
+        encoded = _Encoded(diff)
+        length = encoded.length(encoded.features, encoded.tail)
+        if length + 2 <= limit:
+            if small and size + 1 + length > limit:
                 flush()
-            size = (size + 1 if small else 2) + len(whole)
-            small.append(whole)
+            size = (size + 1 if small else 2) + length
+            small.append(encoded.text())
             continue
         flush()
-        texts += ["[" + piece + "]" for piece in _cut(features, rest, limit - 2)]
+        texts += ["[" + piece + "]" for piece in encoded.cut(limit - 2)]
     flush()
     return texts
 
 
-def _encoded(diff: Diff) -> tuple[list[str], Diff]:
-    """A diff's features, each as its text, and the rest of the diff (still values)."""
-    features = [dumps(f) for f in diff.get("upsert") or ()]
-    return features, {k: v for k, v in diff.items() if k != "upsert"}
+class _Encoded:
+    """One diff as text parts: each feature encoded once, and the rest (layer, removals)
+    encoded once, so its length is known before anything is joined."""
+
+    def __init__(self, diff: Diff) -> None:
+        self.features = [dumps(f) for f in diff.get("upsert") or ()]
+        rest = {k: v for k, v in diff.items() if k != "upsert"}
+        self.tail = _tail(rest)  # with the removals: the whole diff, or its first piece
+        self.later = _tail({**rest, "remove": []}) if "remove" in rest else self.tail
+
+    @staticmethod
+    def length(features: list[str], tail: str) -> int:
+        return len('{"upsert":[]') + sum(map(len, features)) + max(len(features) - 1, 0) + len(tail)
+
+    def text(self, features: list[str] | None = None, tail: str | None = None) -> str:
+        features = self.features if features is None else features
+        return '{"upsert":[' + ",".join(features) + "]" + (self.tail if tail is None else tail)
+
+    def cut(self, limit: int) -> list[str]:
+        """Pieces of at most ``limit`` characters, cut between features; the removals
+        go with the first piece, the later ones remove nothing."""
+        pieces: list[str] = []
+        chunk: list[str] = []
+        tail = self.tail
+        size = self.length([], tail)
+        for feature in self.features:
+            if chunk and size + len(feature) + 1 > limit:
+                pieces.append(self.text(chunk, tail))
+                chunk, tail = [], self.later
+                size = self.length([], tail)
+            size += len(feature) + (1 if chunk else 0)
+            chunk.append(feature)
+        pieces.append(self.text(chunk, tail))
+        return pieces
 
 
-def _diff_text(features: list[str], rest: Diff) -> str:
-    tail = dumps(rest)  # '{"layer":…,"remove":[…]}'
-    return '{"upsert":[' + ",".join(features) + "]" + ("," + tail[1:] if rest else "}")
-
-
-def _cut(features: list[str], rest: Diff, limit: int) -> list[str]:
-    """One layer's diff as pieces of at most ``limit`` characters, cut between features.
-
-    The removals go with the first piece; the later ones remove nothing.
-    """
-    later = {**rest, "remove": []} if "remove" in rest else rest
-    pieces: list[str] = []
-    chunk: list[str] = []
-    header = len(_diff_text([], rest))
-    size = header
-    for feature in features:
-        if chunk and size + len(feature) + 1 > limit:
-            pieces.append(_diff_text(chunk, rest if not pieces else later))
-            chunk = []
-            header = len(_diff_text([], later))
-            size = header
-        size += len(feature) + (1 if chunk else 0)
-        chunk.append(feature)
-    pieces.append(_diff_text(chunk, rest if not pieces else later))
-    return pieces
+def _tail(rest: Diff) -> str:
+    """What follows a diff's features: ``,"layer":…,"remove":[…]}`` (or ``}``)."""
+    return "," + dumps(rest)[1:] if rest else "}"
 
 
 class MapDiffs:
