@@ -88,6 +88,9 @@ class GridDrilldown(QWidget):
 
         self._figures: dict[str, QLabel] = {}
         figures = QFormLayout()
+        # In a narrow side panel (720p) a long figure goes under its label, whole,
+        # rather than cut at the panel's edge ("70% / 26 天（共 3…").
+        figures.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         for key, label in (
             ("households", self.tr("Households / people")),
             ("load", self.tr("Households per full-time worker")),

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from gridcommand.db.reports.grid_cases import GridCase
@@ -148,3 +149,27 @@ def test_in_a_short_dock_the_drill_down_scrolls_instead_of_growing_the_window(
     assert needed > 300  # more than this dock has
     assert scroll.minimumSizeHint().height() < 200  # which the window no longer must give
     qtbot.waitUntil(lambda: scroll.verticalScrollBar().maximum() > 0)  # the rest scrolls
+
+
+def test_in_a_narrow_dock_a_long_figure_goes_under_its_label_whole(qtbot: QtBot) -> None:
+    """At 720p the left dock is about 250 px: the patrol figure ("70% / 26 of 30 days")
+    was cut at the panel's edge; it now takes the line under its label, and sits beside
+    it where there is room."""
+    panel = GridDrilldown()
+    scroll = ScrollPanel(panel)
+    qtbot.addWidget(scroll)
+    panel.show_report(_report(300))
+    patrol = panel._figures["patrol"]
+    name = next(
+        w
+        for w in panel.findChildren(QLabel)
+        if w.text() == panel.tr("Patrol coverage today / patrol days")
+    )
+    scroll.resize(250, 600)
+    scroll.show()
+    # Under its label, and whole within the panel, once the layout has settled.
+    qtbot.waitUntil(lambda: patrol.y() > name.y() and patrol.geometry().right() <= panel.width())
+    assert patrol.width() >= patrol.sizeHint().width()
+    scroll.resize(900, 600)
+    qtbot.waitUntil(lambda: patrol.y() == name.y())  # beside it, with room
+    assert patrol.width() >= patrol.sizeHint().width()
