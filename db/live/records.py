@@ -6,9 +6,29 @@ turns rows into these frozen dataclasses, which any thread may read.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import operator
+from dataclasses import dataclass, field, fields
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
+
+_R = TypeVar("_R")
+
+
+def pickled_as_arguments(cls: type[_R]) -> type[_R]:
+    """Pickle a frozen record as its constructor's arguments.
+
+    The change feed's batches cross a pipe from its own process, thousands of fixes a
+    second. A slotted dataclass's own unpickling sets each field in a loop of Python
+    calls: 8.4 µs a fix, measured, where calling the constructor takes 3.6 µs; the
+    receiving thread holds the interpreter lock for all of it.
+    """
+    values = operator.attrgetter(*(f.name for f in fields(cls)))  # type: ignore[arg-type]
+
+    def __reduce__(self: _R) -> tuple[type[_R], tuple[Any, ...]]:
+        return cls, values(self)
+
+    cls.__reduce__ = __reduce__  # type: ignore[assignment,method-assign]
+    return cls
 
 
 def mask_phone(phone: str | None) -> str:
@@ -18,6 +38,7 @@ def mask_phone(phone: str | None) -> str:
     return phone[:3] + "****" + phone[-4:] if len(phone) >= 8 else "****"
 
 
+@pickled_as_arguments
 @dataclass(frozen=True, slots=True)
 class GridRecord:
     code: str
@@ -34,6 +55,7 @@ class GridRecord:
     district_name: str = ""
 
 
+@pickled_as_arguments
 @dataclass(frozen=True, slots=True)
 class WorkerRecord:
     code: str
@@ -53,6 +75,7 @@ class TrackPoint(NamedTuple):
     lat: float
 
 
+@pickled_as_arguments
 @dataclass(frozen=True, slots=True)
 class PositionRecord:
     id: int
@@ -64,6 +87,7 @@ class PositionRecord:
     source: str
 
 
+@pickled_as_arguments
 @dataclass(frozen=True, slots=True)
 class TicketRecord:
     id: int
@@ -106,6 +130,7 @@ class TicketRecord:
         return self.status not in ("closed", "rejected")
 
 
+@pickled_as_arguments
 @dataclass(frozen=True, slots=True)
 class ActionRecord:
     id: int
@@ -119,6 +144,7 @@ class ActionRecord:
     note: str
 
 
+@pickled_as_arguments
 @dataclass(frozen=True, slots=True)
 class RejectionRecord:
     id: int
@@ -136,6 +162,7 @@ class RejectionRecord:
         return (self.source_table, self.row_ref, self.reason_code)
 
 
+@pickled_as_arguments
 @dataclass(frozen=True, slots=True)
 class ChangeBatch:
     """What one catch-up found, already validated; bad rows are in ``rejections``."""
@@ -160,6 +187,7 @@ class ChangeBatch:
         )
 
 
+@pickled_as_arguments
 @dataclass(frozen=True, slots=True)
 class FeedState:
     """The change feed's connection: ``connected``, ``reconnecting`` or ``lost``.
