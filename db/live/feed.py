@@ -77,9 +77,13 @@ class ChangeFeed(threading.Thread):
         record_rejections: bool = True,
         listen: bool = True,
         write_url: URL | None = None,
+        first_load_slice: int | None = None,
+        watermark: int | None = None,
     ) -> None:
         """``listen=False``: never LISTEN (poll only); ``write_url``: where refused rows
-        are recorded when ``url`` is a read-only standby (by default ``url`` itself)."""
+        are recorded when ``url`` is a read-only standby (by default ``url`` itself).
+        ``watermark``: where an earlier feed of this console left off (its ``watermark``);
+        without one the first catch-up is the whole current state."""
         super().__init__(name="gridcommand-change-feed", daemon=True)
         self._conninfo = libpq_conninfo(url)
         self._on_batch = on_batch
@@ -90,7 +94,8 @@ class ChangeFeed(threading.Thread):
         self._record = record_rejections
         self._stopping = threading.Event()
         self._wake = threading.Event()
-        self._xmin: int | None = None
+        self._xmin: int | None = watermark
+        self._first_load_slice = first_load_slice or FIRST_LOAD_SLICE
         self._seen: dict[tuple[str, str], int] = {}
         self._known_rejections: set[tuple[str, str, str]] = set()
         #: Rows with a standing refusal: each is listed once, with its first reason.
@@ -118,6 +123,11 @@ class ChangeFeed(threading.Thread):
         self._wake.set()
         if self.is_alive():
             self.join(timeout)
+
+    @property
+    def watermark(self) -> int | None:
+        """The transaction-id watermark the next catch-up reads from (``None``: none yet)."""
+        return self._xmin
 
     def request_catchup(self) -> None:
         """Ask for a catch-up now (after the command centre wrote something itself)."""
@@ -230,6 +240,18 @@ class ChangeFeed(threading.Thread):
             for r in conn.execute(q.KNOWN_REJECTIONS)
         }
         self._refused_rows = {(table, ref) for table, ref, _ in self._known_rejections}
+        if self._xmin is not None and not self.validator.has_grids():
+            self._learn_layer(conn)
+
+    def _learn_layer(self, conn: psycopg.Connection[Any]) -> None:
+        """A feed resumed from a watermark learns the grid layer it checks rows against.
+
+        Its predecessor (a feed process that died) had learned it from the first load;
+        this one reads only what changed since, and would otherwise judge every case
+        and fix against no layer at all. Nothing is delivered: the store has the grids.
+        """
+        for row in conn.execute(q.GRIDS, {"x": 0, "initial": True}):
+            self.validator.check_grid(q.grid(row))
 
     def _catch_up(self, conn: psycopg.Connection[Any]) -> None:
         """Read everything since the watermark in one snapshot; reports before positions.
@@ -320,7 +342,7 @@ class ChangeFeed(threading.Thread):
         ``initial`` batch returned last says the load is complete. ``first_load_total``
         (rows) is set before the first slice, for the window's progress.
         """
-        n = FIRST_LOAD_SLICE
+        n = self._first_load_slice
         self.first_load_total = (
             len(grid_rows) + len(ticket_rows) + len(worker_rows) + len(position_rows)
         )

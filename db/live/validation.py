@@ -164,6 +164,9 @@ class Validator:
             return "overlapping_grids", f"{share} % of the boundary lies over other grids"
         return None
 
+    def has_grids(self) -> bool:
+        return bool(self._grids)
+
     def has_grid(self, code: str) -> bool:
         return code in self._known
 
