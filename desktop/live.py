@@ -1,6 +1,7 @@
 """The live thread: the change feed's batches applied to the store, off the GUI thread.
 
-The feed hands batches over from its own thread; they are applied to the store on
+The feed (in a process of its own) hands batches over through its relay thread;
+they are applied to the store on
 one thread of its own (a ``Worker``, ``gridcommand-live``), which also runs the
 subscribers that build from the store (the map's diffs). Views hear of the
 store's typed changes through its one subscription point, delivered on the GUI
@@ -21,10 +22,11 @@ from functools import partial
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 from sqlalchemy.engine import URL
 
-from gridcommand.db.live.feed import ChangeFeed
+from gridcommand.db.live import feed as feed_module
 from gridcommand.db.live.records import ChangeBatch, FeedState, PositionRecord
 from gridcommand.db.live.store import StateStore, StoreChanges
 from gridcommand.desktop import gc_policy
+from gridcommand.desktop.feed_process import FeedProcess
 from gridcommand.maps.handoff import Worker
 
 CLOCK_MS = 5000
@@ -90,13 +92,16 @@ class LiveData(QObject):
         self._hold_limit.setSingleShot(True)
         self._hold_limit.setInterval(HOLD_FIXES_MAX_MS)
         self._hold_limit.timeout.connect(self.release_fixes)
-        self.feed = ChangeFeed(
+        # In a process of its own: reading and checking a city's rows never holds the
+        # interpreter lock the GUI thread needs (desktop/feed_process.py).
+        self.feed = FeedProcess(
             url,
             self._from_feed,
             self._state_from_feed,
             poll_interval=poll_interval,
             listen=listen,
             write_url=write_url,
+            first_load_slice=feed_module.FIRST_LOAD_SLICE,
         )
         self.batches_applied = 0
         #: Rows of the first load in the store so far (the live thread writes it).

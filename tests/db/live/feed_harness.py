@@ -11,6 +11,7 @@ from sqlalchemy.engine import URL
 from gridcommand.db.live.feed import ChangeFeed
 from gridcommand.db.live.records import ChangeBatch, FeedState
 from gridcommand.db.live.store import StateStore
+from gridcommand.desktop.feed_process import FeedProcess
 
 
 class FeedHarness:
@@ -22,20 +23,33 @@ class FeedHarness:
         poll_interval: float = 0.3,
         listen: bool = True,
         write_url: URL | None = None,
+        process: bool = False,
     ) -> None:
+        """``process``: the feed as the window runs it, in a process of its own."""
         self.batches: queue.Queue[ChangeBatch] = queue.Queue()
         self.states: list[FeedState] = []
         self.store = StateStore()
         self.history: list[ChangeBatch] = []
-        self.feed = ChangeFeed(
-            url,
-            self.batches.put,
-            self.states.append,
-            poll_interval=poll_interval,
-            backoff=(0.1, 1.0),
-            listen=listen,
-            write_url=write_url,
-        )
+        self.feed: ChangeFeed | FeedProcess
+        if process:
+            self.feed = FeedProcess(
+                url,
+                self.batches.put,
+                self.states.append,
+                poll_interval=poll_interval,
+                listen=listen,
+                write_url=write_url,
+            )
+        else:
+            self.feed = ChangeFeed(
+                url,
+                self.batches.put,
+                self.states.append,
+                poll_interval=poll_interval,
+                backoff=(0.1, 1.0),
+                listen=listen,
+                write_url=write_url,
+            )
 
     def __enter__(self) -> FeedHarness:
         self.feed.start()

@@ -1,0 +1,152 @@
+"""The change feed in a process of its own, against a real PostgreSQL.
+
+The window runs its feed this way (desktop/live.py). What must hold: the same
+batches arrive as from the thread feed; a feed process that dies is replaced and
+the new one misses nothing and judges rows against the same grid layer; and a
+feed process never outlives its console, even one that was killed.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import psycopg
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.engine import URL
+
+from gridcommand.db.demo.seed import seed_demo
+from tests.conftest import conninfo
+from tests.db.live.feed_harness import FeedHarness
+from tests.db.live.test_feed import _grid_point, _insert_ticket
+
+NOW = datetime.now(UTC)
+#: A point far outside the demo district (Beijing): a fix there is refused by the layer.
+FAR_AWAY = (116.40, 39.90)
+
+
+@pytest.fixture
+def seeded(engine: Engine) -> Engine:
+    seed_demo(engine, grids=12, random_seed=2, days=1, now=NOW)
+    return engine
+
+
+def _ended(pid: int) -> bool:
+    """Gone, or a zombie nobody has reaped yet (it runs no more either way)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return True
+    return state in {"Z", "X"}
+
+
+def _wait(predicate: object, timeout: float = 20.0) -> None:
+    assert callable(predicate)
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, "not in time"
+        time.sleep(0.05)
+
+
+def _a_worker(engine: Engine) -> str:
+    with engine.connect() as conn:
+        return str(conn.execute(text("SELECT code FROM workers ORDER BY code LIMIT 1")).scalar())
+
+
+def test_the_city_and_each_new_row_arrive_from_a_process_of_its_own(
+    seeded: Engine, db_url: URL
+) -> None:
+    grid, lon, lat = _grid_point(seeded)
+    with FeedHarness(db_url, process=True) as h:
+        h.wait_until(lambda s: s.loaded)
+        assert len(h.store.grids) == 12
+        assert h.connected().state == "connected"
+        pid = h.feed.pid  # type: ignore[union-attr]
+        assert pid is not None and pid != os.getpid() and not _ended(pid)
+        # What the console reads of the feed comes across with its messages.
+        assert h.feed.mode == "listen"
+        assert h.feed.first_load_total >= 12
+        assert h.feed.catchups >= 1
+        with psycopg.connect(conninfo(db_url), autocommit=True) as conn:
+            tid = _insert_ticket(conn, grid, lon, lat, description="垃圾满溢")
+        h.wait_until(lambda s: tid in s.tickets)
+        assert h.store.tickets[tid].description == "垃圾满溢"
+    _wait(lambda: _ended(pid))
+
+
+def test_a_killed_feed_process_is_replaced_and_nothing_is_missed(
+    seeded: Engine, db_url: URL
+) -> None:
+    grid, lon, lat = _grid_point(seeded)
+    worker = _a_worker(seeded)
+    with FeedHarness(db_url, process=True) as h:
+        h.wait_until(lambda s: s.loaded)
+        h.connected()
+        first = h.feed.pid  # type: ignore[union-attr]
+        assert first is not None
+        os.kill(first, signal.SIGKILL)
+        # Written while no feed process runs: the next one must still deliver it.
+        with psycopg.connect(conninfo(db_url), autocommit=True) as conn:
+            during = _insert_ticket(conn, grid, lon, lat, description="停电")
+        h.wait_until(lambda s: during in s.tickets, timeout=30)
+        assert h.feed.pid not in (None, first)  # type: ignore[union-attr]
+        assert h.feed.respawns == 1  # type: ignore[union-attr]
+        lost = [s for s in h.states if s.state == "reconnecting"]
+        assert lost and "exit code -9" in lost[0].detail
+        assert h.connected().state == "connected"
+        # The new process judges rows against the grid layer its predecessor learned
+        # from the first load: a fix 2,000 km from the district is refused, with its
+        # reason, and a good one is applied.
+        with psycopg.connect(conninfo(db_url), autocommit=True) as conn:
+            far = conn.execute(
+                "INSERT INTO worker_positions (worker_code, lon, lat) VALUES (%s, %s, %s)"
+                " RETURNING id",
+                (worker, *FAR_AWAY),
+            ).fetchone()
+            near = conn.execute(
+                "INSERT INTO worker_positions (worker_code, lon, lat) VALUES (%s, %s, %s)"
+                " RETURNING id",
+                (worker, lon, lat),
+            ).fetchone()
+        assert far is not None and near is not None
+        refused_refs = lambda s: {r.row_ref for r in s.rejections.values()}  # noqa: E731
+        h.wait_until(lambda s: str(far[0]) in refused_refs(s))
+        h.wait_until(lambda s: (p := s.workers[worker].position) is not None and p.id == near[0])
+        assert not any(r.row_ref == str(near[0]) for r in h.store.rejections.values())
+
+
+CONSOLE = """
+import sys, threading
+from sqlalchemy.engine import make_url
+from gridcommand.desktop.feed_process import FeedProcess
+arrived = threading.Event()
+feed = FeedProcess(make_url(sys.argv[1]), lambda batch: arrived.set())
+feed.start()
+arrived.wait(30)
+print(feed.pid, flush=True)
+threading.Event().wait()
+"""
+
+
+def test_the_feed_process_ends_with_a_console_that_was_killed(seeded: Engine, db_url: URL) -> None:
+    console = subprocess.Popen(
+        [sys.executable, "-c", CONSOLE, db_url.render_as_string(hide_password=False)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert console.stdout is not None
+        pid = int(console.stdout.readline())
+        assert not _ended(pid)
+        console.kill()  # no stop, no atexit: only the pipe's end tells the child
+        console.wait(10)
+        _wait(lambda: _ended(pid))
+    finally:
+        if console.poll() is None:
+            console.kill()
