@@ -58,10 +58,16 @@ POSITIONS = (
 )
 #: Where the id and the watermark sit in a position row (read as tuples, see ``position``).
 POSITION_ID, POSITION_TXID = 0, 7
-#: At start-up only each worker's latest fix (the index makes this one pass).
+#: At start-up only each worker's latest fix: one probe of the (worker, time) index per
+#: worker. ``DISTINCT ON`` over the table read and sorted every fix the retention keeps:
+#: 38 s for the 32.7 million of a 10,000-grid city's two hours; this takes 0.75 s.
+#: Of two fixes at the same time the later row wins, as in the live catch-up. A fix of a
+#: worker the table does not know is not wanted (the store ignores it).
 LATEST_POSITIONS = (
-    "SELECT DISTINCT ON (worker_code) id, worker_code, recorded_at, lon, lat, accuracy_m,"
-    " source, txid FROM worker_positions ORDER BY worker_code, recorded_at DESC"
+    "SELECT p.id, w.code, p.recorded_at, p.lon, p.lat, p.accuracy_m, p.source, p.txid"
+    " FROM workers w CROSS JOIN LATERAL (SELECT id, recorded_at, lon, lat, accuracy_m,"
+    " source, txid FROM worker_positions wp WHERE wp.worker_code = w.code"
+    " ORDER BY wp.recorded_at DESC, wp.id DESC LIMIT 1) p"
 )
 _TICKET_COLUMNS = (
     "SELECT t.id, t.code, t.source, t.category_code, c.name AS category_name, c.class_code,"

@@ -15,6 +15,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.engine import URL
 
 from gridcommand.db.demo.seed import seed_demo
+from gridcommand.db.live import queries as q
 from gridcommand.db.live.store import StateStore
 from gridcommand.db.schema import embedded
 from gridcommand.db.schema.engine import make_engine
@@ -247,3 +248,38 @@ def _flood(db_url: URL, grid: str, lon: float, lat: float, kinds: list[str], jit
             h.wait_until(lambda s: grid in refused_refs(s))
             assert h.store.grids[grid].boundary["type"] == "Polygon"  # the good boundary stays
         assert h.feed.is_alive()
+
+
+def test_the_first_load_reads_each_workers_latest_fix_through_the_index(
+    seeded: Engine, db_url: URL
+) -> None:
+    """A month of a city's fixes is hundreds of millions of rows: the first load must
+    probe the (worker, time) index once per worker, never read and sort the table."""
+    with psycopg.connect(conninfo(db_url), autocommit=True) as conn:
+        worker = conn.execute("SELECT code FROM workers ORDER BY code LIMIT 1").fetchone()
+        assert worker is not None
+        conn.execute(
+            "INSERT INTO worker_positions (worker_code, lon, lat, recorded_at)"
+            " SELECT %s, 113.38, 22.93, now() - make_interval(secs => n)"
+            " FROM generate_series(1, 20000) n",
+            (worker[0],),
+        )
+        conn.execute("ANALYZE worker_positions")
+        plan = "\n".join(r[0] for r in conn.execute("EXPLAIN " + q.LATEST_POSITIONS))
+        newest = {
+            row[1]: row[0]
+            for row in conn.execute(
+                "SELECT DISTINCT ON (worker_code) id, worker_code FROM worker_positions"
+                " ORDER BY worker_code, recorded_at DESC, id DESC"
+            )
+        }
+        known = {r[0] for r in conn.execute("SELECT code FROM workers")}
+    # Probed by worker (an index condition), not the whole index or table read in order.
+    assert "ix_worker_positions_worker_time" in plan and "Index Cond: ((worker_code)" in plan
+    assert "Seq Scan on worker_positions" not in plan
+    with FeedHarness(db_url) as h:
+        h.wait_until(lambda s: s.loaded)
+        loaded = {
+            code: s.position.id for code, s in h.store.workers.items() if s.position is not None
+        }
+    assert loaded == {code: pid for code, pid in newest.items() if code in known}
