@@ -125,8 +125,15 @@ class FeedProcess:
         return self._relay.is_alive() and child is not None and child.is_alive()
 
     # -- control ---------------------------------------------------------------------
+    def spawn(self) -> None:
+        """Start the child now, before ``start``: its half second of imports and its
+        first reads overlap the window's own construction. What it sends waits in
+        the pipe until ``start``."""
+        if self._child is None:
+            self._spawn(self._options)
+
     def start(self) -> None:
-        self._spawn(self._options)
+        self.spawn()
         self._relay.start()
 
     def request_catchup(self) -> None:

@@ -120,6 +120,10 @@ class LiveData(QObject):
         """Where a view's subscription runs: the GUI thread (``store.subscribe(call=…)``)."""
         self.worker.post(fn)
 
+    def prepare(self) -> None:
+        """Start the feed's process ahead of ``start`` (while the window is built)."""
+        self.feed.spawn()
+
     def start(self) -> None:
         gc_policy.hold_full_collections()  # the feed reads the first load on its thread
         if not self.store.loaded:

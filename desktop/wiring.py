@@ -123,6 +123,7 @@ class WindowSession:
             listen=getattr(db, "listen", True),
             write_url=db.url if self.url != db.url else None,
         )
+        self.live.prepare()  # the feed's process starts while the panels are built
         n = self.names
         self.queues = QueuePanel(store.clock, time_state, n.grid, n.worker, n.regions_of)
         self.detail = TicketDetailPanel()

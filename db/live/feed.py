@@ -40,7 +40,7 @@ from sqlalchemy.engine import URL
 from gridcommand.db.live import queries as q
 from gridcommand.db.live.records import ChangeBatch, FeedState, RejectionRecord, TicketRecord
 from gridcommand.db.live.validation import Validator
-from gridcommand.db.schema.models import CHANGE_CHANNEL
+from gridcommand.db.schema.channel import CHANGE_CHANNEL
 
 log = logging.getLogger(__name__)
 

@@ -40,6 +40,8 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from gridcommand.db.schema import channel
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -652,5 +654,4 @@ WATCHED_TABLES: tuple[str, ...] = (
     "rejected_input",
 )
 
-#: The LISTEN/NOTIFY channel; payloads are ``{"t": table, "id": key, "op": "I"|"U"|"D"}``.
-CHANGE_CHANNEL = "gridcommand_changes"
+CHANGE_CHANNEL = channel.CHANGE_CHANNEL
