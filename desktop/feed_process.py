@@ -235,7 +235,8 @@ def serve(pipe: Connection, options: FeedOptions) -> None:
         figures = FeedFigures(
             feed.mode, feed.catchups, feed.catchup_s, feed.first_load_total, feed.watermark
         )
-        with lock:
+        with lock, contextlib.suppress(OSError, ValueError):
+            # A broken pipe: the console is gone, and the loop below ends the feed.
             pipe.send((kind, payload, figures))
 
     feed = ChangeFeed(

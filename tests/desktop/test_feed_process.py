@@ -138,6 +138,7 @@ def test_the_feed_process_ends_with_a_console_that_was_killed(seeded: Engine, db
     console = subprocess.Popen(
         [sys.executable, "-c", CONSOLE, db_url.render_as_string(hide_password=False)],
         stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,  # the feed process writes here too
         text=True,
     )
     try:
@@ -147,6 +148,8 @@ def test_the_feed_process_ends_with_a_console_that_was_killed(seeded: Engine, db
         console.kill()  # no stop, no atexit: only the pipe's end tells the child
         console.wait(10)
         _wait(lambda: _ended(pid))
+        assert console.stderr is not None
+        assert "Traceback" not in console.stderr.read()  # it ended quietly, not by a crash
     finally:
         if console.poll() is None:
             console.kill()
