@@ -181,7 +181,7 @@ class LiveData(QObject):
         """Until what was handed over is applied (tests and the bench; never in a slot)."""
         return self.worker.wait(msecs)
 
-    # -- called on the feed thread -------------------------------------------------
+    # -- called on the feed's relay thread ------------------------------------------
     def _from_feed(self, batch: ChangeBatch) -> None:
         with self._lock:
             self._pending.append(batch)

@@ -1,4 +1,4 @@
-"""Plain, immutable records: what crosses from the feed thread to the GUI thread.
+"""Plain, immutable records: what crosses from the feed (its process) to the store and views.
 
 ORM objects never leave the thread (and session) that loaded them; the change feed
 turns rows into these frozen dataclasses, which any thread may read.
