@@ -18,10 +18,10 @@ which goes on from the watermark the last one reported: nothing is missed.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 import multiprocessing
 import threading
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 from multiprocessing.connection import Connection
@@ -40,7 +40,7 @@ RESPAWN_S = (0.5, 10.0)
 STOP_WAIT_S = 5.0
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class FeedFigures:
     """What the console reads of the feed (the bench, the progress bar), sent with each message."""
 
@@ -51,7 +51,7 @@ class FeedFigures:
     watermark: int | None = None
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class FeedOptions:
     """The feed's arguments, sent to the child (they must pickle)."""
 
@@ -214,14 +214,7 @@ class FeedProcess:
 
 
 def _from(options: FeedOptions, watermark: int | None) -> FeedOptions:
-    return FeedOptions(
-        options.url,
-        options.poll_interval,
-        options.listen,
-        options.write_url,
-        options.first_load_slice,
-        watermark,
-    )
+    return dataclasses.replace(options, watermark=watermark)
 
 
 # -- in the child ------------------------------------------------------------------------
