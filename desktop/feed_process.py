@@ -113,10 +113,6 @@ class FeedProcess:
         return self._figures.first_load_total
 
     @property
-    def watermark(self) -> int | None:
-        return self._figures.watermark
-
-    @property
     def pid(self) -> int | None:
         return self._child.pid if self._child is not None else None
 
@@ -210,11 +206,8 @@ class FeedProcess:
         if self._stopping.wait(delay):
             return
         self.respawns += 1
-        self._spawn(_from(self._options, self._figures.watermark))
-
-
-def _from(options: FeedOptions, watermark: int | None) -> FeedOptions:
-    return dataclasses.replace(options, watermark=watermark)
+        # From where the last one left off, so nothing is missed.
+        self._spawn(dataclasses.replace(self._options, watermark=self._figures.watermark))
 
 
 # -- in the child ------------------------------------------------------------------------
