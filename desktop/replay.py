@@ -11,7 +11,7 @@ live" sends the page the live state again with its zoom and pan kept.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
@@ -179,9 +179,9 @@ class ReplayController(QObject):
         if self.map is not None and self._picture is not None:
             # The live store is applied on the live thread: its picture is taken there.
             shown, project, centres = self._picture, self.map.builder.project, self._centres
-            live, chosen = self.live, self.map.selected_worker
+            live, chosen, points = self.live, self.map.selected_worker, self.map.diffs.track_points
             self.map.return_from_past(
-                lambda: live_picture(live, project, centres, chosen).diffs_from(shown)
+                lambda: live_picture(live, project, centres, chosen, points).diffs_from(shown)
             )
         elif self.map is not None:
             self.map.show_live([])
@@ -244,7 +244,7 @@ class ReplayController(QObject):
         # applied; a moment that follows one still in that queue waits behind it, so the
         # page gets them in order.
         panel, project, centres, live = self.map, self.map.builder.project, self._centres, self.live
-        chosen = panel.selected_worker
+        chosen, points = panel.selected_worker, panel.diffs.track_points
         self._in_lane += 1
 
         def present(before: Picture) -> None:
@@ -253,7 +253,9 @@ class ReplayController(QObject):
 
         panel.on_live_thread(
             lambda: (
-                previous if previous is not None else live_picture(live, project, centres, chosen)
+                previous
+                if previous is not None
+                else live_picture(live, project, centres, chosen, points)
             ),
             present,
         )
@@ -387,10 +389,15 @@ def heading() -> QLabel:
 
 
 def live_picture(
-    live: StateStore, project: Project, centres: dict[str, tuple[float, float]], chosen: str | None
+    live: StateStore,
+    project: Project,
+    centres: dict[str, tuple[float, float]],
+    chosen: str | None,
+    track_points: Callable[[str | None], Sequence[Located]],
 ) -> Picture:
-    """The live store's picture with the chosen worker's live track (on the live thread)."""
-    track: tuple[str, Sequence[Located]] | None = (chosen, live.track(chosen)) if chosen else None
+    """The live store's picture with the chosen worker's live track (on the live thread,
+    where the map keeps that track: ``MapDiffs.track_points``)."""
+    track = (chosen, track_points(chosen)) if chosen else None
     return picture_of(live, project, centres, None, track)
 
 

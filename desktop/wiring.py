@@ -23,6 +23,7 @@ from gridcommand.db.actions.service import ActionResult
 from gridcommand.db.live.figures import figures_from
 from gridcommand.db.live.reference import load_reference
 from gridcommand.db.live.store import StateStore, StoreChanges, time_state
+from gridcommand.db.live.track import read_track
 from gridcommand.db.reports.grid_report import load_grid_report
 from gridcommand.db.reports.monthly import load_report
 from gridcommand.db.reports.ticket_detail import TicketDetail, load_ticket_detail
@@ -168,6 +169,7 @@ class WindowSession:
                 run_heavy=partial(
                     run_in_process, niceness=OUTLINE_NICENESS, name="gridcommand-outlines"
                 ),
+                read_track=lambda code: read_track(self.read_engine, code, store.clock()),
             )
             window.set_map_widget(self.map)
             self._connect_map(self.map)

@@ -13,7 +13,9 @@ import threading
 from collections.abc import Iterable
 from typing import Any
 
+from gridcommand.db.live.records import PositionRecord, TrackPoint
 from gridcommand.db.live.store import StateStore, StoreChanges
+from gridcommand.db.live.track import LiveTrack
 from gridcommand.maps.diffs import DiffBuilder
 from gridcommand.maps.json_text import dumps
 from gridcommand.maps.worker_buffer import WorkerDiffBuffer
@@ -115,8 +117,8 @@ class MapDiffs:
         self.store = store
         self.builder = DiffBuilder(store, crs)
         self.held = WorkerDiffBuffer()
-        #: The worker whose track is shown; set from the GUI thread, read here.
-        self.selected_worker: str | None = None
+        #: The chosen worker's track (its points read by the panel, then kept here).
+        self._track: LiveTrack | None = None
         #: The thread that built the last text (the tests check it is not the GUI's).
         self.built_on = ""
 
@@ -133,10 +135,28 @@ class MapDiffs:
                 self.held.add(diff)
             else:
                 now.append(diff)
-        selected = self.selected_worker
-        if selected and (changes.positions or changes.workers):
-            now.append(self.builder.track(selected))
+        track = self._track
+        if track is not None and track.extend(
+            s.position
+            for s in (*changes.positions.changed, *changes.workers.upserted)
+            if s.position
+        ):
+            now.append(self._track_diff(track))
         return self._text(now)
+
+    @property
+    def selected_worker(self) -> str | None:
+        return self._track.worker_code if self._track is not None else None
+
+    def track_points(self, worker_code: str | None) -> list[TrackPoint]:
+        """The chosen worker's points now (none for another worker), on the live thread."""
+        track = self._track
+        if track is None or worker_code != track.worker_code:
+            return []
+        return track.points(self.store.clock())
+
+    def _track_diff(self, track: LiveTrack) -> Diff:
+        return self.builder.track(track.worker_code, track.points(self.store.clock()))
 
     def worker_canvas(self, shard: int | None) -> list[str]:
         """One canvas's held moves (``None``: all), with the held-back dots now due."""
@@ -159,24 +179,31 @@ class MapDiffs:
         """Everything, for a (re)loaded page; held moves are in it."""
         self.held.clear()
         diffs = self.builder.full()
-        if self.selected_worker:
-            diffs.append(self.builder.track(self.selected_worker))
+        if self._track is not None:
+            diffs.append(self._track_diff(self._track))
         return self._text(diffs)
 
     def set_crs(self, crs: str) -> list[str]:
         self.held.clear()  # held moves are in the old coordinate system
         diffs = self.builder.set_crs(crs)
-        if self.selected_worker:
-            diffs.append(self.builder.track(self.selected_worker))
+        if self._track is not None:
+            diffs.append(self._track_diff(self._track))
         return self._text(diffs)
 
-    def track(self, worker_code: str | None, previous: str | None) -> list[str]:
+    def track(self, worker_code: str | None, points: Iterable[PositionRecord] = ()) -> list[str]:
+        """Show ``worker_code``'s track (``None``: none) from ``points``, the database's
+        hour of fixes, and the worker's latest fix in the store, which may be newer."""
         diffs: list[Diff] = []
+        previous = self.selected_worker
         if previous and previous != worker_code:
             diffs.append({"layer": "track", "upsert": [], "remove": [previous]})
-        self.selected_worker = worker_code
+        self._track = None
         if worker_code:
-            diffs.append(self.builder.track(worker_code))
+            track = self._track = LiveTrack(worker_code, points)
+            state = self.store.workers.get(worker_code)
+            if state is not None and state.position is not None:
+                track.extend([state.position])
+            diffs.append(self._track_diff(track))
         return self._text(diffs)
 
     def expire_new(self) -> list[str]:

@@ -10,7 +10,7 @@ store is applied.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -145,9 +145,8 @@ class DiffBuilder:
                 changed.append(style)
         return f.diff("grids", changed)
 
-    def track(self, worker_code: str) -> Diff:
-        feature = f.track_feature(worker_code, self.store.track(worker_code), self.project)
-        return f.diff("track", [feature])
+    def track(self, worker_code: str, points: Sequence[f.Located]) -> Diff:
+        return f.diff("track", [f.track_feature(worker_code, points, self.project)])
 
     # -- helpers -----------------------------------------------------------------------
     def _grids_delta(self, delta: Changes[GridRecord, str]) -> Diff:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import partial
 from typing import Any, TypeVar
 
@@ -28,6 +28,7 @@ from PySide6.QtWebEngineCore import QWebEngineUrlRequestInterceptor
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from gridcommand.db.live.records import PositionRecord
 from gridcommand.db.live.store import StateStore, StoreChanges
 from gridcommand.maps.basemap import Basemap
 from gridcommand.maps.bridge import MapBridge
@@ -54,6 +55,8 @@ T = TypeVar("T")
 log = logging.getLogger(__name__)
 #: Runs ``fn(*args)`` somewhere and returns its answer (``desktop.in_process`` in a window).
 RunHeavy = Callable[..., Any]
+#: Reads one worker's last hour of fixes (a blocking database read, off the GUI thread).
+ReadTrack = Callable[[str], Sequence[PositionRecord]]
 
 
 class MapPanel(QWidget):
@@ -74,6 +77,7 @@ class MapPanel(QWidget):
         probes: bool = False,
         lane: Worker | None = None,
         run_heavy: RunHeavy | None = None,
+        read_track: ReadTrack | None = None,
     ) -> None:
         super().__init__(parent)
         self.store = store
@@ -102,6 +106,10 @@ class MapPanel(QWidget):
         #: Outline runs that failed (their process died or raised), for the tests.
         self.outline_failures = 0
         self._outline_worker = Worker("map-outlines", self, interval_ms=100)
+        #: Where a chosen worker's hour of fixes is read (none: the track starts with
+        #: the store's latest fix).
+        self._read_track = read_track
+        self._track_reader = Worker("map-track", self)
         self._worker_send = QTimer(self)
         self._worker_send.setInterval(WORKER_SEND_MS // WORKER_SHARDS)
         self._worker_send.timeout.connect(self._send_next_worker_canvas)
@@ -205,9 +213,26 @@ class MapPanel(QWidget):
         self.bridge.send_command("fit")
 
     def show_track(self, worker_code: str | None) -> None:
-        """The last hour's track of one worker (``None`` hides it)."""
-        previous, self.selected_worker = self.selected_worker, worker_code
-        self._build(partial(self.diffs.track, worker_code, previous))
+        """The last hour's track of one worker (``None`` hides it).
+
+        The hour is read from the database on a thread of its own; the live thread
+        then draws it and keeps it current. Every choice goes through that thread, so
+        a later one (another worker, or none) always wins over an earlier read.
+        """
+        self.selected_worker = worker_code
+        read = self._read_track
+
+        def points() -> Sequence[PositionRecord]:
+            return read(worker_code) if worker_code and read is not None else ()
+
+        def draw(points: Sequence[PositionRecord]) -> None:
+            self._build(partial(self.diffs.track, worker_code, points))
+
+        def failed(error: BaseException) -> None:
+            log.warning("the track of %s could not be read: %s", worker_code, error)
+            draw(())
+
+        self._track_reader.submit(points, draw, failed, key="track")
 
     def set_at_risk(self, ids: Iterable[int]) -> None:
         """Ring the alerts likely to go red within the hour (ids; a dict's keys will do)."""
@@ -324,6 +349,7 @@ class MapPanel(QWidget):
         """
         self._released = True
         self._outline_worker.stop()
+        self._track_reader.stop()
         self._worker_send.stop()
         # The view, not only its page: a view that loses its page makes a fresh one on
         # the default profile the next time it is shown or hidden.

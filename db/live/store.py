@@ -1,17 +1,17 @@
 """The live state the views read: a plain-Python store with no Qt in it.
 
 It holds the current grids, open and recently closed tickets, every worker with
-their latest fix and a short track, and the data-quality list. It derives the
-facts an operator reads at a glance — a worker's status, a ticket's time against
-its deadline, counts per grid and community — with the time injected, so tests
-never sleep. Subscribers receive deltas (added / changed / removed per
-collection), napari-style: plain callbacks, named after what changed.
+their latest fix, and the data-quality list (a worker's track is read when chosen:
+``db/live/track.py``). It derives the facts an operator reads at a glance — a
+worker's status, a ticket's time against its deadline, counts per grid and
+community — with the time injected, so tests never sleep. Subscribers receive
+deltas (added / changed / removed per collection), napari-style: plain callbacks,
+named after what changed.
 """
 
 from __future__ import annotations
 
 import heapq
-from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
@@ -25,19 +25,11 @@ from gridcommand.db.live.records import (
     PositionRecord,
     RejectionRecord,
     TicketRecord,
-    TrackPoint,
     WorkerRecord,
 )
 
 Clock = Callable[[], datetime]
 OVERLOAD_HOUSEHOLDS = 500
-TRACK_WINDOW = timedelta(hours=1)
-#: Tracks keep at most one point per this interval, so a city of workers stays small.
-TRACK_SPACING = timedelta(seconds=20)
-_TRACK_SPACING_S: Final = TRACK_SPACING.total_seconds()
-_TRACK_WINDOW_S: Final = TRACK_WINDOW.total_seconds()
-#: Doubles a track point takes in its worker's array.
-_POINT: Final = 4
 #: Closed tickets are dropped once strictly older than ``keep_closed``.
 _TICK = timedelta(microseconds=1)
 
@@ -202,7 +194,7 @@ class StateStore:
     """The live state. Applied by one thread (the live thread in the window); others read.
 
     Readers on other threads see whole records (dict reads are atomic) and take
-    snapshots (``open_tickets``, ``track``) before looping.
+    snapshots (``open_tickets``) before looping.
     """
 
     def __init__(
@@ -230,12 +222,6 @@ class StateStore:
         self._full_timer_grid: dict[str, str] = {}
         self.status_counts: Counter[str] = Counter()
         self.alarming: set[int] = set()
-        # Each worker's last hour as (seconds since the epoch, lon, lat, fix id) in one
-        # array of doubles: 32 bytes a point, which the collector never walks. A
-        # fix every 5 s kept every 20 s is 180 points a worker an hour; as tuples of
-        # the fix's seven fields they were 372 bytes each (measured), 1.7 GB after an
-        # hour for the 25,000 workers walking in a 10,000-grid city.
-        self._tracks: dict[str, array[float]] = {}
         self._ticket_states: dict[int, str] = {}
         # When each worker's status or ticket's light can next change by time alone, so
         # that the clock tick looks at those few and not at a city of rows. One pending
@@ -385,9 +371,8 @@ class StateStore:
         """
         workers, counts = self.workers, self.status_counts
         stale_after, offline_after = self.stale_after, self.offline_after
-        add_to_track, schedule = self._add_to_track, self._schedule_worker
+        schedule = self._schedule_worker
         for p in positions:
-            add_to_track(p)
             code = p.worker_code
             state = workers.get(code)
             if state is None:
@@ -568,32 +553,6 @@ class StateStore:
     def _position_of(self, code: str) -> PositionRecord | None:
         state = self.workers.get(code)
         return state.position if state else None
-
-    def _add_to_track(self, p: PositionRecord) -> None:
-        track = self._tracks.get(p.worker_code)
-        if track is None:
-            track = self._tracks[p.worker_code] = array("d")
-        at = p.recorded_at.timestamp()
-        if track and at - track[-_POINT] < _TRACK_SPACING_S:
-            return
-        track.extend((at, p.lon, p.lat, p.id))  # an id is exact in a double below 2**53
-        horizon = at - _TRACK_WINDOW_S
-        stale = 0
-        while stale < len(track) and track[stale] < horizon:
-            stale += _POINT
-        if stale:
-            del track[:stale]
-
-    def track(self, worker_code: str) -> list[TrackPoint]:
-        """The worker's points of the last hour, oldest first, one every 20 s at most."""
-        horizon = (self.clock() - TRACK_WINDOW).timestamp()
-        # A snapshot in one call: the live thread appends while other threads read.
-        values = self._tracks.get(worker_code, array("d")).tolist()
-        return [
-            TrackPoint(int(v[3]), datetime.fromtimestamp(v[0], UTC), v[1], v[2])
-            for v in (values[i : i + _POINT] for i in range(0, len(values), _POINT))
-            if v[0] >= horizon
-        ]
 
     def worker_status(self, code: str) -> str:
         state = self.workers.get(code)

@@ -32,7 +32,7 @@ from sqlalchemy import Connection, Engine, text
 from gridcommand.db.gis.geometry import GridLocator
 from gridcommand.db.live import queries
 from gridcommand.db.live.records import GridRecord, PositionRecord, TicketRecord
-from gridcommand.db.live.store import TRACK_SPACING, TRACK_WINDOW
+from gridcommand.db.live.track import TRACK_WINDOW, read_track
 
 #: Rows read per query; small enough that no single query holds a city's moment.
 PAGE = 2000
@@ -140,13 +140,6 @@ RESOLVED_BETWEEN = text(
     " FROM rejected_input r WHERE r.source_table = 'worker_positions'"
     " AND r.row_ref ~ '^[0-9]+$' AND r.resolved_at > :lo AND r.resolved_at <= :hi OFFSET 0)"
 )
-#: One worker's fixes over a span (their track), oldest first.
-TRACK = text(
-    "SELECT p.id, p.worker_code, p.recorded_at, p.lon, p.lat, p.accuracy_m, p.source"
-    " FROM worker_positions p WHERE p.worker_code = :code AND p.recorded_at > :since"
-    " AND p.recorded_at <= :at AND p.lon <> 'NaN'::float8 AND p.lat <> 'NaN'::float8"
-    " ORDER BY p.recorded_at, p.id"
-)
 #: How far back the database can show: its oldest trace row and oldest fix.
 EARLIEST = text(
     "SELECT least((SELECT min(at) FROM ticket_actions),"
@@ -252,15 +245,8 @@ class FrameReader:
         self, worker_code: str, at: datetime, span: timedelta = TRACK_WINDOW
     ) -> list[PositionRecord]:
         """One worker's fixes in the ``span`` before ``at`` (the map's track of them),
-        a point at most every ``TRACK_SPACING`` as the live store keeps them."""
-        with self.engine.connect() as conn:
-            rows = conn.execute(TRACK, {"code": worker_code, "since": at - span, "at": at})
-            track: list[PositionRecord] = []
-            for row in rows:
-                if track and row.recorded_at - track[-1].recorded_at < TRACK_SPACING:
-                    continue
-                track.append(PositionRecord(*row))
-            return track
+        thinned as the live track is."""
+        return read_track(self.engine, worker_code, at, span)
 
     def bounds(self) -> tuple[datetime | None, datetime]:
         """The oldest moment the database holds anything of, and the server's now."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+import pytest
+
 from gridcommand.db.gis.coords import wgs84_to_gcj02
 from gridcommand.db.live.records import ChangeBatch
 from gridcommand.db.live.store import StateStore
@@ -96,8 +98,9 @@ def test_workers_status_role_and_track():
         "W3": ("offline", "volunteer"),
     }  # W4 has never sent a fix: nothing to draw
     assert diffs["workers"]["remove"] == ["W4"]
-    track = b.track("W1")["upsert"][0]
-    assert track["id"] == "W1" and len(track["path"]) == 2
+    track = b.track("W1", fixes[:2])["upsert"][0]
+    assert track["id"] == "W1"
+    assert track["path"] == [pytest.approx([p.lat, p.lon], abs=1e-6) for p in fixes[:2]]
 
 
 def test_gcj02_basemap_shifts_every_point():

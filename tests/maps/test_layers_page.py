@@ -22,6 +22,8 @@ def test_workers_by_status_and_track_on_click(qtbot, panel, store):
             fix(5, "W3", timedelta(hours=3), lat=LAT0 + 0.008),
         ),
     )
+    # The database's hour of fixes, as the window's reader would give it.
+    panel._read_track = lambda code: [p for p in batch.positions if p.worker_code == code]
     panel.on_store_changed(store.apply(batch))
     want = {"online": 1, "stale": 1, "offline": 1}
     qtbot.waitUntil(lambda: counts(qtbot, panel)["workers"] == want, timeout=5000)

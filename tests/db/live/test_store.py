@@ -18,8 +18,6 @@ from gridcommand.db.live.records import (
     WorkerRecord,
 )
 from gridcommand.db.live.store import (
-    TRACK_SPACING,
-    TRACK_WINDOW,
     Changes,
     StateStore,
     StoreChanges,
@@ -180,51 +178,6 @@ def test_closed_tickets_leave_after_a_day_and_acknowledgements_are_kept() -> Non
     changes = store.refresh_clock()
     assert changes.tickets == Changes(removed=(1,))
     assert 1 not in store.tickets
-
-
-def test_track_keeps_the_last_hour_thinned() -> None:
-    clock = Clock()
-    store = StateStore(clock=clock)
-    store.apply(base_batch())
-    fixes = tuple(fix(i, "W1", T0 + timedelta(seconds=5 * i)) for i in range(1, 900))
-    store.apply(ChangeBatch(positions=fixes))
-    clock.now = T0 + timedelta(seconds=5 * 900)
-    track = store.track("W1")
-    assert track[-1].recorded_at >= clock.now - timedelta(seconds=25)
-    assert all(p.recorded_at >= clock.now - timedelta(hours=1) for p in track)
-    assert len(track) <= 3600 // 20 + 1
-    assert store.workers["W1"].position == fixes[-1]
-
-
-@settings(max_examples=40, deadline=None)
-@given(
-    gaps=st.lists(st.integers(0, 900_000_000), min_size=1, max_size=400),
-    ids=st.integers(1, 2**52),
-)
-def test_a_track_point_is_the_fix_it_was_to_the_microsecond(gaps: list[int], ids: int) -> None:
-    """Kept compactly (an array of doubles a worker), a point reads back as its fix: the
-    id, the time to the microsecond, the place; one every 20 s, the last hour only."""
-    clock = Clock()
-    store = StateStore(clock=clock)
-    store.apply(base_batch())
-    at, fixes = T0, []
-    for i, gap in enumerate(gaps):
-        at += timedelta(microseconds=gap)
-        lon, lat = 113.0 + i * 1.234567e-6, 23.0 - i * 7.654321e-7
-        fixes.append(PositionRecord(ids + i, "W2", at, lon, lat, None, "pad"))
-    store.apply(ChangeBatch(positions=tuple(fixes)))
-    clock.now = at
-    kept: list[PositionRecord] = []
-    for p in fixes:  # the rule, written out
-        if not kept or p.recorded_at - kept[-1].recorded_at >= TRACK_SPACING:
-            kept.append(p)
-    expected = [
-        (p.id, p.recorded_at, p.lon, p.lat)
-        for p in kept
-        if p.recorded_at >= clock.now - TRACK_WINDOW
-    ]
-    assert [tuple(p) for p in store.track("W2")] == expected
-    assert store.track("nobody") == []
 
 
 def test_an_acknowledgement_alone_publishes_its_ticket_as_changed() -> None:

@@ -1,0 +1,110 @@
+"""A live worker's track: the database's last hour when chosen, then each new fix.
+
+The store keeps each worker's latest fix only (``db/live/track.py``); these tests
+choose a worker with a real click on their row and read the track off the page.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import psycopg
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from pytestqt.qtbot import QtBot
+from sqlalchemy.engine import URL
+
+from gridcommand.db.live.track import TRACK_SPACING, TRACK_WINDOW
+from gridcommand.desktop.wiring import WindowSession
+from tests.conftest import conninfo
+from tests.maps.mouse import run_js
+
+
+def _add_fix(db_url: URL, code: str, at: datetime, east: float) -> int:
+    """A fix of ``code`` at ``at``, ``east`` degrees east of their newest one; its id."""
+    with psycopg.connect(conninfo(db_url), autocommit=True) as conn:
+        row = conn.execute(
+            "INSERT INTO worker_positions (worker_code, lon, lat, recorded_at, accuracy_m,"
+            " source) SELECT %s, lon + %s, lat, %s, 5, 'pad' FROM worker_positions"
+            " WHERE worker_code = %s ORDER BY recorded_at DESC LIMIT 1 RETURNING id",
+            (code, east, at, code),
+        ).fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def _hour_of_fixes(db_url: URL, code: str, now: datetime) -> list[datetime]:
+    """What the track must show: the hour's fixes, one every 20 s at most (the rule
+    written out here, not the app's)."""
+    with psycopg.connect(conninfo(db_url)) as conn:
+        times = [
+            r[0]
+            for r in conn.execute(
+                "SELECT recorded_at FROM worker_positions WHERE worker_code = %s"
+                " AND recorded_at > %s AND recorded_at <= %s ORDER BY recorded_at, id",
+                (code, now - TRACK_WINDOW, now),
+            )
+        ]
+    kept: list[datetime] = []
+    for at in times:
+        if not kept or at - kept[-1] >= TRACK_SPACING:
+            kept.append(at)
+    return kept
+
+
+def _track_points(qtbot: QtBot, session: WindowSession) -> object:
+    assert session.map is not None
+    return run_js(qtbot, session.map, "gridmap.counts().track_points")
+
+
+def test_a_chosen_worker_shows_the_hour_from_the_database_then_each_new_fix(
+    qtbot: QtBot, session: WindowSession, db_url: URL
+) -> None:
+    panel = session.map
+    assert panel is not None
+    qtbot.waitUntil(lambda: panel.is_ready, timeout=20_000)
+    # A worker with no fix in the last quarter hour, then a walk in it, written before
+    # the worker is chosen and newest first (as a tablet sends a backlog after its
+    # newest fix): the store keeps only the newest, the database has every one.
+    now = datetime.now(UTC)
+    code, other = [
+        c
+        for c, s in sorted(session.store.workers.items())
+        if s.position is not None and s.position.recorded_at < now - timedelta(minutes=15)
+    ][:2]
+    newest = _add_fix(db_url, code, now - timedelta(minutes=3), 0.0002)
+    for n in range(2, 6):
+        _add_fix(db_url, code, now - timedelta(minutes=3 * n), -0.0002 * n)
+    qtbot.waitUntil(
+        lambda: (s := session.store.workers[code]).position is not None and s.position.id == newest,
+        timeout=20_000,
+    )
+    expected = _hour_of_fixes(db_url, code, datetime.now(UTC))
+    assert len(expected) >= 5
+
+    # A real click on the worker's row in the workers panel.
+    workers = session.workers
+    row = workers.model.row_of(code)
+    assert row is not None
+    index = workers.proxy.mapFromSource(workers.model.index(row, 1))
+    workers.view.scrollTo(index)
+    QTest.mouseClick(
+        workers.view.viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=workers.view.visualRect(index).center(),
+    )
+    qtbot.waitUntil(lambda: _track_points(qtbot, session) == len(expected), timeout=20_000)
+
+    # A fix that arrives while the worker is chosen joins the track.
+    _add_fix(db_url, code, datetime.now(UTC), 0.0002)
+    qtbot.waitUntil(lambda: _track_points(qtbot, session) == len(expected) + 1, timeout=20_000)
+
+    # Another worker's fix leaves it as it is; choosing nobody clears it.
+    moved = _add_fix(db_url, other, datetime.now(UTC), 0.0001)
+    qtbot.waitUntil(
+        lambda: (s := session.store.workers[other]).position is not None and s.position.id == moved,
+        timeout=20_000,
+    )
+    assert _track_points(qtbot, session) == len(expected) + 1
+    panel.show_track(None)
+    qtbot.waitUntil(lambda: _track_points(qtbot, session) == 0, timeout=20_000)
