@@ -6,12 +6,14 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gridcommand.db.gis.coords import wgs84_to_gcj02
 from gridcommand.db.live.records import ChangeBatch
 from gridcommand.db.live.store import StateStore
 from gridcommand.maps.diffs import DiffBuilder
-from gridcommand.maps.features import projector
+from gridcommand.maps.features import polygons, projector
 from gridcommand.maps.outlines import outline_features
 from tests.maps.factory import NOW, city, fix, grid, ticket, worker
 
@@ -187,3 +189,29 @@ def test_after_the_page_was_given_every_dot_nothing_held_is_sent_again():
     clock["now"] = NOW + timedelta(seconds=16)
     (moved,) = _by_layer(b.due_workers())["workers"]["upsert"]
     assert moved["lng"] == 113.303
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    rings=st.lists(
+        st.lists(
+            st.tuples(
+                st.floats(-180, 180, allow_nan=False),
+                st.floats(-90, 90, allow_nan=False),
+                st.sampled_from([(), (12.5,)]),  # some points carry a height
+            ),
+            max_size=30,
+        ),
+        min_size=1,
+        max_size=3,
+    )
+)
+def test_an_unprojected_outline_is_each_point_swapped_and_rounded(rings) -> None:
+    """numpy does the rings of a WGS-84 map at once; the result is the per-point rule's
+    (to the rounding's last digit), rings of mixed dimensions included."""
+    coordinates = [[[lon, lat, *z] for lon, lat, z in ring] for ring in rings]
+    got = polygons({"type": "Polygon", "coordinates": coordinates}, projector("WGS84"))
+    want = [[[round(p[1], 6), round(p[0], 6)] for p in ring] for ring in coordinates]
+    assert len(got) == 1 and len(got[0]) == len(want)
+    for got_ring, want_ring in zip(got[0], want, strict=True):
+        assert got_ring == [pytest.approx(p, abs=1.01e-6) for p in want_ring]
