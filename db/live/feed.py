@@ -116,6 +116,8 @@ class ChangeFeed(threading.Thread):
         self._delivered = False
         #: Rows in the first load (0 until it is read), for the window's progress.
         self.first_load_total = 0
+        #: Fixes counted in ``first_load_total`` before they are read (one a worker).
+        self._fixes_guessed = 0
 
     # -- control ---------------------------------------------------------------------
     def stop(self, timeout: float = 5.0) -> None:
@@ -293,7 +295,12 @@ class ChangeFeed(threading.Thread):
                 )
                 if len(first):
                     self._on_batch(first)
-                grids, workers, tickets, actions, rejections = [], [], [], [], []
+            else:
+                # The outline, the cases and the workers go before each worker's latest
+                # fix is read: on a database that keeps weeks of fixes that read is the
+                # load's longest (0.75 s of 32.7 million), and the map need not wait.
+                refused = self._first_load_head(grids, workers, tickets, actions, rejections)
+            grids, workers, tickets, actions, rejections = [], [], [], [], []
             # Thousands of rows a round: plain tuples, not a dict each.
             with conn.cursor(row_factory=tuple_row) as cur:
                 positions = cur.execute(
@@ -311,7 +318,7 @@ class ChangeFeed(threading.Thread):
         self._last_catchup = time.monotonic()
         self.catchups += 1
         if initial:
-            batch, more = self._first_load(grids, workers, positions, tickets, actions, rejections)
+            batch, more = self._first_load_fixes(positions)
         else:
             batch, more = self._build(
                 False, grids, workers, positions, tickets, actions, rejections
@@ -325,41 +332,53 @@ class ChangeFeed(threading.Thread):
         if len(batch) or initial:
             self._on_batch(batch)
 
-    def _first_load(
+    def _first_load_head(
         self,
         grid_rows: list[dict[str, Any]],
         worker_rows: list[dict[str, Any]],
-        position_rows: list[tuple[Any, ...]],
         ticket_rows: list[dict[str, Any]],
         action_rows: list[dict[str, Any]],
         rejection_rows: list[dict[str, Any]],
-    ) -> tuple[ChangeBatch, list[RejectionRecord]]:
-        """The whole current state, handed over a slice at a time as each is built.
+    ) -> list[RejectionRecord]:
+        """The current state but the fixes, handed over a slice at a time as each is built.
 
         Grids first, so the map has the city's outline before anything else; then the
-        cases (their acknowledgements with the first slice), the workers, and their last
-        fixes (a fix needs its worker). Each slice is an ordinary change; the empty
-        ``initial`` batch returned last says the load is complete. ``first_load_total``
-        (rows) is set before the first slice, for the window's progress.
+        cases (their acknowledgements with the first slice) and the workers; their last
+        fixes follow (``_first_load_fixes``: a fix needs its worker). Each slice is an
+        ordinary change. ``first_load_total`` (rows) is set before the first slice, for
+        the window's progress, counting a fix a worker until the fixes are read.
         """
         n = self._first_load_slice
-        self.first_load_total = (
-            len(grid_rows) + len(ticket_rows) + len(worker_rows) + len(position_rows)
-        )
-        refused: list[RejectionRecord] = []
-        parts: list[tuple[Any, ...]] = [(g, [], [], [], [], []) for g in _chunks(grid_rows, n)]
+        # A fix a worker at most (each one's latest) until the fixes are read.
+        self._fixes_guessed = len(worker_rows)
+        self.first_load_total = len(grid_rows) + len(ticket_rows) + 2 * len(worker_rows)
+        parts: list[tuple[Any, ...]] = [(g, [], [], [], []) for g in _chunks(grid_rows, n)]
         ticket_parts = _chunks(ticket_rows, n) or [[]]
         for i, t in enumerate(ticket_parts):
             # The acknowledgements before the first case: an acknowledged emergency must
             # never sound, even for the moment between two slices.
             first = i == 0
-            parts.append(
-                ([], [], [], t, action_rows if first else [], rejection_rows if first else [])
-            )
-        parts += [([], w, [], [], [], []) for w in _chunks(worker_rows, n)]
-        parts += [([], [], p, [], [], []) for p in _chunks(position_rows, n)]
-        for g, w, p, t, a, r in parts:
-            piece, more = self._build(True, g, w, p, t, a, r)
+            parts.append(([], [], t, action_rows if first else [], rejection_rows if first else []))
+        parts += [([], w, [], [], []) for w in _chunks(worker_rows, n)]
+        refused: list[RejectionRecord] = []
+        for g, w, t, a, r in parts:
+            piece, more = self._build(True, g, w, [], t, a, r)
+            refused += more
+            if len(piece):
+                self._on_batch(replace(piece, initial=False))
+        return refused
+
+    def _first_load_fixes(
+        self, position_rows: list[tuple[Any, ...]]
+    ) -> tuple[ChangeBatch, list[RejectionRecord]]:
+        """Each worker's latest fix, a slice at a time; the empty ``initial`` batch
+        returned last says the load is complete."""
+        n = self._first_load_slice
+        self.first_load_total += len(position_rows) - self._fixes_guessed
+        self._fixes_guessed = 0
+        refused: list[RejectionRecord] = []
+        for p in _chunks(position_rows, n):
+            piece, more = self._build(True, [], [], p, [], [], [])
             refused += more
             if len(piece):
                 self._on_batch(replace(piece, initial=False))

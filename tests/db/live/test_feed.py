@@ -283,3 +283,35 @@ def test_the_first_load_reads_each_workers_latest_fix_through_the_index(
             code: s.position.id for code, s in h.store.workers.items() if s.position is not None
         }
     assert loaded == {code: pid for code, pid in newest.items() if code in known}
+
+
+def test_the_outline_cases_and_workers_arrive_before_the_fixes_are_read(
+    seeded: Engine, db_url: URL
+) -> None:
+    """Each worker's latest fix is the first load's longest read on a database that
+    keeps weeks of fixes: the grids, the cases and the workers reach the store first.
+    A lock on the fixes' table holds that read back for as long as the test needs."""
+    with seeded.connect() as conn:
+        grids = conn.scalar(text("SELECT count(*) FROM grids"))
+        workers = conn.scalar(text("SELECT count(*) FROM workers"))
+        placed = conn.scalar(text("SELECT count(DISTINCT worker_code) FROM worker_positions"))
+        cases = conn.scalar(
+            text(
+                "SELECT count(*) FROM tickets WHERE status NOT IN ('closed', 'rejected')"
+                " OR closed_at >= now() - interval '24 hours'"
+            )
+        )
+    assert grids and workers and placed and cases
+    with psycopg.connect(conninfo(db_url)) as locker:
+        locker.execute("LOCK TABLE worker_positions IN ACCESS EXCLUSIVE MODE")
+        with FeedHarness(db_url) as h:
+            h.wait_until(lambda s: len(s.grids) == grids and len(s.workers) == workers)
+            assert h.store.tickets  # the open cases came with them
+            assert not h.store.loaded
+            assert all(s.position is None for s in h.store.workers.values())
+            # The progress counts a fix a worker until the fixes are read, then the fixes.
+            assert h.feed.first_load_total == grids + cases + 2 * workers
+            locker.rollback()  # the lock goes: the fixes are read
+            h.wait_until(lambda s: s.loaded)
+            assert sum(1 for s in h.store.workers.values() if s.position) == placed
+            assert h.feed.first_load_total == grids + cases + workers + placed
