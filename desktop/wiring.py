@@ -286,6 +286,9 @@ class WindowSession:
         self.actions.ticket_chosen.connect(map_panel.select_ticket)
         self.detail.fly_requested.connect(map_panel.select_ticket)
         self.workers.worker_selected.connect(map_panel.show_track)
+        # A worker chosen in the dock is brought into view: at the district's zoom their
+        # dot is a count in a badge, and their track a few pixels under it.
+        self.workers.worker_selected.connect(map_panel.locate_worker)
         self.overdue.at_risk_changed.connect(map_panel.set_at_risk)
         self.map_menu = MapItemMenu(
             self.window,

@@ -207,6 +207,10 @@ class MapPanel(QWidget):
         """Zoom to a grid and outline it, as a double-click does, without emitting."""
         self.bridge.send_command("drill", id=grid_code)
 
+    def locate_worker(self, worker_code: str) -> None:
+        """Bring a worker's dot into view, zoomed in to the dots (unless it is in view)."""
+        self.bridge.send_command("locate_worker", id=worker_code)
+
     def show_district(self) -> None:
         """The whole district again: no highlight, every grid in view."""
         self.bridge.send_command("clear_highlight")

@@ -108,3 +108,51 @@ def test_a_chosen_worker_shows_the_hour_from_the_database_then_each_new_fix(
     assert _track_points(qtbot, session) == len(expected) + 1
     panel.show_track(None)
     qtbot.waitUntil(lambda: _track_points(qtbot, session) == 0, timeout=20_000)
+
+
+def test_a_worker_chosen_in_the_dock_is_brought_into_view(
+    qtbot: QtBot, session: WindowSession
+) -> None:
+    """At the district's zoom a worker is a count in a badge and their track a few
+    pixels under it: choosing them in the dock zooms the map in to their dot."""
+    panel = session.map
+    assert panel is not None
+    qtbot.waitUntil(lambda: panel.is_ready, timeout=20_000)
+    code = next(c for c, s in sorted(session.store.workers.items()) if s.position is not None)
+    position = session.store.workers[code].position
+    assert position is not None
+    # The dots reach the page a canvas at a time, within seconds of the load.
+    qtbot.waitUntil(
+        lambda: run_js(qtbot, panel, f"gridmap.workers.people().has({code!r})") is True,
+        timeout=10_000,
+    )
+    dots_from = run_js(qtbot, panel, "gridmap.workers.DOTS_FROM")
+    assert isinstance(dots_from, int)
+    # Zoomed out far (the wall's district view): the worker is in no dot.
+    run_js(
+        qtbot,
+        panel,
+        f"gridmap.map().setView([{position.lat!r}, {position.lon!r}], 11, {{animate: false}}) && 1",
+    )
+    qtbot.waitUntil(
+        lambda: run_js(qtbot, panel, "gridmap.workers.showing()") == "cells", timeout=5000
+    )
+
+    workers = session.workers
+    row = workers.model.row_of(code)
+    assert row is not None
+    index = workers.proxy.mapFromSource(workers.model.index(row, 1))
+    workers.view.scrollTo(index)
+    QTest.mouseClick(
+        workers.view.viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=workers.view.visualRect(index).center(),
+    )
+    in_view = (
+        f"gridmap.map().getZoom() >= {dots_from} && gridmap.map().getBounds()"
+        f".contains([{position.lat!r}, {position.lon!r}])"
+    )
+    qtbot.waitUntil(lambda: run_js(qtbot, panel, in_view) is True, timeout=10_000)
+    qtbot.waitUntil(
+        lambda: run_js(qtbot, panel, "gridmap.workers.showing()") == "dots", timeout=5000
+    )

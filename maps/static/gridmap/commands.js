@@ -37,6 +37,17 @@
     S.map.flyTo(layer.getLatLng(), Math.max(S.map.getZoom(), gm.aggregation.AGGREGATE_BELOW + 1), { duration: 0.6 });
   }
 
+  /** A worker chosen in the workers dock: their dot in view, zoomed in to where the
+   *  workers are dots (and their track can be seen). Nothing moves when it already is. */
+  function locateWorker(id) {
+    var p = gm.workers.people().get(id);
+    if (!p || p.lat === undefined) { return; }
+    var at = L.latLng(p.lat, p.lng);
+    var dots = gm.workers.DOTS_FROM;
+    if (S.map.getZoom() >= dots && S.map.getBounds().pad(-0.1).contains(at)) { return; }
+    S.map.flyTo(at, Math.max(S.map.getZoom(), dots + 1), { duration: 0.6 });
+  }
+
   function basemap(b) {
     if (tileLayer) { S.map.removeLayer(tileLayer); tileLayer = null; }
     if (b.kind === 'none' || !b.url) { return; }
@@ -48,6 +59,7 @@
   var COMMANDS = {
     select: function (c) { select(c.id); },
     drill: function (c) { drill(c.id); },
+    locate_worker: function (c) { locateWorker(c.id); },
     basemap: function (c) { basemap(c.basemap); },
     clear_highlight: function () { S.highlightLayer.clearLayers(); },
     fit: function () { fitAll(); },
