@@ -52,6 +52,20 @@ def _hour_of_fixes(db_url: URL, code: str, now: datetime) -> list[datetime]:
     return kept
 
 
+def _click_row(session: WindowSession, code: str) -> None:
+    """A real click on the worker's row in the workers dock."""
+    workers = session.workers
+    row = workers.model.row_of(code)
+    assert row is not None
+    index = workers.proxy.mapFromSource(workers.model.index(row, 1))
+    workers.view.scrollTo(index)
+    QTest.mouseClick(
+        workers.view.viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=workers.view.visualRect(index).center(),
+    )
+
+
 def _track_points(qtbot: QtBot, session: WindowSession) -> object:
     assert session.map is not None
     return run_js(qtbot, session.map, "gridmap.counts().track_points")
@@ -82,17 +96,7 @@ def test_a_chosen_worker_shows_the_hour_from_the_database_then_each_new_fix(
     expected = _hour_of_fixes(db_url, code, datetime.now(UTC))
     assert len(expected) >= 5
 
-    # A real click on the worker's row in the workers panel.
-    workers = session.workers
-    row = workers.model.row_of(code)
-    assert row is not None
-    index = workers.proxy.mapFromSource(workers.model.index(row, 1))
-    workers.view.scrollTo(index)
-    QTest.mouseClick(
-        workers.view.viewport(),
-        Qt.MouseButton.LeftButton,
-        pos=workers.view.visualRect(index).center(),
-    )
+    _click_row(session, code)
     qtbot.waitUntil(lambda: _track_points(qtbot, session) == len(expected), timeout=20_000)
 
     # A fix that arrives while the worker is chosen joins the track.
@@ -138,16 +142,7 @@ def test_a_worker_chosen_in_the_dock_is_brought_into_view(
         lambda: run_js(qtbot, panel, "gridmap.workers.showing()") == "cells", timeout=5000
     )
 
-    workers = session.workers
-    row = workers.model.row_of(code)
-    assert row is not None
-    index = workers.proxy.mapFromSource(workers.model.index(row, 1))
-    workers.view.scrollTo(index)
-    QTest.mouseClick(
-        workers.view.viewport(),
-        Qt.MouseButton.LeftButton,
-        pos=workers.view.visualRect(index).center(),
-    )
+    _click_row(session, code)
     in_view = (
         f"gridmap.map().getZoom() >= {dots_from} && gridmap.map().getBounds()"
         f".contains([{position.lat!r}, {position.lon!r}])"
