@@ -5,9 +5,9 @@ worker fixes (thousands a second), turns each row into a record and checks it
 against the district; on a thread of the console that was 7.5 % of a core at
 10,000 grids and 16 % at 50,000 (profiled, idle with the simulator), and every
 slice of it was time the GUI thread could not run. Here the feed
-(:class:`ChangeFeed`, unchanged) runs in a child process, and its batches come
-back through a pipe: a relay thread of the console unpickles each batch and hands
-it on, exactly as the feed's own callbacks did.
+(:class:`ChangeFeed`, the class the feed's thread ran) runs in a child process, and
+its batches come back through a pipe: a relay thread of the console unpickles each
+batch and hands it on, exactly as the feed's own callbacks did.
 
 The child ends with the console: it stops when asked, when the console's end of
 the pipe closes, or (a daemon) when the console exits. If it dies on its own (out

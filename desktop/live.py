@@ -125,7 +125,7 @@ class LiveData(QObject):
         self.feed.spawn()
 
     def start(self) -> None:
-        gc_policy.hold_full_collections()  # the feed reads the first load on its thread
+        gc_policy.hold_full_collections()  # the first load arrives on the relay thread
         if not self.store.loaded:
             self._gc_held = gc_policy.hold_collection()
             self._gc_hold_limit.start()

@@ -221,8 +221,12 @@ class MapPanel(QWidget):
 
         The hour is read from the database on a thread of its own; the live thread
         then draws it and keeps it current. Every choice goes through that thread, so
-        a later one (another worker, or none) always wins over an earlier read.
+        a later one (another worker, or none) always wins over an earlier read. The
+        worker chosen already is not read again: a click on a dot chooses them here and
+        then in the workers dock, which chooses them again.
         """
+        if worker_code is not None and worker_code == self.selected_worker:
+            return  # read or being read, and kept current on the live thread
         self.selected_worker = worker_code
         read = self._read_track
 

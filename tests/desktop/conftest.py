@@ -68,6 +68,19 @@ def insert_ticket(
     return int(row[0])
 
 
+def add_fix(db_url: URL, code: str, at: datetime, east: float) -> int:
+    """A fix of ``code`` at ``at``, ``east`` degrees east of their newest one; its id."""
+    with psycopg.connect(conninfo(db_url), autocommit=True) as conn:
+        row = conn.execute(
+            "INSERT INTO worker_positions (worker_code, lon, lat, recorded_at, accuracy_m,"
+            " source) SELECT %s, lon + %s, lat, %s, 5, 'pad' FROM worker_positions"
+            " WHERE worker_code = %s ORDER BY recorded_at DESC LIMIT 1 RETURNING id",
+            (code, east, at, code),
+        ).fetchone()
+    assert row is not None
+    return int(row[0])
+
+
 def register_behind_the_console(db_url: URL, ticket_id: int, actor: str) -> None:
     """Another dispatcher registers the ticket, as an UPDATE this console has not seen."""
     with psycopg.connect(conninfo(db_url), autocommit=True) as conn:

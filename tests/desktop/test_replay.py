@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import psycopg
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
@@ -22,8 +21,7 @@ from gridcommand.desktop.wiring import WindowSession
 from gridcommand.maps.replay_picture import picture_of
 from gridcommand.widgets.queues import QUEUES
 from gridcommand.widgets.record_table import RecordRole
-from tests.conftest import conninfo
-from tests.desktop.conftest import insert_ticket
+from tests.desktop.conftest import add_fix, insert_ticket
 from tests.maps.mouse import click, run_js, target
 
 
@@ -173,17 +171,9 @@ def test_a_grid_drill_down_replays_that_grid_day(qtbot: QtBot, session: WindowSe
 
 def _walk(db_url: URL, code: str, start: datetime, fixes: int) -> int:
     """``fixes`` fixes of ``code`` three minutes apart from ``start``; the last one's id."""
-    with psycopg.connect(conninfo(db_url), autocommit=True) as conn:
-        last = 0
-        for n in range(fixes):
-            row = conn.execute(
-                "INSERT INTO worker_positions (worker_code, lon, lat, recorded_at, accuracy_m,"
-                " source) SELECT %s, lon + %s, lat, %s, 5, 'pad' FROM worker_positions"
-                " WHERE worker_code = %s ORDER BY recorded_at DESC LIMIT 1 RETURNING id",
-                (code, 0.0002 * n, start + timedelta(minutes=3 * n), code),
-            ).fetchone()
-            assert row is not None
-            last = int(row[0])
+    last = 0
+    for n in range(fixes):
+        last = add_fix(db_url, code, start + timedelta(minutes=3 * n), 0.0002 * n)
     return last
 
 

@@ -6,6 +6,7 @@ choose a worker with a real click on their row and read the track off the page.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 import psycopg
@@ -14,23 +15,13 @@ from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 from sqlalchemy.engine import URL
 
+from gridcommand.db.live.records import PositionRecord
 from gridcommand.db.live.track import TRACK_SPACING, TRACK_WINDOW
 from gridcommand.desktop.wiring import WindowSession
+from gridcommand.widgets.record_table import RecordRole
 from tests.conftest import conninfo
-from tests.maps.mouse import run_js
-
-
-def _add_fix(db_url: URL, code: str, at: datetime, east: float) -> int:
-    """A fix of ``code`` at ``at``, ``east`` degrees east of their newest one; its id."""
-    with psycopg.connect(conninfo(db_url), autocommit=True) as conn:
-        row = conn.execute(
-            "INSERT INTO worker_positions (worker_code, lon, lat, recorded_at, accuracy_m,"
-            " source) SELECT %s, lon + %s, lat, %s, 5, 'pad' FROM worker_positions"
-            " WHERE worker_code = %s ORDER BY recorded_at DESC LIMIT 1 RETURNING id",
-            (code, east, at, code),
-        ).fetchone()
-    assert row is not None
-    return int(row[0])
+from tests.desktop.conftest import add_fix
+from tests.maps.mouse import click, pixel, run_js
 
 
 def _hour_of_fixes(db_url: URL, code: str, now: datetime) -> list[datetime]:
@@ -86,9 +77,9 @@ def test_a_chosen_worker_shows_the_hour_from_the_database_then_each_new_fix(
         for c, s in sorted(session.store.workers.items())
         if s.position is not None and s.position.recorded_at < now - timedelta(minutes=15)
     ][:2]
-    newest = _add_fix(db_url, code, now - timedelta(minutes=3), 0.0002)
+    newest = add_fix(db_url, code, now - timedelta(minutes=3), 0.0002)
     for n in range(2, 6):
-        _add_fix(db_url, code, now - timedelta(minutes=3 * n), -0.0002 * n)
+        add_fix(db_url, code, now - timedelta(minutes=3 * n), -0.0002 * n)
     qtbot.waitUntil(
         lambda: (s := session.store.workers[code]).position is not None and s.position.id == newest,
         timeout=20_000,
@@ -100,11 +91,11 @@ def test_a_chosen_worker_shows_the_hour_from_the_database_then_each_new_fix(
     qtbot.waitUntil(lambda: _track_points(qtbot, session) == len(expected), timeout=20_000)
 
     # A fix that arrives while the worker is chosen joins the track.
-    _add_fix(db_url, code, datetime.now(UTC), 0.0002)
+    add_fix(db_url, code, datetime.now(UTC), 0.0002)
     qtbot.waitUntil(lambda: _track_points(qtbot, session) == len(expected) + 1, timeout=20_000)
 
     # Another worker's fix leaves it as it is; choosing nobody clears it.
-    moved = _add_fix(db_url, other, datetime.now(UTC), 0.0001)
+    moved = add_fix(db_url, other, datetime.now(UTC), 0.0001)
     qtbot.waitUntil(
         lambda: (s := session.store.workers[other]).position is not None and s.position.id == moved,
         timeout=20_000,
@@ -142,6 +133,15 @@ def test_a_worker_chosen_in_the_dock_is_brought_into_view(
         lambda: run_js(qtbot, panel, "gridmap.workers.showing()") == "cells", timeout=5000
     )
 
+    reads: list[str] = []
+    read = panel._read_track
+    assert read is not None
+
+    def counted(worker: str) -> Sequence[PositionRecord]:
+        reads.append(worker)
+        return read(worker)
+
+    panel._read_track = counted
     _click_row(session, code)
     in_view = (
         f"gridmap.map().getZoom() >= {dots_from} && gridmap.map().getBounds()"
@@ -151,3 +151,14 @@ def test_a_worker_chosen_in_the_dock_is_brought_into_view(
     qtbot.waitUntil(
         lambda: run_js(qtbot, panel, "gridmap.workers.showing()") == "dots", timeout=5000
     )
+    qtbot.waitUntil(lambda: _track_points(qtbot, session) not in (0, None), timeout=10_000)
+    assert reads == [code]  # the dock's choice, read once
+
+    # A real click on the dot now drawn: the map and the dock agree on the worker, and
+    # their hour is not read again.
+    with qtbot.waitSignal(panel.worker_clicked, timeout=5000) as clicked:
+        click(qtbot, panel, pixel(qtbot, panel, position.lat, position.lon))
+    assert clicked.args == [code]
+    assert session.workers.view.currentIndex().data(RecordRole).record.code == code
+    qtbot.wait(500)  # a second read, if one were asked, would land within this
+    assert reads == [code]
