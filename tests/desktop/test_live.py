@@ -93,6 +93,8 @@ def test_a_backlog_of_fixes_is_spread_over_rounds_in_order(qtbot: QtBot, live: L
     assert live.wait()
     live._from_feed(ChangeBatch(positions=fixes))
     qtbot.waitUntil(lambda: live.store.workers["W1"].position == fixes[-1])
+    # The store sets the position before it tells its subscribers: the round must end.
+    assert live.wait()
     assert rounds == [MAX_FIXES_PER_ROUND, backlog]
 
 
