@@ -85,6 +85,7 @@ def results(
         "settle_max_stall_ms": stalls.get("settle", 0.0),
         "startup_max_stall_ms": stalls.get("start-up", 0.0),
         "idle_cpu_percent": round(figures.idle_cpu_percent, 1),
+        "idle_cpu_others_percent": round(figures.idle_cpu_others_percent, 1),
         "rss_mb": round(figures.rss_mb),
         "simulator": simulator,
         # What makes two runs comparable: the same settings and the same code.
@@ -434,7 +435,14 @@ def latest_markdown(d: dict[str, Any]) -> str:
             "main process CPU, idle with the simulator (100 % = one core)",
             f"{d.get('idle_cpu_percent', 0):g} %",
         ),
-        ("RSS, app + its QtWebEngine processes", f"{d.get('rss_mb', 0):,} MB"),
+        (
+            "  the app's other processes meanwhile (its feed, worker and web engine processes)",
+            _percent_or_unmeasured(d.get("idle_cpu_others_percent")),
+        ),
+        (
+            "RSS, the app's processes (main, feed, workers, web engine)",
+            f"{d.get('rss_mb', 0):,} MB",
+        ),
     ]
     table = "\n".join(f"| {a} | {b} |" for a, b in rows)
     notes = "".join(f"\n- {n}" for n in d["notes"])
@@ -487,9 +495,14 @@ before then wait behind that work.
 - **Idle CPU**: the main process's CPU time (`time.process_time()`, all its threads) over
   {settings.get("idle_seconds", 15):g} s of the live window left alone with the simulator
   running, divided by the wall time (100 % = one core).
-- **RSS**: resident memory (`/proc/PID/statm`) of the main process and its
-  QtWebEngine processes at the end of the idle phase; the database server and the
-  simulator are not counted.
+  The app's other processes (the feed's process, the outline and learning processes,
+  the QtWebEngine processes) are timed over the same seconds from `/proc/PID/stat`.
+- **RSS**: resident memory (`/proc/PID/statm`) of the app's processes at the end of the
+  idle phase: the main process and every process it started (the feed's, the worker
+  processes, QtWebEngine's). The database server and the simulator are not counted.
+  Until 2 December 2026 the bench counted only the main process and QtWebEngine's, so
+  the earlier runs in the tables above leave out the feed's process (about 150 MB at
+  10,000 grids).
 - **Seeding**: `seed_demo` on the fresh server (grids, workers, 30 days of history), before
   the window opens; issue 13 asks for 50,000 grids within 5 minutes.
 
@@ -718,6 +731,10 @@ def _phases(phases: dict[str, float] | None) -> str:
         return "not recorded"
     total = sum(phases.values())
     return ", ".join(f"{k} {v:g}" for k, v in phases.items()) + f" (all: {total:,.0f} s)"
+
+
+def _percent_or_unmeasured(value: float | None) -> str:
+    return "not measured" if value is None else f"{value:g} %"
 
 
 def _opt(value: float | None) -> str:

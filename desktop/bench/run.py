@@ -6,6 +6,7 @@ the measurements, so what is measured is the application as it runs, not a copy.
 
 from __future__ import annotations
 
+import os
 import statistics
 import tempfile
 import time
@@ -22,7 +23,7 @@ from gridcommand.db.live.store import StoreChanges
 from gridcommand.db.schema.engine import Database
 from gridcommand.db.schema.errors import UserFacingError
 from gridcommand.desktop.bench.city import City
-from gridcommand.desktop.bench.footprint import idle_cpu_percent, rss_mb
+from gridcommand.desktop.bench.footprint import app_pids, idle_cpu_percent, rss_mb
 from gridcommand.desktop.bench.inserts import Inserter
 from gridcommand.desktop.bench.meters import PointWatch, StallMeter, percentile
 from gridcommand.desktop.bench.moves import apply_batch, move_batch
@@ -95,8 +96,10 @@ class Figures:
     profile: Profile | None = None
     notes: list[str] = field(default_factory=list)
     #: The main process's CPU while idle with the simulator (100 = a core), and the RSS
-    #: of the app with its web engine processes at the end of that idle phase.
+    #: of the app's processes at the end of that idle phase (bench/footprint.py).
     idle_cpu_percent: float = 0.0
+    #: The same for the app's other processes together (its feed, its web engine).
+    idle_cpu_others_percent: float = 0.0
     rss_mb: float = 0.0
     #: The replica path (``bench --replica``), see bench/replica.py.
     replica: dict[str, Any] | None = None
@@ -321,8 +324,12 @@ class Bench:
             self.meter.enter("after")
             pump_for(1.0)
             self.meter.enter("idle")
-            self.figures.idle_cpu_percent = idle_cpu_percent(self.options.idle_s)
-            self.figures.rss_mb = rss_mb()
+            simulator = self.city.simulator
+            not_app = (simulator.pid,) if simulator is not None else ()
+            others = [pid for pid in app_pids(exclude=not_app) if pid != os.getpid()]
+            main, rest = idle_cpu_percent(self.options.idle_s, others)
+            self.figures.idle_cpu_percent, self.figures.idle_cpu_others_percent = main, rest
+            self.figures.rss_mb = rss_mb(exclude=not_app)
             if self.options.profile_s > 0:
                 self.meter.enter("profile")
                 self.figures.profile = profile_live(session, self.options.profile_s)
