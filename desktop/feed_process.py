@@ -7,7 +7,8 @@ against the district; on a thread of the console that was 7.5 % of a core at
 slice of it was time the GUI thread could not run. Here the feed
 (:class:`ChangeFeed`, the class the feed's thread ran) runs in a child process, and
 its batches come back through a pipe: a relay thread of the console unpickles each
-batch and hands it on, exactly as the feed's own callbacks did.
+batch and hands it on, as the feed's own callbacks did, with one difference: each
+worker's fixes come at most one every 10 s, the newest (db/live/pacing.py).
 
 The child ends with the console: it stops when asked, when the console's end of
 the pipe closes, or (a daemon) when the console exits. If it dies on its own (out
@@ -22,6 +23,7 @@ import dataclasses
 import logging
 import multiprocessing
 import threading
+import time
 from datetime import UTC, datetime
 from functools import partial
 from multiprocessing.connection import Connection
@@ -30,6 +32,7 @@ from typing import Any
 from sqlalchemy.engine import URL
 
 from gridcommand.db.live.feed import BatchHandler, ChangeFeed, StateHandler
+from gridcommand.db.live.pacing import FIX_PACE_S, FixPacer
 from gridcommand.db.live.records import ChangeBatch, FeedState
 
 log = logging.getLogger(__name__)
@@ -38,6 +41,8 @@ log = logging.getLogger(__name__)
 RESPAWN_S = (0.5, 10.0)
 #: How long a stop waits for the child to finish its round before ending it.
 STOP_WAIT_S = 5.0
+#: How often the child looks for paced fixes whose time is up (db/live/pacing.py).
+PACE_SWEEP_S = 0.5
 
 
 @dataclasses.dataclass(frozen=True)
@@ -61,6 +66,8 @@ class FeedOptions:
     write_url: URL | None
     first_load_slice: int | None
     watermark: int | None = None
+    #: The least time between two of a worker's fixes handed over (db/live/pacing.py).
+    pace_s: float = FIX_PACE_S
 
 
 class FeedProcess:
@@ -79,8 +86,11 @@ class FeedProcess:
         listen: bool = True,
         write_url: URL | None = None,
         first_load_slice: int | None = None,
+        pace_s: float = FIX_PACE_S,
     ) -> None:
-        self._options = FeedOptions(url, poll_interval, listen, write_url, first_load_slice)
+        self._options = FeedOptions(
+            url, poll_interval, listen, write_url, first_load_slice, pace_s=pace_s
+        )
         self._on_batch = on_batch
         self._on_state = on_state or (lambda state: None)
         self._figures = FeedFigures()
@@ -212,16 +222,39 @@ class FeedProcess:
 
 # -- in the child ------------------------------------------------------------------------
 def serve(pipe: Connection, options: FeedOptions) -> None:
-    """Run the feed until told to stop or the console's end of the pipe closes."""
+    """Run the feed until told to stop or the console's end of the pipe closes.
+
+    Worker fixes are paced here (db/live/pacing.py): the fixes waiting go when their
+    worker's time is up, with the next batch or by this loop's sweep.
+    """
     lock = threading.Lock()
     feed: ChangeFeed | None = None
+    pacer = FixPacer(options.pace_s)
+    #: The watermark the feed's next read starts from (that of the read being handed).
+    read_from = options.watermark
 
     def send(kind: str, payload: ChangeBatch | FeedState) -> None:
+        nonlocal read_from
         assert feed is not None  # the feed calls back only once started
+        with lock:
+            if isinstance(payload, ChangeBatch):
+                payload = _paced(pacer, payload, read_from)
+                read_from = feed.watermark
+                if not len(payload) and not payload.initial:
+                    return  # every fix waits: nothing to say
+            _send(kind, payload)
+
+    def _send(kind: str, payload: ChangeBatch | FeedState) -> None:
+        """With ``lock`` held."""
+        assert feed is not None
         figures = FeedFigures(
-            feed.mode, feed.catchups, feed.catchup_s, feed.first_load_total, feed.watermark
+            feed.mode,
+            feed.catchups,
+            feed.catchup_s,
+            feed.first_load_total,
+            pacer.watermark(feed.watermark),
         )
-        with lock, contextlib.suppress(OSError, ValueError):
+        with contextlib.suppress(OSError, ValueError):
             # A broken pipe: the console is gone, and the loop below ends the feed.
             pipe.send((kind, payload, figures))
 
@@ -238,6 +271,12 @@ def serve(pipe: Connection, options: FeedOptions) -> None:
     feed.start()
     try:
         while True:
+            if not pipe.poll(PACE_SWEEP_S):
+                with lock:
+                    due = pacer.due(time.monotonic())
+                    if due:
+                        _send("batch", ChangeBatch(positions=tuple(due)))
+                continue
             message: Any = pipe.recv()
             if message == "stop":
                 break
@@ -246,6 +285,20 @@ def serve(pipe: Connection, options: FeedOptions) -> None:
         pass  # the console is gone
     feed.stop()
     pipe.close()
+
+
+def _paced(pacer: FixPacer, batch: ChangeBatch, read_from: int | None) -> ChangeBatch:
+    """``batch`` with its fixes paced, and the waiting fixes whose time is up."""
+    now = time.monotonic()
+    if batch.initial:
+        pacer.handed(batch.positions, now)  # the first load: every worker's latest
+        return batch
+    handed = pacer.pace(batch.positions, now, read_from)
+    if len(handed) == len(batch.positions) and all(
+        a is b for a, b in zip(handed, batch.positions, strict=True)
+    ):
+        return batch
+    return dataclasses.replace(batch, positions=tuple(handed))
 
 
 __all__ = ["FeedFigures", "FeedOptions", "FeedProcess", "serve"]

@@ -16,6 +16,7 @@ from typing import Any
 
 from shapely.geometry import shape
 
+from gridcommand.db.live.pacing import FIX_PACE_S
 from gridcommand.db.live.records import GridRecord, TicketRecord, WorkerRecord
 from gridcommand.db.live.store import Changes, GridCounts, StateStore, StoreChanges, WorkerState
 from gridcommand.maps import features as f
@@ -24,7 +25,8 @@ Diff = dict[str, Any]
 LAYERS = ("grids", "outlines", "alerts", "workers", "track")
 
 
-WORKER_INTERVAL = timedelta(seconds=10)
+#: The console is handed a worker's fixes at this pace (db/live/pacing.py).
+WORKER_INTERVAL = timedelta(seconds=FIX_PACE_S)
 
 
 class DiffBuilder:

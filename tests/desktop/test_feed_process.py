@@ -121,6 +121,72 @@ def test_a_killed_feed_process_is_replaced_and_nothing_is_missed(
         assert not any(r.row_ref == str(near[0]) for r in h.store.rejections.values())
 
 
+def _fix(db_url: URL, worker: str, lon: float, lat: float) -> int:
+    with psycopg.connect(conninfo(db_url), autocommit=True) as conn:
+        row = conn.execute(
+            "INSERT INTO worker_positions (worker_code, lon, lat) VALUES (%s, %s, %s) RETURNING id",
+            (worker, lon, lat),
+        ).fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def _handed(h: FeedHarness, worker: str) -> list[int]:
+    return [p.id for b in h.history for p in b.positions if p.worker_code == worker]
+
+
+def test_a_workers_fixes_come_at_the_pace_the_newest_last(seeded: Engine, db_url: URL) -> None:
+    """The console is handed one fix of a worker per pace, the newest (db/live/pacing.py)."""
+    _, lon, lat = _grid_point(seeded)
+    worker = _a_worker(seeded)
+    with FeedHarness(db_url, process=True, pace_s=5.0) as h:
+        h.wait_until(lambda s: s.loaded)
+        h.connected()
+        first = _fix(db_url, worker, lon, lat)
+        h.wait_until(lambda s: (p := s.workers[worker].position) is not None and p.id == first)
+        # Three more at once, each its own transaction (so its own catch-up, mostly):
+        # within the first one's pace, so only the newest goes, when the pace is up.
+        more = [_fix(db_url, worker, lon + 0.0001 * n, lat) for n in (1, 2, 3)]
+        h.wait_until(lambda s: (p := s.workers[worker].position) is not None and p.id == more[-1])
+        assert _handed(h, worker)[-2:] == [first, more[-1]]
+        assert not set(more[:-1]) & set(_handed(h, worker))
+
+
+def test_a_fix_waiting_in_a_killed_feed_process_is_read_again_by_the_next(
+    seeded: Engine, db_url: URL
+) -> None:
+    """The watermark a feed process reports stays before the fixes still waiting in it."""
+    _, lon, lat = _grid_point(seeded)
+    worker = _a_worker(seeded)
+    with FeedHarness(db_url, process=True, pace_s=600.0) as h:
+        h.wait_until(lambda s: s.loaded)
+        h.connected()
+        # The first load handed over the worker's latest fix: a new one waits.
+        waiting = _fix(db_url, worker, lon + 0.0001, lat)
+        # Two cases after it, each waited for: the second is read by a later catch-up
+        # than the fix, and its message brings the console a watermark past the fix's
+        # read, were it not held back.
+        for source in ("hotline", "wechat"):  # not one report twice (a duplicate)
+            ticket = _insert_ticket_now(db_url, seeded, source)
+            h.wait_until(lambda s, t=ticket: t in s.tickets)  # type: ignore[misc]
+        assert waiting not in _handed(h, worker)  # it waits for the pace of ten minutes
+        killed = h.feed.pid  # type: ignore[union-attr]
+        assert killed is not None
+        os.kill(killed, signal.SIGKILL)
+        # The successor's pace starts afresh: the fix it reads again goes at once.
+        h.wait_until(
+            lambda s: (p := s.workers[worker].position) is not None and p.id == waiting,
+            timeout=30,
+        )
+        assert h.feed.respawns == 1  # type: ignore[union-attr]
+
+
+def _insert_ticket_now(db_url: URL, engine: Engine, source: str) -> int:
+    grid, lon, lat = _grid_point(engine)
+    with psycopg.connect(conninfo(db_url), autocommit=True) as conn:
+        return _insert_ticket(conn, grid, lon, lat, description="路灯不亮", source=source)
+
+
 CONSOLE = """
 import sys, threading
 from sqlalchemy.engine import make_url

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from sqlalchemy.engine import URL
 
 from gridcommand.db.live.feed import ChangeFeed
+from gridcommand.db.live.pacing import FIX_PACE_S
 from gridcommand.db.live.records import ChangeBatch, FeedState
 from gridcommand.db.live.store import StateStore
 from gridcommand.desktop.feed_process import FeedProcess
@@ -24,8 +25,10 @@ class FeedHarness:
         listen: bool = True,
         write_url: URL | None = None,
         process: bool = False,
+        pace_s: float = FIX_PACE_S,
     ) -> None:
-        """``process``: the feed as the window runs it, in a process of its own."""
+        """``process``: the feed as the window runs it, in a process of its own, which
+        hands over each worker's fixes at ``pace_s`` (db/live/pacing.py)."""
         self.batches: queue.Queue[ChangeBatch] = queue.Queue()
         self.states: list[FeedState] = []
         self.store = StateStore()
@@ -39,6 +42,7 @@ class FeedHarness:
                 poll_interval=poll_interval,
                 listen=listen,
                 write_url=write_url,
+                pace_s=pace_s,
             )
         else:
             self.feed = ChangeFeed(

@@ -1,0 +1,124 @@
+"""Each worker's fixes go to the console at the pace its dot moves: the newest, every 10 s.
+
+A city's phones send a fix every few seconds (the simulator: every 5 s), and the
+console's main process took every one: unpickled it, applied it to the store, and
+held a dot for it, although a dot moves at most every ``FIX_PACE_S`` (maps/diffs.py)
+and the store's other readers (a worker's card, the workers dock, dispatch, the
+track's live end) show nothing finer. So the feed's process paces them: a worker's
+fix goes at once when their last one went ``FIX_PACE_S`` ago or more; otherwise it
+waits, replaced by any newer one, until that time is up. The console receives about
+half as many fixes (one every 5 s) and shows what it showed before: every worker's
+newest fix, at most ``FIX_PACE_S`` late, and a phone heard again after a silence at
+once.
+
+A fix replaced while it waited was not lost: it is in the database, in the worker's
+track and in the replay, and the console would have replaced it with the newer one
+within seconds anyway (the store keeps each worker's newest fix only).
+
+If the feed's process dies, the fixes waiting in it die with it. The watermark it
+reports (``watermark``) therefore stays at the catch-up that read the oldest fix
+still waiting, so its successor reads them again.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, deque
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from gridcommand.db.live.records import PositionRecord
+
+#: The least time between two of a worker's fixes handed to the console (seconds).
+FIX_PACE_S = 10.0
+
+
+class FixPacer:
+    """Holds each worker's newest fix until the worker's pace allows it (plain Python).
+
+    ``now`` is a monotonic time in seconds; ``read_from`` is the watermark of the
+    catch-up that read the fixes given (see the module's docstring).
+    """
+
+    def __init__(self, pace_s: float = FIX_PACE_S) -> None:
+        self.pace_s = pace_s
+        #: When each worker's last fix was handed over, and when it was recorded.
+        self._handed_at: dict[str, float] = {}
+        self._handed_time: dict[str, datetime] = {}
+        #: The newest fix waiting per worker, and the watermark of the read that found it.
+        self._held: dict[str, PositionRecord] = {}
+        self._held_from: dict[str, int | None] = {}
+        #: How many waiting fixes each read found (a few reads: one every half second).
+        self._marks: Counter[int] = Counter()
+        #: (handed at, worker) in the order handed, so that the workers whose time is up
+        #: are found from the front, not by a pass over a city's held fixes.
+        self._order: deque[tuple[float, str]] = deque()
+
+    def __len__(self) -> int:
+        """Fixes waiting now."""
+        return len(self._held)
+
+    def handed(self, positions: Iterable[PositionRecord], now: float) -> None:
+        """``positions`` went to the console unpaced (the first load): their pace starts."""
+        for p in positions:
+            self._hand(p, now)
+
+    def pace(
+        self, positions: Sequence[PositionRecord], now: float, read_from: int | None
+    ) -> list[PositionRecord]:
+        """What to hand over now of ``positions``, and of the fixes whose time is up."""
+        out = self.due(now)
+        for p in positions:
+            code = p.worker_code
+            last = self._handed_time.get(code)
+            if last is not None and p.recorded_at < last:
+                continue  # older than what the console has: the store would ignore it
+            held = self._held.get(code)
+            if held is not None:
+                if p.recorded_at >= held.recorded_at:
+                    self._held[code] = p  # the watermark stays the older read's
+                continue
+            at = self._handed_at.get(code)
+            if at is None or now - at >= self.pace_s:
+                self._hand(p, now)
+                out.append(p)
+            else:
+                self._held[code] = p
+                self._held_from[code] = read_from
+                if read_from is not None:
+                    self._marks[read_from] += 1
+        return out
+
+    def due(self, now: float) -> list[PositionRecord]:
+        """The waiting fixes whose worker's pace has passed (handed over by this call)."""
+        out: list[PositionRecord] = []
+        order, pace = self._order, self.pace_s
+        while order and now - order[0][0] >= pace:
+            at, code = order.popleft()
+            # Only the entry of the worker's latest hand-over counts; older ones are spent.
+            if self._handed_at.get(code) != at:
+                continue
+            p = self._held.pop(code, None)
+            if p is not None:
+                mark = self._held_from.pop(code)
+                if mark is not None:
+                    self._marks[mark] -= 1
+                    if not self._marks[mark]:
+                        del self._marks[mark]
+                self._hand(p, now)
+                out.append(p)
+        return out
+
+    def watermark(self, current: int | None) -> int | None:
+        """Where a successor must read from: ``current``, or the oldest waiting fix's read."""
+        if current is None or not self._marks:
+            return current
+        return min(min(self._marks), current)
+
+    def _hand(self, p: PositionRecord, now: float) -> None:
+        code = p.worker_code
+        self._handed_at[code] = now
+        self._handed_time[code] = p.recorded_at
+        self._order.append((now, code))
+
+
+__all__ = ["FIX_PACE_S", "FixPacer"]
