@@ -125,6 +125,7 @@ class LiveData(QObject):
         self.feed.spawn()
 
     def start(self) -> None:
+        gc_policy.forget_module_sources()  # the first load reuses their memory
         gc_policy.hold_full_collections()  # the first load arrives on the relay thread
         if not self.store.loaded:
             self._gc_held = gc_policy.hold_collection()

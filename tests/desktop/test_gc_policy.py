@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import linecache
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -93,5 +94,18 @@ def test_the_c_heap_is_trimmed_on_the_live_thread_after_the_first_load(
         qtbot.waitUntil(lambda: bool(trimmed_on))
         name, done = trimmed_on[0]
         assert name.startswith("gridcommand-live") and done  # glibc, as on the wall PCs
+    finally:
+        live.stop()
+
+
+def test_the_sources_read_at_import_are_dropped_when_the_console_starts(
+    qtbot: QtBot, db_url: URL
+) -> None:
+    """PySide6 read every module's source as it was imported; linecache kept them all."""
+    assert linecache.getlines(live_module.__file__)  # as PySide6's import hook leaves it
+    live = LiveData(db_url, StateStore(lambda: NOW))
+    try:
+        live.start()
+        assert live_module.__file__ not in linecache.cache
     finally:
         live.stop()
