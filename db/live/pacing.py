@@ -22,7 +22,9 @@ still waiting, so its successor reads them again.
 
 from __future__ import annotations
 
-from collections import Counter, deque
+import heapq
+import zlib
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
@@ -49,24 +51,34 @@ class FixPacer:
         self._held_from: dict[str, int | None] = {}
         #: How many waiting fixes each read found (a few reads: one every half second).
         self._marks: Counter[int] = Counter()
-        #: (handed at, worker) in the order handed, so that the workers whose time is up
-        #: are found from the front, not by a pass over a city's held fixes.
-        self._order: deque[tuple[float, str]] = deque()
+        #: (handed at, worker), earliest first, so that the workers whose time is up are
+        #: found at the front, not by a pass over a city's held fixes.
+        self._order: list[tuple[float, str]] = []
 
     def __len__(self) -> int:
         """Fixes waiting now."""
         return len(self._held)
 
     def handed(self, positions: Iterable[PositionRecord], now: float) -> None:
-        """``positions`` went to the console unpaced (the first load): their pace starts."""
+        """``positions`` went to the console unpaced (the first load): their pace starts.
+
+        Each worker's is taken as handed at a time of its own within the last pace (by
+        their code), not all at ``now``: paced from one moment, a city's workers would
+        all be due at once, and the console would get every fix in one burst every 10 s.
+        """
         for p in positions:
-            self._hand(p, now)
+            spread = zlib.crc32(p.worker_code.encode("utf-8")) % 1000 / 1000
+            self._hand(p, now - self.pace_s * spread)
 
     def pace(
         self, positions: Sequence[PositionRecord], now: float, read_from: int | None
     ) -> list[PositionRecord]:
-        """What to hand over now of ``positions``, and of the fixes whose time is up."""
-        out = self.due(now)
+        """What to hand over now of ``positions``, and of the fixes whose time is up.
+
+        The new fixes are taken in first, so a worker whose time is up is handed the
+        newest, not the one that waited.
+        """
+        out: list[PositionRecord] = []
         for p in positions:
             code = p.worker_code
             last = self._handed_time.get(code)
@@ -86,14 +98,14 @@ class FixPacer:
                 self._held_from[code] = read_from
                 if read_from is not None:
                     self._marks[read_from] += 1
-        return out
+        return out + self.due(now)
 
     def due(self, now: float) -> list[PositionRecord]:
         """The waiting fixes whose worker's pace has passed (handed over by this call)."""
         out: list[PositionRecord] = []
         order, pace = self._order, self.pace_s
         while order and now - order[0][0] >= pace:
-            at, code = order.popleft()
+            at, code = heapq.heappop(order)
             # Only the entry of the worker's latest hand-over counts; older ones are spent.
             if self._handed_at.get(code) != at:
                 continue
@@ -118,7 +130,7 @@ class FixPacer:
         code = p.worker_code
         self._handed_at[code] = now
         self._handed_time[code] = p.recorded_at
-        self._order.append((now, code))
+        heapq.heappush(self._order, (now, code))
 
 
 __all__ = ["FIX_PACE_S", "FixPacer"]

@@ -4,7 +4,8 @@ A property test: batches of fixes for a few workers arrive at random times, with
 sweeps in between, some fixes late or out of order. What must hold:
 
 - no fix is handed over twice, and a worker's fixes go in the order they were recorded;
-- two of a worker's hand-overs are at least the pace apart (the first load's aside);
+- two of a worker's hand-overs are at least the pace apart (the first load's is taken
+  as made at a time of its own within the pace before);
 - a fix waits at most the pace: whenever the pacer is asked, no worker waits whose
   last hand-over was the pace ago or more;
 - nothing is lost: once the pace has passed after the last batch, each worker's
@@ -60,7 +61,10 @@ def test_each_worker_gets_their_newest_fix_at_the_pace_and_nothing_is_lost(
     handed: dict[int, float] = {}  # fix id → when handed over
     arrived: list[PositionRecord] = []
     read: dict[int, int] = {}  # fix id → the watermark of the read that found it
-    last_at: dict[str, float] = {}
+    # Each worker's last hand-over: at the earliest (for the pace) and at the latest (for
+    # the wait); the same but for the first load's.
+    earliest: dict[str, float] = {}
+    latest: dict[str, float] = {}
     loaded = []
     for worker in first:
         n += 1
@@ -68,19 +72,20 @@ def test_each_worker_gets_their_newest_fix_at_the_pace_and_nothing_is_lost(
     pacer.handed(loaded, now)
     arrived += loaded
     handed |= {p.id: now for p in loaded}
-    last_at |= {p.worker_code: now for p in loaded}
+    earliest |= {p.worker_code: now - PACE for p in loaded}
+    latest |= {p.worker_code: now for p in loaded}
 
     def took(out: list[PositionRecord]) -> None:
         for p in out:
             assert p.id not in handed, "handed over twice"
-            previous = last_at.get(p.worker_code)
+            previous = earliest.get(p.worker_code)
             assert previous is None or now - previous >= PACE, "faster than the pace"
             handed[p.id] = now
-            last_at[p.worker_code] = now
+            earliest[p.worker_code] = latest[p.worker_code] = now
 
     def check_no_one_overdue() -> None:
         for p in arrived:
-            waiting_in_pace = now - last_at.get(p.worker_code, -1e9) < PACE
+            waiting_in_pace = now - latest.get(p.worker_code, -1e9) < PACE
             assert _behind(p, handed, arrived) or waiting_in_pace, f"fix {p.id} waits too long"
 
     for mark, (gap, batch) in enumerate(steps, start=1):
@@ -132,3 +137,28 @@ def test_a_phone_heard_again_goes_at_once_and_its_next_fixes_wait_for_the_pace()
     assert pacer.due(609.9) == []
     assert pacer.due(610.0) == [_fix(4, "W1", 609)]  # the newest, when the pace is up
     assert pacer.watermark(10) == 10
+    assert pacer.pace([_fix(5, "W1", 615)], now=615.0, read_from=11) == []
+    # The pace is up as a newer fix arrives: that one goes, not the one that waited.
+    assert pacer.pace([_fix(6, "W1", 620)], now=620.0, read_from=12) == [_fix(6, "W1", 620)]
+    assert len(pacer) == 0
+
+
+def test_a_citys_workers_loaded_at_once_are_not_all_due_at_once() -> None:
+    """The first load hands every worker's fix in one moment; their paces must not all
+    end in one later moment, or the console gets the city's fixes in a burst."""
+    pacer = FixPacer(PACE)
+    workers = [f"W{i:05d}" for i in range(2000)]
+    pacer.handed([_fix(i, w, 0) for i, w in enumerate(workers)], now=0.0)
+    # Each sends a fix at once, then one every 5 s; the sweep runs every half second.
+    sweeps: list[int] = []
+    n = len(workers)
+    for tick in range(1, 81):
+        now = tick * 0.5
+        fixes = []
+        if tick % 10 == 1:
+            for w in workers:
+                n += 1
+                fixes.append(_fix(n, w, int(now)))
+        sweeps.append(len(pacer.pace(fixes, now, read_from=tick)))
+    assert sum(sweeps) >= len(workers)  # every worker got a newer fix
+    assert max(sweeps) <= len(workers) // 10  # at most a tenth of the city at once
