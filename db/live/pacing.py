@@ -60,15 +60,9 @@ class FixPacer:
         return len(self._held)
 
     def handed(self, positions: Iterable[PositionRecord], now: float) -> None:
-        """``positions`` went to the console unpaced (the first load): their pace starts.
-
-        Each worker's is taken as handed at a time of its own within the last pace (by
-        their code), not all at ``now``: paced from one moment, a city's workers would
-        all be due at once, and the console would get every fix in one burst every 10 s.
-        """
+        """``positions`` went to the console unpaced (the first load): their pace starts."""
         for p in positions:
-            spread = zlib.crc32(p.worker_code.encode("utf-8")) % 1000 / 1000
-            self._hand(p, now - self.pace_s * spread)
+            self._hand(p, self._first_time(p.worker_code, now))
 
     def pace(
         self, positions: Sequence[PositionRecord], now: float, read_from: int | None
@@ -91,7 +85,7 @@ class FixPacer:
                 continue
             at = self._handed_at.get(code)
             if at is None or now - at >= self.pace_s:
-                self._hand(p, now)
+                self._hand(p, now if at is not None else self._first_time(code, now))
                 out.append(p)
             else:
                 self._held[code] = p
@@ -125,6 +119,18 @@ class FixPacer:
         if current is None or not self._marks:
             return current
         return min(min(self._marks), current)
+
+    def _first_time(self, code: str, now: float) -> float:
+        """When a worker's first fix counts as handed: a time of their own (by their
+        code) within the pace before ``now``.
+
+        The first load hands over every worker's fix within a second or two (so does a
+        new feed process, with each worker's first fix). Paced from then, every worker
+        would be due in the same moment 10 s later, and again 10 s after that: the
+        console got the city's fixes in one batch every 10 s (0.5 messages a second,
+        measured, against 2.2 unpaced). So each worker's pace ends at a time of its own.
+        """
+        return now - self.pace_s * (zlib.crc32(code.encode("utf-8")) % 1000 / 1000)
 
     def _hand(self, p: PositionRecord, now: float) -> None:
         code = p.worker_code

@@ -4,8 +4,8 @@ A property test: batches of fixes for a few workers arrive at random times, with
 sweeps in between, some fixes late or out of order. What must hold:
 
 - no fix is handed over twice, and a worker's fixes go in the order they were recorded;
-- two of a worker's hand-overs are at least the pace apart (the first load's is taken
-  as made at a time of its own within the pace before);
+- two of a worker's hand-overs are at least the pace apart (their first is taken as
+  made at a time of its own within the pace before it);
 - a fix waits at most the pace: whenever the pacer is asked, no worker waits whose
   last hand-over was the pace ago or more;
 - nothing is lost: once the pace has passed after the last batch, each worker's
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -81,7 +82,8 @@ def test_each_worker_gets_their_newest_fix_at_the_pace_and_nothing_is_lost(
             previous = earliest.get(p.worker_code)
             assert previous is None or now - previous >= PACE, "faster than the pace"
             handed[p.id] = now
-            earliest[p.worker_code] = latest[p.worker_code] = now
+            earliest[p.worker_code] = now if previous is not None else now - PACE
+            latest[p.worker_code] = now
 
     def check_no_one_overdue() -> None:
         for p in arrived:
@@ -143,12 +145,18 @@ def test_a_phone_heard_again_goes_at_once_and_its_next_fixes_wait_for_the_pace()
     assert len(pacer) == 0
 
 
-def test_a_citys_workers_loaded_at_once_are_not_all_due_at_once() -> None:
-    """The first load hands every worker's fix in one moment; their paces must not all
-    end in one later moment, or the console gets the city's fixes in a burst."""
+@pytest.mark.parametrize("load", ["handed", "paced"])
+def test_a_citys_workers_loaded_at_once_are_not_all_due_at_once(load: str) -> None:
+    """The first load hands every worker's fix in one moment (as ``initial`` rows, or
+    as the slices of fixes the feed sends before them); their paces must not all end
+    in one later moment, or the console gets the city's fixes in a burst."""
     pacer = FixPacer(PACE)
     workers = [f"W{i:05d}" for i in range(2000)]
-    pacer.handed([_fix(i, w, 0) for i, w in enumerate(workers)], now=0.0)
+    first = [_fix(i, w, 0) for i, w in enumerate(workers)]
+    if load == "handed":
+        pacer.handed(first, now=0.0)
+    else:
+        assert len(pacer.pace(first, now=0.0, read_from=0)) == len(workers)
     # Each sends a fix at once, then one every 5 s; the sweep runs every half second.
     sweeps: list[int] = []
     n = len(workers)
