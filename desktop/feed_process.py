@@ -291,7 +291,9 @@ def _paced(pacer: FixPacer, batch: ChangeBatch, read_from: int | None) -> Change
     """``batch`` with its fixes paced, and the waiting fixes whose time is up."""
     now = time.monotonic()
     if batch.initial:
-        pacer.handed(batch.positions, now)  # the first load: every worker's latest
+        # The load's own batch goes whole. (Its fixes come before it, as slices, and
+        # are paced as any others: each worker's first goes at once.)
+        pacer.handed(batch.positions, now)
         return batch
     handed = pacer.pace(batch.positions, now, read_from)
     if len(handed) == len(batch.positions) and all(

@@ -7,9 +7,9 @@ and the store's other readers (a worker's card, the workers dock, dispatch, the
 track's live end) show nothing finer. So the feed's process paces them: a worker's
 fix goes at once when their last one went ``FIX_PACE_S`` ago or more; otherwise it
 waits, replaced by any newer one, until that time is up. The console receives about
-half as many fixes (one every 5 s) and shows what it showed before: every worker's
-newest fix, at most ``FIX_PACE_S`` late, and a phone heard again after a silence at
-once.
+half as many fixes (the simulator sends one every 5 s) and shows what it showed
+before: every worker's newest fix, at most ``FIX_PACE_S`` late, and a phone heard
+again after a silence at once.
 
 A fix replaced while it waited was not lost: it is in the database, in the worker's
 track and in the replay, and the console would have replaced it with the newer one
