@@ -295,12 +295,7 @@ def _paced(pacer: FixPacer, batch: ChangeBatch, read_from: int | None) -> Change
         # are paced as any others: each worker's first goes at once.)
         pacer.handed(batch.positions, now)
         return batch
-    handed = pacer.pace(batch.positions, now, read_from)
-    if len(handed) == len(batch.positions) and all(
-        a is b for a, b in zip(handed, batch.positions, strict=True)
-    ):
-        return batch
-    return dataclasses.replace(batch, positions=tuple(handed))
+    return dataclasses.replace(batch, positions=tuple(pacer.pace(batch.positions, now, read_from)))
 
 
 __all__ = ["FeedFigures", "FeedOptions", "FeedProcess", "serve"]

@@ -59,6 +59,17 @@ def _a_worker(engine: Engine) -> str:
         return str(conn.execute(text("SELECT code FROM workers ORDER BY code LIMIT 1")).scalar())
 
 
+def _fix(db_url: URL, worker: str, lon: float, lat: float) -> int:
+    """A fix of ``worker`` at (``lon``, ``lat``), now; its id."""
+    with psycopg.connect(conninfo(db_url), autocommit=True) as conn:
+        row = conn.execute(
+            "INSERT INTO worker_positions (worker_code, lon, lat) VALUES (%s, %s, %s) RETURNING id",
+            (worker, lon, lat),
+        ).fetchone()
+    assert row is not None
+    return int(row[0])
+
+
 def test_the_city_and_each_new_row_arrive_from_a_process_of_its_own(
     seeded: Engine, db_url: URL
 ) -> None:
@@ -103,32 +114,12 @@ def test_a_killed_feed_process_is_replaced_and_nothing_is_missed(
         # The new process judges rows against the grid layer its predecessor learned
         # from the first load: a fix 2,000 km from the district is refused, with its
         # reason, and a good one is applied.
-        with psycopg.connect(conninfo(db_url), autocommit=True) as conn:
-            far = conn.execute(
-                "INSERT INTO worker_positions (worker_code, lon, lat) VALUES (%s, %s, %s)"
-                " RETURNING id",
-                (worker, *FAR_AWAY),
-            ).fetchone()
-            near = conn.execute(
-                "INSERT INTO worker_positions (worker_code, lon, lat) VALUES (%s, %s, %s)"
-                " RETURNING id",
-                (worker, lon, lat),
-            ).fetchone()
-        assert far is not None and near is not None
+        far = _fix(db_url, worker, *FAR_AWAY)
+        near = _fix(db_url, worker, lon, lat)
         refused_refs = lambda s: {r.row_ref for r in s.rejections.values()}  # noqa: E731
-        h.wait_until(lambda s: str(far[0]) in refused_refs(s))
-        h.wait_until(lambda s: (p := s.workers[worker].position) is not None and p.id == near[0])
-        assert not any(r.row_ref == str(near[0]) for r in h.store.rejections.values())
-
-
-def _fix(db_url: URL, worker: str, lon: float, lat: float) -> int:
-    with psycopg.connect(conninfo(db_url), autocommit=True) as conn:
-        row = conn.execute(
-            "INSERT INTO worker_positions (worker_code, lon, lat) VALUES (%s, %s, %s) RETURNING id",
-            (worker, lon, lat),
-        ).fetchone()
-    assert row is not None
-    return int(row[0])
+        h.wait_until(lambda s: str(far) in refused_refs(s))
+        h.wait_until(lambda s: (p := s.workers[worker].position) is not None and p.id == near)
+        assert not any(r.row_ref == str(near) for r in h.store.rejections.values())
 
 
 def _handed(h: FeedHarness, worker: str) -> list[int]:
