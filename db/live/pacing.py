@@ -5,8 +5,10 @@ console's main process took every one: unpickled it, applied it to the store, an
 held a dot for it, although a dot moves at most every ``FIX_PACE_S`` (maps/diffs.py)
 and the store's other readers (a worker's card, the workers dock, dispatch, the
 track's live end) show nothing finer. So the feed's process paces them: a worker's
-fix goes at once when their last one went ``FIX_PACE_S`` ago or more; otherwise it
-waits, replaced by any newer one, until that time is up. The console receives about
+fix goes at once when their last one went ``FIX_PACE_S`` ago or more, or was recorded
+``SILENCE_S`` or more before it; otherwise it waits, replaced by any newer one, until
+that time is up. (In a window the dots take this pace, and the console's store a
+slower one: desktop/feed_serve.py.) The console receives about
 half as many fixes (the simulator sends one every 5 s) and shows what it showed
 before: every worker's newest fix, at most ``FIX_PACE_S`` late, and a phone heard
 again after a silence at once.
@@ -26,12 +28,16 @@ import heapq
 import zlib
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from gridcommand.db.live.records import PositionRecord
 
 #: The least time between two of a worker's fixes handed to the console (seconds).
 FIX_PACE_S = 10.0
+#: A fix recorded this long after the worker's last one handed over goes at once,
+#: whatever the pace: the phone was silent, and the console must know it speaks again
+#: (the first load's spread, below, would otherwise hold it up to a pace).
+SILENCE_S = 60.0
 
 
 class FixPacer:
@@ -41,8 +47,9 @@ class FixPacer:
     catch-up that read the fixes given (see the module's docstring).
     """
 
-    def __init__(self, pace_s: float = FIX_PACE_S) -> None:
+    def __init__(self, pace_s: float = FIX_PACE_S, silence_s: float = SILENCE_S) -> None:
         self.pace_s = pace_s
+        self._silence = timedelta(seconds=silence_s)
         #: When each worker's last fix was handed over, and when it was recorded.
         self._handed_at: dict[str, float] = {}
         self._handed_time: dict[str, datetime] = {}
@@ -73,20 +80,27 @@ class FixPacer:
         newest, not the one that waited.
         """
         out: list[PositionRecord] = []
+        silence = self._silence
         for p in positions:
             code = p.worker_code
             last = self._handed_time.get(code)
             if last is not None and p.recorded_at < last:
                 continue  # older than what the console has: the store would ignore it
             held = self._held.get(code)
-            if held is not None:
-                if p.recorded_at >= held.recorded_at:
-                    self._held[code] = p  # the watermark stays the older read's
-                continue
+            if held is not None and p.recorded_at < held.recorded_at:
+                continue  # older than the one waiting
             at = self._handed_at.get(code)
-            if at is None or now - at >= self.pace_s:
+            if (
+                at is None
+                or now - at >= self.pace_s
+                or (last is not None and p.recorded_at - last >= silence)
+            ):
+                if held is not None:
+                    self._unhold(code)
                 self._hand(p, now if at is not None else self._first_time(code, now))
                 out.append(p)
+            elif held is not None:
+                self._held[code] = p  # the watermark stays the older read's
             else:
                 self._held[code] = p
                 self._held_from[code] = read_from
@@ -103,16 +117,20 @@ class FixPacer:
             # Only the entry of the worker's latest hand-over counts; older ones are spent.
             if self._handed_at.get(code) != at:
                 continue
-            p = self._held.pop(code, None)
+            p = self._held.get(code)
             if p is not None:
-                mark = self._held_from.pop(code)
-                if mark is not None:
-                    self._marks[mark] -= 1
-                    if not self._marks[mark]:
-                        del self._marks[mark]
+                self._unhold(code)
                 self._hand(p, now)
                 out.append(p)
         return out
+
+    def _unhold(self, code: str) -> None:
+        del self._held[code]
+        mark = self._held_from.pop(code)
+        if mark is not None:
+            self._marks[mark] -= 1
+            if not self._marks[mark]:
+                del self._marks[mark]
 
     def watermark(self, current: int | None) -> int | None:
         """Where a successor must read from: ``current``, or the oldest waiting fix's read."""
@@ -139,4 +157,4 @@ class FixPacer:
         heapq.heappush(self._order, (now, code))
 
 
-__all__ = ["FIX_PACE_S", "FixPacer"]
+__all__ = ["FIX_PACE_S", "SILENCE_S", "FixPacer"]

@@ -5,7 +5,8 @@ sweeps in between, some fixes late or out of order. What must hold:
 
 - no fix is handed over twice, and a worker's fixes go in the order they were recorded;
 - two of a worker's hand-overs are at least the pace apart (their first is taken as
-  made at a time of its own within the pace before it);
+  made at a time of its own within the pace before it), unless the later fix was
+  recorded a silence (a minute) or more after the earlier;
 - a fix waits at most the pace: whenever the pacer is asked, no worker waits whose
   last hand-over was the pace ago or more;
 - nothing is lost: once the pace has passed after the last batch, each worker's
@@ -26,6 +27,7 @@ from gridcommand.db.live.pacing import FixPacer
 from gridcommand.db.live.records import PositionRecord
 
 PACE = 10.0
+SILENCE = 60.0
 T0 = datetime(2026, 12, 2, 8, tzinfo=UTC)
 WORKERS = ("W1", "W2", "W3")
 
@@ -57,7 +59,7 @@ def _behind(p: PositionRecord, handed: dict[int, float], arrived: list[PositionR
 def test_each_worker_gets_their_newest_fix_at_the_pace_and_nothing_is_lost(
     first: list[str], steps: list[tuple[float, list[tuple[str, int]]]]
 ) -> None:
-    pacer = FixPacer(PACE)
+    pacer = FixPacer(PACE, SILENCE)
     now, n = 0.0, 0
     handed: dict[int, float] = {}  # fix id → when handed over
     arrived: list[PositionRecord] = []
@@ -76,11 +78,17 @@ def test_each_worker_gets_their_newest_fix_at_the_pace_and_nothing_is_lost(
     earliest |= {p.worker_code: now - PACE for p in loaded}
     latest |= {p.worker_code: now for p in loaded}
 
+    recorded: dict[str, datetime] = {p.worker_code: p.recorded_at for p in loaded}
+
     def took(out: list[PositionRecord]) -> None:
         for p in out:
             assert p.id not in handed, "handed over twice"
             previous = earliest.get(p.worker_code)
-            assert previous is None or now - previous >= PACE, "faster than the pace"
+            silent = p.worker_code in recorded and p.recorded_at - recorded[
+                p.worker_code
+            ] >= timedelta(seconds=SILENCE)
+            assert previous is None or now - previous >= PACE or silent, "faster than the pace"
+            recorded[p.worker_code] = p.recorded_at
             handed[p.id] = now
             earliest[p.worker_code] = now if previous is not None else now - PACE
             latest[p.worker_code] = now
@@ -143,6 +151,24 @@ def test_a_phone_heard_again_goes_at_once_and_its_next_fixes_wait_for_the_pace()
     # The pace is up as a newer fix arrives: that one goes, not the one that waited.
     assert pacer.pace([_fix(6, "W1", 620)], now=620.0, read_from=12) == [_fix(6, "W1", 620)]
     assert len(pacer) == 0
+
+
+def test_a_phone_silent_before_the_load_goes_at_once_when_heard_again() -> None:
+    """The first load's spread counts each worker's hand-over as made within the pace
+    before it; a worker whose phone had been silent must not wait for that."""
+    pacer = FixPacer(PACE, SILENCE)
+    pacer.handed([_fix(1, "W1", 0)], now=900.0)  # loaded at 900 s: their fix of 0 s
+    assert pacer.pace([_fix(2, "W1", 895)], now=900.5, read_from=1) == [_fix(2, "W1", 895)]
+    # Speaking again, at the phone's pace: paced again.
+    assert pacer.pace([_fix(3, "W1", 900)], now=901.0, read_from=2) == []
+    assert pacer.due(910.5) == [_fix(3, "W1", 900)]
+    # A fix waits; a newer one recorded a silence after the last handed goes at once,
+    # and the one that waited is gone with the watermark it held.
+    assert pacer.pace([_fix(4, "W1", 905)], now=911.0, read_from=3) == []
+    assert pacer.watermark(9) == 3
+    assert pacer.pace([_fix(5, "W1", 960)], now=912.0, read_from=4) == [_fix(5, "W1", 960)]
+    assert len(pacer) == 0
+    assert pacer.watermark(9) == 9
 
 
 @pytest.mark.parametrize("load", ["handed", "paced"])
