@@ -8,7 +8,8 @@ slice of it was time the GUI thread could not run. Here the feed
 (:class:`ChangeFeed`, the class the feed's thread ran) runs in a child process, and
 its batches come back through a pipe: a relay thread of the console unpickles each
 batch and hands it on, as the feed's own callbacks did, with one difference: each
-worker's fixes come at most one every 10 s, the newest (db/live/pacing.py).
+worker's fixes come paced, the newest (db/live/pacing.py). In a window with a map the
+child also builds the worker dots and sends their texts (desktop/feed_serve.py).
 
 The child ends with the console: it stops when asked, when the console's end of
 the pipe closes, or (a daemon) when the console exits. If it dies on its own (out
@@ -23,17 +24,17 @@ import dataclasses
 import logging
 import multiprocessing
 import threading
-import time
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from functools import partial
 from multiprocessing.connection import Connection
-from typing import Any
 
 from sqlalchemy.engine import URL
 
-from gridcommand.db.live.feed import BatchHandler, ChangeFeed, StateHandler
-from gridcommand.db.live.pacing import FIX_PACE_S, FixPacer
+from gridcommand.db.live.feed import BatchHandler, StateHandler
+from gridcommand.db.live.pacing import FIX_PACE_S
 from gridcommand.db.live.records import ChangeBatch, FeedState
+from gridcommand.db.live.store import WorkerState
+from gridcommand.desktop.feed_serve import FeedFigures, FeedOptions, serve
 
 log = logging.getLogger(__name__)
 
@@ -41,33 +42,9 @@ log = logging.getLogger(__name__)
 RESPAWN_S = (0.5, 10.0)
 #: How long a stop waits for the child to finish its round before ending it.
 STOP_WAIT_S = 5.0
-#: How often the child looks for paced fixes whose time is up (db/live/pacing.py).
-PACE_SWEEP_S = 0.5
-
-
-@dataclasses.dataclass(frozen=True)
-class FeedFigures:
-    """What the console reads of the feed (the bench, the progress bar), sent with each message."""
-
-    mode: str = ""
-    catchups: int = 0
-    catchup_s: float = 0.0
-    first_load_total: int = 0
-    watermark: int | None = None
-
-
-@dataclasses.dataclass(frozen=True)
-class FeedOptions:
-    """The feed's arguments, sent to the child (they must pickle)."""
-
-    url: URL
-    poll_interval: float
-    listen: bool
-    write_url: URL | None
-    first_load_slice: int | None
-    watermark: int | None = None
-    #: The least time between two of a worker's fixes handed over (db/live/pacing.py).
-    pace_s: float = FIX_PACE_S
+#: Texts for the page from the dots built in the child, and the serial of the request
+#: they answer (0: a canvas sent by the child's own clock).
+DotsHandler = Callable[[list[str], int], None]
 
 
 class FeedProcess:
@@ -87,12 +64,29 @@ class FeedProcess:
         write_url: URL | None = None,
         first_load_slice: int | None = None,
         pace_s: float = FIX_PACE_S,
+        *,
+        on_dots: DotsHandler | None = None,
+        store_pace_s: float = FIX_PACE_S,
+        seed: Callable[[], Sequence[WorkerState]] | None = None,
     ) -> None:
+        """``on_dots``: the worker dots are built in the child (maps/worker_dots.py) and
+        their texts handed here; the fixes then come at ``store_pace_s`` (the followed
+        worker's at ``pace_s``). ``seed`` gives a successor of a child that died the
+        workers the console has, as its dots start from."""
         self._options = FeedOptions(
-            url, poll_interval, listen, write_url, first_load_slice, pace_s=pace_s
+            url,
+            poll_interval,
+            listen,
+            write_url,
+            first_load_slice,
+            pace_s=pace_s,
+            dots=on_dots is not None,
+            store_pace_s=store_pace_s,
         )
         self._on_batch = on_batch
         self._on_state = on_state or (lambda state: None)
+        self._on_dots = on_dots or (lambda texts, serial: None)
+        self._seed = seed
         self._figures = FeedFigures()
         self.state = FeedState("connecting")
         self._stopping = threading.Event()
@@ -104,6 +98,10 @@ class FeedProcess:
         )
         #: Children started after one died (0 while the first lives).
         self.respawns = 0
+        #: What a successor must be told again: the dots' system, the followed worker.
+        self._crs = "WGS84"
+        self._followed: str | None = None
+        self._serial = 0
 
     # -- figures, as the thread feed has them -------------------------------------------
     @property
@@ -136,7 +134,7 @@ class FeedProcess:
         first reads overlap the window's own construction. What it sends waits in
         the pipe until ``start``."""
         if self._child is None:
-            self._spawn(self._options)
+            self._spawn(dataclasses.replace(self._options, crs=self._crs))
 
     def start(self) -> None:
         self.spawn()
@@ -145,6 +143,31 @@ class FeedProcess:
     def request_catchup(self) -> None:
         """Ask for a catch-up now (after the command centre wrote something itself)."""
         self._tell("catchup")
+
+    # -- the dots, when built in the child ------------------------------------------------
+    def whole(self, crs: str) -> int:
+        """Every dot, in ``crs``: the answer's serial (``on_dots`` gets it with the texts)."""
+        self._crs = crs
+        return self._ask("whole", crs)
+
+    def flush(self) -> int:
+        """Every canvas's held moves now."""
+        return self._ask("flush")
+
+    def move(self, batch: ChangeBatch) -> int:
+        """The bench's batch of moves, applied to the dots unpaced and sent at once."""
+        return self._ask("moves", batch)
+
+    def follow(self, worker_code: str | None) -> None:
+        self._followed = worker_code
+        self._tell("follow", worker_code)
+
+    def _ask(self, *message: object) -> int:
+        with self._send_lock:
+            self._serial += 1
+            serial = self._serial
+        self._tell(*message, serial)
+        return serial
 
     def stop(self, timeout: float = STOP_WAIT_S) -> None:
         self._stopping.set()
@@ -161,14 +184,14 @@ class FeedProcess:
         if self._pipe is not None:
             self._pipe.close()
 
-    def _tell(self, what: str) -> None:
+    def _tell(self, *message: object) -> None:
         with self._send_lock:
             pipe = self._pipe
             if pipe is None:
                 return
             # If the child is gone, the relay starts another; nothing to tell this one.
             with contextlib.suppress(OSError, ValueError):
-                pipe.send(what)
+                pipe.send(message)
 
     def _spawn(self, options: FeedOptions) -> None:
         context = multiprocessing.get_context("spawn")  # forking Qt and threads is unsafe
@@ -201,6 +224,8 @@ class FeedProcess:
             if kind == "batch":
                 delay = RESPAWN_S[0]
                 self._on_batch(payload)
+            elif kind == "dots":
+                self._on_dots(*payload)
             else:
                 self.state = payload
                 self._on_state(payload)
@@ -216,86 +241,17 @@ class FeedProcess:
         if self._stopping.wait(delay):
             return
         self.respawns += 1
-        # From where the last one left off, so nothing is missed.
-        self._spawn(dataclasses.replace(self._options, watermark=self._figures.watermark))
-
-
-# -- in the child ------------------------------------------------------------------------
-def serve(pipe: Connection, options: FeedOptions) -> None:
-    """Run the feed until told to stop or the console's end of the pipe closes.
-
-    Worker fixes are paced here (db/live/pacing.py): the fixes waiting go when their
-    worker's time is up, with the next batch or by this loop's sweep.
-    """
-    lock = threading.Lock()
-    feed: ChangeFeed | None = None
-    pacer = FixPacer(options.pace_s)
-    #: The watermark the feed's next read starts from (that of the read being handed).
-    read_from = options.watermark
-
-    def send(kind: str, payload: ChangeBatch | FeedState) -> None:
-        nonlocal read_from
-        assert feed is not None  # the feed calls back only once started
-        with lock:
-            if isinstance(payload, ChangeBatch):
-                payload = _paced(pacer, payload, read_from)
-                read_from = feed.watermark
-                if not len(payload) and not payload.initial:
-                    return  # every fix waits: nothing to say
-            _send(kind, payload)
-
-    def _send(kind: str, payload: ChangeBatch | FeedState) -> None:
-        """With ``lock`` held."""
-        assert feed is not None
-        figures = FeedFigures(
-            feed.mode,
-            feed.catchups,
-            feed.catchup_s,
-            feed.first_load_total,
-            pacer.watermark(feed.watermark),
+        # From where the last one left off, so nothing is missed; its dots from the
+        # console's workers, in the page's system.
+        seed = tuple(self._seed()) if self._seed is not None and self._options.dots else ()
+        options = self._options
+        self._spawn(
+            dataclasses.replace(
+                options, watermark=self._figures.watermark, crs=self._crs, seed=seed
+            )
         )
-        with contextlib.suppress(OSError, ValueError):
-            # A broken pipe: the console is gone, and the loop below ends the feed.
-            pipe.send((kind, payload, figures))
-
-    feed = ChangeFeed(
-        options.url,
-        partial(send, "batch"),
-        partial(send, "state"),
-        poll_interval=options.poll_interval,
-        listen=options.listen,
-        write_url=options.write_url,
-        first_load_slice=options.first_load_slice,
-        watermark=options.watermark,
-    )
-    feed.start()
-    try:
-        while True:
-            if not pipe.poll(PACE_SWEEP_S):
-                with lock:
-                    due = pacer.due(time.monotonic())
-                    if due:
-                        _send("batch", ChangeBatch(positions=tuple(due)))
-                continue
-            message: Any = pipe.recv()
-            if message == "stop":
-                break
-            feed.request_catchup()
-    except (EOFError, OSError):
-        pass  # the console is gone
-    feed.stop()
-    pipe.close()
+        if self._followed is not None:
+            self._tell("follow", self._followed)
 
 
-def _paced(pacer: FixPacer, batch: ChangeBatch, read_from: int | None) -> ChangeBatch:
-    """``batch`` with its fixes paced, and the waiting fixes whose time is up."""
-    now = time.monotonic()
-    if batch.initial:
-        # The load's own batch goes whole. (Its fixes come before it, as slices, and
-        # are paced as any others: each worker's first goes at once.)
-        pacer.handed(batch.positions, now)
-        return batch
-    return dataclasses.replace(batch, positions=tuple(pacer.pace(batch.positions, now, read_from)))
-
-
-__all__ = ["FeedFigures", "FeedOptions", "FeedProcess", "serve"]
+__all__ = ["FeedProcess"]

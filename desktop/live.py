@@ -23,6 +23,7 @@ from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 from sqlalchemy.engine import URL
 
 from gridcommand.db.live import feed as feed_module
+from gridcommand.db.live.pacing import FIX_PACE_S
 from gridcommand.db.live.records import ChangeBatch, FeedState, PositionRecord
 from gridcommand.db.live.store import StateStore, StoreChanges
 from gridcommand.desktop import gc_policy
@@ -43,6 +44,9 @@ TRIM_AFTER_LOAD_MS = 10_000
 #: Collection is held for the first load at most this long (a database that cannot be
 #: reached must not leave it off for good).
 GC_HOLD_MAX_MS = 120_000
+#: With the dots built in the feed's process, how often a worker's fix reaches the store
+#: at most (its card, the workers dock, dispatch); a worker turns stale after 10 minutes.
+STORE_PACE_S = 30.0
 
 
 def merge(batches: list[ChangeBatch]) -> ChangeBatch:
@@ -77,7 +81,10 @@ class LiveData(QObject):
         poll_interval: float = 2.0,
         listen: bool = True,
         write_url: URL | None = None,
+        dots: bool = False,
     ) -> None:
+        """``dots``: the worker dots are built in the feed's process (maps/worker_dots.py)
+        for a map that takes them (``send_dots_to``); the store's fixes come slower."""
         super().__init__(parent)
         self.store = store
         #: The live thread: the store is applied here, and so are the map's diffs.
@@ -102,7 +109,11 @@ class LiveData(QObject):
             listen=listen,
             write_url=write_url,
             first_load_slice=feed_module.FIRST_LOAD_SLICE,
+            on_dots=self._dots_from_feed if dots else None,
+            store_pace_s=STORE_PACE_S if dots else FIX_PACE_S,
+            seed=lambda: list(store.workers.values()),
         )
+        self._dots_to: Callable[[list[str], int], None] | None = None
         self.batches_applied = 0
         #: Rows of the first load in the store so far (the live thread writes it).
         self.first_load_done = 0
@@ -119,6 +130,30 @@ class LiveData(QObject):
     def to_gui(self, fn: Callable[[], None]) -> None:
         """Where a view's subscription runs: the GUI thread (``store.subscribe(call=…)``)."""
         self.worker.post(fn)
+
+    # -- the worker dots, built in the feed's process (a ``DotSource``) ----------------------
+    def send_dots_to(self, receive: Callable[[list[str], int], None]) -> None:
+        """Where the dots' texts go, on the GUI thread (``MapPanel.receive_dots``)."""
+        self._dots_to = receive
+
+    def whole(self, crs: str) -> int:
+        return self.feed.whole(crs)
+
+    def flush(self) -> int:
+        return self.feed.flush()
+
+    def follow(self, worker_code: str | None) -> None:
+        self.feed.follow(worker_code)
+
+    def move_dots(self, batch: ChangeBatch) -> int:
+        """The bench's batch of moves, to the dots; the answer's serial."""
+        return self.feed.move(batch)
+
+    def _dots_from_feed(self, texts: list[str], serial: int) -> None:
+        """On the relay thread: the texts go to the GUI thread as they are."""
+        receive = self._dots_to
+        if receive is not None:
+            self.worker.post(partial(receive, texts, serial))
 
     def prepare(self) -> None:
         """Start the feed's process ahead of ``start`` (while the window is built)."""

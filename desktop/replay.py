@@ -29,7 +29,7 @@ from gridcommand.db.replay.state import ReplayStore, replay_store
 from gridcommand.desktop.background import BackgroundRunner
 from gridcommand.maps.features import Located, Project, projector
 from gridcommand.maps.panel import MapPanel
-from gridcommand.maps.replay_picture import Picture, picture_of
+from gridcommand.maps.replay_picture import Picture, dots_unknown, picture_of
 from gridcommand.resources.palette import REPLAY_BANNER
 from gridcommand.widgets.charts import ChartsPanel
 from gridcommand.widgets.queues import QueuePanel
@@ -255,7 +255,7 @@ class ReplayController(QObject):
             lambda: (
                 previous
                 if previous is not None
-                else live_picture(live, project, centres, chosen, points)
+                else dots_unknown(live_picture(live, project, centres, chosen, points))
             ),
             present,
         )

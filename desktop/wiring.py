@@ -123,6 +123,7 @@ class WindowSession:
             poll_interval=poll_interval,
             listen=getattr(db, "listen", True),
             write_url=db.url if self.url != db.url else None,
+            dots=with_map,
         )
         self.live.prepare()  # the feed's process starts while the panels are built
         n = self.names
@@ -170,7 +171,9 @@ class WindowSession:
                     run_in_process, niceness=OUTLINE_NICENESS, name="gridcommand-outlines"
                 ),
                 read_track=lambda code: read_track(self.read_engine, code, store.clock()),
+                dots=self.live,
             )
+            self.live.send_dots_to(self.map.receive_dots)
             window.set_map_widget(self.map)
             self._connect_map(self.map)
         self._chart_timer = QTimer(window)

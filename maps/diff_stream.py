@@ -1,9 +1,10 @@
 """The map's side of the live thread: store changes in, ready JSON text out.
 
 The window applies the store on its live thread, and this runs there too, as a
-subscriber: it builds the diffs (``DiffBuilder``), holds the worker moves per
-canvas (``WorkerDiffBuffer``) and serialises what is due, so the GUI thread only
-passes finished strings to the page. No Qt here; every method returns the texts
+subscriber (and in the feed's process, for the worker dots: maps/worker_dots.py):
+it builds the diffs (``DiffBuilder``), holds the worker moves per canvas
+(``WorkerDiffBuffer``) and serialises what is due, so the GUI thread only passes
+finished strings to the page. No Qt here; every method returns the texts
 to send (none longer than ``MAX_TEXT``), an empty list when there is nothing.
 """
 
@@ -113,9 +114,10 @@ def _tail(rest: Diff) -> str:
 
 
 class MapDiffs:
-    def __init__(self, store: StateStore, crs: str = "WGS84") -> None:
+    def __init__(self, store: StateStore, crs: str = "WGS84", dots_here: bool = True) -> None:
+        """``dots_here``: the workers' dots are built here (not by a ``DotSource``)."""
         self.store = store
-        self.builder = DiffBuilder(store, crs)
+        self.builder = DiffBuilder(store, crs, workers=dots_here)
         self.held = WorkerDiffBuffer()
         #: The chosen worker's track (its points read by the panel, then kept here).
         self._track: LiveTrack | None = None
@@ -173,7 +175,8 @@ class MapDiffs:
         held; sent after the picture, they were thousands of dots moved where they were.
         """
         self.held.clear()
-        self.builder.workers_shown_whole()
+        if self.builder.workers:
+            self.builder.workers_shown_whole()
 
     def full(self) -> list[str]:
         """Everything, for a (re)loaded page; held moves are in it."""

@@ -25,6 +25,9 @@ Diff = dict[str, Any]
 LAYERS = ("grids", "outlines", "alerts", "workers", "track")
 
 
+#: An empty diff (``from_changes`` leaves out the empty ones).
+_NONE: Diff = {"upsert": [], "remove": []}
+
 #: The console is handed a worker's fixes at this pace (db/live/pacing.py).
 WORKER_INTERVAL = timedelta(seconds=FIX_PACE_S)
 
@@ -37,8 +40,12 @@ class DiffBuilder:
         store: StateStore,
         crs: str = "WGS84",
         worker_interval: timedelta = WORKER_INTERVAL,
+        workers: bool = True,
     ) -> None:
         self.store = store
+        #: Whether the workers' dots are built here; in the window they are built in
+        #: the feed's process (maps/worker_dots.py), and this builder leaves them be.
+        self.workers = workers
         #: A worker's dot moves at most this often unless their status changes: a city
         #: sends thousands of fixes a second, each a few metres, and an alert must not
         #: queue behind them in the page.
@@ -75,14 +82,13 @@ class DiffBuilder:
         grids = [self._grid(g) for g in list(self.store.grids.values())]
         acked = self._acked()
         alerts = [a for t in self.store.open_tickets() if (a := self._alert(t, acked))]
-        workers = [
-            w for s in list(self.store.workers.values()) if (w := f.worker_feature(s, self.project))
-        ]
-        return [
-            f.diff("grids", grids),
-            f.diff("alerts", alerts),
-            f.diff("workers", workers),
-        ]
+        diffs = [f.diff("grids", grids), f.diff("alerts", alerts)]
+        if self.workers:
+            project = self.project
+            states = list(self.store.workers.values())
+            dots = [w for s in states if (w := f.worker_feature(s, project))]
+            diffs.append(f.diff("workers", dots))
+        return diffs
 
     def set_crs(self, crs: str) -> list[Diff]:
         self.crs = crs
@@ -94,7 +100,7 @@ class DiffBuilder:
         out = [
             self._grids_delta(changes.grids),
             self._tickets_delta(changes.tickets),
-            self._workers_delta(changes.workers, changes.positions),
+            self._workers_delta(changes.workers, changes.positions) if self.workers else _NONE,
             self.restyle(changes.restyle - {g.code for g in changes.grids.upserted}),
         ]
         return [d for d in out if d["upsert"] or d["remove"]]

@@ -5,7 +5,9 @@ changes become JSON diffs applied in place, so the operator's zoom survives ever
 update and nothing is ever reloaded. Given the live thread's ``Worker`` (``lane``),
 the diffs are built on that thread, where the store is applied, and the GUI
 thread only passes the finished text to the page; without one (tests of the page
-alone) they are built where they are asked for. Heavy geometry (outlines) is
+alone) they are built where they are asked for. Given a ``DotSource`` (``dots``), the
+worker dots are not built here at all: in the window the feed's process builds them,
+and their texts arrive at ``receive_dots``. Heavy geometry (outlines) is
 computed on a ``Worker`` of its own; the newest request wins.
 
 The page is built with ``probes=True`` only for the tests, the bench and
@@ -42,6 +44,7 @@ from gridcommand.maps.outlines import SpotCache, known_spots, outline_texts, rem
 from gridcommand.maps.page import page_file
 from gridcommand.maps.sealed import SealedPage
 from gridcommand.maps.tiles import handler_for
+from gridcommand.maps.worker_dots import DotSource
 from gridcommand.resources.palette import MAP as MAP_COLOURS
 from gridcommand.resources.vocabulary import map_labels
 
@@ -78,12 +81,18 @@ class MapPanel(QWidget):
         lane: Worker | None = None,
         run_heavy: RunHeavy | None = None,
         read_track: ReadTrack | None = None,
+        dots: DotSource | None = None,
     ) -> None:
+        """``dots``: where the worker dots are built, when not here (the feed's process in
+        the window); their texts arrive at ``receive_dots``."""
         super().__init__(parent)
         self.store = store
         self.probes = probes
         self.basemap = basemap or Basemap.none()
-        self.diffs = MapDiffs(store, self.basemap.data_crs)
+        self._dots = dots
+        self.diffs = MapDiffs(store, self.basemap.data_crs, dots_here=dots is None)
+        #: The serial of the newest answer of ``dots`` received (the bench waits on it).
+        self.dots_answered = 0
         #: Where the diffs are built: the live thread's worker, or here (None).
         self._lane = lane
         self.selected_worker: str | None = None
@@ -114,7 +123,8 @@ class MapPanel(QWidget):
         self._worker_send.setInterval(WORKER_SEND_MS // WORKER_SHARDS)
         self._worker_send.timeout.connect(self._send_next_worker_canvas)
         self._worker_shard = 0
-        self._worker_send.start()
+        if dots is None:
+            self._worker_send.start()
         # A plain report rings while it is new; this ends the rings of those no longer new.
         self._new_check = QTimer(self)
         self._new_check.setInterval(NEW_CHECK_MS)
@@ -187,9 +197,21 @@ class MapPanel(QWidget):
         """Send the worker moves held so far: one canvas's, or all (tests, the bench).
 
         Dots the builder held back for their 10 s interval join them here, so that
-        releasing them never rides on the flush that carries a new alert.
+        releasing them never rides on the flush that carries a new alert. Dots built
+        elsewhere send every canvas (their answer comes to ``receive_dots``).
         """
+        if self._dots is not None:
+            self._dots.flush()
+            return
         self._build(partial(self.diffs.worker_canvas, shard))
+
+    def receive_dots(self, texts: list[str], serial: int = 0) -> None:
+        """The dots' texts from where they are built (on the GUI thread), answering the
+        request ``serial`` (0: a canvas on that side's clock). Not shown while replaying:
+        the return to live asks for every dot."""
+        self.dots_answered = max(self.dots_answered, serial)
+        if not self.replaying:
+            self.send_diff_text(texts)
 
     def _send_next_worker_canvas(self) -> None:
         """The timer's slot. Not while replaying: the page would not take the moves, and
@@ -228,6 +250,8 @@ class MapPanel(QWidget):
         if worker_code is not None and worker_code == self.selected_worker:
             return  # read or being read, and kept current on the live thread
         self.selected_worker = worker_code
+        if self._dots is not None:
+            self._dots.follow(worker_code)
         read = self._read_track
 
         def points() -> Sequence[PositionRecord]:
@@ -310,7 +334,12 @@ class MapPanel(QWidget):
             self.diffs.live_again()
             return diffs_from_past()
 
-        self.on_live_thread(build, self.show_live)
+        def show(diffs: list[dict[str, Any]]) -> None:
+            self.show_live(diffs)
+            if self._dots is not None:  # the dots where they are now, not where the
+                self._dots.whole(self.builder.crs)  # store's slower fixes put them
+
+        self.on_live_thread(build, show)
 
     def on_live_thread(self, job: Callable[[], Any], then: Callable[[Any], None]) -> None:
         """Run ``job`` where the live store is applied (it may read the store whole), then
@@ -326,6 +355,8 @@ class MapPanel(QWidget):
         self._send_basemap()
         if crs_changed:
             self._build(partial(self.diffs.set_crs, basemap.data_crs), then=self._start_outlines)
+            if self._dots is not None:
+                self._dots.whole(basemap.data_crs)
 
     def set_labels(self, labels: Mapping[str, str]) -> None:
         """Words for the legend and tooltips, by key of ``vocabulary.map_labels()``."""
@@ -410,6 +441,8 @@ class MapPanel(QWidget):
         if self.labels:
             self.bridge.send_command("labels", labels=self.labels)
         self._build(self.diffs.full, then=self._start_outlines)
+        if self._dots is not None:
+            self._dots.whole(self.builder.crs)
         if self._hotspots is not None:
             self.bridge.send_command("hotspots", **self._hotspots)
 

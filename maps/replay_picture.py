@@ -69,6 +69,20 @@ class Picture:
         return out
 
 
+def dots_unknown(picture: Picture) -> Picture:
+    """``picture`` with its workers' dots where the page has them, not where its store
+    does: the first moment of a replay then sends every dot of its own.
+
+    The page's dots are not the live store's: they are built in the feed's process
+    from fixes the store gets later (desktop/feed_serve.py), or held for their canvas.
+    A moment near now could hold the store's fix for a worker, and the dot on the page,
+    newer, would have stayed.
+    """
+    unknown: Feature = {}
+    layers = {**picture.layers, "workers": dict.fromkeys(picture.layers["workers"], unknown)}
+    return Picture(layers=layers, counts=picture.counts, project=picture.project)
+
+
 def grid_style_only(feature: Feature) -> Feature:
     """A full grid feature cut down to the part a restyle sends (no rings, no label)."""
     return {k: feature[k] for k in ("id", "state", "open", "overdue", "hpw")}

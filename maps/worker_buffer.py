@@ -4,8 +4,9 @@ Each diff that touches a workers canvas makes Leaflet repaint that whole canvas
 (its dots are scattered over the city, so the dirty area is all of it), and the
 window flushes several times a second. On a wall PC that renders in software,
 repainting one canvas of 40,000 dots took 200 ms, during which a new alert
-waited. So the dots are split over ``WORKER_SHARDS`` canvases and the map sends
-one canvas's held moves per tick, round the canvases every two seconds (one
+waited. So the dots are split over ``WORKER_SHARDS`` canvases and one canvas's
+held moves are sent per tick (in the window by the feed's process, which builds the
+dots: desktop/feed_serve.py), round the canvases every two seconds (one
 second left the page painting dots eight times a second). A dot moves at most
 every 10 s anyway (see ``DiffBuilder``), so holding a move for up to two seconds
 changes nothing an operator can see. Alerts, grids and tracks are

@@ -1,8 +1,9 @@
-"""One batch of worker moves through the real path: store, views, diff builder, bridge.
+"""One batch of worker moves through the real path: store, views, dots, bridge.
 
 The batch is applied on the live thread exactly as a feed batch is (the store, its
-subscribers: the map's diff building there, the views' deliveries on the GUI
-thread), so the figure includes what the other panels do with the same moves.
+subscribers, the views' deliveries on the GUI thread), so the figure includes what
+the other panels do with the same moves; and to the dots in the feed's process,
+whose texts come back through the relay to the page.
 """
 
 from __future__ import annotations
@@ -59,17 +60,15 @@ def apply_batch(session: WindowSession, batch: ChangeBatch) -> MoveTiming:
         session.live.apply(batch)
         stored.append(time.perf_counter())
 
+    panel = session.map
+    # The dots are built in the feed's process: the batch goes there as well, as the
+    # feed's fixes do, and every canvas comes back at once (live moves leave a canvas at
+    # a time within two seconds, by design; this measures what the batch costs).
+    serial = session.live.move_dots(batch) if panel is not None else 0
     session.live.worker.call(apply)
     pump_until(lambda: bool(stored), 120, "the live thread to apply the batch")
-    if session.map is not None:
-        # Live moves leave for the page a canvas at a time within two seconds, by design;
-        # this measures what the batch costs, so it sends every canvas's share now.
-        session.map.send_held_workers()
-    # The live thread runs jobs in order and their results come back in order: when this
-    # marker's result arrives, the batch's diff text has been handed to the page.
-    sent_marker: list[bool] = []
-    session.live.worker.submit(lambda: None, lambda _: sent_marker.append(True))
-    pump_until(lambda: bool(sent_marker), 120, "the batch's diff to be sent")
+    if panel is not None:
+        pump_until(lambda: panel.dots_answered >= serial, 120, "the batch's dots to be sent")
     sent = time.perf_counter()
     return MoveTiming(
         moves=len(batch.positions),

@@ -8,6 +8,7 @@ feed process never outlives its console, even one that was killed.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -15,6 +16,7 @@ import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -22,6 +24,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.engine import URL
 
 from gridcommand.db.demo.seed import seed_demo
+from gridcommand.desktop.feed_process import FeedProcess
 from tests.conftest import conninfo
 from tests.db.live.feed_harness import FeedHarness
 from tests.db.live.test_feed import _grid_point, _insert_ticket
@@ -152,7 +155,9 @@ def test_a_fix_waiting_in_a_killed_feed_process_is_read_again_by_the_next(
     with FeedHarness(db_url, process=True, pace_s=600.0) as h:
         h.wait_until(lambda s: s.loaded)
         h.connected()
-        # The first load handed over the worker's latest fix: a new one waits.
+        # A phone heard again after a silence goes at once; its next fix waits.
+        heard = _fix(db_url, worker, lon, lat)
+        h.wait_until(lambda s: (p := s.workers[worker].position) is not None and p.id == heard)
         waiting = _fix(db_url, worker, lon + 0.0001, lat)
         # Two cases after it, each waited for: the second is read by a later catch-up
         # than the fix, and its message brings the console a watermark past the fix's
@@ -170,6 +175,79 @@ def test_a_fix_waiting_in_a_killed_feed_process_is_read_again_by_the_next(
             timeout=30,
         )
         assert h.feed.respawns == 1  # type: ignore[union-attr]
+
+
+def _dot(h: FeedHarness, worker: str, since: int = 0) -> list[dict[str, Any]]:
+    """``worker``'s dots in the texts the feed's process sent, from the ``since``-th on."""
+    return [
+        f
+        for texts, _ in h.dot_texts[since:]
+        for text in texts
+        for diff in json.loads(text)
+        for f in diff["upsert"]
+        if f["id"] == worker
+    ]
+
+
+def _wait_dot(h: FeedHarness, worker: str, lon: float, since: int = 0) -> None:
+    _wait(lambda: any(f["lng"] == round(lon, 6) for f in _dot(h, worker, since)))
+
+
+def test_the_dots_are_built_in_the_feed_process_and_the_store_takes_fixes_slower(
+    seeded: Engine, db_url: URL
+) -> None:
+    """The window's feed process builds the worker dots (maps/worker_dots.py); the
+    console's store gets a worker's fixes at its slower pace, the followed worker's at
+    the dots' pace."""
+    _, lon, lat = _grid_point(seeded)
+    worker = _a_worker(seeded)
+    with FeedHarness(db_url, process=True, dots=True, pace_s=2.0, store_pace_s=600.0) as h:
+        h.wait_until(lambda s: s.loaded)
+        h.connected()
+        feed = h.feed
+        assert isinstance(feed, FeedProcess)
+        # Every dot, when asked: the answer carries the request's serial.
+        serial = feed.whole("WGS84")
+        _wait(lambda: any(n == serial for _, n in h.dot_texts))
+        (answer,) = [texts for texts, n in h.dot_texts if n == serial]
+        shown = {f["id"] for text in answer for d in json.loads(text) for f in d["upsert"]}
+        assert shown == {c for c, s in h.store.workers.items() if s.position is not None}
+        # A worker walks: each fix moves the dot within the dots' pace; the store is
+        # handed the first (or none: the first load's pace) and then waits.
+        for step in range(1, 4):
+            at = lon + 0.0002 * step
+            _fix(db_url, worker, at, lat)
+            _wait_dot(h, worker, at)
+        h.drain()
+        position = h.store.workers[worker].position
+        assert position is not None and position.lon != lon + 0.0006
+        # Followed (their track shown), the worker's fixes reach the store at the dots' pace.
+        feed.follow(worker)
+        time.sleep(0.5)  # the request and a fix travel different ways: let it land first
+        followed = _fix(db_url, worker, lon + 0.001, lat)
+        h.wait_until(lambda s: (p := s.workers[worker].position) is not None and p.id == followed)
+
+
+def test_a_successor_feed_process_moves_the_dots_of_the_workers_it_was_given(
+    seeded: Engine, db_url: URL
+) -> None:
+    """Its dots start from the console's workers: it learns no worker from its catch-ups
+    (they read only what changed), and a fix of a worker it does not know is skipped."""
+    _, lon, lat = _grid_point(seeded)
+    worker = _a_worker(seeded)
+    with FeedHarness(db_url, process=True, dots=True, pace_s=2.0) as h:
+        h.wait_until(lambda s: s.loaded)
+        h.connected()
+        feed = h.feed
+        assert isinstance(feed, FeedProcess)
+        killed = feed.pid
+        assert killed is not None
+        os.kill(killed, signal.SIGKILL)
+        _wait(lambda: feed.pid not in (None, killed) and feed.is_alive(), timeout=30)
+        since = len(h.dot_texts)
+        _fix(db_url, worker, lon + 0.0003, lat)
+        _wait_dot(h, worker, lon + 0.0003, since)
+        assert feed.respawns == 1
 
 
 def _insert_ticket_now(db_url: URL, engine: Engine, source: str) -> int:

@@ -7,6 +7,7 @@ import os
 import sys
 import threading
 import time
+from datetime import UTC, datetime
 from typing import Any
 
 import psycopg
@@ -18,8 +19,9 @@ from sqlalchemy.engine import URL
 from gridcommand.desktop.gil_policy import SWITCH_INTERVAL_S
 from gridcommand.desktop.wiring import WindowSession
 from tests.conftest import conninfo
-from tests.desktop.conftest import grid_point, insert_ticket
+from tests.desktop.conftest import add_fix, grid_point, insert_ticket
 from tests.maps.conftest import counts
+from tests.maps.mouse import run_js
 
 
 def test_the_window_fills_from_the_database(qtbot: QtBot, session: WindowSession) -> None:
@@ -163,6 +165,29 @@ def test_the_map_gets_its_diff_as_text_built_on_the_live_thread(
     assert panel.diffs.built_on.startswith("gridcommand-live")
     assert all(on_gui for _, on_gui in sent)
     assert tid in session.store.tickets
+
+
+def test_a_workers_dot_moves_on_the_page_built_in_the_feeds_process(
+    qtbot: QtBot, session: WindowSession, db_url: URL
+) -> None:
+    """A fix written by a tablet moves the worker's dot; the console's process builds no
+    dot (desktop/feed_serve.py builds them beside the feed) and only passes the text."""
+    panel = session.map
+    assert panel is not None
+    qtbot.waitUntil(lambda: panel.is_ready, timeout=20_000)
+    code, state = next((c, s) for c, s in sorted(session.store.workers.items()) if s.position)
+    assert state.position is not None
+    qtbot.waitUntil(lambda: run_js(qtbot, panel, f"gridmap.worker({code!r})") is not None)
+    add_fix(db_url, code, datetime.now(UTC), 0.0004)
+    moved_to = round(state.position.lon + 0.0004, 6)
+
+    def drawn_at() -> object:
+        dot = run_js(qtbot, panel, f"gridmap.worker({code!r})")
+        return dot["props"]["lng"] if isinstance(dot, dict) else None
+
+    qtbot.waitUntil(lambda: drawn_at() == moved_to, timeout=20_000)
+    assert not panel.diffs.builder.workers
+    assert len(panel.diffs.held) == 0
 
 
 def test_the_map_s_outlines_are_computed_in_a_process_of_their_own(

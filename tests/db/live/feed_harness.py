@@ -26,13 +26,19 @@ class FeedHarness:
         write_url: URL | None = None,
         process: bool = False,
         pace_s: float = FIX_PACE_S,
+        dots: bool = False,
+        store_pace_s: float = FIX_PACE_S,
     ) -> None:
         """``process``: the feed as the window runs it, in a process of its own, which
-        hands over each worker's fixes at ``pace_s`` (db/live/pacing.py)."""
+        hands over each worker's fixes at ``pace_s`` (db/live/pacing.py). ``dots``: that
+        process builds the worker dots (their texts land in ``dot_texts``) at
+        ``pace_s``, and hands the fixes to the store at ``store_pace_s``."""
         self.batches: queue.Queue[ChangeBatch] = queue.Queue()
         self.states: list[FeedState] = []
         self.store = StateStore()
         self.history: list[ChangeBatch] = []
+        #: The dots' texts and the serial each answered, as the relay handed them.
+        self.dot_texts: list[tuple[list[str], int]] = []
         self.feed: ChangeFeed | FeedProcess
         if process:
             self.feed = FeedProcess(
@@ -43,6 +49,11 @@ class FeedHarness:
                 listen=listen,
                 write_url=write_url,
                 pace_s=pace_s,
+                on_dots=(lambda texts, serial: self.dot_texts.append((texts, serial)))
+                if dots
+                else None,
+                store_pace_s=store_pace_s,
+                seed=lambda: list(self.store.workers.values()),
             )
         else:
             self.feed = ChangeFeed(
