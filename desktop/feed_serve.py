@@ -4,7 +4,8 @@
 talks to it through a pipe. Two threads share what is here, under one lock: the
 feed's, which hands each batch to ``_on_batch``, and the pipe's loop, which answers
 the console and, between messages, sends what time has made due: paced fixes, the
-dots' next canvas, the workers' clock.
+dots' next canvas, the workers' clock. The dots are the loop's alone: the feed's
+thread leaves them its paced fixes and goes on.
 
 With dots on, a worker's fixes take two paces. The dots get the newest every
 ``pace_s`` (10 s, as a dot moves), and build it here (maps/worker_dots.py). The
@@ -78,7 +79,10 @@ def serve(pipe: Connection, options: FeedOptions) -> None:
 class _Server:
     def __init__(self, pipe: Connection, options: FeedOptions) -> None:
         self.pipe = pipe
+        #: The pacers, the followed worker, the moves left for the dots and the pipe's
+        #: sending end: shared by the feed's thread and the pipe's loop.
         self.lock = threading.Lock()
+        self._moves: list[ChangeBatch] = []
         self.store_pacer = FixPacer(options.store_pace_s if options.dots else options.pace_s)
         self.dot_pacer = FixPacer(options.pace_s) if options.dots else None
         self.dots = None
@@ -116,38 +120,63 @@ class _Server:
                         break
                     self._answer(message)
                 now = time.monotonic()
-                with self.lock:
-                    self._sweep(now)
-                    if self.dots is not None and now >= next_canvas:
-                        next_canvas = now + WORKER_SEND_S / self.shards
-                        self.shard = (self.shard + 1) % self.shards
-                        self._send_dots(self.dots.canvas(self.shard), 0)
-                    if self.dots is not None and now >= next_clock:
-                        next_clock = now + CLOCK_S
-                        self.dots.tick()
+                self._sweep(now)
+                if self.dots is not None and now >= next_canvas:
+                    next_canvas = now + WORKER_SEND_S / self.shards
+                    self.shard = (self.shard + 1) % self.shards
+                    self._send_dots(self.dots.canvas(self.shard), 0)
+                if self.dots is not None and now >= next_clock:
+                    next_clock = now + CLOCK_S
+                    self.dots.tick()
         except (EOFError, OSError):
             pass  # the console is gone
         self.feed.stop()
         self.pipe.close()
 
-    # -- the console's requests ------------------------------------------------------------
+    # -- on the pipe's loop: the console's requests, and the dots --------------------------
     def _answer(self, message: tuple[Any, ...]) -> None:
         kind = message[0]
         if kind == "catchup":
             self.feed.request_catchup()
+        elif kind == "follow":
+            with self.lock:
+                self.followed = message[1]
+        elif self.dots is None:
+            return
+        elif kind == "whole":
+            self._apply_moves()
+            self._send_dots(self.dots.whole(message[1]), message[2])
+        elif kind == "flush":
+            self._apply_moves()
+            self._send_dots(self.dots.canvas(None), message[1])
+        elif kind == "moves":  # the bench's batch: its own fixes, unpaced
+            self.dots.apply(message[1])
+            self._send_dots(self.dots.canvas(None), message[2])
+
+    def _sweep(self, now: float) -> None:
+        """Hand on the paced fixes whose time is up; the dots take theirs."""
+        with self.lock:
+            fixes = self.store_pacer.due(now)
+            if self.dot_pacer is not None:
+                moved = self.dot_pacer.due(now)
+                if moved:
+                    self._moves.append(ChangeBatch(positions=tuple(moved)))
+                fixes += self._followed(moved)
+            if fixes:
+                self._send("batch", ChangeBatch(positions=tuple(fixes)))
+        self._apply_moves()
+
+    def _apply_moves(self) -> None:
+        """The workers' rows and paced fixes the feed's thread left for the dots.
+
+        Built here, not on the feed's thread: there they delayed the console's next
+        batch (a city's first load: 40,000 dots, half a second)."""
+        if self.dots is None:
             return
         with self.lock:
-            if kind == "follow":
-                self.followed = message[1]
-            elif self.dots is None:
-                return
-            elif kind == "whole":
-                self._send_dots(self.dots.whole(message[1]), message[2])
-            elif kind == "flush":
-                self._send_dots(self.dots.canvas(None), message[1])
-            elif kind == "moves":  # the bench's batch: its own fixes, unpaced
-                self.dots.apply(message[1])
-                self._send_dots(self.dots.canvas(None), message[2])
+            moves, self._moves = self._moves, []
+        for batch in moves:
+            self.dots.apply(batch)
 
     # -- on the feed's thread ------------------------------------------------------------
     def _on_batch(self, batch: ChangeBatch) -> None:
@@ -157,9 +186,9 @@ class _Server:
                 # The load's own batch goes whole. (Its fixes come before it, as slices,
                 # and are paced as any others: each worker's first goes at once.)
                 self._handed(batch.positions, now)
-                if self.dots is not None:
-                    self.dots.apply(batch)
                 self._send("batch", batch)
+                if self.dots is not None:
+                    self._moves.append(batch)
             else:
                 self._paced(batch, now)
             self.read_from = self.feed.watermark
@@ -175,26 +204,17 @@ class _Server:
             self.dot_pacer.handed(positions, now)
 
     def _paced(self, batch: ChangeBatch, now: float) -> None:
-        """``batch`` with its fixes paced for the console and for the dots."""
+        """``batch`` with its fixes paced for the console and, after it is sent, the dots."""
         fixes = self.store_pacer.pace(batch.positions, now, self.read_from)
-        if self.dot_pacer is not None and self.dots is not None:
+        moved: list[PositionRecord] = []
+        if self.dot_pacer is not None:
             moved = self.dot_pacer.pace(batch.positions, now, self.read_from)
-            self.dots.apply(dataclasses.replace(batch, positions=tuple(moved)))
             fixes += self._followed(moved)
-        batch = dataclasses.replace(batch, positions=tuple(fixes))
-        if len(batch):
-            self._send("batch", batch)
-
-    def _sweep(self, now: float) -> None:
-        """Hand on the paced fixes whose time is up."""
-        fixes = self.store_pacer.due(now)
-        if self.dot_pacer is not None and self.dots is not None:
-            moved = self.dot_pacer.due(now)
-            if moved:
-                self.dots.apply(ChangeBatch(positions=tuple(moved)))
-            fixes += self._followed(moved)
-        if fixes:
-            self._send("batch", ChangeBatch(positions=tuple(fixes)))
+        sent = dataclasses.replace(batch, positions=tuple(fixes))
+        if len(sent):
+            self._send("batch", sent)
+        if self.dot_pacer is not None and (batch.workers or moved):
+            self._moves.append(ChangeBatch(workers=batch.workers, positions=tuple(moved)))
 
     def _followed(self, moved: list[PositionRecord]) -> list[PositionRecord]:
         """The followed worker's fixes among the dots' (the console's store ignores a fix
@@ -203,10 +223,13 @@ class _Server:
         return [p for p in moved if p.worker_code == code] if code else []
 
     def _send_dots(self, texts: list[str], serial: int) -> None:
+        """On the loop: texts built outside the lock, sent under it."""
         if texts or serial:
-            self._send("dots", (texts, serial))
+            with self.lock:
+                self._send("dots", (texts, serial))
 
     def _send(self, kind: str, payload: object) -> None:
+        """With ``lock`` held: one message at a time, and the pacers' watermark still."""
         watermark = self.store_pacer.watermark(self.feed.watermark)
         if self.dot_pacer is not None:
             watermark = self.dot_pacer.watermark(watermark)
