@@ -35,6 +35,7 @@ from gridcommand.db.live.pacing import FIX_PACE_S
 from gridcommand.db.live.records import ChangeBatch, FeedState
 from gridcommand.db.live.store import WorkerState
 from gridcommand.desktop.feed_serve import FeedFigures, FeedOptions, serve
+from gridcommand.maps import diff_stream
 
 log = logging.getLogger(__name__)
 
@@ -194,6 +195,7 @@ class FeedProcess:
                 pipe.send(message)
 
     def _spawn(self, options: FeedOptions) -> None:
+        options = dataclasses.replace(options, text_limit=diff_stream.MAX_TEXT)
         context = multiprocessing.get_context("spawn")  # forking Qt and threads is unsafe
         ours, theirs = context.Pipe()
         child = context.Process(

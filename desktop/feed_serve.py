@@ -69,6 +69,8 @@ class FeedOptions:
     store_pace_s: float = FIX_PACE_S
     #: With dots, for a successor of a process that died: the console's workers.
     seed: tuple[WorkerState, ...] = ()
+    #: With dots: the longest text the console passes to its page at once.
+    text_limit: int | None = None
 
 
 def serve(pipe: Connection, options: FeedOptions) -> None:
@@ -91,7 +93,7 @@ class _Server:
             from gridcommand.maps.features import WORKER_SHARDS
             from gridcommand.maps.worker_dots import WorkerDots
 
-            self.dots = WorkerDots(options.crs, options.seed)
+            self.dots = WorkerDots(options.crs, options.seed, text_limit=options.text_limit)
             self.shards = WORKER_SHARDS
         self.followed: str | None = None
         #: The watermark the feed's next read starts from (that of the read being handed).

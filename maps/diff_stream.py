@@ -123,11 +123,14 @@ class MapDiffs:
         self._track: LiveTrack | None = None
         #: The thread that built the last text (the tests check it is not the GUI's).
         self.built_on = ""
+        #: The longest text (``None``: ``MAX_TEXT``); the feed's process is told the
+        #: console's.
+        self.text_limit: int | None = None
 
     def _text(self, diffs: list[Diff]) -> list[str]:
         """The texts to send, none longer than ``MAX_TEXT`` (empty: nothing to send)."""
         self.built_on = threading.current_thread().name
-        return to_texts(diffs)
+        return to_texts(diffs, self.text_limit)
 
     def on_changes(self, changes: StoreChanges) -> list[str]:
         """Alerts, grids and a shown track now; worker moves held for their canvas."""

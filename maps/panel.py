@@ -181,7 +181,7 @@ class MapPanel(QWidget):
         outline = bool(changes.grids) and (self._lane is None or self.store.loaded)
         outline = outline or changes.first_load
         if texts or outline:
-            self._on_gui(partial(self._after_changes, texts, outline))
+            self._on_gui(partial(self._after_changes, texts, outline, changes.first_load))
 
     def send_diff_text(self, text: str | list[str] | None) -> None:
         """Send diffs already written as the page's JSON (each a list of layer diffs).
@@ -210,7 +210,7 @@ class MapPanel(QWidget):
         request ``serial`` (0: a canvas on that side's clock). Not shown while replaying:
         the return to live asks for every dot."""
         self.dots_answered = max(self.dots_answered, serial)
-        if not self.replaying:
+        if not self.replaying and self.store.loaded:
             self.send_diff_text(texts)
 
     def _send_next_worker_canvas(self) -> None:
@@ -417,9 +417,11 @@ class MapPanel(QWidget):
         else:
             self._lane.submit(job, send)
 
-    def _after_changes(self, texts: list[str], grids_changed: bool) -> None:
+    def _after_changes(self, texts: list[str], grids_changed: bool, loaded: bool) -> None:
         if not self.replaying:
             self.send_diff_text(texts)
+        if loaded and self._dots is not None:
+            self._dots.whole(self.builder.crs)  # the city is in: now its workers
         if grids_changed and not self._released:
             self._start_outlines()
 

@@ -47,10 +47,16 @@ class WorkerDots:
     """The workers' store and their dots' diffs; every method returns texts for the page."""
 
     def __init__(
-        self, crs: str = "WGS84", seed: Iterable[WorkerState] = (), clock: Clock = utc_now
+        self,
+        crs: str = "WGS84",
+        seed: Iterable[WorkerState] = (),
+        clock: Clock = utc_now,
+        text_limit: int | None = None,
     ) -> None:
+        """``text_limit``: the longest text the console takes (``None``: ``MAX_TEXT``)."""
         self.store = StateStore(clock)
         self.diffs = MapDiffs(self.store, crs)
+        self.diffs.text_limit = text_limit
         states = list(seed)
         if states:
             # A successor of a feed process that died: the console's workers, as the dots
@@ -93,7 +99,7 @@ class WorkerDots:
         self.diffs.live_again()
         project = builder.project
         dots = [w for s in list(self.store.workers.values()) if (w := f.worker_feature(s, project))]
-        return to_texts([f.diff("workers", dots)])
+        return to_texts([f.diff("workers", dots)], self.diffs.text_limit)
 
 
 __all__ = ["DotSource", "WorkerDots"]
